@@ -1,0 +1,199 @@
+/**
+ * The local stand-in for EventBridge + SQS + Lambda. It serves the PutEvents API on loopback,
+ * so the real EventBridge adapter (AWS SDK v3) publishes to it unchanged, and delivers each
+ * event with `routesFor` — the same routing list the CDK rules are built from — to that route's
+ * queue. Queues invoke the real handlers in SQS batches, redeliver failed records, and move a
+ * record to the route's dead-letter list after maxReceiveCount receives, as SQS redrive does.
+ */
+import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { routes, routesFor, type FunctionName, type Route } from '../shared/contracts/routing.js';
+
+type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+export type HandlerLoader = (fn: FunctionName) => Promise<SqsHandler>;
+
+interface Message {
+  messageId: string;
+  body: string;
+  receiveCount: number;
+}
+
+export interface DeadLetter {
+  route: string;
+  body: string;
+  receiveCount: number;
+}
+
+export function lambdaContext(functionName: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+class LocalQueue {
+  private readonly pending: Message[] = [];
+  private inFlight = 0;
+  delivered = 0;
+
+  constructor(
+    readonly route: Route,
+    private readonly bus: LocalBus,
+  ) {}
+
+  enqueue(body: string): void {
+    this.pending.push({ messageId: randomUUID(), body, receiveCount: 0 });
+    this.pump();
+  }
+
+  get busy(): boolean {
+    return this.pending.length > 0 || this.inFlight > 0;
+  }
+
+  private pump(): void {
+    while (this.pending.length > 0 && this.inFlight < this.bus.concurrency) {
+      const batch = this.pending.splice(0, this.route.batchSize);
+      this.inFlight++;
+      void this.invoke(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+        this.bus.settle();
+      });
+    }
+  }
+
+  private async invoke(batch: Message[]): Promise<void> {
+    for (const m of batch) m.receiveCount++;
+    const event: SQSEvent = {
+      Records: batch.map((m) => ({
+        messageId: m.messageId,
+        receiptHandle: m.messageId,
+        body: m.body,
+        attributes: {
+          ApproximateReceiveCount: String(m.receiveCount),
+          SentTimestamp: String(Date.now()),
+          SenderId: 'local',
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: `arn:aws:sqs:local:000000000000:${this.route.id}`,
+        awsRegion: 'local',
+      })),
+    };
+    let failed: Set<string>;
+    try {
+      const handler = await this.bus.load(this.route.target);
+      const res = await handler(event, lambdaContext(this.route.target, this.bus.timeoutMs));
+      failed = new Set((res?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch (e) {
+      failed = new Set(batch.map((m) => m.messageId)); // a thrown handler fails the whole batch
+      this.bus.lastError = e as Error;
+    }
+    for (const m of batch) {
+      if (!failed.has(m.messageId)) this.delivered++;
+      else if (m.receiveCount >= this.route.maxReceiveCount) this.bus.deadLetters.push({ route: this.route.id, body: m.body, receiveCount: m.receiveCount });
+      else this.pending.push(m);
+    }
+  }
+}
+
+export class LocalBus {
+  readonly deadLetters: DeadLetter[] = [];
+  readonly queues: Map<string, LocalQueue>;
+  published = 0;
+  /** The last error a handler threw (not a per-record failure): for diagnostics. */
+  lastError?: Error;
+  private server?: Server;
+  private waiters: Array<() => void> = [];
+  private readonly handlers = new Map<FunctionName, Promise<SqsHandler>>();
+
+  constructor(
+    private readonly loader: HandlerLoader,
+    readonly opts: { concurrency?: number; timeoutMs?: number } = {},
+  ) {
+    this.queues = new Map(routes.map((r) => [r.id, new LocalQueue(r, this)]));
+  }
+
+  get concurrency(): number {
+    return this.opts.concurrency ?? 4;
+  }
+  get timeoutMs(): number {
+    return this.opts.timeoutMs ?? 60_000;
+  }
+
+  load(fn: FunctionName): Promise<SqsHandler> {
+    let h = this.handlers.get(fn);
+    if (!h) this.handlers.set(fn, (h = this.loader(fn)));
+    return h;
+  }
+
+  /** Delivers one envelope to every matching route, as EventBridge would. */
+  deliver(source: string, detailType: string, detail: unknown): string {
+    const id = randomUUID();
+    const body = JSON.stringify({
+      version: '0', id, 'detail-type': detailType, source, account: '000000000000',
+      time: new Date().toISOString(), region: 'local', resources: [], detail,
+    });
+    this.published++;
+    for (const route of routesFor({ source, 'detail-type': detailType })) this.queues.get(route.id)?.enqueue(body);
+    return id;
+  }
+
+  /** Serves PutEvents on 127.0.0.1; returns the endpoint URL for AWS_ENDPOINT_URL_EVENTBRIDGE. */
+  async listen(): Promise<string> {
+    this.server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => (raw += c));
+      req.on('end', () => {
+        const reply = (status: number, body: unknown) => {
+          res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
+          res.end(JSON.stringify(body));
+        };
+        if (req.headers['x-amz-target'] !== 'AWSEvents.PutEvents') return reply(400, { __type: 'UnknownOperationException' });
+        try {
+          const { Entries } = JSON.parse(raw) as { Entries: Array<{ Source: string; DetailType: string; Detail: string }> };
+          if (!Array.isArray(Entries) || Entries.length > 10) return reply(400, { __type: 'ValidationException', message: 'Entries: 1..10' });
+          const out = Entries.map((e) => ({ EventId: this.deliver(e.Source, e.DetailType, JSON.parse(e.Detail)) }));
+          reply(200, { FailedEntryCount: 0, Entries: out });
+        } catch (e) {
+          reply(400, { __type: 'ValidationException', message: (e as Error).message });
+        }
+      });
+    });
+    await new Promise<void>((ok) => this.server!.listen(0, '127.0.0.1', ok));
+    const addr = this.server.address();
+    if (!addr || typeof addr === 'string') throw new Error('local bus did not bind');
+    return `http://127.0.0.1:${addr.port}`;
+  }
+
+  /** Resolves when every queue is empty and nothing is in flight. */
+  idle(): Promise<void> {
+    if (![...this.queues.values()].some((q) => q.busy)) return Promise.resolve();
+    return new Promise((ok) => this.waiters.push(ok));
+  }
+
+  settle(): void {
+    if ([...this.queues.values()].some((q) => q.busy)) return;
+    const w = this.waiters;
+    this.waiters = [];
+    for (const ok of w) ok();
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((ok) => (this.server ? this.server.close(() => ok()) : ok()));
+  }
+}

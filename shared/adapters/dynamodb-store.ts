@@ -1,0 +1,253 @@
+/** CustomerStore over one DynamoDB table (key design in shared/table/keys.ts). */
+import { DynamoDBClient, TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  DeleteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { CUSTOMERS_INDEX, TableAttr, dayFromSortKey, keys } from '../table/keys.js';
+import type { CustomerRecord, Profile, RiskState } from '../domain/customer.js';
+import type { StoreStats } from '../domain/churn.js';
+import { emptyOrder, emptySummary, type DayState, type Neighbours, type OrderState, type OrderSummary } from '../domain/orders.js';
+import type { CustomerStore, OrderCommit, OrderContext, SendRecord, Versioned } from '../ports.js';
+
+type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+type Item = Record<string, unknown>;
+
+export function documentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+const versionGuard = (v: number) =>
+  v === 0
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': TableAttr.version }, ExpressionAttributeValues: { ':v': v } };
+
+const isConditionFailure = (e: unknown) =>
+  e instanceof ConditionalCheckFailedException ||
+  (e instanceof TransactionCanceledException && (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
+
+function toCustomer(item: Item): CustomerRecord {
+  return {
+    customerId: item.customerId as string,
+    summary: (item.summary as OrderSummary | undefined) ?? emptySummary(),
+    ...(item.profile ? { profile: item.profile as Profile } : {}),
+    ...(item.risk ? { risk: item.risk as RiskState } : {}),
+    ...(item.suppressed ? { suppressed: true } : {}),
+  };
+}
+
+export class DynamoCustomerStore implements CustomerStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private async get(key: { pk: string; sk: string }): Promise<Item | undefined> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return out.Item;
+  }
+
+  async loadOrderContext(customerId: string, orderId: string, day?: string): Promise<OrderContext> {
+    const [customer, order] = await Promise.all([this.get(keys.customer(customerId)), this.get(keys.order(customerId, orderId))]);
+    const orderState = (order?.state as OrderState | undefined) ?? emptyOrder();
+    const dayKey = orderState.day ?? day;
+    const dayItem = dayKey ? await this.get(keys.day(customerId, dayKey)) : undefined;
+    return {
+      summary: { value: (customer?.summary as OrderSummary | undefined) ?? emptySummary(), v: (customer?.v as number) ?? 0 },
+      order: { value: orderState, v: (order?.v as number) ?? 0 },
+      day: dayItem ? { value: { count: dayItem.count as number, spend: dayItem.spend as number }, v: dayItem.v as number } : null,
+    };
+  }
+
+  async loadNeighbours(customerId: string, excludeDay: string): Promise<Neighbours> {
+    const edge = async (forward: boolean) => {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk, ':p': keys.dayPrefix },
+          ScanIndexForward: forward,
+          Limit: 2,
+          ConsistentRead: true,
+        }),
+      );
+      const hit = (out.Items ?? []).find((i) => dayFromSortKey(i.sk as string) !== excludeDay);
+      return hit ? { day: dayFromSortKey(hit.sk as string), spend: hit.spend as number } : undefined;
+    };
+    const [afterFirst, beforeLast] = await Promise.all([edge(true), edge(false)]);
+    return { ...(afterFirst ? { afterFirst } : {}), ...(beforeLast ? { beforeLast } : {}) };
+  }
+
+  async commitOrder(c: OrderCommit): Promise<'ok' | 'conflict'> {
+    const items: TransactItems = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.order(c.customerId, c.orderId), state: c.order.value, [TableAttr.version]: c.order.v + 1 },
+          ...versionGuard(c.order.v),
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.customer(c.customerId),
+          UpdateExpression: 'SET summary = :s, customerId = :c, #g = :c, #v = :next',
+          ...mergeGuard(versionGuard(c.summary.v), {
+            ExpressionAttributeNames: { '#g': TableAttr.gsi1pk, '#v': TableAttr.version },
+            ExpressionAttributeValues: { ':s': c.summary.value, ':c': c.customerId, ':next': c.summary.v + 1 },
+          }),
+        },
+      },
+    ];
+    if (c.day) {
+      const key = keys.day(c.customerId, c.day.day);
+      items.push(
+        c.day.state
+          ? { Put: { TableName: this.tableName, Item: { ...key, ...c.day.state, [TableAttr.version]: c.day.v + 1 }, ...versionGuard(c.day.v) } }
+          : { Delete: { TableName: this.tableName, Key: key, ...versionGuard(c.day.v) } },
+      );
+    }
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'ok';
+    } catch (e) {
+      if (isConditionFailure(e)) return 'conflict';
+      throw e;
+    }
+  }
+
+  async putProfile(customerId: string, profile: Profile): Promise<'applied' | 'stale'> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.customer(customerId),
+          UpdateExpression: 'SET profile = :p, customerId = :c, #g = :c, #v = if_not_exists(#v, :zero) + :one',
+          ConditionExpression: 'attribute_not_exists(profile) OR profile.updatedAt < :t',
+          ExpressionAttributeNames: { '#g': TableAttr.gsi1pk, '#v': TableAttr.version },
+          ExpressionAttributeValues: { ':p': profile, ':c': customerId, ':t': profile.updatedAt, ':zero': 0, ':one': 1 },
+        }),
+      );
+      return 'applied';
+    } catch (e) {
+      if (isConditionFailure(e)) return 'stale';
+      throw e;
+    }
+  }
+
+  async getCustomer(customerId: string): Promise<CustomerRecord | null> {
+    const item = await this.get(keys.customer(customerId));
+    return item ? toCustomer(item) : null;
+  }
+
+  async scanCustomers(page: { segment: number; totalSegments: number; cursor?: Record<string, string>; limit: number }) {
+    const out = await this.db.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        IndexName: CUSTOMERS_INDEX,
+        Segment: page.segment,
+        TotalSegments: page.totalSegments,
+        Limit: page.limit,
+        ...(page.cursor ? { ExclusiveStartKey: page.cursor } : {}),
+      }),
+    );
+    return {
+      customers: (out.Items ?? []).map(toCustomer),
+      ...(out.LastEvaluatedKey ? { cursor: out.LastEvaluatedKey as Record<string, string> } : {}),
+    };
+  }
+
+  async putRisk(customerId: string, expected: RiskState | undefined, risk: RiskState): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.customer(customerId),
+          UpdateExpression: 'SET risk = :r',
+          ConditionExpression: expected ? 'risk.since = :since' : 'attribute_exists(pk) AND attribute_not_exists(risk)',
+          ExpressionAttributeValues: { ':r': risk, ...(expected ? { ':since': expected.since } : {}) },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async getStoreStats(): Promise<StoreStats> {
+    const item = await this.get(keys.storeStats());
+    return (item?.stats as StoreStats | undefined) ?? {};
+  }
+
+  async putStoreStats(stats: StoreStats): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.storeStats(), stats } }));
+  }
+
+  async claimSend(customerId: string, campaignId: string, occurrence: string, at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.send(customerId, campaignId, occurrence), campaignId, occurrence, status: 'claimed', at },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async completeSend(customerId: string, r: SendRecord): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.send(customerId, r.campaignId, r.occurrence), ...r } }));
+  }
+
+  async releaseSend(customerId: string, campaignId: string, occurrence: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.send(customerId, campaignId, occurrence),
+          ConditionExpression: '#s = :claimed',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':claimed': 'claimed' },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+  }
+
+  async listSends(customerId: string): Promise<SendRecord[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk, ':p': keys.sendPrefix },
+      }),
+    );
+    return (out.Items ?? []).map(({ campaignId, occurrence, status, at, messageId, reason }) => ({
+      campaignId, occurrence, status, at, ...(messageId ? { messageId } : {}), ...(reason ? { reason } : {}),
+    }) as SendRecord);
+  }
+}
+
+function mergeGuard(
+  guard: { ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> },
+  rest: { ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> },
+) {
+  return {
+    ConditionExpression: guard.ConditionExpression,
+    ExpressionAttributeNames: { ...guard.ExpressionAttributeNames, ...rest.ExpressionAttributeNames },
+    ExpressionAttributeValues: { ...guard.ExpressionAttributeValues, ...rest.ExpressionAttributeValues },
+  };
+}

@@ -1,0 +1,44 @@
+/** Shop events into customer state: load, decide (pure), write conditionally, retry on races. */
+import type { CustomerUpserted, OrderEvent } from '../contracts/events.js';
+import { DetailType } from '../contracts/events.js';
+import { decideProfile } from '../domain/customer.js';
+import { decideOrder, utcDay } from '../domain/orders.js';
+import type { CustomerStore } from '../ports.js';
+import { RetryableError } from '../adapters/errors.js';
+
+const MAX_ATTEMPTS = 8;
+
+export type IngestOutcome = 'applied' | 'duplicate';
+
+export async function ingestOrderEvent(store: CustomerStore, event: OrderEvent): Promise<IngestOutcome> {
+  const { customerId, orderId } = event.detail;
+  const placedDay = event.type === DetailType.OrderPlaced ? utcDay(event.detail.occurredAt) : undefined;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const ctx = await store.loadOrderContext(customerId, orderId, placedDay);
+    const given = { order: ctx.order.value, day: ctx.day?.value ?? null, summary: ctx.summary.value };
+    let decision = decideOrder(given, event);
+    if (decision.kind === 'need-neighbours') {
+      const neighbours = await store.loadNeighbours(customerId, decision.day);
+      decision = decideOrder({ ...given, neighbours }, event);
+    }
+    if (decision.kind === 'duplicate') return 'duplicate';
+    if (decision.kind === 'need-neighbours') throw new Error('neighbours were provided but still needed');
+    const result = await store.commitOrder({
+      customerId,
+      orderId,
+      order: { value: decision.order, v: ctx.order.v },
+      day: decision.day ? { ...decision.day, v: ctx.day?.v ?? 0 } : null,
+      summary: { value: decision.summary, v: ctx.summary.v },
+    });
+    if (result === 'ok') return 'applied';
+  }
+  // Another writer kept winning (e.g. a burst of one customer's events): let the queue redeliver.
+  throw new RetryableError(`order ${orderId}: gave up after ${MAX_ATTEMPTS} conflicting attempts`);
+}
+
+export async function upsertCustomer(store: CustomerStore, detail: CustomerUpserted): Promise<'applied' | 'stale'> {
+  const current = await store.getCustomer(detail.customerId);
+  const profile = decideProfile(current?.profile, detail);
+  if (!profile) return 'stale';
+  return store.putProfile(detail.customerId, profile);
+}

@@ -1,0 +1,74 @@
+/**
+ * The churn sweep. `startSweep` fans a scheduled run out into parallel scan segments;
+ * `sweepSegment` works through its segment page by page and, when its time budget runs low,
+ * hands the rest on as a continuation event, so no invocation has to cover the whole base.
+ *
+ * Order of effects per transition: publish the event, then write the new level. A crash in
+ * between re-detects the same transition next time and publishes it again with the same
+ * (level, lastOrderDay) occurrence, which campaign dispatch deduplicates: nothing is lost.
+ * The reverse order could lose the event for good.
+ */
+import { DetailType, type OutgoingEvent, type SweepSegmentRequested, type SweepStart } from '../contracts/events.js';
+import { assessRisk, decideRisk, type ChurnRule } from '../domain/churn.js';
+import type { CustomerStore, EventPublisher } from '../ports.js';
+
+export interface SweepDeps {
+  store: CustomerStore;
+  publisher: EventPublisher;
+  rule: ChurnRule;
+}
+
+export const runKeyOf = (scheduledTime: string): string => new Date(scheduledTime).toISOString();
+
+export async function startSweep(publisher: EventPublisher, input: SweepStart, totalSegments: number): Promise<number> {
+  const runKey = runKeyOf(input.scheduledTime);
+  const events: OutgoingEvent[] = Array.from({ length: totalSegments }, (_, segment) => ({
+    detailType: DetailType.SweepSegmentRequested,
+    detail: { runKey, scheduledTime: input.scheduledTime, segment, totalSegments },
+  }));
+  await publisher.publish(events);
+  return totalSegments;
+}
+
+export interface SegmentResult {
+  scanned: number;
+  transitions: Record<string, number>;
+  /** true when the rest of the segment was handed on as a continuation event. */
+  continued: boolean;
+}
+
+export async function sweepSegment(
+  deps: SweepDeps,
+  req: SweepSegmentRequested,
+  opts: { pageSize: number; shouldYield: () => boolean },
+): Promise<SegmentResult> {
+  // "now" is the scheduled time, not the wall clock: a re-run of the same schedule judges alike.
+  const now = new Date(req.scheduledTime);
+  const stats = await deps.store.getStoreStats();
+  const result: SegmentResult = { scanned: 0, transitions: {}, continued: false };
+  let cursor = req.cursor;
+  do {
+    const page = await deps.store.scanCustomers({ segment: req.segment, totalSegments: req.totalSegments, cursor, limit: opts.pageSize });
+    const decided = page.customers.flatMap((c) => {
+      const a = assessRisk(c, stats, deps.rule, now);
+      if (!a) return [];
+      const d = decideRisk(c, a, req.runKey, now);
+      return d.kind === 'transition' ? [{ customer: c, d }] : [];
+    });
+    await deps.publisher.publish(decided.map(({ d }) => ({ detailType: DetailType.CustomerRiskChanged, detail: d.event })));
+    for (const { customer, d } of decided) {
+      if (await deps.store.putRisk(customer.customerId, customer.risk, d.risk)) {
+        const k = `${d.event.from ?? 'new'}->${d.event.to}`;
+        result.transitions[k] = (result.transitions[k] ?? 0) + 1;
+      }
+    }
+    result.scanned += page.customers.length;
+    cursor = page.cursor;
+    if (cursor && opts.shouldYield()) {
+      await deps.publisher.publish([{ detailType: DetailType.SweepSegmentRequested, detail: { ...req, cursor } }]);
+      result.continued = true;
+      return result;
+    }
+  } while (cursor);
+  return result;
+}

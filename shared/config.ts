@@ -1,0 +1,50 @@
+/**
+ * Runtime configuration: environment variable names are defined here once, so infra sets exactly
+ * what the functions read. Parsed once per cold start; a bad or missing value fails fast naming it.
+ */
+import { z } from 'zod';
+
+export const EnvVar = {
+  tableName: 'TABLE_NAME',
+  eventBusName: 'EVENT_BUS_NAME',
+  senderEmail: 'SENDER_EMAIL',
+  configurationSet: 'SES_CONFIGURATION_SET',
+  campaignsDir: 'CAMPAIGNS_DIR',
+  atRiskMultiple: 'CHURN_AT_RISK_MULTIPLE',
+  churnedMultiple: 'CHURN_CHURNED_MULTIPLE',
+  sweepSegments: 'SWEEP_SEGMENTS',
+  defaultGapDays: 'CHURN_DEFAULT_GAP_DAYS',
+  shopName: 'SHOP_NAME',
+} as const;
+
+const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
+
+export const BaseConfig = z.object({
+  [EnvVar.tableName]: z.string().min(3),
+  [EnvVar.eventBusName]: z.string().min(1),
+});
+
+export const ChurnConfig = z.object({
+  [EnvVar.atRiskMultiple]: positive(2),
+  [EnvVar.churnedMultiple]: positive(4),
+  [EnvVar.defaultGapDays]: positive(60),
+  [EnvVar.sweepSegments]: z.coerce.number().int().min(1).max(1000).default(4),
+});
+
+export const MailConfig = z.object({
+  [EnvVar.senderEmail]: z.email(),
+  [EnvVar.configurationSet]: z.string().min(1).optional(),
+  [EnvVar.campaignsDir]: z.string().min(1),
+  [EnvVar.shopName]: z.string().min(1).default('Engage Demo Shop'),
+});
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  throw new ConfigError(`Invalid configuration: ${problems}`);
+}

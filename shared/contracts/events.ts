@@ -1,0 +1,168 @@
+/**
+ * Event contracts: the one place that defines what flows over the Engage event bus.
+ * Imported by the handlers (runtime parsing), by infra (rule patterns) and by the local runner.
+ */
+import { z } from 'zod';
+
+export const SHOP_SOURCE = 'engage.shop';
+export const ENGAGE_SOURCE = 'engage.core';
+
+export const DetailType = {
+  OrderPlaced: 'order.placed',
+  OrderFulfilled: 'order.fulfilled',
+  OrderCancelled: 'order.cancelled',
+  OrderRefunded: 'order.refunded',
+  CustomerUpserted: 'customer.upserted',
+  CustomerRiskChanged: 'customer.risk-changed',
+  SweepSegmentRequested: 'sweep.segment-requested',
+} as const;
+export type DetailTypeName = (typeof DetailType)[keyof typeof DetailType];
+
+// Ids end up inside DynamoDB sort keys joined by '#', so '#' and whitespace are refused up front.
+const Id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:@-]+$/, 'only letters, digits and . _ : @ -');
+const Instant = z.iso.datetime({ offset: true });
+const Money = z.number().finite().nonnegative();
+const Currency = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code, e.g. CNY');
+
+export const Locale = z.enum(['zh-CN', 'en']);
+export type Locale = z.infer<typeof Locale>;
+
+export const TimeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone, e.g. Asia/Shanghai');
+
+export const RiskLevel = z.enum(['active', 'at-risk', 'churned']);
+export type RiskLevel = z.infer<typeof RiskLevel>;
+export const RiskMethod = z.enum(['rule', 'model']);
+export type RiskMethod = z.infer<typeof RiskMethod>;
+
+export const OrderLine = z.object({
+  sku: Id,
+  name: z.string().max(200).optional(),
+  quantity: z.number().int().positive(),
+  unitPrice: Money,
+});
+
+export const OrderPlaced = z.object({
+  orderId: Id,
+  customerId: Id,
+  lines: z.array(OrderLine).min(1),
+  total: Money,
+  currency: Currency,
+  couponCode: z.string().min(1).max(64).optional(),
+  occurredAt: Instant,
+});
+export type OrderPlaced = z.infer<typeof OrderPlaced>;
+
+export const OrderFulfilled = z.object({
+  orderId: Id,
+  customerId: Id,
+  occurredAt: Instant,
+});
+export type OrderFulfilled = z.infer<typeof OrderFulfilled>;
+
+export const OrderCancelled = z.object({
+  orderId: Id,
+  customerId: Id,
+  reason: z.string().max(200).optional(),
+  occurredAt: Instant,
+});
+export type OrderCancelled = z.infer<typeof OrderCancelled>;
+
+/** A full refund removes the purchase; partial refunds only reduce spend. */
+export const OrderRefunded = z.object({
+  orderId: Id,
+  customerId: Id,
+  refundId: Id,
+  amount: Money,
+  currency: Currency,
+  occurredAt: Instant,
+});
+export type OrderRefunded = z.infer<typeof OrderRefunded>;
+
+export const CustomerUpserted = z.object({
+  customerId: Id,
+  email: z.email(),
+  name: z.string().min(1).max(200),
+  locale: Locale,
+  timeZone: TimeZone,
+  birthday: z.string().regex(/^(\d{4}-)?\d{2}-\d{2}$/, 'MM-DD or YYYY-MM-DD').optional(),
+  marketingConsent: z.boolean(),
+  occurredAt: Instant,
+});
+export type CustomerUpserted = z.infer<typeof CustomerUpserted>;
+
+export const CustomerRiskChanged = z.object({
+  customerId: Id,
+  from: RiskLevel.nullable(),
+  to: RiskLevel,
+  method: RiskMethod,
+  daysSinceLastOrder: z.number().nonnegative(),
+  /** The last purchase day the level was judged against; (to, lastOrderDay) identifies the
+   * transition across sweep runs, so campaigns use it as the occurrence. */
+  lastOrderDay: z.iso.date(),
+  /** Stable key of the sweep run that saw the transition. */
+  runKey: z.string().min(1),
+  occurredAt: Instant,
+});
+export type CustomerRiskChanged = z.infer<typeof CustomerRiskChanged>;
+
+export const SweepSegmentRequested = z.object({
+  runKey: z.string().min(1),
+  scheduledTime: Instant,
+  segment: z.number().int().nonnegative(),
+  totalSegments: z.number().int().positive().max(1000),
+  /** DynamoDB LastEvaluatedKey of the previous page: the continuation point. */
+  cursor: z.record(z.string(), z.string()).optional(),
+});
+export type SweepSegmentRequested = z.infer<typeof SweepSegmentRequested>;
+
+/** detail-type → (source, schema): the whole contract as data, for parsing and JSON Schema export. */
+export const contracts = {
+  [DetailType.OrderPlaced]: { source: SHOP_SOURCE, schema: OrderPlaced },
+  [DetailType.OrderFulfilled]: { source: SHOP_SOURCE, schema: OrderFulfilled },
+  [DetailType.OrderCancelled]: { source: SHOP_SOURCE, schema: OrderCancelled },
+  [DetailType.OrderRefunded]: { source: SHOP_SOURCE, schema: OrderRefunded },
+  [DetailType.CustomerUpserted]: { source: SHOP_SOURCE, schema: CustomerUpserted },
+  [DetailType.CustomerRiskChanged]: { source: ENGAGE_SOURCE, schema: CustomerRiskChanged },
+  [DetailType.SweepSegmentRequested]: { source: ENGAGE_SOURCE, schema: SweepSegmentRequested },
+} as const;
+export type Contracts = typeof contracts;
+export type DetailOf<T extends DetailTypeName> = z.infer<Contracts[T]['schema']>;
+
+export const OrderEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal(DetailType.OrderPlaced), detail: OrderPlaced }),
+  z.object({ type: z.literal(DetailType.OrderFulfilled), detail: OrderFulfilled }),
+  z.object({ type: z.literal(DetailType.OrderCancelled), detail: OrderCancelled }),
+  z.object({ type: z.literal(DetailType.OrderRefunded), detail: OrderRefunded }),
+]);
+export type OrderEvent = z.infer<typeof OrderEvent>;
+
+/** The EventBridge envelope as delivered to targets. */
+export const Envelope = z.object({
+  id: z.string(),
+  source: z.string(),
+  'detail-type': z.string(),
+  time: z.string(),
+  detail: z.unknown(),
+});
+export type Envelope = z.infer<typeof Envelope>;
+
+/** What a producer hands to an EventPublisher. */
+export interface OutgoingEvent<T extends DetailTypeName = DetailTypeName> {
+  detailType: T;
+  detail: DetailOf<T>;
+}
+
+/** Payload of the scheduled sweep (EventBridge Scheduler → sweep-start). The schedule's
+ * scheduled-time is stable across retries of one run, so it keys the run. */
+export const SweepStart = z.object({
+  scheduledTime: Instant,
+  scheduleArn: z.string().optional(),
+});
+export type SweepStart = z.infer<typeof SweepStart>;

@@ -1,0 +1,74 @@
+/**
+ * Routing: which events reach which function. The CDK stack builds its EventBridge rules from
+ * this list and the local runner delivers with `matches` over the same list, so the two cannot
+ * drift apart. Patterns are deliberately limited to source + detail-type lists, which `matches`
+ * implements exactly as EventBridge does for those fields.
+ */
+import { DetailType, ENGAGE_SOURCE, SHOP_SOURCE, type DetailTypeName } from './events.js';
+
+export const FunctionName = {
+  OrderEvents: 'order-events',
+  CustomerUpsert: 'customer-upsert',
+  SweepStart: 'sweep-start',
+  ChurnSweep: 'churn-sweep',
+  CampaignDispatch: 'campaign-dispatch',
+} as const;
+export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
+
+export interface EventPattern {
+  source: readonly string[];
+  detailType: readonly DetailTypeName[];
+}
+
+export interface Route {
+  /** Construct id of the rule and its queue. */
+  id: string;
+  target: FunctionName;
+  pattern: EventPattern;
+  /** SQS → Lambda batch size; failed records are retried alone (partial batch response). */
+  batchSize: number;
+  /** Receives before a record moves to the route's dead-letter queue. */
+  maxReceiveCount: number;
+}
+
+export const routes: readonly Route[] = [
+  {
+    id: 'OrderEvents',
+    target: FunctionName.OrderEvents,
+    pattern: {
+      source: [SHOP_SOURCE],
+      detailType: [DetailType.OrderPlaced, DetailType.OrderFulfilled, DetailType.OrderCancelled, DetailType.OrderRefunded],
+    },
+    batchSize: 10,
+    maxReceiveCount: 5,
+  },
+  {
+    id: 'CustomerUpserts',
+    target: FunctionName.CustomerUpsert,
+    pattern: { source: [SHOP_SOURCE], detailType: [DetailType.CustomerUpserted] },
+    batchSize: 10,
+    maxReceiveCount: 5,
+  },
+  {
+    id: 'SweepSegments',
+    target: FunctionName.ChurnSweep,
+    pattern: { source: [ENGAGE_SOURCE], detailType: [DetailType.SweepSegmentRequested] },
+    batchSize: 1,
+    maxReceiveCount: 3,
+  },
+  {
+    id: 'CampaignTriggers',
+    target: FunctionName.CampaignDispatch,
+    pattern: { source: [ENGAGE_SOURCE], detailType: [DetailType.CustomerRiskChanged] },
+    batchSize: 10,
+    maxReceiveCount: 5,
+  },
+];
+
+export function matches(pattern: EventPattern, event: { source: string; 'detail-type': string }): boolean {
+  return pattern.source.includes(event.source) && (pattern.detailType as readonly string[]).includes(event['detail-type']);
+}
+
+export function routesFor(event: { source: string; 'detail-type': string }): Route[] {
+  return routes.filter((r) => matches(r.pattern, event));
+}

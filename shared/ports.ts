@@ -1,0 +1,88 @@
+/**
+ * Ports: what the application core needs from the outside world. Adapters in shared/adapters
+ * implement them over DynamoDB, SES v2 and EventBridge; unit tests may use in-memory versions.
+ */
+import type { OutgoingEvent } from './contracts/events.js';
+import type { CustomerRecord, Profile, RiskState } from './domain/customer.js';
+import type { StoreStats } from './domain/churn.js';
+import type { DayState, Neighbours, OrderState, OrderSummary } from './domain/orders.js';
+
+export interface Versioned<T> {
+  value: T;
+  /** Optimistic-lock version; 0 when the item does not exist yet. */
+  v: number;
+}
+
+export interface OrderContext {
+  summary: Versioned<OrderSummary>;
+  order: Versioned<OrderState>;
+  day: Versioned<DayState> | null;
+}
+
+export interface OrderCommit {
+  customerId: string;
+  orderId: string;
+  order: Versioned<OrderState>;
+  day: { day: string; state: DayState | null; v: number } | null;
+  summary: Versioned<OrderSummary>;
+}
+
+export type SendStatus = 'claimed' | 'sent' | 'skipped' | 'failed';
+export interface SendRecord {
+  campaignId: string;
+  occurrence: string;
+  status: SendStatus;
+  at: string;
+  messageId?: string;
+  reason?: string;
+}
+
+export interface CustomerStore {
+  loadOrderContext(customerId: string, orderId: string, day?: string): Promise<OrderContext>;
+  loadNeighbours(customerId: string, excludeDay: string): Promise<Neighbours>;
+  /** Atomic; 'conflict' when any item changed since it was loaded. */
+  commitOrder(commit: OrderCommit): Promise<'ok' | 'conflict'>;
+  /** Applies only if newer than the stored profile (by occurredAt). */
+  putProfile(customerId: string, profile: Profile): Promise<'applied' | 'stale'>;
+  getCustomer(customerId: string): Promise<CustomerRecord | null>;
+  scanCustomers(page: { segment: number; totalSegments: number; cursor?: Record<string, string>; limit: number }): Promise<{
+    customers: CustomerRecord[];
+    cursor?: Record<string, string>;
+  }>;
+  /** Writes the new risk only if the stored level is still `expected`; false when someone else won. */
+  putRisk(customerId: string, expected: RiskState | undefined, risk: RiskState): Promise<boolean>;
+  getStoreStats(): Promise<StoreStats>;
+  putStoreStats(stats: StoreStats): Promise<void>;
+  /** Conditional create: false when this (campaign, customer, occurrence) was already claimed. */
+  claimSend(customerId: string, campaignId: string, occurrence: string, at: string): Promise<boolean>;
+  completeSend(customerId: string, record: SendRecord): Promise<void>;
+  /** Undo a claim whose send failed retryably, so the retry can send. */
+  releaseSend(customerId: string, campaignId: string, occurrence: string): Promise<void>;
+  listSends(customerId: string): Promise<SendRecord[]>;
+}
+
+export interface OutgoingMail {
+  to: string;
+  from: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers?: Record<string, string>;
+  /** SES message tags: carry ids out and back through SES events. */
+  tags?: Record<string, string>;
+}
+
+/** Non-retryable failures come back as values; retryable ones are thrown. */
+export type MailResult = { kind: 'sent'; messageId: string } | { kind: 'rejected'; reason: string };
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<MailResult>;
+}
+
+export interface EventPublisher {
+  /** At-least-once: throws if any entry failed, and the caller's retry may publish others again. */
+  publish(events: OutgoingEvent[]): Promise<void>;
+}
+
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();

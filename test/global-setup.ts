@@ -1,0 +1,14 @@
+import type { TestProject } from 'vitest/node';
+import { startEmulators } from '../local/emulators.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    endpoints: { dynamodbEndpoint: string; sesEndpoint: string };
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const emulators = await startEmulators({ handleSignals: true });
+  project.provide('endpoints', { dynamodbEndpoint: emulators.dynamodbEndpoint, sesEndpoint: emulators.sesEndpoint });
+  return async () => emulators.stop();
+}

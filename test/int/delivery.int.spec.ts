@@ -1,0 +1,86 @@
+/**
+ * Correctness under real delivery, through the real handlers, DynamoDB Local and the routing
+ * the CDK rules use: duplicates, reordering, re-publishing with new envelope ids, bad input.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DetailType, SHOP_SOURCE } from '../../shared/contracts/events.js';
+import { DynamoCustomerStore, documentClient } from '../../shared/adapters/dynamodb-store.js';
+import { putRaw, systemForTest } from '../support/system.js';
+
+let sys: Awaited<ReturnType<typeof systemForTest>>;
+let store: DynamoCustomerStore;
+
+beforeAll(async () => {
+  sys = await systemForTest();
+  store = new DynamoCustomerStore(documentClient(sys.dynamodb), sys.env.TABLE_NAME!);
+});
+afterAll(() => sys?.close());
+
+const placed = (customerId: string, orderId: string, occurredAt: string, total = 100) => ({
+  source: SHOP_SOURCE,
+  detailType: DetailType.OrderPlaced,
+  detail: { orderId, customerId, lines: [{ sku: 'tea-1', quantity: 1, unitPrice: total }], total, currency: 'CNY', occurredAt },
+});
+const refunded = (customerId: string, orderId: string, amount: number, refundId = `r-${orderId}`) => ({
+  source: SHOP_SOURCE,
+  detailType: DetailType.OrderRefunded,
+  detail: { orderId, customerId, refundId, amount, currency: 'CNY', occurredAt: '2026-05-03T10:00:00Z' },
+});
+
+describe('order events through the local bus', () => {
+  it('counts an order once when it is delivered five times, each with a new envelope id', async () => {
+    // Given one order.placed published five times (a producer retrying after timeouts)
+    const e = placed('dup-1', 'o-dup-1', '2026-05-01T09:00:00Z', 120);
+    // When all five are delivered
+    await putRaw(sys, [e, e, e, e, e]);
+    // Then the summary counts one order and its spend once
+    const c = await store.getCustomer('dup-1');
+    expect(c?.summary).toMatchObject({ orders: 1, purchaseDays: 1, spend: 120, firstDay: '2026-05-01', lastDay: '2026-05-01' });
+    expect(sys.bus.deadLetters).toHaveLength(0);
+  });
+
+  it('keeps a refund that arrives before its order', async () => {
+    // Given a partial refund delivered before the order it refunds
+    await putRaw(sys, [refunded('early-1', 'o-early-1', 30)]);
+    expect((await store.getCustomer('early-1'))?.summary.spend ?? 0).toBe(0);
+    // When the order arrives (twice)
+    await putRaw(sys, [placed('early-1', 'o-early-1', '2026-05-01T09:00:00Z', 100)]);
+    await putRaw(sys, [placed('early-1', 'o-early-1', '2026-05-01T09:00:00Z', 100)]);
+    // Then the refund is applied exactly once
+    expect((await store.getCustomer('early-1'))?.summary).toMatchObject({ orders: 1, spend: 70 });
+  });
+
+  it('removes a fully refunded last purchase and falls back to the previous purchase day', async () => {
+    await putRaw(sys, [placed('edge-1', 'o-e1', '2026-01-10T09:00:00Z', 50), placed('edge-1', 'o-e2', '2026-03-10T09:00:00Z', 80)]);
+    await putRaw(sys, [refunded('edge-1', 'o-e2', 80)]);
+    expect((await store.getCustomer('edge-1'))?.summary).toMatchObject({ orders: 1, purchaseDays: 1, spend: 50, firstDay: '2026-01-10', lastDay: '2026-01-10' });
+  });
+
+  it('dead-letters a malformed event with an error naming the field, without writes or blocking its batch', async () => {
+    // Given one PutEvents call whose middle entry has a non-numeric total
+    const bad = placed('bad-1', 'o-bad-1', '2026-05-01T09:00:00Z');
+    (bad.detail as Record<string, unknown>).total = 'abc';
+    const before = sys.bus.deadLetters.length;
+    await putRaw(sys, [placed('ok-1', 'o-ok-1', '2026-05-01T09:00:00Z'), bad, placed('ok-2', 'o-ok-2', '2026-05-01T09:00:00Z')]);
+    // Then it ends on the dead-letter path after the route's receive limit
+    const dead = sys.bus.deadLetters.slice(before);
+    expect(dead).toHaveLength(1);
+    expect(dead[0]).toMatchObject({ route: 'OrderEvents', receiveCount: 5 });
+    expect(JSON.parse(dead[0]!.body).detail.orderId).toBe('o-bad-1');
+    // and nothing was written for it, while its batch neighbours were processed
+    expect(await store.getCustomer('bad-1')).toBeNull();
+    expect((await store.getCustomer('ok-1'))?.summary.orders).toBe(1);
+    expect((await store.getCustomer('ok-2'))?.summary.orders).toBe(1);
+  });
+
+  it('ignores an older customer.upserted that arrives after a newer one', async () => {
+    const up = (name: string, occurredAt: string) => ({
+      source: SHOP_SOURCE,
+      detailType: DetailType.CustomerUpserted,
+      detail: { customerId: 'prof-1', email: 'p1@example.com', name, locale: 'en', timeZone: 'Europe/London', marketingConsent: true, occurredAt },
+    });
+    await putRaw(sys, [up('New Name', '2026-05-02T00:00:00Z')]);
+    await putRaw(sys, [up('Old Name', '2026-05-01T00:00:00Z')]);
+    expect((await store.getCustomer('prof-1'))?.profile?.name).toBe('New Name');
+  });
+});
