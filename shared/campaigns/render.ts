@@ -24,7 +24,8 @@ export function compileCampaign(campaign: Campaign): CompiledCampaign {
       const src = t[field];
       if (src === undefined) return undefined;
       try {
-        return liquid.parse(src);
+        // A parsed template keeps its engine's options, so HTML must be parsed by the escaping one.
+        return (field === 'html' ? htmlLiquid : liquid).parse(src);
       } catch (e) {
         throw new Error(`templates.${locale}.${field}: ${(e as Error).message}`);
       }

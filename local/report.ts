@@ -1,0 +1,38 @@
+/** What the demo did, read back from the table: customers, orders, risk levels, sends. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { paginateScan } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../shared/adapters/dynamodb-store.js';
+import type { OrderSummary } from '../shared/domain/orders.js';
+
+export interface TableReport {
+  customers: number;
+  buyers: number;
+  orders: number;
+  byRiskLevel: Record<string, number>;
+  byRiskMethod: Record<string, number>;
+  byCampaign: Record<string, Record<string, number>>;
+}
+
+const bump = (m: Record<string, number>, k: string) => void (m[k] = (m[k] ?? 0) + 1);
+
+export async function reportTable(client: DynamoDBClient, tableName: string): Promise<TableReport> {
+  const r: TableReport = { customers: 0, buyers: 0, orders: 0, byRiskLevel: {}, byRiskMethod: {}, byCampaign: {} };
+  for await (const page of paginateScan({ client: documentClient(client) }, { TableName: tableName })) {
+    for (const item of page.Items ?? []) {
+      const sk = item.sk as string;
+      if (sk === 'CUSTOMER') {
+        r.customers++;
+        const s = item.summary as OrderSummary | undefined;
+        if (s && s.orders > 0) r.buyers++;
+        r.orders += s?.orders ?? 0;
+        const risk = item.risk as { level: string; method: string } | undefined;
+        bump(r.byRiskLevel, risk?.level ?? 'not assessed');
+        if (risk) bump(r.byRiskMethod, risk.method);
+      } else if (sk.startsWith('SEND#')) {
+        const c = (r.byCampaign[item.campaignId as string] ??= {});
+        bump(c, item.status === 'skipped' ? `skipped:${item.reason as string}` : (item.status as string));
+      }
+    }
+  }
+  return r;
+}
