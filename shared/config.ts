@@ -19,10 +19,8 @@ export const EnvVar = {
 
 const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
 
-export const BaseConfig = z.object({
-  [EnvVar.tableName]: z.string().min(3),
-  [EnvVar.eventBusName]: z.string().min(1),
-});
+export const TableConfig = z.object({ [EnvVar.tableName]: z.string().min(3) });
+export const BusConfig = z.object({ [EnvVar.eventBusName]: z.string().min(1) });
 
 export const ChurnConfig = z.object({
   [EnvVar.atRiskMultiple]: positive(2),

@@ -4,12 +4,12 @@ import { EnvVar, MailConfig, loadConfig } from '../../shared/config.js';
 import { loadCampaigns } from '../../shared/campaigns/load.js';
 import { dispatchRiskChange } from '../../shared/app/dispatch.js';
 import { sqsConsumer } from '../../shared/runtime/consumer.js';
-import { coreDeps, sesMailer } from '../../shared/runtime/deps.js';
+import { sesMailer, storeFromEnv } from '../../shared/runtime/deps.js';
 import { systemClock } from '../../shared/ports.js';
 
 const config = loadConfig(MailConfig);
 const deps = {
-  store: coreDeps().store,
+  store: storeFromEnv(),
   mailer: sesMailer(config[EnvVar.configurationSet]),
   campaigns: loadCampaigns(config[EnvVar.campaignsDir]),
   from: config[EnvVar.senderEmail],

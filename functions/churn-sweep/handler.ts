@@ -3,9 +3,9 @@ import type { SweepSegmentRequested } from '../../shared/contracts/events.js';
 import { ChurnConfig, EnvVar, loadConfig } from '../../shared/config.js';
 import { sweepSegment } from '../../shared/app/sweep.js';
 import { sqsConsumer } from '../../shared/runtime/consumer.js';
-import { coreDeps } from '../../shared/runtime/deps.js';
+import { publisherFromEnv, storeFromEnv } from '../../shared/runtime/deps.js';
 
-const deps = coreDeps();
+const deps = { store: storeFromEnv(), publisher: publisherFromEnv() };
 const config = loadConfig(ChurnConfig);
 const rule = {
   atRiskMultiple: config[EnvVar.atRiskMultiple],

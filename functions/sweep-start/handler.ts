@@ -5,9 +5,9 @@ import { SweepStart } from '../../shared/contracts/events.js';
 import { ChurnConfig, EnvVar, loadConfig } from '../../shared/config.js';
 import { startSweep } from '../../shared/app/sweep.js';
 import { logger } from '../../shared/runtime/consumer.js';
-import { coreDeps } from '../../shared/runtime/deps.js';
+import { publisherFromEnv } from '../../shared/runtime/deps.js';
 
-const { publisher } = coreDeps();
+const publisher = publisherFromEnv();
 const config = loadConfig(ChurnConfig);
 
 export const handler = middy(async (event: unknown) => {

@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { EngageStack } from './engage-stack.js';
+import { readSettings } from './settings.js';
+
+export interface BuiltApp {
+  readonly app: App;
+  readonly stack: EngageStack;
+}
+
+/**
+ * The Engage app with cdk-nag's AwsSolutions pack as a validation plugin: `app.synth()` (and so
+ * `cdk synth`) fails on any finding not acknowledged next to the resource it concerns.
+ */
+export function buildApp(props: AppProps = {}): BuiltApp {
+  const app = new App(props);
+  const stack = new EngageStack(app, 'Engage', {
+    description: 'Engage: serverless customer-engagement automation',
+    settings: readSettings(app),
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}
+
+// Only synthesize when run as the CDK app entry point (tests import buildApp instead).
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildApp().app.synth();
+}

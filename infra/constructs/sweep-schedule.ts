@@ -1,0 +1,101 @@
+import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { SweepStart } from '../../shared/contracts/events.js';
+import { acknowledgeNag, nagArnRef } from '../nag.js';
+
+/**
+ * The payload the schedule sends. scheduled-time is stable across the retries of one run, so
+ * sweep-start can key the run on it; execution-id would change per attempt.
+ */
+export const sweepStartPayload = {
+  scheduledTime: ContextAttribute.scheduledTime,
+  scheduleArn: ContextAttribute.scheduleArn,
+} as const;
+
+/** Example values Scheduler substitutes for its context attributes, for synth-time validation. */
+const CONTEXT_SAMPLES: Record<string, string> = {
+  [ContextAttribute.scheduledTime]: '2026-01-01T03:00:00Z',
+  [ContextAttribute.scheduleArn]: 'arn:aws:scheduler:us-east-1:123456789012:schedule/default/engage-sweep',
+  [ContextAttribute.executionId]: 'd7c1a2b3-0000-4000-8000-000000000000',
+  [ContextAttribute.attemptNumber]: '1',
+};
+
+/**
+ * Throws unless `payload`, with Scheduler's placeholders substituted, satisfies the shared
+ * `SweepStart` schema: a payload the handler would reject fails `cdk synth` instead of the 3 am run.
+ */
+export function assertSweepStartPayload(payload: unknown): void {
+  const substituted: unknown = JSON.parse(JSON.stringify(payload), (_key, value: unknown) =>
+    typeof value === 'string' && value in CONTEXT_SAMPLES ? CONTEXT_SAMPLES[value] : value,
+  );
+  const result = SweepStart.safeParse(substituted);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new Error(`Sweep schedule payload does not match the SweepStart contract: ${problems}`);
+  }
+}
+
+export interface SweepScheduleProps {
+  readonly target: IFunction;
+  /** A Scheduler expression, e.g. `cron(0 3 * * ? *)` (UTC). */
+  readonly expression: string;
+  /** Payload override, only for tests of the synth-time check. @default sweepStartPayload */
+  readonly payload?: Record<string, unknown>;
+}
+
+/** EventBridge Scheduler → sweep-start, with retries and a DLQ so a missed run is visible. */
+export class SweepSchedule extends Construct {
+  readonly schedule: Schedule;
+  readonly deadLetterQueue: Queue;
+  readonly dlqAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: SweepScheduleProps) {
+    super(scope, id);
+    const payload = props.payload ?? sweepStartPayload;
+    assertSweepStartPayload(payload);
+
+    this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledgeNag(this.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the sweep schedule');
+
+    // Our own role (not the shared one the target would create) so its acknowledgment stays local.
+    const role = new Role(this, 'InvokeRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
+    acknowledgeNag(
+      role,
+      `AwsSolutions-IAM5[Resource::${nagArnRef(props.target)}:*]`,
+      'Versions/aliases of the sweep-start function only, as granted by grantInvoke',
+    );
+
+    this.schedule = new Schedule(this, 'Schedule', {
+      description: 'Nightly Engage churn sweep',
+      schedule: ScheduleExpression.expression(props.expression),
+      // Spreads the run in a window: no exact-minute requirement, and it eases Lambda bursts.
+      timeWindow: TimeWindow.flexible(Duration.minutes(15)),
+      target: new LambdaInvoke(props.target, {
+        role,
+        input: ScheduleTargetInput.fromObject(payload),
+        retryAttempts: 5,
+        maxEventAge: Duration.hours(1),
+        deadLetterQueue: this.deadLetterQueue,
+      }),
+    });
+
+    this.dlqAlarm = new Alarm(this, 'DeadLetterAlarm', {
+      alarmDescription: 'Engage sweep schedule: an invocation of sweep-start was given up',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

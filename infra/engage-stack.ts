@@ -1,0 +1,91 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { EnvVar } from '../shared/config.js';
+import { FunctionName, routes } from '../shared/contracts/routing.js';
+import { EngageBus } from './constructs/event-bus.js';
+import { EventConsumer } from './constructs/event-consumer.js';
+import { EngageFunction, type EngageFunctionProps } from './constructs/function.js';
+import { Mail } from './constructs/mail.js';
+import { Monitoring } from './constructs/monitoring.js';
+import { SweepSchedule } from './constructs/sweep-schedule.js';
+import { EngageTable } from './constructs/table.js';
+import type { EngageSettings } from './settings.js';
+
+export interface EngageStackProps extends StackProps {
+  readonly settings: EngageSettings;
+}
+
+type FunctionKey = keyof typeof FunctionName;
+
+/** Composition only: each capability, and its permissions, lives in its construct. */
+export class EngageStack extends Stack {
+  readonly table: EngageTable;
+  readonly bus: EngageBus;
+  readonly mail: Mail;
+  readonly monitoring: Monitoring;
+  readonly functions: Record<FunctionName, EngageFunction>;
+  readonly consumers: EventConsumer[];
+  readonly sweep: SweepSchedule;
+
+  constructor(scope: Construct, id: string, props: EngageStackProps) {
+    super(scope, id, props);
+    const s = props.settings;
+
+    this.table = new EngageTable(this, 'Data');
+    this.bus = new EngageBus(this, 'Events', { eventBusName: s.eventBusName });
+    this.mail = new Mail(this, 'Mail', {
+      senderEmail: s.senderEmail,
+      ...(s.senderDomain ? { senderDomain: s.senderDomain } : {}),
+      createIdentity: s.createEmailIdentity,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', s.alarmEmail ? { alarmEmail: s.alarmEmail } : {});
+
+    const specs: Record<FunctionKey, Omit<EngageFunctionProps, 'name'>> = {
+      OrderEvents: {},
+      CustomerUpsert: { memorySize: 256 },
+      SweepStart: { memorySize: 256, environment: { [EnvVar.sweepSegments]: String(s.sweepSegments) } },
+      // A segment page scan plus its writes; time out well before the queue's visibility timeout.
+      ChurnSweep: {
+        memorySize: 1024,
+        timeout: Duration.minutes(5),
+        environment: {
+          [EnvVar.atRiskMultiple]: String(s.atRiskMultiple),
+          [EnvVar.churnedMultiple]: String(s.churnedMultiple),
+          [EnvVar.defaultGapDays]: String(s.defaultGapDays),
+          [EnvVar.sweepSegments]: String(s.sweepSegments),
+        },
+      },
+      CampaignDispatch: {
+        timeout: Duration.seconds(60),
+        bundleCampaigns: true,
+        ...(s.shopName ? { environment: { [EnvVar.shopName]: s.shopName } } : {}),
+      },
+    };
+    const keys = Object.keys(FunctionName) as FunctionKey[];
+    const fns = Object.fromEntries(
+      keys.map((key) => [FunctionName[key], new EngageFunction(this, key, { name: FunctionName[key], ...specs[key] })]),
+    ) as Record<FunctionName, EngageFunction>;
+    this.functions = fns;
+
+    // Least privilege: each function gets exactly what its handler does.
+    this.table.grantReadWrite(fns[FunctionName.OrderEvents]);
+    this.table.grantReadWrite(fns[FunctionName.CustomerUpsert]);
+    this.table.grantReadWrite(fns[FunctionName.ChurnSweep]);
+    this.bus.grantPut(fns[FunctionName.ChurnSweep]);
+    this.bus.grantPut(fns[FunctionName.SweepStart]);
+    this.table.grantReadWrite(fns[FunctionName.CampaignDispatch]);
+    this.mail.grantSend(fns[FunctionName.CampaignDispatch]);
+
+    // One consumer per route: the routing list is the only place routes are declared.
+    this.consumers = routes.map((route) => {
+      const consumer = new EventConsumer(this, `${route.id}Route`, { route, bus: this.bus.bus, fn: fns[route.target] });
+      this.monitoring.notify(consumer.dlqAlarm);
+      return consumer;
+    });
+
+    this.sweep = new SweepSchedule(this, 'Sweep', { target: fns[FunctionName.SweepStart], expression: s.sweepSchedule });
+    this.monitoring.notify(this.sweep.dlqAlarm);
+
+    for (const key of keys) this.monitoring.watchFunction(key, fns[FunctionName[key]]);
+  }
+}

@@ -1,0 +1,38 @@
+import type { Construct } from 'constructs';
+import { z } from 'zod';
+
+/**
+ * Deployment settings, read from CDK context (`cdk.json` or `-c engage:<key>=…`). CLI context
+ * values arrive as strings, hence the coercions; a bad value fails synth naming the key.
+ */
+export const EngageSettings = z.object({
+  eventBusName: z.string().min(1).default('engage'),
+  senderEmail: z.email().default('noreply@example.com'),
+  senderDomain: z.string().min(3).optional(),
+  createEmailIdentity: z.stringbool().or(z.boolean()).default(true),
+  sweepSchedule: z.string().regex(/^(cron|rate)\(.+\)$/, 'a Scheduler cron(...) or rate(...) expression').default('cron(0 3 * * ? *)'),
+  sweepSegments: z.coerce.number().int().min(1).max(1000).default(4),
+  atRiskMultiple: z.coerce.number().positive().default(2),
+  churnedMultiple: z.coerce.number().positive().default(4),
+  defaultGapDays: z.coerce.number().positive().default(60),
+  alarmEmail: z.email().optional(),
+  shopName: z.string().min(1).optional(),
+});
+export type EngageSettings = z.infer<typeof EngageSettings>;
+
+const PREFIX = 'engage:';
+
+export function readSettings(scope: Construct): EngageSettings {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(EngageSettings.shape)) {
+    const value: unknown = scope.node.tryGetContext(PREFIX + key);
+    // Empty strings mean "unset" so optional keys can be blanked from the command line.
+    if (value !== undefined && value !== null && value !== '') raw[key] = value;
+  }
+  const parsed = EngageSettings.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${PREFIX}${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid Engage context: ${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,318 @@
+/**
+ * Contract tests of the Engage stack: what the template must say for the routing list, the
+ * schedule, IAM and cdk-nag. The app is synthesized once (bundling included) for the whole file.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EnvVar } from '../../shared/config.js';
+import { FunctionName, routes } from '../../shared/contracts/routing.js';
+import { CUSTOMERS_INDEX, TableAttr } from '../../shared/table/keys.js';
+import { buildApp } from '../../infra/app.js';
+import type { EngageStack } from '../../infra/engage-stack.js';
+import { EngageFunction, FUNCTION_RUNTIME } from '../../infra/constructs/function.js';
+import { assertSweepStartPayload, SweepSchedule, sweepStartPayload } from '../../infra/constructs/sweep-schedule.js';
+
+type Json = Record<string, any>;
+
+let outdir: string;
+let stack: EngageStack;
+let template: Template;
+let synthError: unknown;
+
+const logicalId = (construct: { node: { defaultChild?: unknown } }): string =>
+  stack.getLogicalId(construct.node.defaultChild as CfnElement);
+const fnId = (name: FunctionName): string => logicalId(stack.functions[name]);
+const roleId = (name: FunctionName): string => logicalId(stack.functions[name].role as never);
+const tableArn = () => ({ 'Fn::GetAtt': [logicalId(stack.table.table), 'Arn'] });
+
+/** Every statement of the inline policies attached to a function's role. */
+function statementsOf(name: FunctionName): Json[] {
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: Match.arrayWith([{ Ref: roleId(name) }]) },
+  });
+  return Object.values(policies).flatMap((p: Json) => p.Properties.PolicyDocument.Statement as Json[]);
+}
+const asList = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+
+beforeAll(() => {
+  outdir = mkdtempSync(path.join(tmpdir(), 'engage-cdk-'));
+  // Bundling is skipped here (it costs seconds per function and no assertion needs the code);
+  // the bundle test below bundles campaign-dispatch on its own.
+  const built = buildApp({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  stack = built.stack;
+  try {
+    built.app.synth();
+  } catch (error) {
+    synthError = error;
+  }
+  // Read what synth wrote (the assembly is written before validation runs) rather than
+  // Template.fromStack, which would synthesize again and throw: a nag finding then fails only the
+  // nag test, and every other contract still reports.
+  template = Template.fromJSON(JSON.parse(readFileSync(path.join(outdir, stack.templateFile), 'utf8')));
+}, 60_000);
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+describe('cdk-nag (AwsSolutions, validation plugin)', () => {
+  it('synthesizes with no unacknowledged AwsSolutions finding', () => {
+    expect(synthError === undefined ? '' : String(synthError)).toBe('');
+  });
+
+  it('fails synth on an unacknowledged finding (the check is live, not silently skipped)', () => {
+    const app = new App({ outdir: path.join(outdir, 'nag-probe') });
+    const probe = new Stack(app, 'Probe');
+    new Queue(probe, 'NoDlq', { enforceSSL: true }); // no DLQ: AwsSolutions-SQS3
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS3/);
+  });
+});
+
+describe('table', () => {
+  it('has PITR, the TTL attribute, pk/sk keys, deletion protection and the sparse customers GSI', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        KeySchema: [
+          { AttributeName: TableAttr.pk, KeyType: 'HASH' },
+          { AttributeName: TableAttr.sk, KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: TableAttr.ttl, Enabled: true },
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: CUSTOMERS_INDEX,
+            KeySchema: [{ AttributeName: TableAttr.gsi1pk, KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    });
+  });
+});
+
+describe('routing: one consumer per entry of `routes`', () => {
+  it('creates exactly one rule per route', () => {
+    expect(Object.keys(template.findResources('AWS::Events::Rule'))).toHaveLength(routes.length);
+  });
+
+  for (const route of routes) {
+    describe(route.id, () => {
+      const consumer = () => stack.consumers.find((c) => c.node.id === `${route.id}Route`)!;
+
+      it('rule on the Engage bus matches exactly the route pattern and targets its queue with DLQ + retries', () => {
+        template.hasResourceProperties('AWS::Events::Rule', {
+          EventBusName: { Ref: logicalId(stack.bus.bus) },
+          EventPattern: { source: [...route.pattern.source], 'detail-type': [...route.pattern.detailType] },
+          Targets: [
+            Match.objectLike({
+              Arn: { 'Fn::GetAtt': [logicalId(consumer().queue), 'Arn'] },
+              DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(consumer().deadLetterQueue), 'Arn'] } },
+              RetryPolicy: { MaximumRetryAttempts: Match.anyValue(), MaximumEventAgeInSeconds: Match.anyValue() },
+            }),
+          ],
+        });
+      });
+
+      it('queue redrives to its DLQ after maxReceiveCount, encrypted, visibility ≥ 6× function timeout', () => {
+        const queue = template.toJSON().Resources[logicalId(consumer().queue)] as Json;
+        expect(queue.Properties.RedrivePolicy).toEqual({
+          deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(consumer().deadLetterQueue), 'Arn'] },
+          maxReceiveCount: route.maxReceiveCount,
+        });
+        expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+        const fn = template.toJSON().Resources[fnId(route.target)] as Json;
+        expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * fn.Properties.Timeout);
+      });
+
+      it('event source mapping uses the route batch size and partial batch responses', () => {
+        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          EventSourceArn: { 'Fn::GetAtt': [logicalId(consumer().queue), 'Arn'] },
+          FunctionName: { Ref: fnId(route.target) },
+          BatchSize: route.batchSize,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+        });
+      });
+
+      it('alarms on any message in the DLQ, notifying the alarm topic', () => {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(consumer().deadLetterQueue), 'QueueName'] } }],
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+          AlarmActions: [{ Ref: logicalId(stack.monitoring.topic) }],
+        });
+      });
+    });
+  }
+});
+
+describe('sweep schedule', () => {
+  it('invokes sweep-start in a flexible window with retries, a DLQ and the scheduled-time payload', () => {
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')) as Json[];
+    expect(schedules).toHaveLength(1);
+    const props = schedules[0]!.Properties as Json;
+    expect(props.ScheduleExpression).toBe('cron(0 3 * * ? *)');
+    expect(props.FlexibleTimeWindow).toEqual({ Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 });
+    expect(props.Target.Arn).toEqual({ 'Fn::GetAtt': [fnId(FunctionName.SweepStart), 'Arn'] });
+    expect(props.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 3600 });
+    expect(props.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [logicalId(stack.sweep.deadLetterQueue), 'Arn'] } });
+    expect(JSON.parse(props.Target.Input as string)).toEqual({
+      scheduledTime: '<aws.scheduler.scheduled-time>',
+      scheduleArn: '<aws.scheduler.schedule-arn>',
+    });
+  });
+
+  it('accepts the real payload and rejects one the SweepStart contract would refuse', () => {
+    expect(() => assertSweepStartPayload(sweepStartPayload)).not.toThrow();
+    // execution-id changes per attempt and is no timestamp: exactly the mistake this guards.
+    expect(() => assertSweepStartPayload({ scheduledTime: '<aws.scheduler.execution-id>' })).toThrow(/scheduledTime/);
+    expect(() => assertSweepStartPayload({ time: '<aws.scheduler.scheduled-time>' })).toThrow(/SweepStart/);
+    const probe = new Stack(new App(), 'Probe');
+    const target = new LambdaFunction(probe, 'Fn', {
+      runtime: Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: { bind: () => ({ inlineCode: 'x' }), bindToResource: () => {} } as never,
+    });
+    expect(() => new SweepSchedule(probe, 'Bad', { target, expression: 'rate(1 day)', payload: { scheduledTime: 'tomorrow' } })).toThrow(
+      /SweepStart contract/,
+    );
+  });
+});
+
+describe('functions', () => {
+  const all = Object.values(FunctionName);
+
+  it.each(all)('%s runs on ARM64, the chosen runtime, X-Ray active, with its own log group', (name) => {
+    const fn = template.toJSON().Resources[fnId(name)] as Json;
+    expect(fn.Properties).toMatchObject({
+      Architectures: ['arm64'],
+      Runtime: FUNCTION_RUNTIME.name,
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logicalId(stack.functions[name].logGroup) } },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    expect(fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).toBe(name);
+    expect(fn.Properties.Role).toEqual({ 'Fn::GetAtt': [roleId(name), 'Arn'] });
+  });
+
+  it('chose nodejs24.x, the newest Node runtime this aws-cdk-lib knows (AwsSolutions-L1)', () => {
+    expect(FUNCTION_RUNTIME.name).toBe('nodejs24.x');
+  });
+
+  it('gives TABLE_NAME and EVENT_BUS_NAME exactly to the functions granted the table and the bus', () => {
+    const tableUsers: FunctionName[] = [FunctionName.OrderEvents, FunctionName.CustomerUpsert, FunctionName.ChurnSweep, FunctionName.CampaignDispatch];
+    const busUsers: FunctionName[] = [FunctionName.SweepStart, FunctionName.ChurnSweep];
+    for (const name of all) {
+      const vars = (template.toJSON().Resources[fnId(name)] as Json).Properties.Environment.Variables as Json;
+      expect(vars[EnvVar.tableName], name).toEqual(tableUsers.includes(name) ? { Ref: logicalId(stack.table.table) } : undefined);
+      expect(vars[EnvVar.eventBusName], name).toEqual(busUsers.includes(name) ? { Ref: logicalId(stack.bus.bus) } : undefined);
+    }
+  });
+
+  it('sets the sweep and churn settings from EnvVar names', () => {
+    const vars = (name: FunctionName) => (template.toJSON().Resources[fnId(name)] as Json).Properties.Environment.Variables as Json;
+    expect(vars(FunctionName.SweepStart)).toMatchObject({ [EnvVar.sweepSegments]: '4', [EnvVar.eventBusName]: { Ref: logicalId(stack.bus.bus) } });
+    expect(vars(FunctionName.ChurnSweep)).toMatchObject({ [EnvVar.atRiskMultiple]: '2', [EnvVar.churnedMultiple]: '4', [EnvVar.defaultGapDays]: '60', [EnvVar.sweepSegments]: '4' });
+    expect(vars(FunctionName.CampaignDispatch)).toMatchObject({
+      [EnvVar.campaignsDir]: '/var/task/campaigns',
+      [EnvVar.senderEmail]: 'noreply@example.com',
+      [EnvVar.configurationSet]: { Ref: logicalId(stack.mail.configurationSet) },
+    });
+  });
+
+  it('bundles campaign-dispatch locally (no Docker) as ESM with the campaigns directory inside', () => {
+    const dir = path.join(outdir, 'bundle-probe');
+    const app = new App({ outdir: dir });
+    const probe = new Stack(app, 'Probe');
+    const fn = new EngageFunction(probe, 'CampaignDispatch', { name: FunctionName.CampaignDispatch, bundleCampaigns: true });
+    app.synth();
+    const code = (Template.fromStack(probe).toJSON().Resources[probe.getLogicalId(fn.node.defaultChild as CfnElement)] as Json).Properties.Code;
+    const asset = path.join(dir, `asset.${String(code.S3Key).replace(/\.zip$/, '')}`);
+    expect(existsSync(path.join(asset, 'index.mjs'))).toBe(true);
+    expect(readFileSync(path.join(asset, 'index.mjs'), 'utf8')).toContain('createRequire');
+    expect(existsSync(path.join(asset, 'campaigns', 'win-back.yaml'))).toBe(true);
+  }, 30_000);
+
+  it('every function has an Errors alarm wired to the alarm topic', () => {
+    for (const name of all) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId(name) } }],
+        AlarmActions: [{ Ref: logicalId(stack.monitoring.topic) }],
+      });
+    }
+  });
+});
+
+describe('IAM least privilege', () => {
+  it('order-events: DynamoDB only on the table and its indexes, no PutEvents, no SES', () => {
+    const statements = statementsOf(FunctionName.OrderEvents);
+    const dynamo = statements.filter((s) => asList(s.Action).some((a: string) => a.startsWith('dynamodb:')));
+    expect(dynamo.length).toBeGreaterThan(0);
+    for (const s of dynamo) {
+      expect(asList(s.Resource)).toEqual([tableArn(), { 'Fn::Join': ['', [tableArn(), '/index/*']] }]);
+    }
+    const actions = statements.flatMap((s) => asList(s.Action) as string[]);
+    expect(actions).not.toContain('events:PutEvents');
+    expect(actions.filter((a) => a.startsWith('ses:'))).toEqual([]);
+  });
+
+  it('DynamoDB access only for the functions that use the table (sweep-start only publishes)', () => {
+    for (const name of Object.values(FunctionName)) {
+      const actions = statementsOf(name).flatMap((s) => asList(s.Action) as string[]);
+      expect(actions.some((a) => a.startsWith('dynamodb:'))).toBe(name !== FunctionName.SweepStart);
+    }
+  });
+
+  it('campaign-dispatch may ses:SendEmail, but never on "*"', () => {
+    const ses = statementsOf(FunctionName.CampaignDispatch).filter((s) => asList(s.Action).includes('ses:SendEmail'));
+    expect(ses).toHaveLength(1);
+    expect(asList(ses[0]!.Resource)).not.toContain('*');
+    expect(JSON.stringify(ses[0]!.Resource)).toContain('configuration-set/');
+  });
+
+  it('events:PutEvents only on the Engage bus, only for the producers', () => {
+    const producers = [FunctionName.SweepStart, FunctionName.ChurnSweep];
+    for (const name of Object.values(FunctionName)) {
+      const put = statementsOf(name).filter((s) => asList(s.Action).includes('events:PutEvents'));
+      if (!producers.includes(name as never)) expect(put).toEqual([]);
+      else expect(put.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [logicalId(stack.bus.bus), 'Arn'] }]);
+    }
+  });
+
+  it('"*" as a resource appears only for the X-Ray actions (the only acknowledged IAM5 wildcard)', () => {
+    for (const name of Object.values(FunctionName)) {
+      for (const s of statementsOf(name)) {
+        if (asList(s.Resource).includes('*')) expect(asList(s.Action).every((a: string) => a.startsWith('xray:'))).toBe(true);
+      }
+    }
+    template.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    for (const role of Object.values(template.findResources('AWS::IAM::Role')) as Json[]) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe('mail and monitoring', () => {
+  it('SES configuration set: reputation metrics, sending on, BOUNCE+COMPLAINT suppression, TLS required', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+      ReputationOptions: { ReputationMetricsEnabled: true },
+      SendingOptions: { SendingEnabled: true },
+      SuppressionOptions: { SuppressedReasons: Match.arrayWith(['BOUNCE', 'COMPLAINT']) },
+      DeliveryOptions: Match.objectLike({ TlsPolicy: 'REQUIRE' }),
+    });
+  });
+
+  it('alarm topic is KMS-encrypted', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+});
