@@ -13,7 +13,8 @@ export class MemoryOrders {
     const given = { order, day: (dayKey && this.days.get(dayKey)) || null, summary: this.summary };
     let d = decideOrder(given, event);
     if (d.kind === 'need-neighbours') {
-      const others = [...this.days.keys()].filter((k) => k !== d.day).sort();
+      const gone = d.day;
+      const others = [...this.days.keys()].filter((k) => k !== gone).sort();
       const first = others[0];
       const last = others.at(-1);
       d = decideOrder(
