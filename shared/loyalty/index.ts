@@ -1,0 +1,29 @@
+/**
+ * Loyalty: tiers, a points ledger and birthday rewards, as pure decisions of (state, input, now).
+ *
+ * What the DynamoDB store keeps (one table, customer partition `CUSTOMER#<id>`):
+ * - `LOYALTY` — LoyaltyState + `version`. Every decision that returns a state is written with
+ *   `version = :read` (or attribute_not_exists(pk) when new), SET version = version + 1. Because
+ *   redemptions are decided on that read, the version condition is what keeps the balance from
+ *   going negative under concurrent redemptions; a counter-only path would use
+ *   `balance >= :points` with SET balance = balance - :points instead.
+ * - `LEDGER#<entry.key>` — one LedgerEntry each, Put with attribute_not_exists(sk), in the same
+ *   TransactWriteItems as the state update. A cancelled transaction (either condition) is re-read
+ *   and re-decided; the decision then says duplicate / reject. The entry's `at` can feed a GSI
+ *   for a time-ordered statement.
+ * - `ORDER#<orderId>` — gets a `loyalty` attribute (LoyaltyOrder), updated in the same
+ *   transaction with a condition on its own version, as the order summary already does.
+ * - Expiry needs only `lots` on the state (≤ expiryMonths + 1 entries, oldest first), and the
+ *   monthly spend needs only `buckets` (≤ 13): no history is read in the common case.
+ * Events (`tierChange`, notices, birthday) are published after the write succeeded; their `key`
+ * lets consumers drop the repeat a crash between write and publish can cause.
+ */
+export * from './config.js';
+export * from './events.js';
+export * from './state.js';
+export * from './order.js';
+export * from './ledger.js';
+export * from './tiers.js';
+export * from './points.js';
+export * from './birthday.js';
+export { addMonths, localDate, monthKey, startOfDay, startOfMonth, type LocalDate } from './time.js';
