@@ -7,7 +7,7 @@ import { EventConsumer } from './constructs/event-consumer.js';
 import { EngageFunction, type EngageFunctionProps } from './constructs/function.js';
 import { Mail } from './constructs/mail.js';
 import { Monitoring } from './constructs/monitoring.js';
-import { SweepSchedule } from './constructs/sweep-schedule.js';
+import { JobSchedule } from './constructs/job-schedule.js';
 import { EngageTable } from './constructs/table.js';
 import type { EngageSettings } from './settings.js';
 
@@ -25,7 +25,8 @@ export class EngageStack extends Stack {
   readonly monitoring: Monitoring;
   readonly functions: Record<FunctionName, EngageFunction>;
   readonly consumers: EventConsumer[];
-  readonly sweep: SweepSchedule;
+  readonly sweep: JobSchedule;
+  readonly refit: JobSchedule;
 
   constructor(scope: Construct, id: string, props: EngageStackProps) {
     super(scope, id, props);
@@ -55,6 +56,8 @@ export class EngageStack extends Stack {
           [EnvVar.sweepSegments]: String(s.sweepSegments),
         },
       },
+      // Scans every summary and fits on up to refitSampleLimit customers: memory buys CPU.
+      ModelRefit: { memorySize: 3008, timeout: Duration.minutes(15), environment: { [EnvVar.refitSampleLimit]: String(s.refitSampleLimit) } },
       CampaignDispatch: {
         timeout: Duration.seconds(60),
         bundleCampaigns: true,
@@ -75,6 +78,7 @@ export class EngageStack extends Stack {
     this.bus.grantPut(fns[FunctionName.SweepStart]);
     this.table.grantReadWrite(fns[FunctionName.CampaignDispatch]);
     this.mail.grantSend(fns[FunctionName.CampaignDispatch]);
+    this.table.grantReadWrite(fns[FunctionName.ModelRefit]);
 
     // One consumer per route: the routing list is the only place routes are declared.
     this.consumers = routes.map((route) => {
@@ -83,8 +87,9 @@ export class EngageStack extends Stack {
       return consumer;
     });
 
-    this.sweep = new SweepSchedule(this, 'Sweep', { target: fns[FunctionName.SweepStart], expression: s.sweepSchedule });
-    this.monitoring.notify(this.sweep.dlqAlarm);
+    this.sweep = new JobSchedule(this, 'Sweep', { target: fns[FunctionName.SweepStart], expression: s.sweepSchedule, description: 'Daily Engage churn sweep' });
+    this.refit = new JobSchedule(this, 'Refit', { target: fns[FunctionName.ModelRefit], expression: s.refitSchedule, description: 'Weekly Engage model refit' });
+    for (const schedule of [this.sweep, this.refit]) this.monitoring.notify(schedule.dlqAlarm);
 
     for (const key of keys) this.monitoring.watchFunction(key, fns[FunctionName[key]]);
   }

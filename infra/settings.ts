@@ -11,6 +11,8 @@ export const EngageSettings = z.object({
   senderDomain: z.string().min(3).optional(),
   createEmailIdentity: z.stringbool().or(z.boolean()).default(true),
   sweepSchedule: z.string().regex(/^(cron|rate)\(.+\)$/, 'a Scheduler cron(...) or rate(...) expression').default('cron(0 3 * * ? *)'),
+  refitSchedule: z.string().regex(/^(cron|rate)\(.+\)$/, 'a Scheduler cron(...) or rate(...) expression').default('cron(0 2 ? * SUN *)'),
+  refitSampleLimit: z.coerce.number().int().min(1000).default(200_000),
   sweepSegments: z.coerce.number().int().min(1).max(1000).default(4),
   atRiskMultiple: z.coerce.number().positive().default(2),
   churnedMultiple: z.coerce.number().positive().default(4),

@@ -10,4 +10,5 @@ export const handlerModules: Record<FunctionName, Loader> = {
   'sweep-start': () => import('../functions/sweep-start/handler.js'),
   'churn-sweep': () => import('../functions/churn-sweep/handler.js'),
   'campaign-dispatch': () => import('../functions/campaign-dispatch/handler.js'),
+  'model-refit': () => import('../functions/model-refit/handler.js'),
 };

@@ -14,6 +14,9 @@ export const EnvVar = {
   churnedMultiple: 'CHURN_CHURNED_MULTIPLE',
   sweepSegments: 'SWEEP_SEGMENTS',
   defaultGapDays: 'CHURN_DEFAULT_GAP_DAYS',
+  activeMinPAlive: 'RISK_ACTIVE_MIN_P_ALIVE',
+  atRiskMinPAlive: 'RISK_AT_RISK_MIN_P_ALIVE',
+  refitSampleLimit: 'REFIT_SAMPLE_LIMIT',
   shopName: 'SHOP_NAME',
 } as const;
 
@@ -26,8 +29,27 @@ export const ChurnConfig = z.object({
   [EnvVar.atRiskMultiple]: positive(2),
   [EnvVar.churnedMultiple]: positive(4),
   [EnvVar.defaultGapDays]: positive(60),
+  [EnvVar.activeMinPAlive]: z.coerce.number().min(0).max(1).default(0.6),
+  [EnvVar.atRiskMinPAlive]: z.coerce.number().min(0).max(1).default(0.3),
   [EnvVar.sweepSegments]: z.coerce.number().int().min(1).max(1000).default(4),
 });
+
+export const RefitConfig = z.object({
+  /** Above this many customers the fit uses a uniform random sample of this size. */
+  [EnvVar.refitSampleLimit]: z.coerce.number().int().min(1000).default(200_000),
+});
+
+/** The churn settings as the scoring domain wants them. */
+export function riskConfigFrom(c: z.infer<typeof ChurnConfig>) {
+  return {
+    atRiskMultiple: c[EnvVar.atRiskMultiple],
+    churnedMultiple: c[EnvVar.churnedMultiple],
+    defaultGapDays: c[EnvVar.defaultGapDays],
+    atRiskPercentile: 0.75,
+    churnedPercentile: 0.95,
+    modelBands: { active: c[EnvVar.activeMinPAlive], atRisk: c[EnvVar.atRiskMinPAlive] },
+  };
+}
 
 export const MailConfig = z.object({
   [EnvVar.senderEmail]: z.email(),

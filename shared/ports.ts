@@ -3,8 +3,8 @@
  * implement them over DynamoDB, SES v2 and EventBridge; unit tests may use in-memory versions.
  */
 import type { OutgoingEvent } from './contracts/events.js';
-import type { CustomerRecord, Profile, RiskState } from './domain/customer.js';
-import type { StoreStats } from './domain/churn.js';
+import type { CustomerRecord, Prediction, Profile, RiskState } from './domain/customer.js';
+import type { BaseStats, ModelParams, StoreModel } from './domain/model.js';
 import type { DayState, Neighbours, OrderState, OrderSummary } from './domain/orders.js';
 
 export interface Versioned<T> {
@@ -49,10 +49,12 @@ export interface CustomerStore {
     customers: CustomerRecord[];
     cursor?: Record<string, string>;
   }>;
-  /** Writes the new risk only if the stored level is still `expected`; false when someone else won. */
-  putRisk(customerId: string, expected: RiskState | undefined, risk: RiskState): Promise<boolean>;
-  getStoreStats(): Promise<StoreStats>;
-  putStoreStats(stats: StoreStats): Promise<void>;
+  /** Writes new scores only if the stored risk is still `expected`; false when someone else won. */
+  putScores(customerId: string, expected: RiskState | undefined, next: { risk: RiskState; segment?: string; prediction?: Prediction }): Promise<boolean>;
+  getStoreModel(): Promise<StoreModel>;
+  putBaseStats(stats: BaseStats): Promise<void>;
+  /** Stores a new version and makes it current, unless another refit got there first (false). */
+  putModelParams(params: ModelParams): Promise<boolean>;
   /** Conditional create: false when this (campaign, customer, occurrence) was already claimed. */
   claimSend(customerId: string, campaignId: string, occurrence: string, at: string): Promise<boolean>;
   completeSend(customerId: string, record: SendRecord): Promise<void>;

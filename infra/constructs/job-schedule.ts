@@ -6,14 +6,14 @@ import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, Ti
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SweepStart } from '../../shared/contracts/events.js';
+import { ScheduledRun } from '../../shared/contracts/events.js';
 import { acknowledgeNag, nagArnRef } from '../nag.js';
 
 /**
  * The payload the schedule sends. scheduled-time is stable across the retries of one run, so
- * sweep-start can key the run on it; execution-id would change per attempt.
+ * the job can key the run on it; execution-id would change per attempt.
  */
-export const sweepStartPayload = {
+export const scheduledRunPayload = {
   scheduledTime: ContextAttribute.scheduledTime,
   scheduleArn: ContextAttribute.scheduleArn,
 } as const;
@@ -21,62 +21,63 @@ export const sweepStartPayload = {
 /** Example values Scheduler substitutes for its context attributes, for synth-time validation. */
 const CONTEXT_SAMPLES: Record<string, string> = {
   [ContextAttribute.scheduledTime]: '2026-01-01T03:00:00Z',
-  [ContextAttribute.scheduleArn]: 'arn:aws:scheduler:us-east-1:123456789012:schedule/default/engage-sweep',
+  [ContextAttribute.scheduleArn]: 'arn:aws:scheduler:us-east-1:123456789012:schedule/default/engage-job',
   [ContextAttribute.executionId]: 'd7c1a2b3-0000-4000-8000-000000000000',
   [ContextAttribute.attemptNumber]: '1',
 };
 
 /**
  * Throws unless `payload`, with Scheduler's placeholders substituted, satisfies the shared
- * `SweepStart` schema: a payload the handler would reject fails `cdk synth` instead of the 3 am run.
+ * `ScheduledRun` schema: a payload the handler would reject fails `cdk synth` instead of the 3 am run.
  */
-export function assertSweepStartPayload(payload: unknown): void {
+export function assertScheduledRunPayload(payload: unknown): void {
   const substituted: unknown = JSON.parse(JSON.stringify(payload), (_key, value: unknown) =>
     typeof value === 'string' && value in CONTEXT_SAMPLES ? CONTEXT_SAMPLES[value] : value,
   );
-  const result = SweepStart.safeParse(substituted);
+  const result = ScheduledRun.safeParse(substituted);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new Error(`Sweep schedule payload does not match the SweepStart contract: ${problems}`);
+    throw new Error(`Schedule payload does not match the ScheduledRun contract: ${problems}`);
   }
 }
 
-export interface SweepScheduleProps {
+export interface JobScheduleProps {
   readonly target: IFunction;
   /** A Scheduler expression, e.g. `cron(0 3 * * ? *)` (UTC). */
   readonly expression: string;
-  /** Payload override, only for tests of the synth-time check. @default sweepStartPayload */
+  readonly description: string;
+  /** Payload override, only for tests of the synth-time check. @default scheduledRunPayload */
   readonly payload?: Record<string, unknown>;
 }
 
-/** EventBridge Scheduler → sweep-start, with retries and a DLQ so a missed run is visible. */
-export class SweepSchedule extends Construct {
+/** EventBridge Scheduler → a job function, with retries and a DLQ so a missed run is visible. */
+export class JobSchedule extends Construct {
   readonly schedule: Schedule;
   readonly deadLetterQueue: Queue;
   readonly dlqAlarm: Alarm;
 
-  constructor(scope: Construct, id: string, props: SweepScheduleProps) {
+  constructor(scope: Construct, id: string, props: JobScheduleProps) {
     super(scope, id);
-    const payload = props.payload ?? sweepStartPayload;
-    assertSweepStartPayload(payload);
+    const payload = props.payload ?? scheduledRunPayload;
+    assertScheduledRunPayload(payload);
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    acknowledgeNag(this.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of the sweep schedule');
+    acknowledgeNag(this.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of a schedule');
 
     // Our own role (not the shared one the target would create) so its acknowledgment stays local.
     const role = new Role(this, 'InvokeRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
     acknowledgeNag(
       role,
       `AwsSolutions-IAM5[Resource::${nagArnRef(props.target)}:*]`,
-      'Versions/aliases of the sweep-start function only, as granted by grantInvoke',
+      'Versions/aliases of the target function only, as granted by grantInvoke',
     );
 
     this.schedule = new Schedule(this, 'Schedule', {
-      description: 'Nightly Engage churn sweep',
+      description: props.description,
       schedule: ScheduleExpression.expression(props.expression),
       // Spreads the run in a window: no exact-minute requirement, and it eases Lambda bursts.
       timeWindow: TimeWindow.flexible(Duration.minutes(15)),
@@ -90,7 +91,7 @@ export class SweepSchedule extends Construct {
     });
 
     this.dlqAlarm = new Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: 'Engage sweep schedule: an invocation of sweep-start was given up',
+      alarmDescription: `${props.description}: an invocation was given up`,
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -1,6 +1,7 @@
 /** CustomerStore over one DynamoDB table (key design in shared/table/keys.ts). */
 import { DynamoDBClient, TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -12,8 +13,8 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { CUSTOMERS_INDEX, TableAttr, dayFromSortKey, keys } from '../table/keys.js';
-import type { CustomerRecord, Profile, RiskState } from '../domain/customer.js';
-import type { StoreStats } from '../domain/churn.js';
+import type { CustomerRecord, Prediction, Profile, RiskState } from '../domain/customer.js';
+import type { BaseStats, ModelParams, StoreModel } from '../domain/model.js';
 import { emptyOrder, emptySummary, type DayState, type Neighbours, type OrderState, type OrderSummary } from '../domain/orders.js';
 import type { CustomerStore, OrderCommit, OrderContext, SendRecord, Versioned } from '../ports.js';
 
@@ -39,6 +40,8 @@ function toCustomer(item: Item): CustomerRecord {
     summary: (item.summary as OrderSummary | undefined) ?? emptySummary(),
     ...(item.profile ? { profile: item.profile as Profile } : {}),
     ...(item.risk ? { risk: item.risk as RiskState } : {}),
+    ...(item.segment ? { segment: item.segment as string } : {}),
+    ...(item.prediction ? { prediction: item.prediction as Prediction } : {}),
     ...(item.suppressed ? { suppressed: true } : {}),
   };
 }
@@ -54,16 +57,33 @@ export class DynamoCustomerStore implements CustomerStore {
     return out.Item;
   }
 
+  /** One BatchGetItem (strongly consistent); a second read only when the day is not yet known. */
   async loadOrderContext(customerId: string, orderId: string, day?: string): Promise<OrderContext> {
-    const [customer, order] = await Promise.all([this.get(keys.customer(customerId)), this.get(keys.order(customerId, orderId))]);
+    const wanted = [keys.customer(customerId), keys.order(customerId, orderId), ...(day ? [keys.day(customerId, day)] : [])];
+    const items = await this.batchGet(wanted);
+    const customer = items.get(wanted[0]!.sk);
+    const order = items.get(wanted[1]!.sk);
     const orderState = (order?.state as OrderState | undefined) ?? emptyOrder();
     const dayKey = orderState.day ?? day;
-    const dayItem = dayKey ? await this.get(keys.day(customerId, dayKey)) : undefined;
+    const dayItem = !dayKey ? undefined : dayKey === day ? items.get(keys.day(customerId, dayKey).sk) : await this.get(keys.day(customerId, dayKey));
     return {
       summary: { value: (customer?.summary as OrderSummary | undefined) ?? emptySummary(), v: (customer?.v as number) ?? 0 },
       order: { value: orderState, v: (order?.v as number) ?? 0 },
       day: dayItem ? { value: { count: dayItem.count as number, spend: dayItem.spend as number }, v: dayItem.v as number } : null,
     };
+  }
+
+  /** Items of one partition by sort key; retries unprocessed keys (throttling) until done. */
+  private async batchGet(wanted: Array<{ pk: string; sk: string }>): Promise<Map<string, Item>> {
+    const found = new Map<string, Item>();
+    let pending: Array<Record<string, unknown>> = wanted;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((ok) => setTimeout(ok, Math.min(1000, 25 * 2 ** attempt)));
+      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+      for (const item of out.Responses?.[this.tableName] ?? []) found.set(item.sk as string, item);
+      pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    }
+    return found;
   }
 
   async loadNeighbours(customerId: string, excludeDay: string): Promise<Neighbours> {
@@ -164,15 +184,23 @@ export class DynamoCustomerStore implements CustomerStore {
     };
   }
 
-  async putRisk(customerId: string, expected: RiskState | undefined, risk: RiskState): Promise<boolean> {
+  async putScores(customerId: string, expected: RiskState | undefined, next: { risk: RiskState; segment?: string; prediction?: Prediction }): Promise<boolean> {
+    const sets = ['risk = :r', ...(next.segment ? ['#seg = :s'] : []), ...(next.prediction ? ['prediction = :p'] : [])];
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.customer(customerId),
-          UpdateExpression: 'SET risk = :r',
+          UpdateExpression: `SET ${sets.join(', ')}`,
           ConditionExpression: expected ? 'risk.since = :since' : 'attribute_exists(pk) AND attribute_not_exists(risk)',
-          ExpressionAttributeValues: { ':r': risk, ...(expected ? { ':since': expected.since } : {}) },
+          // SEGMENT is a DynamoDB reserved word.
+          ...(next.segment ? { ExpressionAttributeNames: { '#seg': 'segment' } } : {}),
+          ExpressionAttributeValues: {
+            ':r': next.risk,
+            ...(next.segment ? { ':s': next.segment } : {}),
+            ...(next.prediction ? { ':p': next.prediction } : {}),
+            ...(expected ? { ':since': expected.since } : {}),
+          },
         }),
       );
       return true;
@@ -182,13 +210,40 @@ export class DynamoCustomerStore implements CustomerStore {
     }
   }
 
-  async getStoreStats(): Promise<StoreStats> {
-    const item = await this.get(keys.storeStats());
-    return (item?.stats as StoreStats | undefined) ?? {};
+  async getStoreModel(): Promise<StoreModel> {
+    const [stats, current] = await Promise.all([this.get(keys.storeStats()), this.get(keys.modelCurrent())]);
+    return {
+      ...(stats?.stats ? { stats: stats.stats as BaseStats } : {}),
+      ...(current?.params ? { params: current.params as ModelParams } : {}),
+    };
   }
 
-  async putStoreStats(stats: StoreStats): Promise<void> {
+  async putBaseStats(stats: BaseStats): Promise<void> {
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.storeStats(), stats } }));
+  }
+
+  async putModelParams(params: ModelParams): Promise<boolean> {
+    const previous = params.version - 1;
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.tableName, Item: { ...keys.modelVersion(params.version), params }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.modelCurrent(), params, [TableAttr.version]: params.version },
+                ...versionGuard(previous),
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
   }
 
   async claimSend(customerId: string, campaignId: string, occurrence: string, at: string): Promise<boolean> {

@@ -8,19 +8,19 @@
  * (level, lastOrderDay) occurrence, which campaign dispatch deduplicates: nothing is lost.
  * The reverse order could lose the event for good.
  */
-import { DetailType, type OutgoingEvent, type SweepSegmentRequested, type SweepStart } from '../contracts/events.js';
-import { assessRisk, decideRisk, type ChurnRule } from '../domain/churn.js';
+import { DetailType, type OutgoingEvent, type SweepSegmentRequested, type ScheduledRun } from '../contracts/events.js';
+import { decideScores, scoreCustomer, type RiskConfig } from '../domain/scores.js';
 import type { CustomerStore, EventPublisher } from '../ports.js';
 
 export interface SweepDeps {
   store: CustomerStore;
   publisher: EventPublisher;
-  rule: ChurnRule;
+  risk: RiskConfig;
 }
 
 export const runKeyOf = (scheduledTime: string): string => new Date(scheduledTime).toISOString();
 
-export async function startSweep(publisher: EventPublisher, input: SweepStart, totalSegments: number): Promise<number> {
+export async function startSweep(publisher: EventPublisher, input: ScheduledRun, totalSegments: number): Promise<number> {
   const runKey = runKeyOf(input.scheduledTime);
   const events: OutgoingEvent[] = Array.from({ length: totalSegments }, (_, segment) => ({
     detailType: DetailType.SweepSegmentRequested,
@@ -32,6 +32,8 @@ export async function startSweep(publisher: EventPublisher, input: SweepStart, t
 
 export interface SegmentResult {
   scanned: number;
+  /** Customers whose risk level or segment changed and were written. */
+  written: number;
   transitions: Record<string, number>;
   /** true when the rest of the segment was handed on as a continuation event. */
   continued: boolean;
@@ -44,20 +46,22 @@ export async function sweepSegment(
 ): Promise<SegmentResult> {
   // "now" is the scheduled time, not the wall clock: a re-run of the same schedule judges alike.
   const now = new Date(req.scheduledTime);
-  const stats = await deps.store.getStoreStats();
-  const result: SegmentResult = { scanned: 0, transitions: {}, continued: false };
+  const model = await deps.store.getStoreModel();
+  const result: SegmentResult = { scanned: 0, written: 0, transitions: {}, continued: false };
   let cursor = req.cursor;
   do {
     const page = await deps.store.scanCustomers({ segment: req.segment, totalSegments: req.totalSegments, cursor, limit: opts.pageSize });
     const decided = page.customers.flatMap((c) => {
-      const a = assessRisk(c, stats, deps.rule, now);
-      if (!a) return [];
-      const d = decideRisk(c, a, req.runKey, now);
-      return d.kind === 'transition' ? [{ customer: c, d }] : [];
+      const scored = scoreCustomer(c, model, deps.risk, now);
+      if (!scored) return [];
+      const d = decideScores(c, scored, req.runKey, now);
+      return d.kind === 'update' ? [{ customer: c, d }] : [];
     });
-    await deps.publisher.publish(decided.map(({ d }) => ({ detailType: DetailType.CustomerRiskChanged, detail: d.event })));
+    await deps.publisher.publish(decided.flatMap(({ d }) => (d.event ? [{ detailType: DetailType.CustomerRiskChanged, detail: d.event }] : [])));
     for (const { customer, d } of decided) {
-      if (await deps.store.putRisk(customer.customerId, customer.risk, d.risk)) {
+      if (!(await deps.store.putScores(customer.customerId, customer.risk, d))) continue;
+      result.written++;
+      if (d.event) {
         const k = `${d.event.from ?? 'new'}->${d.event.to}`;
         result.transitions[k] = (result.transitions[k] ?? 0) + 1;
       }

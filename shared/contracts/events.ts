@@ -159,10 +159,10 @@ export interface OutgoingEvent<T extends DetailTypeName = DetailTypeName> {
   detail: DetailOf<T>;
 }
 
-/** Payload of the scheduled sweep (EventBridge Scheduler → sweep-start). The schedule's
- * scheduled-time is stable across retries of one run, so it keys the run. */
-export const SweepStart = z.object({
+/** Payload of a scheduled job (EventBridge Scheduler → sweep-start, model-refit). The
+ * schedule's scheduled-time is stable across retries of one run, so it keys the run. */
+export const ScheduledRun = z.object({
   scheduledTime: Instant,
   scheduleArn: z.string().optional(),
 });
-export type SweepStart = z.infer<typeof SweepStart>;
+export type ScheduledRun = z.infer<typeof ScheduledRun>;

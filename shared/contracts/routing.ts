@@ -12,6 +12,7 @@ export const FunctionName = {
   SweepStart: 'sweep-start',
   ChurnSweep: 'churn-sweep',
   CampaignDispatch: 'campaign-dispatch',
+  ModelRefit: 'model-refit',
 } as const;
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
 

@@ -21,11 +21,23 @@ export interface RiskState {
   lastOrderDay: string;
 }
 
+/** Model predictions, written with the scores (present once a reliable model exists). */
+export interface Prediction {
+  pAlive: number;
+  avgDaysBetweenOrders: number;
+  expectedNextOrderDay: string;
+  clv12m?: number;
+  modelVersion: number;
+}
+
 export interface CustomerRecord {
   customerId: string;
   profile?: Profile;
   summary: OrderSummary;
   risk?: RiskState;
+  /** RFM segment (e.g. Champions, At Risk), from the base's quintile cut points. */
+  segment?: string;
+  prediction?: Prediction;
   /** Set when the address must never get marketing mail again (unsubscribe, bounce, complaint). */
   suppressed?: boolean;
 }

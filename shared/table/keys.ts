@@ -8,7 +8,8 @@
  *  3. Purchase day (same-day orders are one purchase) GetItem  pk=CUST#<cid>  sk=DAY#<yyyy-mm-dd>
  *  4. First / last remaining purchase day             Query    pk=CUST#<cid>  sk begins_with DAY#, Limit 2, either direction
  *  5. Sweep over every customer summary               parallel Scan of GSI `customers` (only customer items carry `gsi1pk`)
- *  6. Store statistics (gap percentiles, model)       GetItem  pk=STORE       sk=STATS
+ *  6. Base statistics (gap quantiles, RFM cuts)      GetItem  pk=STORE       sk=STATS
+ *  6b. Current model parameters / their history      GetItem  pk=STORE       sk=MODEL | MODEL#<version>
  *  7. Send claim per (campaign, customer, occurrence) PutItem  pk=CUST#<cid>  sk=SEND#<campaign>#<occurrence>, attribute_not_exists
  *  8. Messages sent to a customer                     Query    pk=CUST#<cid>  sk begins_with SEND#
 
@@ -33,6 +34,8 @@ export const keys = {
   day: (customerId: string, day: string): Key => ({ pk: `CUST#${customerId}`, sk: `DAY#${day}` }),
   dayPrefix: 'DAY#',
   storeStats: (): Key => ({ pk: 'STORE', sk: 'STATS' }),
+  modelCurrent: (): Key => ({ pk: 'STORE', sk: 'MODEL' }),
+  modelVersion: (version: number): Key => ({ pk: 'STORE', sk: `MODEL#${String(version).padStart(6, '0')}` }),
   send: (customerId: string, campaignId: string, occurrence: string): Key => ({
     pk: `CUST#${customerId}`,
     sk: `SEND#${campaignId}#${occurrence}`,

@@ -17,7 +17,7 @@ import { CUSTOMERS_INDEX, TableAttr } from '../../shared/table/keys.js';
 import { buildApp } from '../../infra/app.js';
 import type { EngageStack } from '../../infra/engage-stack.js';
 import { EngageFunction, FUNCTION_RUNTIME } from '../../infra/constructs/function.js';
-import { assertSweepStartPayload, SweepSchedule, sweepStartPayload } from '../../infra/constructs/sweep-schedule.js';
+import { assertScheduledRunPayload, JobSchedule, scheduledRunPayload } from '../../infra/constructs/job-schedule.js';
 
 type Json = Record<string, any>;
 
@@ -155,35 +155,40 @@ describe('routing: one consumer per entry of `routes`', () => {
   }
 });
 
-describe('sweep schedule', () => {
-  it('invokes sweep-start in a flexible window with retries, a DLQ and the scheduled-time payload', () => {
-    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')) as Json[];
-    expect(schedules).toHaveLength(1);
-    const props = schedules[0]!.Properties as Json;
-    expect(props.ScheduleExpression).toBe('cron(0 3 * * ? *)');
+describe('job schedules', () => {
+  const schedules = () => Object.values(template.findResources('AWS::Scheduler::Schedule')) as Json[];
+  const targeting = (fn: FunctionName) =>
+    schedules().find((r) => JSON.stringify((r.Properties as Json).Target.Arn) === JSON.stringify({ 'Fn::GetAtt': [fnId(fn), 'Arn'] }))!.Properties as Json;
+
+  it.each([
+    [FunctionName.SweepStart, 'cron(0 3 * * ? *)', () => stack.sweep],
+    [FunctionName.ModelRefit, 'cron(0 2 ? * SUN *)', () => stack.refit],
+  ] as const)('invokes %s on %s in a flexible window with retries, a DLQ and the scheduled-time payload', (fn, expression, job) => {
+    expect(schedules()).toHaveLength(2);
+    const props = targeting(fn);
+    expect(props.ScheduleExpression).toBe(expression);
     expect(props.FlexibleTimeWindow).toEqual({ Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 });
-    expect(props.Target.Arn).toEqual({ 'Fn::GetAtt': [fnId(FunctionName.SweepStart), 'Arn'] });
     expect(props.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 3600 });
-    expect(props.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [logicalId(stack.sweep.deadLetterQueue), 'Arn'] } });
+    expect(props.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [logicalId(job().deadLetterQueue), 'Arn'] } });
     expect(JSON.parse(props.Target.Input as string)).toEqual({
       scheduledTime: '<aws.scheduler.scheduled-time>',
       scheduleArn: '<aws.scheduler.schedule-arn>',
     });
   });
 
-  it('accepts the real payload and rejects one the SweepStart contract would refuse', () => {
-    expect(() => assertSweepStartPayload(sweepStartPayload)).not.toThrow();
+  it('accepts the real payload and rejects one the ScheduledRun contract would refuse', () => {
+    expect(() => assertScheduledRunPayload(scheduledRunPayload)).not.toThrow();
     // execution-id changes per attempt and is no timestamp: exactly the mistake this guards.
-    expect(() => assertSweepStartPayload({ scheduledTime: '<aws.scheduler.execution-id>' })).toThrow(/scheduledTime/);
-    expect(() => assertSweepStartPayload({ time: '<aws.scheduler.scheduled-time>' })).toThrow(/SweepStart/);
+    expect(() => assertScheduledRunPayload({ scheduledTime: '<aws.scheduler.execution-id>' })).toThrow(/scheduledTime/);
+    expect(() => assertScheduledRunPayload({ time: '<aws.scheduler.scheduled-time>' })).toThrow(/ScheduledRun/);
     const probe = new Stack(new App(), 'Probe');
     const target = new LambdaFunction(probe, 'Fn', {
       runtime: Runtime.NODEJS_24_X,
       handler: 'index.handler',
       code: { bind: () => ({ inlineCode: 'x' }), bindToResource: () => {} } as never,
     });
-    expect(() => new SweepSchedule(probe, 'Bad', { target, expression: 'rate(1 day)', payload: { scheduledTime: 'tomorrow' } })).toThrow(
-      /SweepStart contract/,
+    expect(() => new JobSchedule(probe, 'Bad', { target, expression: 'rate(1 day)', description: 'Bad', payload: { scheduledTime: 'tomorrow' } })).toThrow(
+      /ScheduledRun contract/,
     );
   });
 });
@@ -209,7 +214,7 @@ describe('functions', () => {
   });
 
   it('gives TABLE_NAME and EVENT_BUS_NAME exactly to the functions granted the table and the bus', () => {
-    const tableUsers: FunctionName[] = [FunctionName.OrderEvents, FunctionName.CustomerUpsert, FunctionName.ChurnSweep, FunctionName.CampaignDispatch];
+    const tableUsers: FunctionName[] = [FunctionName.OrderEvents, FunctionName.CustomerUpsert, FunctionName.ChurnSweep, FunctionName.CampaignDispatch, FunctionName.ModelRefit];
     const busUsers: FunctionName[] = [FunctionName.SweepStart, FunctionName.ChurnSweep];
     for (const name of all) {
       const vars = (template.toJSON().Resources[fnId(name)] as Json).Properties.Environment.Variables as Json;

@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { DetailType, SHOP_SOURCE } from '../../shared/contracts/events.js';
 import { DynamoCustomerStore, documentClient } from '../../shared/adapters/dynamodb-store.js';
 import { sweepSegment } from '../../shared/app/sweep.js';
+import { DEFAULT_RISK_CONFIG } from '../../shared/domain/scores.js';
 import { fetchSentMail } from '../../local/emulators.js';
 import { putRaw, systemForTest } from '../support/system.js';
 
@@ -105,7 +106,7 @@ describe('churn sweep → win-back email', () => {
   it('covers a whole segment through continuations when every page must yield', async () => {
     // Given a page size of one and an invocation that always runs out of time
     const published: unknown[] = [];
-    const deps = { store, publisher: { publish: async (e: unknown[]) => void published.push(...e) }, rule: { atRiskMultiple: 2, churnedMultiple: 4, defaultGapDays: 60 } };
+    const deps = { store, publisher: { publish: async (e: unknown[]) => void published.push(...e) }, risk: DEFAULT_RISK_CONFIG };
     let req = { runKey: 'r', scheduledTime: NOW.toISOString(), segment: 0, totalSegments: 1 } as Parameters<typeof sweepSegment>[1];
     let scanned = 0;
     for (let hops = 0; hops < 100; hops++) {
