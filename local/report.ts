@@ -10,13 +10,14 @@ export interface TableReport {
   orders: number;
   byRiskLevel: Record<string, number>;
   byRiskMethod: Record<string, number>;
+  bySegment: Record<string, number>;
   byCampaign: Record<string, Record<string, number>>;
 }
 
 const bump = (m: Record<string, number>, k: string) => void (m[k] = (m[k] ?? 0) + 1);
 
 export async function reportTable(client: DynamoDBClient, tableName: string): Promise<TableReport> {
-  const r: TableReport = { customers: 0, buyers: 0, orders: 0, byRiskLevel: {}, byRiskMethod: {}, byCampaign: {} };
+  const r: TableReport = { customers: 0, buyers: 0, orders: 0, byRiskLevel: {}, byRiskMethod: {}, bySegment: {}, byCampaign: {} };
   for await (const page of paginateScan({ client: documentClient(client) }, { TableName: tableName })) {
     for (const item of page.Items ?? []) {
       const sk = item.sk as string;
@@ -26,8 +27,9 @@ export async function reportTable(client: DynamoDBClient, tableName: string): Pr
         if (s && s.orders > 0) r.buyers++;
         r.orders += s?.orders ?? 0;
         const risk = item.risk as { level: string; method: string } | undefined;
-        bump(r.byRiskLevel, risk?.level ?? 'not assessed');
+        bump(r.byRiskLevel, risk?.level ?? 'no purchase');
         if (risk) bump(r.byRiskMethod, risk.method);
+        if (item.segment) bump(r.bySegment, item.segment as string);
       } else if (sk.startsWith('SEND#')) {
         const c = (r.byCampaign[item.campaignId as string] ??= {});
         bump(c, item.status === 'skipped' ? `skipped:${item.reason as string}` : (item.status as string));

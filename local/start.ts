@@ -11,6 +11,9 @@ import { startEmulators, fetchSentMail, fetchEml } from './emulators.js';
 import { generateDemoShop } from './demo-shop.js';
 import { startLocalSystem } from './system.js';
 import { reportTable } from './report.js';
+import { handlerModules } from './handlers.js';
+import { lambdaContext } from './bus.js';
+import { DynamoCustomerStore, documentClient } from '../shared/adapters/dynamodb-store.js';
 
 const program = new Command('engage-local')
   .description('Run Engage locally on embedded emulators with a demo shop')
@@ -64,6 +67,15 @@ try {
     bar.stop();
   });
 
+  // The weekly refit, as its schedule would invoke it, then the daily sweep.
+  const refit = await step('refit', async () => {
+    const { handler } = (await handlerModules['model-refit']()) as { handler: (e: unknown, c: unknown) => Promise<{ kind: string }> };
+    return handler({ scheduledTime: now.toISOString() }, lambdaContext('model-refit', 900_000));
+  });
+  const model = await new DynamoCustomerStore(documentClient(sys.dynamodb), sys.env.TABLE_NAME!).getStoreModel();
+  const modelInUse = model.params
+    ? { kind: 'pareto-nbd', version: model.params.version, params: model.params.paretoNbd, gammaGamma: model.params.gammaGamma, fit: model.params.fit }
+    : { kind: 'rule', why: `refit ${refit.kind}: no reliable model yet` };
   await step('sweep', () => sys.sweep(now));
   const table = await reportTable(sys.dynamodb, sys.env.TABLE_NAME!);
   const { emails } = await fetchSentMail(emulators.sesEndpoint);
@@ -77,13 +89,17 @@ try {
     deadLetters: sys.bus.deadLetters.length,
     byRiskLevel: table.byRiskLevel,
     byRiskMethod: table.byRiskMethod,
+    bySegment: table.bySegment,
+    model: modelInUse,
     byCampaign: table.byCampaign,
     emailsSent: emails.length,
     stepsMs: timings,
   };
   say('');
   say(`Customers ${summary.customers} · buyers ${summary.buyers} · orders ${summary.orders}`);
-  say(`Risk levels ${JSON.stringify(summary.byRiskLevel)}`);
+  say(`Model ${JSON.stringify(modelInUse)}`);
+  say(`Risk levels ${JSON.stringify(summary.byRiskLevel)} by ${JSON.stringify(summary.byRiskMethod)}`);
+  say(`Segments ${JSON.stringify(summary.bySegment)}`);
   say(`Campaigns ${JSON.stringify(summary.byCampaign)}`);
   say(`Emails sent ${summary.emailsSent} · ${summary.eventsPerSecond} events/s through the local loop · dead letters ${summary.deadLetters}`);
 

@@ -56,6 +56,8 @@ export async function startLocalSystem(
     [EnvVar.sweepSegments]: '4',
     POWERTOOLS_LOG_LEVEL: 'WARN',
     POWERTOOLS_DEV: 'true',
+    // Metrics are CloudWatch EMF lines; locally they would only flood the console.
+    POWERTOOLS_METRICS_DISABLED: 'true',
     AWS_LAMBDA_FUNCTION_NAME: 'engage-local',
     ...opts.extraEnv,
   };
