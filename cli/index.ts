@@ -3,8 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { eventJsonSchemas } from '../shared/contracts/json-schema.js';
-import { loadCampaigns } from '../shared/campaigns/load.js';
 import { registerModelCommands } from './model.js';
+import { registerCampaignCommands } from './campaigns.js';
 
 export function buildProgram(): Command {
   const program = new Command('engage').description('Engage: customer-engagement automation for online shops').showHelpAfterError();
@@ -22,16 +22,7 @@ export function buildProgram(): Command {
       process.stdout.write(`wrote ${Object.keys(eventJsonSchemas()).length} schemas to ${o.out}\n`);
     });
 
-  const campaigns = program.command('campaigns').description('campaign configuration');
-  campaigns
-    .command('validate')
-    .description('validate every campaign file (schema and templates)')
-    .option('--dir <dir>', 'campaigns directory', 'campaigns')
-    .action((o: { dir: string }) => {
-      const loaded = loadCampaigns(o.dir);
-      process.stdout.write(`${loaded.length} campaign(s) valid: ${loaded.map((c) => c.campaign.id).join(', ')}\n`);
-    });
-
+  registerCampaignCommands(program);
   registerModelCommands(program);
   return program;
 }

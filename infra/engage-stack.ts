@@ -8,6 +8,7 @@ import { EngageFunction, type EngageFunctionProps } from './constructs/function.
 import { Mail } from './constructs/mail.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { JobSchedule } from './constructs/job-schedule.js';
+import { LINKS_TIMEOUT, ShopperLinks } from './constructs/shopper-links.js';
 import { EngageTable } from './constructs/table.js';
 import type { EngageSettings } from './settings.js';
 
@@ -27,6 +28,7 @@ export class EngageStack extends Stack {
   readonly consumers: EventConsumer[];
   readonly sweep: JobSchedule;
   readonly refit: JobSchedule;
+  readonly links: ShopperLinks;
 
   constructor(scope: Construct, id: string, props: EngageStackProps) {
     super(scope, id, props);
@@ -58,10 +60,17 @@ export class EngageStack extends Stack {
       },
       // Scans every summary and fits on up to refitSampleLimit customers: memory buys CPU.
       ModelRefit: { memorySize: 3008, timeout: Duration.minutes(15), environment: { [EnvVar.refitSampleLimit]: String(s.refitSampleLimit) } },
+      Links: { memorySize: 256, timeout: LINKS_TIMEOUT },
       CampaignDispatch: {
         timeout: Duration.seconds(60),
         bundleCampaigns: true,
-        ...(s.shopName ? { environment: { [EnvVar.shopName]: s.shopName } } : {}),
+        environment: {
+          ...(s.shopName ? { [EnvVar.shopName]: s.shopName } : {}),
+          ...(s.shopAddress ? { [EnvVar.shopAddress]: s.shopAddress } : {}),
+          ...(s.shopUrl ? { [EnvVar.shopUrl]: s.shopUrl } : {}),
+          [EnvVar.shopCurrency]: s.shopCurrency,
+          [EnvVar.shopTimeZone]: s.shopTimeZone,
+        },
       },
     };
     const keys = Object.keys(FunctionName) as FunctionKey[];
@@ -79,6 +88,9 @@ export class EngageStack extends Stack {
     this.table.grantReadWrite(fns[FunctionName.CampaignDispatch]);
     this.mail.grantSend(fns[FunctionName.CampaignDispatch]);
     this.table.grantReadWrite(fns[FunctionName.ModelRefit]);
+    this.links = new ShopperLinks(this, 'ShopperLinks', { handler: fns[FunctionName.Links] });
+    this.table.grantReadWrite(fns[FunctionName.Links]);
+    this.links.grantLinkBuilding(fns[FunctionName.CampaignDispatch]);
 
     // One consumer per route: the routing list is the only place routes are declared.
     this.consumers = routes.map((route) => {

@@ -19,6 +19,11 @@ export const EngageSettings = z.object({
   defaultGapDays: z.coerce.number().positive().default(60),
   alarmEmail: z.email().optional(),
   shopName: z.string().min(1).optional(),
+  /** Postal address shown in every marketing mail (CAN-SPAM). */
+  shopAddress: z.string().min(5).optional(),
+  shopUrl: z.url().optional(),
+  shopCurrency: z.string().regex(/^[A-Z]{3}$/).default('CNY'),
+  shopTimeZone: z.string().min(1).default('Asia/Shanghai'),
 });
 export type EngageSettings = z.infer<typeof EngageSettings>;
 

@@ -11,4 +11,5 @@ export const handlerModules: Record<FunctionName, Loader> = {
   'churn-sweep': () => import('../functions/churn-sweep/handler.js'),
   'campaign-dispatch': () => import('../functions/campaign-dispatch/handler.js'),
   'model-refit': () => import('../functions/model-refit/handler.js'),
+  links: () => import('../functions/links/handler.js'),
 };

@@ -2,7 +2,10 @@
  * The whole system on one machine: emulators, the local bus, the table, and the environment
  * the handlers read — exactly the variables the CDK stack sets in AWS.
  */
-import { resolve } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -11,6 +14,7 @@ import type { FunctionName } from '../shared/contracts/routing.js';
 import { EventBridgePublisher } from '../shared/adapters/eventbridge-publisher.js';
 import { LocalBus, lambdaContext } from './bus.js';
 import { createTable } from './table.js';
+import { ensureLocalKeyring } from '../shared/runtime/keyring.js';
 import { handlerModules } from './handlers.js';
 
 export const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -24,6 +28,8 @@ export interface LocalSystem {
   bus: LocalBus;
   env: Record<string, string>;
   publisher: EventBridgePublisher;
+  /** Where the links in emails point (unsubscribe), served by the real links handler. */
+  linksUrl: string;
   dynamodb: DynamoDBClient;
   eventBridge: EventBridgeClient;
   /** Invokes the sweep as EventBridge Scheduler would, then waits for everything it set off. */
@@ -35,13 +41,17 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export async function startLocalSystem(
   endpoints: Endpoints,
-  opts: { tableName?: string; extraEnv?: Record<string, string>; concurrency?: number } = {},
+  opts: { tableName?: string; keyringFile?: string; extraEnv?: Record<string, string>; concurrency?: number } = {},
 ): Promise<LocalSystem> {
   const bus = new LocalBus((fn: FunctionName) => handlerModules[fn]().then((m) => m.handler as never), {
     ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
   });
   const busEndpoint = await bus.listen();
+  const links = await serveLinks();
   const tableName = opts.tableName ?? 'engage-local';
+  // One keyring per table: links in the mail viewer keep working for the life of the data.
+  const keyringFile = opts.keyringFile ?? join(tmpdir(), `engage-keys-${tableName}-${randomUUID().slice(0, 8)}.json`);
+  ensureLocalKeyring(keyringFile);
   const env: Record<string, string> = {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -54,6 +64,11 @@ export async function startLocalSystem(
     [EnvVar.senderEmail]: 'hello@shop.example.com',
     [EnvVar.campaignsDir]: resolve(repoRoot, 'campaigns'),
     [EnvVar.sweepSegments]: '4',
+    [EnvVar.publicBaseUrl]: links.url,
+    [EnvVar.keyringFile]: keyringFile,
+    [EnvVar.shopName]: 'Engage Demo Shop',
+    [EnvVar.shopAddress]: '88 Demo Road, Hangzhou 310000, China',
+    [EnvVar.shopTimeZone]: 'Asia/Shanghai',
     POWERTOOLS_LOG_LEVEL: 'WARN',
     POWERTOOLS_DEV: 'true',
     // Metrics are CloudWatch EMF lines; locally they would only flood the console.
@@ -73,6 +88,7 @@ export async function startLocalSystem(
     bus,
     env,
     publisher,
+    linksUrl: links.url,
     dynamodb,
     eventBridge,
     async sweep(scheduledTime: Date) {
@@ -82,8 +98,43 @@ export async function startLocalSystem(
     },
     async close() {
       await bus.close();
+      await new Promise<void>((ok) => links.server.close(() => ok()));
       dynamodb.destroy();
       eventBridge.destroy();
     },
   };
+}
+
+/** The links Function URL on loopback: each request becomes a Function URL event for the real handler. */
+async function serveLinks(): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', async () => {
+      try {
+        const { handler } = (await handlerModules.links()) as { handler: (e: unknown, c: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string }> };
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        const out = await handler(
+          {
+            version: '2.0',
+            rawPath: url.pathname,
+            rawQueryString: url.search.slice(1),
+            headers: req.headers,
+            body,
+            isBase64Encoded: false,
+            requestContext: { http: { method: req.method ?? 'GET', path: url.pathname } },
+          },
+          lambdaContext('links', 10_000),
+        );
+        res.writeHead(out.statusCode, out.headers ?? {});
+        res.end(out.body ?? '');
+      } catch (e) {
+        res.writeHead(500).end((e as Error).message);
+      }
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const addr = server.address();
+  if (!addr || typeof addr === 'string') throw new Error('links server did not bind');
+  return { url: `http://127.0.0.1:${addr.port}`, server };
 }

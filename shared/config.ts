@@ -18,6 +18,13 @@ export const EnvVar = {
   atRiskMinPAlive: 'RISK_AT_RISK_MIN_P_ALIVE',
   refitSampleLimit: 'REFIT_SAMPLE_LIMIT',
   shopName: 'SHOP_NAME',
+  shopAddress: 'SHOP_ADDRESS',
+  shopUrl: 'SHOP_URL',
+  shopCurrency: 'SHOP_CURRENCY',
+  shopTimeZone: 'SHOP_TIME_ZONE',
+  publicBaseUrl: 'PUBLIC_BASE_URL',
+  keyringSecretId: 'TOKEN_KEYRING_SECRET_ID',
+  keyringFile: 'TOKEN_KEYRING_FILE',
 } as const;
 
 const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
@@ -55,8 +62,38 @@ export const MailConfig = z.object({
   [EnvVar.senderEmail]: z.email(),
   [EnvVar.configurationSet]: z.string().min(1).optional(),
   [EnvVar.campaignsDir]: z.string().min(1),
-  [EnvVar.shopName]: z.string().min(1).default('Engage Demo Shop'),
 });
+
+/** What every marketing mail must show about the shop (CAN-SPAM: a postal address). */
+export const ShopConfig = z.object({
+  [EnvVar.shopName]: z.string().min(1).default('Engage Demo Shop'),
+  [EnvVar.shopAddress]: z.string().min(5).default('1 Demo Street, Example City'),
+  [EnvVar.shopUrl]: z.url().default('https://shop.example.com'),
+  [EnvVar.shopCurrency]: z.string().regex(/^[A-Z]{3}$/).default('CNY'),
+  [EnvVar.shopTimeZone]: z.string().min(1).default('UTC'),
+});
+
+export function shopInfoFrom(c: z.infer<typeof ShopConfig>) {
+  return {
+    name: c[EnvVar.shopName],
+    address: c[EnvVar.shopAddress],
+    url: c[EnvVar.shopUrl],
+    currency: c[EnvVar.shopCurrency],
+    timeZone: c[EnvVar.shopTimeZone],
+  };
+}
+
+/** Shopper-facing links: where they point and the keys that sign them (a secret in AWS, a file locally). */
+export const LinksConfig = z
+  .object({
+    [EnvVar.publicBaseUrl]: z.url(),
+    [EnvVar.keyringSecretId]: z.string().min(1).optional(),
+    [EnvVar.keyringFile]: z.string().min(1).optional(),
+  })
+  .refine((c) => c[EnvVar.keyringSecretId] || c[EnvVar.keyringFile], {
+    message: `set ${EnvVar.keyringSecretId} or ${EnvVar.keyringFile}`,
+    path: [EnvVar.keyringSecretId],
+  });
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -5,6 +5,7 @@
 import type { OutgoingEvent } from './contracts/events.js';
 import type { CustomerRecord, Prediction, Profile, RiskState } from './domain/customer.js';
 import type { BaseStats, ModelParams, StoreModel } from './domain/model.js';
+import type { CouponState } from './coupons/redeem.js';
 import type { DayState, Neighbours, OrderState, OrderSummary } from './domain/orders.js';
 
 export interface Versioned<T> {
@@ -27,14 +28,18 @@ export interface OrderCommit {
   summary: Versioned<OrderSummary>;
 }
 
-export type SendStatus = 'claimed' | 'sent' | 'skipped' | 'failed';
+export type SendStatus = 'claimed' | 'sent' | 'skipped' | 'control' | 'deferred' | 'failed';
 export interface SendRecord {
   campaignId: string;
   occurrence: string;
   status: SendStatus;
   at: string;
+  /** marketing mail counts against the frequency cap; transactional does not. */
+  kind?: 'marketing' | 'transactional';
   messageId?: string;
   reason?: string;
+  /** For a deferral: when it may be decided again. */
+  until?: string;
 }
 
 export interface CustomerStore {
@@ -61,6 +66,13 @@ export interface CustomerStore {
   /** Undo a claim whose send failed retryably, so the retry can send. */
   releaseSend(customerId: string, campaignId: string, occurrence: string): Promise<void>;
   listSends(customerId: string): Promise<SendRecord[]>;
+  /** Never marketing mail again (unsubscribe, bounce, complaint); idempotent. */
+  suppress(customerId: string, reason: string, at: string): Promise<void>;
+  /** Conditional create by code hash: false when the hash exists (draw another code). */
+  putCoupon(coupon: CouponState): Promise<boolean>;
+  getCoupon(codeHash: string): Promise<CouponState | null>;
+  /** Marks the coupon redeemed by this order unless another order already has (false). */
+  redeemCoupon(codeHash: string, orderId: string, at: string): Promise<boolean>;
 }
 
 export interface OutgoingMail {

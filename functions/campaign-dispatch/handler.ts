@@ -1,22 +1,25 @@
 import { FunctionName } from '../../shared/contracts/routing.js';
 import type { CustomerRiskChanged } from '../../shared/contracts/events.js';
-import { EnvVar, MailConfig, loadConfig } from '../../shared/config.js';
+import { EnvVar, LinksConfig, MailConfig, ShopConfig, loadConfig, shopInfoFrom } from '../../shared/config.js';
 import { loadCampaigns } from '../../shared/campaigns/load.js';
 import { dispatchRiskChange } from '../../shared/app/dispatch.js';
 import { sqsConsumer } from '../../shared/runtime/consumer.js';
 import { sesMailer, storeFromEnv } from '../../shared/runtime/deps.js';
+import { keyringFromEnv } from '../../shared/runtime/keyring.js';
 import { systemClock } from '../../shared/ports.js';
 
-const config = loadConfig(MailConfig);
+const mail = loadConfig(MailConfig);
+const links = loadConfig(LinksConfig);
+// Templates are compiled (MJML) and keys fetched once per cold start.
 const deps = {
   store: storeFromEnv(),
-  mailer: sesMailer(config[EnvVar.configurationSet]),
-  campaigns: loadCampaigns(config[EnvVar.campaignsDir]),
-  from: config[EnvVar.senderEmail],
-  shopName: config[EnvVar.shopName],
+  mailer: sesMailer(mail[EnvVar.configurationSet]),
+  campaigns: await loadCampaigns(mail[EnvVar.campaignsDir]),
+  from: mail[EnvVar.senderEmail],
+  shop: shopInfoFrom(loadConfig(ShopConfig)),
+  baseUrl: links[EnvVar.publicBaseUrl],
+  keyring: await keyringFromEnv(links),
   clock: systemClock,
 };
 
-export const handler = sqsConsumer(FunctionName.CampaignDispatch, (event) =>
-  dispatchRiskChange(deps, event.detail as CustomerRiskChanged),
-);
+export const handler = sqsConsumer(FunctionName.CampaignDispatch, (event) => dispatchRiskChange(deps, event.detail as CustomerRiskChanged));

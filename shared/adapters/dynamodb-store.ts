@@ -16,7 +16,8 @@ import { CUSTOMERS_INDEX, TableAttr, dayFromSortKey, keys } from '../table/keys.
 import type { CustomerRecord, Prediction, Profile, RiskState } from '../domain/customer.js';
 import type { BaseStats, ModelParams, StoreModel } from '../domain/model.js';
 import { emptyOrder, emptySummary, type DayState, type Neighbours, type OrderState, type OrderSummary } from '../domain/orders.js';
-import type { CustomerStore, OrderCommit, OrderContext, SendRecord, Versioned } from '../ports.js';
+import type { CustomerStore, OrderCommit, OrderContext, SendRecord } from '../ports.js';
+import type { CouponState } from '../coupons/redeem.js';
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 type Item = Record<string, unknown>;
@@ -290,9 +291,60 @@ export class DynamoCustomerStore implements CustomerStore {
         ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk, ':p': keys.sendPrefix },
       }),
     );
-    return (out.Items ?? []).map(({ campaignId, occurrence, status, at, messageId, reason }) => ({
-      campaignId, occurrence, status, at, ...(messageId ? { messageId } : {}), ...(reason ? { reason } : {}),
+    return (out.Items ?? []).map(({ campaignId, occurrence, status, at, kind, messageId, reason, until }) => ({
+      campaignId, occurrence, status, at,
+      ...(kind ? { kind } : {}), ...(messageId ? { messageId } : {}), ...(reason ? { reason } : {}), ...(until ? { until } : {}),
     }) as SendRecord);
+  }
+
+  async suppress(customerId: string, reason: string, at: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.customer(customerId),
+          // The first reason and time stay: a later duplicate click changes nothing.
+          UpdateExpression: 'SET suppressed = :t, suppression = if_not_exists(suppression, :s)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':t': true, ':s': { reason, at } },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e; // an unknown customer: nothing to suppress
+    }
+  }
+
+  async putCoupon(coupon: CouponState): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.coupon(coupon.codeHash), coupon }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async getCoupon(codeHash: string): Promise<CouponState | null> {
+    return ((await this.get(keys.coupon(codeHash)))?.coupon as CouponState | undefined) ?? null;
+  }
+
+  async redeemCoupon(codeHash: string, orderId: string, at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.coupon(codeHash),
+          UpdateExpression: 'SET coupon.redeemedBy = :o, coupon.redeemedAt = :at',
+          // Two concurrent orders with one code: exactly one condition holds.
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(coupon.redeemedBy) OR coupon.redeemedBy = :o)',
+          ExpressionAttributeValues: { ':o': orderId, ':at': at },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
   }
 }
 

@@ -1,66 +1,102 @@
 /**
- * Campaign dispatch: exactly one send per (campaign, customer, occurrence).
+ * Campaign dispatch: exactly one decision per (campaign, customer, occurrence).
  *
- * Claim (conditional put) → re-read the customer → decide → send → record the outcome.
- * A redelivered trigger finds the claim and does nothing. If SES fails retryably the claim is
- * released and the error thrown, so the queue retries the send. The one window that can lose
- * (never duplicate) a mail: a crash after the claim and before SES accepted the message; the
- * claim stays 'claimed' with no message id, visible to operators.
+ * Claim (conditional put) → re-read the customer → delivery policy (suppression, consent, exit,
+ * audience, holdout, frequency cap, quiet hours) → issue the coupon → send → record the outcome.
+ * Every outcome, including skips, controls and deferrals, is recorded on the claim. A redelivered
+ * trigger finds the claim and does nothing. A retryable SES failure releases the claim and is
+ * thrown so the queue retries. The one window that can lose (never duplicate) a mail: a crash
+ * after the claim and before SES accepted the message; the claim stays 'claimed', visible.
  */
+import { randomBytes } from 'node:crypto';
 import type { CustomerRiskChanged } from '../contracts/events.js';
-import { decideSend, occurrenceOf, triggeredBy } from '../campaigns/decide.js';
-import { formatDay, renderEmail, type CompiledCampaign } from '../campaigns/render.js';
-import type { Clock, CustomerStore, Mailer } from '../ports.js';
+import { occurrenceOf, triggeredBy } from '../campaigns/decide.js';
+import { decideDelivery } from '../campaigns/policy.js';
+import { renderEmail, type CompiledCampaign } from '../campaigns/render.js';
+import { templateVars, type CouponVars, type ShopInfo } from '../campaigns/templates.js';
+import { couponHash, generateCouponCode, issueCoupon } from '../coupons/index.js';
+import { buildLinks, listUnsubscribeHeaders } from '../tokens/links.js';
+import type { TokenKeyring } from '../tokens/token.js';
+import type { Clock, CustomerStore, Mailer, SendRecord } from '../ports.js';
+import type { Profile } from '../domain/customer.js';
+import { factsOf } from './facts.js';
 
 export interface DispatchDeps {
   store: CustomerStore;
   mailer: Mailer;
   campaigns: CompiledCampaign[];
   from: string;
-  shopName: string;
+  shop: ShopInfo;
+  baseUrl: string;
+  keyring: TokenKeyring;
   clock: Clock;
 }
 
 export type DispatchOutcome =
   | { campaignId: string; outcome: 'sent'; messageId: string }
-  | { campaignId: string; outcome: 'skipped'; reason: string }
-  | { campaignId: string; outcome: 'duplicate' }
-  | { campaignId: string; outcome: 'rejected'; reason: string };
+  | { campaignId: string; outcome: 'skipped' | 'control' | 'deferred' | 'rejected'; reason: string }
+  | { campaignId: string; outcome: 'duplicate' };
+
+const CAP_WINDOW_MS = 7 * 86_400_000;
 
 export async function dispatchRiskChange(deps: DispatchDeps, e: CustomerRiskChanged): Promise<DispatchOutcome[]> {
   const outcomes: DispatchOutcome[] = [];
-  for (const c of deps.campaigns.filter((x) => triggeredBy(x, e))) {
-    outcomes.push(await dispatchOne(deps, c, e));
-  }
+  for (const c of deps.campaigns.filter((x) => triggeredBy(x, e))) outcomes.push(await dispatchOne(deps, c, e));
   return outcomes;
 }
 
 async function dispatchOne(deps: DispatchDeps, c: CompiledCampaign, e: CustomerRiskChanged): Promise<DispatchOutcome> {
-  const campaignId = c.campaign.id;
+  const campaign = c.campaign;
+  const campaignId = campaign.id;
   const occurrence = occurrenceOf(e);
-  const at = () => deps.clock().toISOString();
-  if (!(await deps.store.claimSend(e.customerId, campaignId, occurrence, at()))) return { campaignId, outcome: 'duplicate' };
+  const now = deps.clock();
+  const record = (r: Omit<SendRecord, 'campaignId' | 'occurrence' | 'at' | 'kind'>) =>
+    deps.store.completeSend(e.customerId, { campaignId, occurrence, kind: campaign.kind, at: deps.clock().toISOString(), ...r });
+  if (!(await deps.store.claimSend(e.customerId, campaignId, occurrence, now.toISOString()))) return { campaignId, outcome: 'duplicate' };
 
+  // Consent and suppression are judged on the customer as stored right now, not as the trigger saw them.
   const customer = await deps.store.getCustomer(e.customerId);
-  const decision = decideSend(c, customer, e);
-  if (decision.kind === 'skip') {
-    await deps.store.completeSend(e.customerId, { campaignId, occurrence, status: 'skipped', reason: decision.reason, at: at() });
-    return { campaignId, outcome: 'skipped', reason: decision.reason };
+  if (!customer?.profile) {
+    await record({ status: 'skipped', reason: 'no-profile' });
+    return { campaignId, outcome: 'skipped', reason: 'no-profile' };
+  }
+  const profile: Profile = customer.profile;
+  const facts = factsOf({ ...customer, profile }, now);
+  const since = new Date(now.getTime() - CAP_WINDOW_MS).toISOString();
+  const history = (await deps.store.listSends(e.customerId))
+    .filter((s) => s.status === 'sent' && s.at >= since)
+    .map((s) => ({ at: s.at, kind: s.kind ?? 'marketing' }));
+  const delivery = decideDelivery({ campaign, facts, history, now, shop: { timeZone: deps.shop.timeZone }, entry: { lastOrderDay: e.lastOrderDay } });
+  if (delivery.decision === 'skip') {
+    const status = delivery.reason === 'holdout' ? 'control' : 'skipped';
+    await record({ status, reason: delivery.reason });
+    return { campaignId, outcome: status, reason: delivery.reason };
+  }
+  if (delivery.decision === 'defer') {
+    await record({ status: 'deferred', reason: delivery.reason, until: delivery.until.toISOString() });
+    return { campaignId, outcome: 'deferred', reason: delivery.reason };
   }
 
-  const { profile, locale } = decision;
-  const email = renderEmail(c, locale, {
-    customer: { name: profile.name },
-    shop: { name: deps.shopName },
-    daysSinceLastOrder: e.daysSinceLastOrder,
-    lastOrderDate: formatDay(e.lastOrderDay, locale, profile.timeZone),
+  const coupon = campaign.coupon ? await issue(deps, campaignId, e.customerId, campaign.coupon, now) : undefined;
+  const links = buildLinks(deps.baseUrl, e.customerId, campaign, occurrence, deps.keyring, now);
+  const vars = templateVars({
+    facts,
+    locale: delivery.locale,
+    shop: deps.shop,
+    links,
+    ...(coupon ? { coupon } : {}),
+    trigger: { daysSinceLastOrder: e.daysSinceLastOrder, lastOrderDay: e.lastOrderDay, level: e.to },
   });
+  const email = renderEmail(c, delivery.locale, vars);
   let result;
   try {
     result = await deps.mailer.send({
       to: profile.email,
       from: deps.from,
-      ...email,
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+      ...(campaign.kind === 'marketing' ? { headers: listUnsubscribeHeaders(links.unsubscribe) } : {}),
       tags: { campaign: campaignId, customer: e.customerId },
     });
   } catch (err) {
@@ -68,9 +104,27 @@ async function dispatchOne(deps: DispatchDeps, c: CompiledCampaign, e: CustomerR
     throw err;
   }
   if (result.kind === 'rejected') {
-    await deps.store.completeSend(e.customerId, { campaignId, occurrence, status: 'failed', reason: result.reason, at: at() });
+    await record({ status: 'failed', reason: result.reason });
     return { campaignId, outcome: 'rejected', reason: result.reason };
   }
-  await deps.store.completeSend(e.customerId, { campaignId, occurrence, status: 'sent', messageId: result.messageId, at: at() });
+  await record({ status: 'sent', messageId: result.messageId });
   return { campaignId, outcome: 'sent', messageId: result.messageId };
+}
+
+/** A fresh single-use code, stored by hash only; a (vanishingly rare) collision draws again. */
+async function issue(deps: DispatchDeps, campaignId: string, customerId: string, action: NonNullable<CompiledCampaign['campaign']['coupon']>, now: Date): Promise<CouponVars> {
+  for (;;) {
+    const code = generateCouponCode((n) => randomBytes(n));
+    const state = issueCoupon(action, { codeHash: couponHash(code), campaignId, customerId, currency: deps.shop.currency }, now);
+    if (await deps.store.putCoupon(state)) {
+      return {
+        code,
+        kind: state.kind,
+        value: state.value,
+        currency: state.currency,
+        expiresAt: state.expiresAt,
+        ...(state.minSpend !== undefined ? { minSpend: state.minSpend } : {}),
+      };
+    }
+  }
 }

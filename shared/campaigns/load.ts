@@ -1,34 +1,80 @@
-/** Reads and validates every campaign file; one broken file fails the whole load (no half-loads). */
+/**
+ * Reads and validates campaign files. Every problem is reported with file, line and path; one
+ * broken file fails the whole load, so a half-valid configuration never goes live.
+ */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
+import { basename, join } from 'node:path';
 import { Campaign } from './schema.js';
-import { compileCampaign, type CompiledCampaign } from './render.js';
+import { compileTemplates, type CompiledCampaign } from './render.js';
+import { checkTemplates } from './templates.js';
+import { locate, parseLocated } from './yaml-lines.js';
+
+export interface CampaignIssue {
+  file: string;
+  line?: number;
+  col?: number;
+  /** Dotted path in the file, e.g. "templates.en.mjml"; "(root)" for the whole file. */
+  path: string;
+  message: string;
+}
+
+export const formatIssue = (i: CampaignIssue): string =>
+  `${i.file}${i.line ? `:${i.line}${i.col ? `:${i.col}` : ''}` : ''} ${i.path}: ${i.message}`;
 
 export class CampaignConfigError extends Error {
   override name = 'CampaignConfigError';
+  constructor(
+    readonly dir: string,
+    readonly issues: CampaignIssue[],
+  ) {
+    super(`Invalid campaigns in ${dir}:\n  ${issues.map(formatIssue).join('\n  ')}`);
+  }
 }
 
-export function loadCampaigns(dir: string): CompiledCampaign[] {
+export type SourceResult = { ok: true; compiled: CompiledCampaign } | { ok: false; issues: CampaignIssue[] };
+
+export async function validateCampaignSource(file: string, source: string): Promise<SourceResult> {
+  const located = parseLocated(source);
+  const at = (path: readonly PropertyKey[], message: string, lineInField?: number): CampaignIssue => {
+    const pos = locate(located, path);
+    const line = lineInField && pos?.valueLine ? pos.valueLine + lineInField - 1 : pos?.line;
+    return { file, ...(line ? { line } : {}), ...(pos && !lineInField ? { col: pos.col } : {}), path: path.join('.') || '(root)', message };
+  };
+  if (located.doc.errors.length) {
+    const issues = located.doc.errors.map((e) => ({ file, ...located.lineCounter.linePos(e.pos[0]), path: '(root)', message: `YAML: ${e.message.split('\n')[0]}` }));
+    return { ok: false, issues };
+  }
+  const parsed = Campaign.safeParse(located.doc.toJS());
+  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((i) => at(i.path, i.message)) };
+  const issues: CampaignIssue[] = [];
+  const stem = basename(file).replace(/\.ya?ml$/, '');
+  if (parsed.data.id !== stem) issues.push(at(['id'], `must match the file name "${stem}" (one file per campaign)`));
+  const compiled = await compileTemplates(parsed.data);
+  if (!compiled.ok) return { ok: false, issues: [...issues, ...compiled.issues.map((i) => at(i.path, i.message, i.lineInField))] };
+  issues.push(...checkTemplates(compiled.compiled).map((i) => at(i.path, i.message, i.lineInField)));
+  return issues.length ? { ok: false, issues } : { ok: true, compiled: compiled.compiled };
+}
+
+export async function validateCampaignDir(dir: string): Promise<{ campaigns: CompiledCampaign[]; issues: CampaignIssue[] }> {
   const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  const errors: string[] = [];
+  const issues: CampaignIssue[] = [];
   const campaigns: CompiledCampaign[] = [];
   for (const file of files) {
-    const path = join(dir, file);
-    try {
-      const parsed = Campaign.safeParse(parse(readFileSync(path, 'utf8')));
-      if (!parsed.success) {
-        errors.push(...parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(root)'}: ${i.message}`));
-        continue;
-      }
-      campaigns.push(compileCampaign(parsed.data));
-    } catch (e) {
-      errors.push(`${file}: ${(e as Error).message}`);
-    }
+    const r = await validateCampaignSource(file, readFileSync(join(dir, file), 'utf8'));
+    if (r.ok) campaigns.push(r.compiled);
+    else issues.push(...r.issues);
   }
-  const ids = campaigns.map((c) => c.campaign.id);
-  const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (dup) errors.push(`duplicate campaign id "${dup}"`);
-  if (errors.length) throw new CampaignConfigError(`Invalid campaigns in ${dir}:\n  ${errors.join('\n  ')}`);
+  const seen = new Set<string>();
+  for (const c of campaigns) {
+    if (seen.has(c.campaign.id)) issues.push({ file: dir, path: 'id', message: `duplicate campaign id "${c.campaign.id}"` });
+    seen.add(c.campaign.id);
+  }
+  return { campaigns, issues };
+}
+
+/** All campaigns or a CampaignConfigError listing every issue. MJML compiles here, once. */
+export async function loadCampaigns(dir: string): Promise<CompiledCampaign[]> {
+  const { campaigns, issues } = await validateCampaignDir(dir);
+  if (issues.length) throw new CampaignConfigError(dir, issues);
   return campaigns;
 }

@@ -1,68 +1,189 @@
 /**
- * Personalised email rendering with LiquidJS. Templates are parsed once at load, so a syntax
- * error is a config error, never a send-time surprise.
+ * Email rendering in two stages. At load: each locale's MJML is compiled to responsive HTML
+ * (slow, async, once) and every part is parsed by LiquidJS, so syntax errors are config errors.
+ * At send: the parsed templates are personalised (fast, sync) with the customer's variables.
  */
 import { Liquid, type Template } from 'liquidjs';
+import mjml2html from 'mjml';
 import type { Locale } from '../contracts/events.js';
 import type { Campaign, EmailTemplate } from './schema.js';
 
-const liquid = new Liquid({ strictFilters: true, ownPropertyOnly: true });
-// HTML output escapes every variable, so a customer named "<script>" stays text.
-const htmlLiquid = new Liquid({ strictFilters: true, ownPropertyOnly: true, outputEscape: 'escape' });
+const options = { strictFilters: true, ownPropertyOnly: true } as const;
+const liquid = new Liquid(options);
+// HTML output escapes every variable, so a customer named "<script>" stays text. A parsed
+// template keeps its engine's options, so HTML must be parsed by this engine.
+const htmlLiquid = new Liquid({ ...options, outputEscape: 'escape' });
 
-type Parsed = Record<keyof EmailTemplate, Template[] | undefined>;
+export interface ParsedTemplate {
+  subject: Template[];
+  preheader?: Template[];
+  /** MJML already compiled; Liquid still inside. */
+  html: Template[];
+  text: Template[];
+}
 
 export interface CompiledCampaign {
   campaign: Campaign;
-  templates: Partial<Record<Locale, Parsed>>;
+  templates: Partial<Record<Locale, ParsedTemplate>>;
 }
 
-export function compileCampaign(campaign: Campaign): CompiledCampaign {
-  const templates: Partial<Record<Locale, Parsed>> = {};
+export interface TemplateIssue {
+  /** Path in the campaign file, e.g. ['templates', 'en', 'mjml']. */
+  path: (string | number)[];
+  message: string;
+  /** 1-based line inside the field's text, when the engine reports one. */
+  lineInField?: number;
+}
+
+export type CompileResult = { ok: true; compiled: CompiledCampaign } | { ok: false; issues: TemplateIssue[] };
+
+// The preheader becomes the first (hidden) text of the body: the inbox preview line.
+// (Always emitted: an empty hidden div costs nothing, a Liquid `if` per render does.)
+const PREHEADER = '<div style="display:none;max-height:0;overflow:hidden;mso-hide:all">{{ email.preheader }}</div>';
+
+export async function compileMjml(source: string): Promise<{ html: string; errors: { line: number; message: string }[] }> {
+  // No web fonts: nothing fetched from third parties when a mail is opened.
+  const out = await mjml2html(source, { validationLevel: 'soft', keepComments: false, fonts: {} });
+  return { html: out.html, errors: out.errors.map((e) => ({ line: e.line, message: e.message })) };
+}
+
+/** Compiles every locale; collects every problem instead of stopping at the first. */
+export async function compileTemplates(campaign: Campaign): Promise<CompileResult> {
+  const issues: TemplateIssue[] = [];
+  const templates: Partial<Record<Locale, ParsedTemplate>> = {};
   for (const [locale, t] of Object.entries(campaign.templates) as [Locale, EmailTemplate][]) {
-    const parse = (field: keyof EmailTemplate) => {
-      const src = t[field];
-      if (src === undefined) return undefined;
+    const parse = (field: keyof EmailTemplate, src: string, engine: Liquid) => {
       try {
-        // A parsed template keeps its engine's options, so HTML must be parsed by the escaping one.
-        return (field === 'html' ? htmlLiquid : liquid).parse(src);
+        return engine.parse(src);
       } catch (e) {
-        throw new Error(`templates.${locale}.${field}: ${(e as Error).message}`);
+        const line = (e as { token?: { getPosition?: () => [number, number] } }).token?.getPosition?.()[0];
+        issues.push({ path: ['templates', locale, field], message: `Liquid: ${(e as Error).message}`, ...(line ? { lineInField: line } : {}) });
+        return undefined;
       }
     };
-    templates[locale] = { subject: parse('subject'), preheader: parse('preheader'), html: parse('html'), text: parse('text') };
+    // Liquid in the MJML source first: its error lines then match the campaign file.
+    if (!parse('mjml', t.mjml, htmlLiquid)) continue;
+    const { html, errors } = await compileMjml(t.mjml);
+    for (const e of errors) issues.push({ path: ['templates', locale, 'mjml'], message: `MJML: ${e.message}`, lineInField: e.line });
+    const withPreheader = html.replace(/<body[^>]*>/i, (m) => `${m}${PREHEADER}`);
+    const parsed = {
+      subject: parse('subject', t.subject, liquid),
+      preheader: t.preheader === undefined ? undefined : parse('preheader', t.preheader, liquid),
+      html: parse('mjml', withPreheader, htmlLiquid),
+      text: parse('text', t.text, liquid),
+    };
+    if (parsed.subject && parsed.html && parsed.text) {
+      templates[locale] = { subject: parsed.subject, html: parsed.html, text: parsed.text, ...(parsed.preheader ? { preheader: parsed.preheader } : {}) };
+    }
   }
-  return { campaign, templates };
+  return issues.length ? { ok: false, issues } : { ok: true, compiled: { campaign, templates } };
+}
+
+export async function compileCampaign(campaign: Campaign): Promise<CompiledCampaign> {
+  const r = await compileTemplates(campaign);
+  if (!r.ok) throw new Error(r.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return r.compiled;
 }
 
 export const pickLocale = (c: CompiledCampaign, wanted: Locale): Locale => (c.templates[wanted] ? wanted : c.campaign.fallbackLocale);
 
 export interface RenderedEmail {
   subject: string;
+  preheader: string;
   html: string;
   text: string;
 }
 
-export function renderEmail(c: CompiledCampaign, locale: Locale, vars: Record<string, unknown>): RenderedEmail {
+export interface RenderOptions {
+  /** Fail on undefined variables (validate and preview do; sending does not). */
+  strict?: boolean;
+}
+
+/**
+ * `vars` is the template context (see templates.ts for the full contract). The filters
+ * `date_local` and `money` read `customer.timeZone`, `shop.timeZone` and `shop.currency` from it;
+ * the language is the template's `locale`.
+ */
+export function renderEmail(c: CompiledCampaign, locale: Locale, vars: Record<string, unknown>, opts: RenderOptions = {}): RenderedEmail {
   const t = c.templates[locale];
-  if (!t?.subject || !t.html || !t.text) throw new Error(`campaign ${c.campaign.id} has no ${locale} template`);
-  const render = (tpl: Template[]) => liquid.renderSync(tpl, vars) as string;
-  const preheader = t.preheader ? render(t.preheader) : '';
-  // The preheader is the inbox preview line: first text in the body, hidden when opened.
-  const hidden = preheader
-    ? `<div style="display:none;max-height:0;overflow:hidden;mso-hide:all">${escapeHtml(preheader)}</div>`
-    : '';
-  const html = htmlLiquid.renderSync(t.html, vars) as string;
+  if (!t) throw new Error(`campaign ${c.campaign.id} has no ${locale} template`);
+  const ro = { strictVariables: opts.strict ?? false };
+  const email = { locale, preheader: '' };
+  const scope = { ...vars, email };
+  const render = (field: keyof EmailTemplate, tpl: Template[], engine = liquid) => {
+    try {
+      return engine.renderSync(tpl, scope, ro) as string;
+    } catch (e) {
+      throw new TemplateRenderError(c.campaign.id, locale, field, e);
+    }
+  };
+  email.preheader = t.preheader ? render('preheader', t.preheader).trim() : '';
   return {
-    subject: render(t.subject).trim(),
-    html: hidden ? html.replace(/<body([^>]*)>/i, (m) => `${m}${hidden}`) : html,
-    text: render(t.text),
+    subject: render('subject', t.subject).trim(),
+    preheader: email.preheader,
+    html: render('mjml', t.html, htmlLiquid),
+    text: render('text', t.text),
   };
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] ?? ch);
+/** Names the template part that failed, so validate can point at its line. */
+export class TemplateRenderError extends Error {
+  override name = 'TemplateRenderError';
+  constructor(
+    readonly campaignId: string,
+    readonly locale: Locale,
+    readonly field: keyof EmailTemplate,
+    cause: unknown,
+  ) {
+    super(`${campaignId} templates.${locale}.${field}: ${(cause as Error).message}`, { cause });
+  }
+}
 
-/** Localised date for the customer's locale and time zone. */
-export function formatDay(day: string, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone }).format(new Date(`${day}T12:00:00Z`));
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+/** A YYYY-MM-DD day is a calendar day (no zone shift); an instant is shown in `timeZone`. */
+export function formatLocalDate(value: string | Date, locale: string, timeZone: string, style: 'long' | 'medium' | 'short' | 'full' = 'long'): string {
+  const isDay = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
+  const date = isDay ? new Date(`${value}T12:00:00Z`) : new Date(value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  const zone = isDay ? 'UTC' : timeZone;
+  const key = `${locale}|${zone}|${style}`;
+  let f = dateFormats.get(key);
+  if (!f) dateFormats.set(key, (f = new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone: zone })));
+  return f.format(date);
+}
+
+export function formatMoney(amount: number, locale: string, currency: string): string {
+  const key = `${locale}|${currency}`;
+  let f = moneyFormats.get(key);
+  if (!f) moneyFormats.set(key, (f = new Intl.NumberFormat(locale, { style: 'currency', currency })));
+  return f.format(amount);
+}
+
+/** Localised date for the customer's locale and time zone (kept for dispatch.ts). */
+export const formatDay = (day: string, locale: Locale, timeZone: string): string => formatLocalDate(day, locale, timeZone);
+
+type FilterThis = { context: { getSync(path: PropertyKey[]): unknown } };
+const lookup = (self: FilterThis, path: string[]): string | undefined => {
+  try {
+    const v = self.context.getSync(path);
+    return typeof v === 'string' && v ? v : undefined;
+  } catch {
+    return undefined; // strict mode throws on a missing variable; a filter default is fine here
+  }
+};
+
+for (const engine of [liquid, htmlLiquid]) {
+  engine.registerFilter('date_local', function (this: FilterThis, value: unknown, style?: string) {
+    const locale = lookup(this, ['email', 'locale']) ?? 'en';
+    const tz = lookup(this, ['customer', 'timeZone']) ?? lookup(this, ['shop', 'timeZone']) ?? 'UTC';
+    const s = style === 'short' || style === 'medium' || style === 'full' ? style : 'long';
+    return formatLocalDate(value as string, locale, tz, s);
+  });
+  engine.registerFilter('money', function (this: FilterThis, value: unknown, currency?: string) {
+    const locale = lookup(this, ['email', 'locale']) ?? 'en';
+    const cur = currency ?? lookup(this, ['shop', 'currency']) ?? 'USD';
+    return formatMoney(Number(value), locale, cur);
+  });
 }

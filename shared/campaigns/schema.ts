@@ -1,32 +1,140 @@
-/** Campaign config as marketers write it in campaigns/*.yaml; one zod schema for runtime and editors. */
+/**
+ * Campaign config as marketers write it in campaigns/*.yaml: one zod schema for the runtime, for
+ * `engage campaigns validate` and (through schemas/campaign.schema.json) for editors.
+ */
 import { z } from 'zod';
-import { Locale, RiskLevel } from '../contracts/events.js';
+import { Locale, RiskLevel, TimeZone } from '../contracts/events.js';
+
+// Tier names come from the shop's loyalty programme, so they are data, not an enum.
+const Name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes');
+const Clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM, 24-hour');
+const Range = z
+  .object({ min: z.number().nonnegative().optional(), max: z.number().nonnegative().optional() })
+  .strict()
+  .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, 'min must not exceed max');
 
 export const EmailTemplate = z
   .object({
     subject: z.string().min(1),
+    /** Inbox preview line; hidden in the opened mail. */
     preheader: z.string().optional(),
-    html: z.string().min(1),
+    /** A whole `<mjml>` document with Liquid inside; compiled to HTML once, at load. */
+    mjml: z.string().regex(/^\s*<mjml[\s>]/, 'an MJML document starting with <mjml>'),
     text: z.string().min(1),
   })
   .strict();
+export type EmailTemplate = z.infer<typeof EmailTemplate>;
 
 export const Trigger = z.discriminatedUnion('type', [
   z.object({ type: z.literal('risk-entered'), level: RiskLevel }).strict(),
+  /** Follow-up (e.g. a survey) `delayHours` after the order was delivered. */
+  z.object({ type: z.literal('order-delivered'), delayHours: z.number().int().min(0).max(24 * 60) }).strict(),
+  /** Fires `daysBefore` days before the birthday, as a date in the customer's time zone. */
+  z.object({ type: z.literal('birthday'), daysBefore: z.number().int().min(0).max(60).default(0) }).strict(),
+  /** Any tier change, or only changes into one of `to`. */
+  z.object({ type: z.literal('tier-changed'), to: z.array(Name).min(1).optional() }).strict(),
+  /** Newsletters and offers to a segment; five-field cron in `timeZone` (else the shop's). */
+  z
+    .object({
+      type: z.literal('schedule'),
+      cron: z.string().regex(/^(\S+\s+){4}\S+$/, 'five cron fields: minute hour day month weekday'),
+      timeZone: TimeZone.optional(),
+    })
+    .strict(),
+  /** Service recovery after a survey answer at or below `maxScore`. */
+  z.object({ type: z.literal('survey-low-score'), maxScore: z.number().int().min(0).max(10) }).strict(),
+  z.object({ type: z.literal('coupon-expiring'), daysBefore: z.number().int().min(1).max(60) }).strict(),
 ]);
+export type Trigger = z.infer<typeof Trigger>;
+
+export const Audience = z
+  .object({
+    riskLevels: z.array(RiskLevel).min(1).optional(),
+    /** RFM segment names as produced by shared/scoring/rfm.ts, e.g. "Champions". */
+    segments: z.array(z.string().min(1)).min(1).optional(),
+    clv: Range.optional(),
+    orders: Range.optional(),
+    daysSinceLastOrder: Range.optional(),
+    tiers: z.array(Name).min(1).optional(),
+    locales: z.array(Locale).min(1).optional(),
+    /** Defaults to true for marketing; only transactional campaigns may turn it off. */
+    requiresConsent: z.boolean().optional(),
+    tags: z
+      .object({ any: z.array(z.string().min(1)).optional(), all: z.array(z.string().min(1)).optional(), none: z.array(z.string().min(1)).optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type Audience = z.infer<typeof Audience>;
+
+export const CouponAction = z
+  .object({
+    kind: z.enum(['percent', 'fixed']),
+    value: z.number().positive(),
+    /** Order total (in the shop currency) the order must reach. */
+    minSpend: z.number().nonnegative().optional(),
+    expiresInDays: z.number().int().min(1).max(366),
+  })
+  .strict()
+  .refine((c) => c.kind !== 'percent' || c.value <= 100, { message: 'a percent coupon is at most 100', path: ['value'] });
+export type CouponAction = z.infer<typeof CouponAction>;
+
+export const SurveyAction = z
+  .object({ kind: z.enum(['csat', 'nps']), expiresInDays: z.number().int().min(1).max(366).default(30) })
+  .strict();
+export type SurveyAction = z.infer<typeof SurveyAction>;
+
+export const QuietHours = z
+  .object({ start: Clock, end: Clock })
+  .strict()
+  .refine((q) => q.start !== q.end, 'start and end must differ (use "off" for no quiet hours)');
+export type QuietHours = z.infer<typeof QuietHours>;
 
 export const Campaign = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and dashes'),
     name: z.string().min(1),
+    description: z.string().optional(),
     kind: z.enum(['marketing', 'transactional']).default('marketing'),
     enabled: z.boolean().default(true),
     trigger: Trigger,
+    audience: Audience.default({}),
+    /** Share of the eligible audience kept as a control group, to measure lift. */
+    holdoutPercent: z.number().min(0).max(50).default(0),
+    /** What to do when the frequency cap blocks a marketing mail now. */
+    onCapped: z.enum(['defer', 'skip']).default('skip'),
+    /** Overrides the shop's quiet hours; "off" sends at any hour. */
+    quietHours: z.union([QuietHours, z.literal('off')]).optional(),
+    coupon: CouponAction.optional(),
+    survey: SurveyAction.optional(),
+    exit: z.object({ orderedSinceEntry: z.boolean().default(false) }).strict().default({ orderedSinceEntry: false }),
     /** Locale used when the customer's locale has no template. */
     fallbackLocale: Locale.default('en'),
     templates: z.partialRecord(Locale, EmailTemplate).refine((t) => Object.keys(t).length > 0, 'at least one locale'),
   })
   .strict()
-  .refine((c) => c.templates[c.fallbackLocale] !== undefined, { message: 'fallbackLocale must have a template', path: ['fallbackLocale'] });
+  .superRefine((c, ctx) => {
+    if (c.templates[c.fallbackLocale] === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'fallbackLocale must have a template', path: ['fallbackLocale'] });
+    }
+    // GDPR/PIPL: marketing needs consent; only service mail may go without it.
+    if (c.kind === 'marketing' && c.audience.requiresConsent === false) {
+      ctx.addIssue({ code: 'custom', message: 'marketing campaigns always require consent', path: ['audience', 'requiresConsent'] });
+    }
+    if (c.trigger.type === 'survey-low-score' && c.survey) {
+      ctx.addIssue({ code: 'custom', message: 'a service-recovery mail must not ask for another survey', path: ['survey'] });
+    }
+  });
 export type Campaign = z.infer<typeof Campaign>;
-export type EmailTemplate = z.infer<typeof EmailTemplate>;
+export type CampaignInput = z.input<typeof Campaign>;
+
+export const requiresConsent = (c: Campaign): boolean => c.audience.requiresConsent ?? c.kind === 'marketing';
+
+/** The JSON Schema editors use (yaml-language-server); committed as schemas/campaign.schema.json. */
+export function campaignJsonSchema(): object {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: 'Engage campaign',
+    ...z.toJSONSchema(Campaign, { io: 'input', unrepresentable: 'any' }),
+  };
+}

@@ -13,6 +13,7 @@ export const FunctionName = {
   ChurnSweep: 'churn-sweep',
   CampaignDispatch: 'campaign-dispatch',
   ModelRefit: 'model-refit',
+  Links: 'links',
 } as const;
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
 

@@ -95,7 +95,10 @@ export type ScoreDecision =
 
 export function decideScores(customer: CustomerRecord, s: Scored, runKey: string, now: Date): ScoreDecision {
   const current = customer.risk;
-  const levelChanged = current?.level !== s.level;
+  // A purchase since the stored level starts a new episode: drifting back into the same
+  // non-active level is a new entry (and a new campaign occurrence), not "unchanged".
+  const newEpisode = current !== undefined && current.lastOrderDay !== s.lastOrderDay && s.level !== 'active';
+  const levelChanged = current?.level !== s.level || newEpisode;
   const methodChanged = current?.method !== s.method;
   const segmentChanged = (customer.segment ?? undefined) !== s.segment;
   if (!levelChanged && !methodChanged && !segmentChanged) return { kind: 'unchanged' };

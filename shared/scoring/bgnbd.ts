@@ -1,9 +1,10 @@
 // BG/NBD model (Fader, Hardie & Lee 2005, "Counting Your Customers the Easy Way").
 // Purchases while alive ~ Poisson(λ), λ ~ Gamma(r, α); after each repeat purchase the customer
 // drops out with probability p, p ~ Beta(a, b).
-import { lgamma, digamma } from './special.js';
+import { lgamma } from './special.js';
+import { bgnbdLogLikelihoodDerivs } from './bgnbd-likelihood.js';
 import { hyp2f1 } from './hyp2f1.js';
-import { maxX, PairCache, type Columns } from './columns.js';
+import { PairCache, type Columns } from './columns.js';
 
 export interface BgNbdParams {
   r: number;
@@ -26,77 +27,11 @@ export function bgnbdLogLikelihoodOne(p: BgNbdParams, x: number, tx: number, T: 
 
 /**
  * Weighted total log-likelihood and (optionally) its gradient with respect to (r, α, a, b) —
- * natural parameters, not logs. One pass over the data; terms that depend only on x are tabulated
- * per evaluation so the loop does two logs, one exp and one log1p per row.
+ * natural parameters, not logs. One pass over the data (see bgnbd-likelihood.ts, which also
+ * provides the Hessian).
  */
 export function bgnbdLogLikelihoodGrad(p: BgNbdParams, cols: Columns, grad: Float64Array | null): number {
-  const { r, alpha, a, b } = p;
-  const mx = maxX(cols);
-  const K = mx + 1;
-  const c12 = new Float64Array(K);
-  const cA4 = new Float64Array(K);
-  const gR = new Float64Array(K);
-  const gA = new Float64Array(K);
-  const gB = new Float64Array(K);
-  const gB4 = new Float64Array(K);
-  const base = -lgamma(r) + r * Math.log(alpha) + lgamma(a + b) - lgamma(b);
-  const psiR = digamma(r);
-  const psiAB = digamma(a + b);
-  const psiB = digamma(b);
-  const logA = Math.log(a);
-  for (let k = 0; k < K; k++) {
-    c12[k] = base + lgamma(r + k) + lgamma(b + k) - lgamma(a + b + k);
-    cA4[k] = k > 0 ? logA - Math.log(b + k - 1) : 0;
-    if (grad) {
-      const psiABk = digamma(a + b + k);
-      gR[k] = digamma(r + k) - psiR + Math.log(alpha);
-      gA[k] = psiAB - psiABk;
-      gB[k] = psiAB + digamma(b + k) - psiB - psiABk;
-      gB4[k] = k > 0 ? -1 / (b + k - 1) : 0;
-    }
-  }
-  const { x, tx, T, w } = cols;
-  let ll = 0;
-  let dr = 0, dal = 0, da = 0, db = 0;
-  for (let i = 0; i < cols.n; i++) {
-    const xi = x[i]!;
-    const k = xi | 0;
-    const wi = w[i]!;
-    const rx = r + xi;
-    const lT = Math.log(alpha + T[i]!);
-    const a3 = -rx * lT;
-    if (k === 0) {
-      ll += wi * (c12[0]! + a3);
-      if (grad) {
-        dr += wi * (gR[0]! - lT);
-        dal += wi * (r / alpha - rx / (alpha + T[i]!));
-        da += wi * gA[0]!;
-        db += wi * gB[0]!;
-      }
-      continue;
-    }
-    const lt = Math.log(alpha + tx[i]!);
-    const a4 = cA4[k]! - rx * lt;
-    let m: number, e: number;
-    if (a3 >= a4) { m = a3; e = Math.exp(a4 - a3); } else { m = a4; e = Math.exp(a3 - a4); }
-    ll += wi * (c12[k]! + m + Math.log1p(e));
-    if (grad) {
-      const wBig = 1 / (1 + e);
-      const w3 = a3 >= a4 ? wBig : e * wBig;
-      const w4 = 1 - w3;
-      dr += wi * (gR[k]! - w3 * lT - w4 * lt);
-      dal += wi * (r / alpha - rx * (w3 / (alpha + T[i]!) + w4 / (alpha + tx[i]!)));
-      da += wi * (gA[k]! + w4 / a);
-      db += wi * (gB[k]! + w4 * gB4[k]!);
-    }
-  }
-  if (grad) {
-    grad[0] = dr;
-    grad[1] = dal;
-    grad[2] = da;
-    grad[3] = db;
-  }
-  return ll;
+  return bgnbdLogLikelihoodDerivs(p, cols, grad, null);
 }
 
 /** P(alive at T | x, t_x, T). Equals 1 for x = 0: BG/NBD customers can only drop out after a repeat purchase. */

@@ -91,3 +91,49 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
   }
   return hyp2f1Series(a, b, c, z);
 }
+
+/**
+ * ln 2F1(a, b; c; z) and its partial derivatives ∂/∂a, ∂/∂b, ∂/∂c, ∂/∂z of ln 2F1, for a, b, c > 0
+ * and 0 ≤ z < 1, by differentiating the Gauss series term by term:
+ *   ∂t_n/∂a = t_n·Σ_{k<n} 1/(a+k) (same for b, minus for c),   ∂F/∂z = Σ t_n (a+n)(b+n)/(c+n).
+ * All terms are positive, so there is no cancellation. Each sum stops once a geometric bound on
+ * its remaining tail is below 1e-16 of the sum. Writes [ln F, ∂a, ∂b, ∂c, ∂z] to out[0..4] and
+ * returns false (out untouched) when more than maxTerms terms would be needed (z close to 1).
+ */
+export function logHyp2f1Derivs(a: number, b: number, c: number, z: number, out: Float64Array, maxTerms = 4000): boolean {
+  let t = 1, s = 1, sa = 0, sb = 0, sc = 0;
+  let sz = (a * b) / c;
+  let ha = 0, hb = 0, hc = 0;
+  if (z > 0) {
+    let n = 0;
+    for (;; n++) {
+      if (n >= maxTerms) return false;
+      ha += 1 / (a + n);
+      hb += 1 / (b + n);
+      hc += 1 / (c + n);
+      t *= ((a + n) * (b + n) * z) / ((c + n) * (n + 1));
+      if (t === 0) break;
+      const m = n + 1;
+      s += t;
+      sa += t * ha;
+      sb += t * hb;
+      sc += t * hc;
+      sz += (t * (a + m) * (b + m)) / (c + m);
+      if (t > EPS * s) continue;
+      // Later term ratios are bounded by ρ (see hyp2f1Series); H sums grow by ≤ 1/(p+m) per term.
+      const ra = Math.max(1, (a + m) / (c + m)) * Math.max(1, (b + m) / m);
+      const rho = z * ra;
+      if (!(rho < 1)) continue;
+      const g1 = rho / (1 - rho);
+      const g2 = g1 / (1 - rho);
+      const tailH = (h: number, p: number, sum: number): boolean => t * (h * g1 + g2 / (p + m)) <= EPS * sum;
+      if (t * g1 <= EPS * s && tailH(ha, a, sa) && tailH(hb, b, sb) && tailH(hc, c, sc) && t * ra * ((m + 1) * g1 + g2) <= EPS * sz) break;
+    }
+  }
+  out[0] = Math.log(s);
+  out[1] = sa / s;
+  out[2] = sb / s;
+  out[3] = -sc / s;
+  out[4] = sz / s;
+  return true;
+}

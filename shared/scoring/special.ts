@@ -57,6 +57,19 @@ export function digamma(x: number): number {
   return result + Math.log(x) - 0.5 / x - series;
 }
 
+/** Trigamma ψ′(x) for x > 0: recurrence up to x ≥ 10, then the asymptotic series (truncation < 1e-16). */
+export function trigamma(x: number): number {
+  let result = 0;
+  while (x < 10) {
+    result += 1 / (x * x);
+    x += 1;
+  }
+  const f = 1 / (x * x);
+  // 1/x + 1/(2x²) + Σ B_{2k}/x^{2k+1}
+  const series = (1 + f * (1 / 6 - f * (1 / 30 - f * (1 / 42 - f * (1 / 30 - f * (5 / 66 - f * (691 / 2730 - f * (7 / 6)))))))) / x;
+  return result + series + 0.5 * f;
+}
+
 /** log(exp(a) + exp(b)) without overflow. */
 export function logAddExp(a: number, b: number): number {
   if (a === -Infinity) return b;

@@ -12,6 +12,7 @@
  *  6b. Current model parameters / their history      GetItem  pk=STORE       sk=MODEL | MODEL#<version>
  *  7. Send claim per (campaign, customer, occurrence) PutItem  pk=CUST#<cid>  sk=SEND#<campaign>#<occurrence>, attribute_not_exists
  *  8. Messages sent to a customer                     Query    pk=CUST#<cid>  sk begins_with SEND#
+ * 10. Coupon by code (stored as a hash, never plain)  GetItem  pk=COUPON#<sha256>  sk=COUPON, created attribute_not_exists
 
  *
  * The sweep reads only (5): customer items are a few hundred bytes, orders never enter the index.
@@ -41,6 +42,7 @@ export const keys = {
     sk: `SEND#${campaignId}#${occurrence}`,
   }),
   sendPrefix: 'SEND#',
+  coupon: (codeHash: string): Key => ({ pk: `COUPON#${codeHash}`, sk: 'COUPON' }),
 } as const;
 
 export const dayFromSortKey = (sk: string): string => sk.slice(keys.dayPrefix.length);

@@ -214,7 +214,7 @@ describe('functions', () => {
   });
 
   it('gives TABLE_NAME and EVENT_BUS_NAME exactly to the functions granted the table and the bus', () => {
-    const tableUsers: FunctionName[] = [FunctionName.OrderEvents, FunctionName.CustomerUpsert, FunctionName.ChurnSweep, FunctionName.CampaignDispatch, FunctionName.ModelRefit];
+    const tableUsers: FunctionName[] = [FunctionName.OrderEvents, FunctionName.CustomerUpsert, FunctionName.ChurnSweep, FunctionName.CampaignDispatch, FunctionName.ModelRefit, FunctionName.Links];
     const busUsers: FunctionName[] = [FunctionName.SweepStart, FunctionName.ChurnSweep];
     for (const name of all) {
       const vars = (template.toJSON().Resources[fnId(name)] as Json).Properties.Environment.Variables as Json;
@@ -319,5 +319,26 @@ describe('mail and monitoring', () => {
 
   it('alarm topic is KMS-encrypted', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+});
+
+describe('shopper links', () => {
+  it('exposes the links function through a public Function URL (the signed token is the authorisation)', () => {
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [fnId(FunctionName.Links), 'Arn'] } });
+  });
+
+  it('lets only the links and dispatch functions read the token keyring', () => {
+    const secretRef = { Ref: logicalId(stack.links.keyring) };
+    for (const name of Object.values(FunctionName)) {
+      const reads = statementsOf(name).filter((s) => asList(s.Action).includes('secretsmanager:GetSecretValue'));
+      if (name === FunctionName.Links || name === FunctionName.CampaignDispatch) expect(reads.map((s) => s.Resource)).toEqual([secretRef]);
+      else expect(reads, name).toEqual([]);
+    }
+  });
+
+  it('points the links in mail at the Function URL', () => {
+    const vars = (template.toJSON().Resources[fnId(FunctionName.CampaignDispatch)] as Json).Properties.Environment.Variables as Json;
+    expect(vars[EnvVar.publicBaseUrl]).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^LinksFunctionUrl/), 'FunctionUrl'] });
+    expect(vars[EnvVar.keyringSecretId]).toEqual({ Ref: logicalId(stack.links.keyring) });
   });
 });

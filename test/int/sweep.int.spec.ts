@@ -2,20 +2,22 @@
  * The whole loop through real handlers and emulators: profile + orders → sweep → win-back mail
  * via SES v2 — sent once, only with consent, in the customer's language.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
 import { DetailType, SHOP_SOURCE } from '../../shared/contracts/events.js';
 import { DynamoCustomerStore, documentClient } from '../../shared/adapters/dynamodb-store.js';
 import { sweepSegment } from '../../shared/app/sweep.js';
 import { DEFAULT_RISK_CONFIG } from '../../shared/domain/scores.js';
-import { fetchSentMail } from '../../local/emulators.js';
+import { fetchEml, fetchSentMail } from '../../local/emulators.js';
+import { isHoldout } from '../../shared/campaigns/policy.js';
 import { putRaw, systemForTest } from '../support/system.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
 let store: DynamoCustomerStore;
-const NOW = new Date('2026-11-20T03:00:00Z');
+// 10:00 in London, 18:00 in Shanghai, 05:00 in New York (quiet hours there).
+const NOW = new Date('2026-11-20T10:00:00Z');
 
-const profile = (id: string, locale: 'en' | 'zh-CN', consent: boolean) => ({
+const profile = (id: string, locale: 'en' | 'zh-CN', consent: boolean, timeZone = locale === 'en' ? 'Europe/London' : 'Asia/Shanghai') => ({
   source: SHOP_SOURCE,
   detailType: DetailType.CustomerUpserted,
   detail: {
@@ -23,7 +25,7 @@ const profile = (id: string, locale: 'en' | 'zh-CN', consent: boolean) => ({
     email: `${id}@example.com`,
     name: locale === 'en' ? 'Ada Lovelace' : '王芳',
     locale,
-    timeZone: locale === 'en' ? 'Europe/London' : 'Asia/Shanghai',
+    timeZone,
     marketingConsent: consent,
     occurredAt: '2025-01-01T00:00:00Z',
   },
@@ -41,57 +43,78 @@ async function mailTo(address: string) {
   return emails.filter((m) => JSON.stringify(m.destination ?? m).includes(address));
 }
 
+/** An id the win-back holdout (10 %) does not select, so the test does not depend on the hash. */
+const mailable = (base: string) => {
+  for (let i = 0; ; i++) if (!isHoldout('win-back', `${base}${i}`, 10)) return `${base}${i}`;
+};
+/** And one it does select. */
+const control = (base: string) => {
+  for (let i = 0; ; i++) if (isHoldout('win-back', `${base}${i}`, 10)) return `${base}${i}`;
+};
+let ids: Record<'en' | 'zh' | 'noconsent' | 'recent' | 'ny' | 'ctl', string>;
+
 beforeAll(async () => {
+  // Dispatch judges quiet hours and caps at the real send moment: pin the wall clock (Date only).
+  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+  vi.setSystemTime(NOW);
   sys = await systemForTest();
   store = new DynamoCustomerStore(documentClient(sys.dynamodb), sys.env.TABLE_NAME!);
   const t = sys.tag;
+  ids = { en: mailable(`en-${t}-`), zh: mailable(`zh-${t}-`), noconsent: mailable(`nc-${t}-`), recent: mailable(`rc-${t}-`), ny: mailable(`ny-${t}-`), ctl: control(`ctl-${t}-`) };
   await putRaw(sys, [
-    profile(`en-${t}`, 'en', true),
-    profile(`zh-${t}`, 'zh-CN', true),
-    profile(`noconsent-${t}`, 'en', false),
-    profile(`recent-${t}`, 'en', true),
-    ...drifting(`en-${t}`),
-    ...drifting(`zh-${t}`),
-    ...drifting(`noconsent-${t}`),
-    order(`recent-${t}`, `recent-${t}-o1`, '2026-11-10T10:00:00Z'),
+    profile(ids.ny, 'en', true, 'America/New_York'),
+    ...drifting(ids.ny),
+    profile(ids.ctl, 'en', true),
+    ...drifting(ids.ctl),
+    profile(ids.en, 'en', true),
+    profile(ids.zh, 'zh-CN', true),
+    profile(ids.noconsent, 'en', false),
+    profile(ids.recent, 'en', true),
+    ...drifting(ids.en),
+    ...drifting(ids.zh),
+    ...drifting(ids.noconsent),
+    order(ids.recent, `${ids.recent}-o1`, '2026-11-10T10:00:00Z'),
   ]);
 });
-afterAll(() => sys?.close());
+afterAll(async () => {
+  await sys?.close();
+  vi.useRealTimers();
+});
 
 describe('churn sweep → win-back email', () => {
   it('marks drifting customers at risk and mails the consenting ones in their language', async () => {
     await sys.sweep(NOW);
     const t = sys.tag;
-    expect((await store.getCustomer(`en-${t}`))?.risk).toMatchObject({ level: 'at-risk', method: 'rule', lastOrderDay: '2026-09-01' });
-    expect((await store.getCustomer(`recent-${t}`))?.risk?.level).toBe('active');
+    expect((await store.getCustomer(ids.en))?.risk).toMatchObject({ level: 'at-risk', method: 'rule', lastOrderDay: '2026-09-01' });
+    expect((await store.getCustomer(ids.recent))?.risk?.level).toBe('active');
 
-    const [en] = await mailTo(`en-${t}@example.com`);
+    const [en] = await mailTo(`${ids.en}@example.com`);
     expect(en?.subject).toBe('Ada Lovelace, we miss you at Engage Demo Shop');
     expect(en?.body?.text).toContain('September 1, 2026');
-    expect(en?.body?.html).toContain('<html lang="en">');
-    const [zh] = await mailTo(`zh-${t}@example.com`);
+    expect(en?.body?.html).toContain('88 Demo Road'); // the shop's postal address (CAN-SPAM)
+    const [zh] = await mailTo(`${ids.zh}@example.com`);
     expect(zh?.subject).toBe('王芳，Engage Demo Shop 想念您');
     expect(zh?.body?.text).toContain('2026年9月1日');
   });
 
   it('never mails a customer without marketing consent, and records why', async () => {
     const t = sys.tag;
-    expect(await mailTo(`noconsent-${t}@example.com`)).toHaveLength(0);
-    expect(await store.listSends(`noconsent-${t}`)).toEqual([expect.objectContaining({ campaignId: 'win-back', status: 'skipped', reason: 'no-consent' })]);
+    expect(await mailTo(`${ids.noconsent}@example.com`)).toHaveLength(0);
+    expect(await store.listSends(ids.noconsent)).toEqual([expect.objectContaining({ campaignId: 'win-back', status: 'skipped', reason: 'no-consent' })]);
   });
 
   it('sends nothing twice when the sweep runs again for the same scheduled time', async () => {
     const t = sys.tag;
     await sys.sweep(NOW);
     await sys.sweep(NOW);
-    expect(await mailTo(`en-${t}@example.com`)).toHaveLength(1);
-    expect(await mailTo(`zh-${t}@example.com`)).toHaveLength(1);
+    expect(await mailTo(`${ids.en}@example.com`)).toHaveLength(1);
+    expect(await mailTo(`${ids.zh}@example.com`)).toHaveLength(1);
   });
 
   it('sends nothing twice when a risk event is re-published after its write was lost', async () => {
     // Given the transition was published but the crash lost the risk write (the sweep's one window)
     const t = sys.tag;
-    const c = (await store.getCustomer(`en-${t}`))!;
+    const c = (await store.getCustomer(ids.en))!;
     await putRaw(sys, [
       {
         source: 'engage.core',
@@ -100,7 +123,49 @@ describe('churn sweep → win-back email', () => {
       },
     ]);
     // Then the campaign recognises the same occurrence
-    expect(await mailTo(`en-${t}@example.com`)).toHaveLength(1);
+    expect(await mailTo(`${ids.en}@example.com`)).toHaveLength(1);
+  });
+
+  it('defers a customer whose local time is in quiet hours, and records the decision', async () => {
+    expect(await mailTo(`${ids.ny}@example.com`)).toHaveLength(0);
+    const [rec] = await store.listSends(ids.ny);
+    expect(rec).toMatchObject({ campaignId: 'win-back', status: 'deferred', reason: 'quiet-hours', until: '2026-11-20T13:00:00.000Z' });
+  });
+
+  it('keeps the holdout as a recorded control group, not mailed', async () => {
+    expect(await mailTo(`${ids.ctl}@example.com`)).toHaveLength(0);
+    expect(await store.listSends(ids.ctl)).toEqual([expect.objectContaining({ status: 'control', reason: 'holdout' })]);
+  });
+
+  it('honours RFC 8058 one-click unsubscribe: GET changes nothing, POST suppresses, forged tokens do nothing', async () => {
+    // Given the win-back mail's List-Unsubscribe header
+    const [mail] = await mailTo(`${ids.en}@example.com`);
+    const eml = await fetchEml(inject('endpoints').sesEndpoint, mail!.messageId);
+    expect(eml).toMatch(/List-Unsubscribe-Post: List-Unsubscribe=One-Click/);
+    // Long header values are folded (RFC 5322): unfold before reading.
+    const url = /List-Unsubscribe: <([^>]+)>/.exec(eml.replace(/\r?\n[ \t]+/g, ' '))![1]!;
+    expect(url.startsWith(sys.linksUrl)).toBe(true);
+    // When a mail scanner prefetches it, nothing changes
+    expect((await fetch(url)).status).toBe(200);
+    expect((await store.getCustomer(ids.en))?.suppressed).toBeUndefined();
+    // A tampered or cross-purpose token is refused with a generic page and no change
+    const tampered = url.slice(0, -3) + (url.endsWith('AAA') ? 'BBB' : 'AAA');
+    expect((await fetch(tampered, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).status).toBe(400);
+    expect((await store.getCustomer(ids.en))?.suppressed).toBeUndefined();
+    // When the mail client POSTs (no cookies, no auth), the address is suppressed, without a redirect
+    const res = await fetch(url, { method: 'POST', body: 'List-Unsubscribe=One-Click', redirect: 'manual' });
+    expect(res.status).toBe(200);
+    expect((await store.getCustomer(ids.en))?.suppressed).toBe(true);
+  });
+
+  it('never mails a suppressed customer, checked right before the send', async () => {
+    // Given the unsubscribed customer drifts again after a new order
+    const later = new Date('2027-03-20T10:00:00Z');
+    vi.setSystemTime(later);
+    await putRaw(sys, [order(ids.en, `${ids.en}-o9`, '2026-12-01T10:00:00Z')]);
+    await sys.sweep(later);
+    expect(await mailTo(`${ids.en}@example.com`)).toHaveLength(1);
+    expect((await store.listSends(ids.en)).find((s) => s.occurrence.endsWith('2026-12-01'))).toMatchObject({ status: 'skipped', reason: 'suppressed' });
   });
 
   it('covers a whole segment through continuations when every page must yield', async () => {
@@ -118,6 +183,6 @@ describe('churn sweep → win-back email', () => {
       req = next.detail;
     }
     // Then every customer was scanned exactly once across the hops
-    expect(scanned).toBe(4);
+    expect(scanned).toBe(6);
   });
 });

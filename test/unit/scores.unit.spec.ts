@@ -66,6 +66,13 @@ describe('writes only on change', () => {
     const stored = { ...c, risk: d.kind === 'update' ? d.risk : undefined };
     expect(decideScores(stored, scored, 'run-2', now)).toEqual({ kind: 'unchanged' });
   });
+  it('treats drifting back into the same level after a new purchase as a new entry', () => {
+    const d = decideScores(c, scored, 'run', now);
+    const stored = { ...c, risk: d.kind === 'update' ? d.risk : undefined };
+    const again = decideScores(stored, { ...scored, lastOrderDay: dayBefore(10) }, 'run-2', now);
+    expect(again).toMatchObject({ kind: 'update', event: { from: scored.level, to: scored.level, lastOrderDay: dayBefore(10) } });
+  });
+
   it('writes a segment change without emitting a risk event, keeping the risk since-date', () => {
     const d = decideScores(c, scored, 'run', now);
     const stored = { ...c, risk: d.kind === 'update' ? d.risk : undefined };

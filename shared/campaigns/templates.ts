@@ -1,0 +1,164 @@
+/**
+ * The template context contract, and the checks that prove every template renders against it.
+ *
+ * Variables (all templates):
+ *   customer.{name, locale, timeZone, tier, orders}   shop.{name, address, url, currency, timeZone}
+ *   links.unsubscribe   links.survey (array of {score, url})   links.surveyByScore["5"]
+ *   coupon.{code, kind, value, minSpend, currency, expiresAt, label}   (campaigns with a coupon)
+ *   trigger.*   (per trigger type, see TRIGGER_SAMPLES)
+ * Filters: `date_local` (day or instant, customer's zone and template locale), `money`.
+ */
+import type { Locale } from '../contracts/events.js';
+import type { EmailLinks } from '../tokens/links.js';
+import { SCALES, scaleScores } from '../surveys/scale.js';
+import type { CustomerFacts } from './audience.js';
+import { formatMoney, renderEmail, TemplateRenderError, type CompiledCampaign, type TemplateIssue } from './render.js';
+import type { Campaign, Trigger } from './schema.js';
+
+export interface ShopInfo {
+  name: string;
+  /** Physical postal address: CAN-SPAM requires it in every marketing mail. */
+  address: string;
+  url: string;
+  currency: string;
+  timeZone?: string;
+}
+
+export interface CouponVars {
+  code: string;
+  kind: 'percent' | 'fixed';
+  value: number;
+  minSpend?: number;
+  currency: string;
+  expiresAt: string;
+}
+
+export interface TemplateInput {
+  facts: CustomerFacts;
+  locale: Locale;
+  shop: ShopInfo;
+  links: EmailLinks;
+  coupon?: CouponVars;
+  /** Trigger data, e.g. { daysSinceLastOrder, lastOrderDay } for risk-entered. */
+  trigger?: Record<string, unknown>;
+}
+
+/** Pre-formatted so templates need no branching: "15%" or "¥20.00". */
+export const couponLabel = (c: CouponVars, locale: Locale): string =>
+  c.kind === 'percent' ? `${c.value}%` : formatMoney(c.value, locale, c.currency);
+
+export function templateVars(i: TemplateInput): Record<string, unknown> {
+  const f = i.facts;
+  return {
+    customer: { name: f.name ?? '', locale: f.locale, timeZone: f.timeZone ?? i.shop.timeZone ?? 'UTC', tier: f.tier ?? '', orders: f.orders },
+    shop: i.shop,
+    links: i.links,
+    ...(i.coupon ? { coupon: { ...i.coupon, label: couponLabel(i.coupon, i.locale) } } : {}),
+    trigger: i.trigger ?? {},
+  };
+}
+
+/** Sample trigger data: what validate renders against and what preview shows. */
+export const TRIGGER_SAMPLES: { [K in Trigger['type']]: Record<string, unknown> } = {
+  'risk-entered': { level: 'at-risk', daysSinceLastOrder: 75, lastOrderDay: '2026-03-01' },
+  'order-delivered': { orderId: 'A10023', deliveredAt: '2026-05-08T06:30:00Z' },
+  birthday: { birthday: '2026-05-20' },
+  'tier-changed': { from: 'silver', to: 'gold' },
+  schedule: {},
+  'survey-low-score': { score: 2, scaleMax: 5, comment: 'The parcel arrived late.', orderId: 'A10023' },
+  'coupon-expiring': { daysLeft: 3 },
+};
+
+export const SAMPLE_SHOP: ShopInfo = {
+  name: 'Maple & Tea',
+  address: '88 Example Road, Suite 5, Springfield, OR 97477, USA',
+  url: 'https://shop.example.com',
+  currency: 'CNY',
+  timeZone: 'Asia/Shanghai',
+};
+
+export const SAMPLE_FACTS: CustomerFacts = {
+  customerId: 'cus_sample_0001',
+  name: 'Lin Mei',
+  locale: 'zh-CN',
+  timeZone: 'Asia/Shanghai',
+  consent: true,
+  suppressed: false,
+  riskLevel: 'at-risk',
+  segment: 'At Risk',
+  clv: 420,
+  orders: 4,
+  daysSinceLastOrder: 75,
+  lastOrderDay: '2026-03-01',
+  tier: 'gold',
+  tags: ['tea'],
+};
+
+const SAMPLE_BASE = 'https://engage.example.com';
+
+export function sampleLinks(c: Campaign): EmailLinks {
+  const scores = c.survey ? scaleScores(SCALES[c.survey.kind]) : [];
+  const survey = scores.map((score) => ({ score, url: `${SAMPLE_BASE}/s/SAMPLE?score=${score}` }));
+  return {
+    unsubscribe: `${SAMPLE_BASE}/u/SAMPLE-UNSUBSCRIBE`,
+    survey,
+    surveyByScore: Object.fromEntries(survey.map((l) => [String(l.score), l.url])),
+  };
+}
+
+export function sampleCoupon(c: Campaign, shop: ShopInfo): CouponVars | undefined {
+  if (!c.coupon && c.trigger.type !== 'coupon-expiring') return undefined;
+  const action = c.coupon ?? { kind: 'percent' as const, value: 10, expiresInDays: 3 };
+  return {
+    code: 'K7QM-4XTP-9RWD-3H',
+    kind: action.kind,
+    value: action.value,
+    ...(action.minSpend !== undefined ? { minSpend: action.minSpend } : {}),
+    currency: shop.currency,
+    expiresAt: '2026-06-01T15:59:59Z',
+  };
+}
+
+export function sampleInput(c: Campaign, locale: Locale, facts: CustomerFacts = SAMPLE_FACTS, shop: ShopInfo = SAMPLE_SHOP): TemplateInput {
+  const coupon = sampleCoupon(c, shop);
+  return { facts: { ...facts, locale }, locale, shop, links: sampleLinks(c), trigger: TRIGGER_SAMPLES[c.trigger.type], ...(coupon ? { coupon } : {}) };
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/**
+ * Renders every locale strictly against the sample context (an unknown variable is an error,
+ * e.g. `coupon.code` in a campaign without a coupon) and checks required content: marketing
+ * mail must carry the unsubscribe link and the postal address in both parts; a survey mail its
+ * rating links; a coupon mail its code.
+ */
+export function checkTemplates(compiled: CompiledCampaign): TemplateIssue[] {
+  const c = compiled.campaign;
+  const issues: TemplateIssue[] = [];
+  for (const locale of Object.keys(compiled.templates) as Locale[]) {
+    const input = sampleInput(c, locale);
+    let mail;
+    try {
+      mail = renderEmail(compiled, locale, templateVars(input), { strict: true });
+    } catch (e) {
+      const field = e instanceof TemplateRenderError ? e.field : 'mjml';
+      const cause = e instanceof TemplateRenderError ? (e.cause as Error) : (e as Error);
+      // Lines in the compiled HTML mean nothing to the author of the MJML.
+      const message = field === 'mjml' ? cause.message.replace(/, line:\d+, col:\d+/, '') : cause.message;
+      issues.push({ path: ['templates', locale, field], message: `Liquid: ${message}` });
+      continue;
+    }
+    const need = (what: string, value: string | undefined) => {
+      if (value === undefined) return;
+      if (!mail.html.includes(escapeHtml(value))) issues.push({ path: ['templates', locale, 'mjml'], message: `must include ${what}` });
+      if (!mail.text.includes(value)) issues.push({ path: ['templates', locale, 'text'], message: `must include ${what}` });
+    };
+    if (c.kind === 'marketing') {
+      need('{{ links.unsubscribe }} (one-click unsubscribe, CAN-SPAM)', input.links.unsubscribe);
+      need('{{ shop.address }} (postal address, CAN-SPAM)', input.shop.address);
+    }
+    if (c.survey) need('the survey rating links (links.survey)', input.links.survey.at(-1)?.url);
+    if (input.coupon) need('{{ coupon.code }}', input.coupon.code);
+  }
+  return issues;
+}

@@ -1,0 +1,94 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CampaignConfigError, loadCampaigns, validateCampaignSource, type CampaignIssue } from '../../../shared/campaigns/load.js';
+import { campaignJsonSchemaText } from '../../../cli/campaigns.js';
+
+const winBack = readFileSync('campaigns/win-back.yaml', 'utf8');
+const issuesOf = async (file: string, src: string): Promise<CampaignIssue[]> => {
+  const r = await validateCampaignSource(file, src);
+  return r.ok ? [] : r.issues;
+};
+const lineOf = (src: string, needle: string) => src.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+describe('committed campaigns', () => {
+  it('all load, in en and zh-CN', async () => {
+    const all = await loadCampaigns('campaigns');
+    expect(all.map((c) => c.campaign.id).sort()).toEqual(['birthday', 'post-delivery-survey', 'service-recovery', 'vip-thank-you', 'win-back']);
+    for (const c of all) expect(Object.keys(c.templates).sort()).toEqual(['en', 'zh-CN']);
+  });
+  it('each file points editors at the JSON Schema on its first line', () => {
+    for (const f of readdirSync('campaigns')) {
+      expect(readFileSync(join('campaigns', f), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../schemas/campaign.schema.json');
+    }
+  });
+  it('the committed JSON Schema is the one generated from zod (run `engage campaigns schema`)', () => {
+    expect(readFileSync('schemas/campaign.schema.json', 'utf8')).toBe(campaignJsonSchemaText());
+  });
+});
+
+describe('validate reports every error with file, line and path', () => {
+  it('given several schema errors, when validated, then each is reported at its own line', async () => {
+    const src = winBack.replace('level: at-risk', 'level: gone').replace('holdoutPercent: 10', 'holdoutPercent: 80');
+    const issues = await issuesOf('win-back.yaml', src);
+    expect(issues.map((i) => [i.path, i.line])).toEqual([
+      ['trigger.level', lineOf(src, 'level: gone')],
+      ['holdoutPercent', lineOf(src, 'holdoutPercent: 80')],
+    ]);
+    expect(issues[0]!.file).toBe('win-back.yaml');
+  });
+  it('a missing key is reported at its parent', async () => {
+    const src = winBack.replace('  level: at-risk\n', '');
+    const [issue] = await issuesOf('win-back.yaml', src);
+    expect(issue).toMatchObject({ path: 'trigger.level', line: lineOf(src, 'trigger:') });
+  });
+  it('a Liquid syntax error points at its line inside the MJML body', async () => {
+    const src = winBack.replace('<mj-text>Your last order', '<mj-text>{% if x %}Your last order');
+    const [issue] = await issuesOf('win-back.yaml', src);
+    expect(issue).toMatchObject({ path: 'templates.en.mjml', line: lineOf(src, '{% if x %}') });
+    expect(issue!.message).toMatch(/Liquid/);
+  });
+  it('an MJML error points at its line', async () => {
+    const src = winBack.replace('<mj-button href="{{ shop.url }}/new?utm_campaign=win-back" align="left">See', '<mj-bogus />\n              <mj-button href="{{ shop.url }}/new?utm_campaign=win-back" align="left">See');
+    const [issue] = await issuesOf('win-back.yaml', src);
+    expect(issue).toMatchObject({ path: 'templates.en.mjml', line: lineOf(src, '<mj-bogus') });
+    expect(issue!.message).toMatch(/MJML: .*mj-bogus/);
+  });
+  it('an unknown variable is caught by rendering against the sample context', async () => {
+    const src = winBack.replace('Hello {{ customer.name }},\n\n', 'Hello {{ customer.nickname }},\n\n');
+    const issues = await issuesOf('win-back.yaml', src);
+    expect(issues).toEqual([expect.objectContaining({ path: 'templates.en.text', message: expect.stringMatching(/undefined variable: customer.nickname/) })]);
+  });
+  it('a coupon variable in a campaign without a coupon is an unknown variable', async () => {
+    const issues = await issuesOf('win-back.yaml', winBack.replace('{{ shop.url }}/new?utm_campaign=win-back\n\n      --', '{{ coupon.code }}\n\n      --'));
+    expect(issues.map((i) => i.message).join()).toMatch(/coupon/);
+  });
+  it('marketing mail without the unsubscribe link or the postal address is refused, per part', async () => {
+    const src = winBack.replaceAll('Unsubscribe: {{ links.unsubscribe }}', '').replaceAll('· {{ shop.address }}', '');
+    const issues = await issuesOf('win-back.yaml', src);
+    expect(issues.map((i) => `${i.path} ${i.message.slice(0, 25)}`)).toEqual([
+      'templates.en.text must include {{ links.uns',
+      'templates.en.mjml must include {{ shop.addr',
+      'templates.en.text must include {{ shop.addr',
+      'templates.zh-CN.mjml must include {{ shop.addr',
+      'templates.zh-CN.text must include {{ shop.addr',
+    ]);
+  });
+  it('the id must match the file name', async () => {
+    expect((await issuesOf('other.yaml', winBack)).map((i) => i.path)).toEqual(['id']);
+  });
+  it('YAML syntax errors carry their line', async () => {
+    const [issue] = await issuesOf('x.yaml', 'id: x\nname: [unclosed\n');
+    expect(issue!.line).toBeGreaterThan(0);
+    expect(issue!.message).toMatch(/^YAML/);
+  });
+  it('one broken file fails the whole directory load, listing all files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'campaigns-'));
+    writeFileSync(join(dir, 'win-back.yaml'), winBack);
+    writeFileSync(join(dir, 'b.yaml'), 'id: Bad Id\nname: B\n');
+    const err = await loadCampaigns(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CampaignConfigError);
+    expect((err as CampaignConfigError).issues.map((i) => `${i.file}:${i.line} ${i.path}`)).toEqual(['b.yaml:1 id', 'b.yaml:1 trigger', 'b.yaml:1 templates']);
+  });
+});
