@@ -61,6 +61,8 @@ export class EngageStack extends Stack {
       // Scans every summary and fits on up to refitSampleLimit customers: memory buys CPU.
       ModelRefit: { memorySize: 3008, timeout: Duration.minutes(15), environment: { [EnvVar.refitSampleLimit]: String(s.refitSampleLimit) } },
       Links: { memorySize: 256, timeout: LINKS_TIMEOUT },
+      Loyalty: { bundleFiles: ['loyalty.yaml'], environment: { [EnvVar.loyaltyConfig]: '/var/task/loyalty.yaml' } },
+      LoyaltySweep: { memorySize: 1024, timeout: Duration.minutes(5), bundleFiles: ['loyalty.yaml'], environment: { [EnvVar.loyaltyConfig]: '/var/task/loyalty.yaml' } },
       CampaignDispatch: {
         timeout: Duration.seconds(60),
         bundleCampaigns: true,
@@ -88,6 +90,10 @@ export class EngageStack extends Stack {
     this.table.grantReadWrite(fns[FunctionName.CampaignDispatch]);
     this.mail.grantSend(fns[FunctionName.CampaignDispatch]);
     this.table.grantReadWrite(fns[FunctionName.ModelRefit]);
+    for (const fn of [fns[FunctionName.Loyalty], fns[FunctionName.LoyaltySweep]]) {
+      this.table.grantReadWrite(fn);
+      this.bus.grantPut(fn);
+    }
     this.links = new ShopperLinks(this, 'ShopperLinks', { handler: fns[FunctionName.Links] });
     this.table.grantReadWrite(fns[FunctionName.Links]);
     this.links.grantLinkBuilding(fns[FunctionName.CampaignDispatch]);

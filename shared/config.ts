@@ -25,6 +25,7 @@ export const EnvVar = {
   publicBaseUrl: 'PUBLIC_BASE_URL',
   keyringSecretId: 'TOKEN_KEYRING_SECRET_ID',
   keyringFile: 'TOKEN_KEYRING_FILE',
+  loyaltyConfig: 'LOYALTY_CONFIG',
 } as const;
 
 const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
@@ -40,6 +41,8 @@ export const ChurnConfig = z.object({
   [EnvVar.atRiskMinPAlive]: z.coerce.number().min(0).max(1).default(0.3),
   [EnvVar.sweepSegments]: z.coerce.number().int().min(1).max(1000).default(4),
 });
+
+export const LoyaltyEnv = z.object({ [EnvVar.loyaltyConfig]: z.string().min(1) });
 
 export const RefitConfig = z.object({
   /** Above this many customers the fit uses a uniform random sample of this size. */

@@ -28,6 +28,8 @@ export interface EngageFunctionProps {
   readonly environment?: Record<string, string>;
   /** Copy the repo's `campaigns/` directory into the bundle (campaign-dispatch reads it at runtime). */
   readonly bundleCampaigns?: boolean;
+  /** Further repo-relative files copied to the bundle root (e.g. loyalty.yaml), read at cold start. */
+  readonly bundleFiles?: string[];
   /** @default one month */
   readonly logRetention?: RetentionDays;
 }
@@ -84,13 +86,14 @@ export class EngageFunction extends NodejsFunction {
         target: 'node24',
         // The runtime ships AWS SDK v3; bundling it would only grow cold starts.
         externalModules: ['@aws-sdk/*'],
-        ...(props.bundleCampaigns
+        ...(props.bundleCampaigns || props.bundleFiles?.length
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
                 afterBundling: (inputDir: string, outputDir: string) => [
-                  `cp -r "${path.join(inputDir, 'campaigns')}" "${path.join(outputDir, 'campaigns')}"`,
+                  ...(props.bundleCampaigns ? [`cp -r "${path.join(inputDir, 'campaigns')}" "${path.join(outputDir, 'campaigns')}"`] : []),
+                  ...(props.bundleFiles ?? []).map((f) => `cp "${path.join(inputDir, f)}" "${path.join(outputDir, path.basename(f))}"`),
                 ],
               },
             }

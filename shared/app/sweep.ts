@@ -20,12 +20,12 @@ export interface SweepDeps {
 
 export const runKeyOf = (scheduledTime: string): string => new Date(scheduledTime).toISOString();
 
+/** Fans the run out to both daily jobs, churn scoring and loyalty (reviews, expiry, birthdays). */
 export async function startSweep(publisher: EventPublisher, input: ScheduledRun, totalSegments: number): Promise<number> {
   const runKey = runKeyOf(input.scheduledTime);
-  const events: OutgoingEvent[] = Array.from({ length: totalSegments }, (_, segment) => ({
-    detailType: DetailType.SweepSegmentRequested,
-    detail: { runKey, scheduledTime: input.scheduledTime, segment, totalSegments },
-  }));
+  const events: OutgoingEvent[] = [DetailType.SweepSegmentRequested, DetailType.LoyaltySegmentRequested].flatMap((detailType) =>
+    Array.from({ length: totalSegments }, (_, segment) => ({ detailType, detail: { runKey, scheduledTime: input.scheduledTime, segment, totalSegments } })),
+  );
   await publisher.publish(events);
   return totalSegments;
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 
+
 export const SHOP_SOURCE = 'engage.shop';
 export const ENGAGE_SOURCE = 'engage.core';
 
@@ -15,6 +16,11 @@ export const DetailType = {
   CustomerUpserted: 'customer.upserted',
   CustomerRiskChanged: 'customer.risk-changed',
   SweepSegmentRequested: 'sweep.segment-requested',
+  LoyaltySegmentRequested: 'loyalty.segment-requested',
+  PointsRedeemRequested: 'points.redeem-requested',
+  CustomerTierChanged: 'customer.tier-changed',
+  PointsExpiring: 'points.expiring',
+  BirthdayRewarded: 'customer.birthday-reward',
 } as const;
 export type DetailTypeName = (typeof DetailType)[keyof typeof DetailType];
 
@@ -122,6 +128,64 @@ export const SweepSegmentRequested = z.object({
 });
 export type SweepSegmentRequested = z.infer<typeof SweepSegmentRequested>;
 
+/** Text in every shopper language. */
+export const Localized = z.object({ 'zh-CN': z.string().min(1), en: z.string().min(1) }).strict();
+export type Localized = z.infer<typeof Localized>;
+
+export const Reward = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('points'), points: z.number().int().positive() }).strict(),
+  z.object({ kind: z.literal('coupon'), value: z.number().positive() }).strict(),
+]);
+export type Reward = z.infer<typeof Reward>;
+
+export const TierReason = z.enum(['qualified', 'review', 'refund', 'cancellation']);
+export type TierReason = z.infer<typeof TierReason>;
+
+/** `key` names the business cause ('tier#placed#o-1', 'tier#review#2026-06'): consumers dedupe on it. */
+export const CustomerTierChanged = z.object({
+  customerId: z.string().min(1),
+  from: z.string().min(1),
+  to: z.string().min(1),
+  direction: z.enum(['up', 'down']),
+  toName: Localized,
+  reason: TierReason,
+  key: z.string().min(1),
+  occurredAt: Instant,
+});
+export type CustomerTierChanged = z.infer<typeof CustomerTierChanged>;
+
+export const PointsExpiring = z.object({
+  customerId: z.string().min(1),
+  /** Remaining in the lot when the notice was decided; redemptions before expiry lower it. */
+  points: z.number().int().positive(),
+  lot: z.string().regex(/^\d{4}-\d{2}$/),
+  expiresAt: Instant,
+  key: z.string().min(1),
+  occurredAt: Instant,
+});
+export type PointsExpiring = z.infer<typeof PointsExpiring>;
+
+export const BirthdayRewarded = z.object({
+  customerId: z.string().min(1),
+  year: z.number().int(),
+  /** The local date celebrated (29 Feb moves to 28 Feb or 1 Mar in other years). */
+  date: z.iso.date(),
+  reward: Reward,
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  key: z.string().min(1),
+  occurredAt: Instant,
+});
+export type BirthdayRewarded = z.infer<typeof BirthdayRewarded>;
+
+/** A shop asks to turn points into a coupon; `key` makes a retried request redeem once. */
+export const PointsRedeemRequested = z.object({
+  customerId: Id,
+  key: Id,
+  points: z.number().int().positive(),
+  occurredAt: Instant,
+});
+export type PointsRedeemRequested = z.infer<typeof PointsRedeemRequested>;
+
 /** detail-type → (source, schema): the whole contract as data, for parsing and JSON Schema export. */
 export const contracts = {
   [DetailType.OrderPlaced]: { source: SHOP_SOURCE, schema: OrderPlaced },
@@ -131,6 +195,11 @@ export const contracts = {
   [DetailType.CustomerUpserted]: { source: SHOP_SOURCE, schema: CustomerUpserted },
   [DetailType.CustomerRiskChanged]: { source: ENGAGE_SOURCE, schema: CustomerRiskChanged },
   [DetailType.SweepSegmentRequested]: { source: ENGAGE_SOURCE, schema: SweepSegmentRequested },
+  [DetailType.LoyaltySegmentRequested]: { source: ENGAGE_SOURCE, schema: SweepSegmentRequested },
+  [DetailType.PointsRedeemRequested]: { source: SHOP_SOURCE, schema: PointsRedeemRequested },
+  [DetailType.CustomerTierChanged]: { source: ENGAGE_SOURCE, schema: CustomerTierChanged },
+  [DetailType.PointsExpiring]: { source: ENGAGE_SOURCE, schema: PointsExpiring },
+  [DetailType.BirthdayRewarded]: { source: ENGAGE_SOURCE, schema: BirthdayRewarded },
 } as const;
 export type Contracts = typeof contracts;
 export type DetailOf<T extends DetailTypeName> = z.infer<Contracts[T]['schema']>;

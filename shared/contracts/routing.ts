@@ -14,6 +14,8 @@ export const FunctionName = {
   CampaignDispatch: 'campaign-dispatch',
   ModelRefit: 'model-refit',
   Links: 'links',
+  Loyalty: 'loyalty',
+  LoyaltySweep: 'loyalty-sweep',
 } as const;
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
 
@@ -55,6 +57,23 @@ export const routes: readonly Route[] = [
     id: 'SweepSegments',
     target: FunctionName.ChurnSweep,
     pattern: { source: [ENGAGE_SOURCE], detailType: [DetailType.SweepSegmentRequested] },
+    batchSize: 1,
+    maxReceiveCount: 3,
+  },
+  {
+    id: 'LoyaltyEvents',
+    target: FunctionName.Loyalty,
+    pattern: {
+      source: [SHOP_SOURCE],
+      detailType: [DetailType.OrderPlaced, DetailType.OrderFulfilled, DetailType.OrderCancelled, DetailType.OrderRefunded, DetailType.PointsRedeemRequested],
+    },
+    batchSize: 10,
+    maxReceiveCount: 5,
+  },
+  {
+    id: 'LoyaltySegments',
+    target: FunctionName.LoyaltySweep,
+    pattern: { source: [ENGAGE_SOURCE], detailType: [DetailType.LoyaltySegmentRequested] },
     batchSize: 1,
     maxReceiveCount: 3,
   },

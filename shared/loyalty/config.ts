@@ -2,18 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { Locale, TimeZone } from '../contracts/events.js';
+import { Locale, Localized, Reward, TimeZone } from '../contracts/events.js';
 
-export const Localized = z.object({ 'zh-CN': z.string().min(1), en: z.string().min(1) }).strict();
-export type Localized = z.infer<typeof Localized>;
+export { Localized, Reward } from '../contracts/events.js';
 
 const TierId = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'lowercase letters, digits and dashes');
 
-export const Reward = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('points'), points: z.number().int().positive() }).strict(),
-  z.object({ kind: z.literal('coupon'), value: z.number().positive() }).strict(),
-]);
-export type Reward = z.infer<typeof Reward>;
 
 export const Qualification = z
   .object({

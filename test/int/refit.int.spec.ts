@@ -86,7 +86,7 @@ describe('model refit', () => {
     await sys.sweep(new Date(NOW.getTime() + 1000));
     const before = sys.bus.published;
     await sys.sweep(new Date(NOW.getTime() + 2000));
-    // Only the segment fan-out events; no risk transitions.
-    expect(sys.bus.published - before).toBe(Number(sys.env.SWEEP_SEGMENTS));
+    // Only the segment fan-out events (churn and loyalty); no risk transitions.
+    expect(sys.bus.published - before).toBe(2 * Number(sys.env.SWEEP_SEGMENTS));
   });
 });
