@@ -28,6 +28,7 @@ export class EngageStack extends Stack {
   readonly consumers: EventConsumer[];
   readonly sweep: JobSchedule;
   readonly refit: JobSchedule;
+  readonly due: JobSchedule;
   readonly links: ShopperLinks;
 
   constructor(scope: Construct, id: string, props: EngageStackProps) {
@@ -61,6 +62,7 @@ export class EngageStack extends Stack {
       // Scans every summary and fits on up to refitSampleLimit customers: memory buys CPU.
       ModelRefit: { memorySize: 3008, timeout: Duration.minutes(15), environment: { [EnvVar.refitSampleLimit]: String(s.refitSampleLimit) } },
       Links: { memorySize: 256, timeout: LINKS_TIMEOUT },
+      DispatchDue: { memorySize: 256, timeout: Duration.minutes(2) },
       Loyalty: { bundleFiles: ['loyalty.yaml'], environment: { [EnvVar.loyaltyConfig]: '/var/task/loyalty.yaml' } },
       LoyaltySweep: { memorySize: 1024, timeout: Duration.minutes(5), bundleFiles: ['loyalty.yaml'], environment: { [EnvVar.loyaltyConfig]: '/var/task/loyalty.yaml' } },
       CampaignDispatch: {
@@ -106,8 +108,11 @@ export class EngageStack extends Stack {
     });
 
     this.sweep = new JobSchedule(this, 'Sweep', { target: fns[FunctionName.SweepStart], expression: s.sweepSchedule, description: 'Daily Engage churn sweep' });
+    this.table.grantRead(fns[FunctionName.DispatchDue]);
+    this.bus.grantPut(fns[FunctionName.DispatchDue]);
+    this.due = new JobSchedule(this, 'Due', { target: fns[FunctionName.DispatchDue], expression: 'rate(15 minutes)', description: 'Engage deferred sends', flexibleWindowMinutes: 5 });
     this.refit = new JobSchedule(this, 'Refit', { target: fns[FunctionName.ModelRefit], expression: s.refitSchedule, description: 'Weekly Engage model refit' });
-    for (const schedule of [this.sweep, this.refit]) this.monitoring.notify(schedule.dlqAlarm);
+    for (const schedule of [this.sweep, this.refit, this.due]) this.monitoring.notify(schedule.dlqAlarm);
 
     for (const key of keys) this.monitoring.watchFunction(key, fns[FunctionName[key]]);
   }

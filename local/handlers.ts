@@ -14,4 +14,5 @@ export const handlerModules: Record<FunctionName, Loader> = {
   links: () => import('../functions/links/handler.js'),
   loyalty: () => import('../functions/loyalty/handler.js'),
   'loyalty-sweep': () => import('../functions/loyalty-sweep/handler.js'),
+  'dispatch-due': () => import('../functions/dispatch-due/handler.js'),
 };

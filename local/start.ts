@@ -113,10 +113,13 @@ try {
 
   if (!opts.once) {
     say(`\nRead the emails in your browser: ${emulators.sesViewerUrl}\nPress Ctrl-C to stop.`);
+    say('Deferred mails (quiet hours, frequency caps) go out as they fall due; the due job runs every minute.');
+    const due = setInterval(() => void sys.runScheduled('dispatch-due', new Date()).catch((e: Error) => say(`dispatch-due: ${e.message}`)), 60_000);
     await new Promise<void>((ok) => {
       process.once('SIGINT', ok);
       process.once('SIGTERM', ok);
     });
+    clearInterval(due);
   }
   await sys.close();
 } catch (e) {

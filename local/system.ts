@@ -34,6 +34,8 @@ export interface LocalSystem {
   eventBridge: EventBridgeClient;
   /** Invokes the sweep as EventBridge Scheduler would, then waits for everything it set off. */
   sweep(scheduledTime: Date): Promise<void>;
+  /** Invokes any scheduled job (sweep-start, model-refit, dispatch-due) likewise. */
+  runScheduled(fn: 'sweep-start' | 'model-refit' | 'dispatch-due', scheduledTime: Date): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export async function startLocalSystem(
     [EnvVar.eventBusName]: 'engage-local',
     [EnvVar.senderEmail]: 'hello@shop.example.com',
     [EnvVar.campaignsDir]: resolve(repoRoot, 'campaigns'),
+    [EnvVar.loyaltyConfig]: resolve(repoRoot, 'loyalty.yaml'),
     [EnvVar.sweepSegments]: '4',
     [EnvVar.publicBaseUrl]: links.url,
     [EnvVar.keyringFile]: keyringFile,
@@ -84,7 +87,7 @@ export async function startLocalSystem(
   await createTable(dynamodb, tableName);
   const publisher = new EventBridgePublisher(eventBridge, env[EnvVar.eventBusName]!);
 
-  return {
+  const system: LocalSystem = {
     bus,
     env,
     publisher,
@@ -92,9 +95,13 @@ export async function startLocalSystem(
     dynamodb,
     eventBridge,
     async sweep(scheduledTime: Date) {
-      const { handler } = (await handlerModules['sweep-start']()) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
-      await handler({ scheduledTime: scheduledTime.toISOString() }, lambdaContext('sweep-start', 60_000));
+      await system.runScheduled('sweep-start', scheduledTime);
+    },
+    async runScheduled(fn, scheduledTime) {
+      const { handler } = (await handlerModules[fn]()) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+      const out = await handler({ scheduledTime: scheduledTime.toISOString() }, lambdaContext(fn, 900_000));
       await bus.idle();
+      return out;
     },
     async close() {
       await bus.close();
@@ -103,6 +110,7 @@ export async function startLocalSystem(
       eventBridge.destroy();
     },
   };
+  return system;
 }
 
 /** The links Function URL on loopback: each request becomes a Function URL event for the real handler. */

@@ -1,6 +1,6 @@
 /** Creates the Engage table locally with the same key design the CDK table uses. */
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { CUSTOMERS_INDEX, TableAttr } from '../shared/table/keys.js';
+import { TABLE_INDEXES, TableAttr } from '../shared/table/keys.js';
 
 export async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
@@ -8,18 +8,18 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: TableAttr.pk, AttributeType: 'S' },
-          { AttributeName: TableAttr.sk, AttributeType: 'S' },
-          { AttributeName: TableAttr.gsi1pk, AttributeType: 'S' },
-        ],
+        AttributeDefinitions: [TableAttr.pk, TableAttr.sk, ...TABLE_INDEXES.flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])])].map(
+          (AttributeName) => ({ AttributeName, AttributeType: 'S' as const }),
+        ),
         KeySchema: [
           { AttributeName: TableAttr.pk, KeyType: 'HASH' },
           { AttributeName: TableAttr.sk, KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: [
-          { IndexName: CUSTOMERS_INDEX, KeySchema: [{ AttributeName: TableAttr.gsi1pk, KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } },
-        ],
+        GlobalSecondaryIndexes: TABLE_INDEXES.map((i) => ({
+          IndexName: i.name,
+          KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' as const }, ...(i.sortKey ? [{ AttributeName: i.sortKey, KeyType: 'RANGE' as const }] : [])],
+          Projection: { ProjectionType: 'ALL' as const },
+        })),
       }),
     );
   } catch (e) {

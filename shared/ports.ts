@@ -2,7 +2,7 @@
  * Ports: what the application core needs from the outside world. Adapters in shared/adapters
  * implement them over DynamoDB, SES v2 and EventBridge; unit tests may use in-memory versions.
  */
-import type { OutgoingEvent } from './contracts/events.js';
+import type { CustomerRiskChanged, OutgoingEvent } from './contracts/events.js';
 import type { CustomerRecord, Prediction, Profile, RiskState } from './domain/customer.js';
 import type { BaseStats, ModelParams, StoreModel } from './domain/model.js';
 import type { CouponState } from './coupons/redeem.js';
@@ -38,8 +38,17 @@ export interface SendRecord {
   kind?: 'marketing' | 'transactional';
   messageId?: string;
   reason?: string;
-  /** For a deferral: when it may be decided again. */
+  /** For a deferral: when it may be decided again, and the trigger to decide it with. */
   until?: string;
+  trigger?: CustomerRiskChanged;
+}
+
+export interface DueSend {
+  customerId: string;
+  campaignId: string;
+  occurrence: string;
+  dueAt: string;
+  trigger: CustomerRiskChanged;
 }
 
 export interface CustomerStore {
@@ -66,6 +75,10 @@ export interface CustomerStore {
   /** Undo a claim whose send failed retryably, so the retry can send. */
   releaseSend(customerId: string, campaignId: string, occurrence: string): Promise<void>;
   listSends(customerId: string): Promise<SendRecord[]>;
+  /** Deferred sends due by `now`, from one shard of the due index. */
+  listDue(shard: string, now: string, limit: number): Promise<DueSend[]>;
+  /** Turns a deferral back into a claim, only if it is still that deferral (false otherwise). */
+  reclaimDeferred(customerId: string, campaignId: string, occurrence: string, dueAt: string, at: string): Promise<boolean>;
   /** Never marketing mail again (unsubscribe, bounce, complaint); idempotent. */
   suppress(customerId: string, reason: string, at: string): Promise<void>;
   /** Conditional create by code hash: false when the hash exists (draw another code). */

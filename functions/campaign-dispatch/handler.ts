@@ -1,8 +1,8 @@
 import { FunctionName } from '../../shared/contracts/routing.js';
-import type { CustomerRiskChanged } from '../../shared/contracts/events.js';
+import { DetailType } from '../../shared/contracts/events.js';
 import { EnvVar, LinksConfig, MailConfig, ShopConfig, loadConfig, shopInfoFrom } from '../../shared/config.js';
 import { loadCampaigns } from '../../shared/campaigns/load.js';
-import { dispatchRiskChange } from '../../shared/app/dispatch.js';
+import { dispatchDue, dispatchRiskChange } from '../../shared/app/dispatch.js';
 import { sqsConsumer } from '../../shared/runtime/consumer.js';
 import { sesMailer, storeFromEnv } from '../../shared/runtime/deps.js';
 import { keyringFromEnv } from '../../shared/runtime/keyring.js';
@@ -22,4 +22,8 @@ const deps = {
   clock: systemClock,
 };
 
-export const handler = sqsConsumer(FunctionName.CampaignDispatch, (event) => dispatchRiskChange(deps, event.detail as CustomerRiskChanged));
+type Trigger = typeof DetailType.CustomerRiskChanged | typeof DetailType.CampaignSendDue;
+
+export const handler = sqsConsumer<Trigger>(FunctionName.CampaignDispatch, (event) =>
+  event.type === DetailType.CampaignSendDue ? dispatchDue(deps, event.detail) : dispatchRiskChange(deps, event.detail),
+);

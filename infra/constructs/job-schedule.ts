@@ -46,6 +46,8 @@ export interface JobScheduleProps {
   /** A Scheduler expression, e.g. `cron(0 3 * * ? *)` (UTC). */
   readonly expression: string;
   readonly description: string;
+  /** @default 15: a window longer than the period of a frequent job would blur it. */
+  readonly flexibleWindowMinutes?: number;
   /** Payload override, only for tests of the synth-time check. @default scheduledRunPayload */
   readonly payload?: Record<string, unknown>;
 }
@@ -80,7 +82,7 @@ export class JobSchedule extends Construct {
       description: props.description,
       schedule: ScheduleExpression.expression(props.expression),
       // Spreads the run in a window: no exact-minute requirement, and it eases Lambda bursts.
-      timeWindow: TimeWindow.flexible(Duration.minutes(15)),
+      timeWindow: TimeWindow.flexible(Duration.minutes(props.flexibleWindowMinutes ?? 15)),
       target: new LambdaInvoke(props.target, {
         role,
         input: ScheduleTargetInput.fromObject(payload),

@@ -4,7 +4,7 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { EnvVar } from '../../shared/config.js';
 import { acknowledgeNag, nagArnRef } from '../nag.js';
-import { CUSTOMERS_INDEX, TableAttr } from '../../shared/table/keys.js';
+import { TABLE_INDEXES, TableAttr } from '../../shared/table/keys.js';
 
 /**
  * The single Engage table (design in shared/table/keys.ts). Customer history is the product's
@@ -25,12 +25,16 @@ export class EngageTable extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       deletionProtection: true,
     });
-    // Sparse: only customer items carry gsi1pk, so the sweep scans summaries and never orders.
-    this.table.addGlobalSecondaryIndex({
-      indexName: CUSTOMERS_INDEX,
-      partitionKey: { name: TableAttr.gsi1pk, type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
-    });
+    // Sparse indexes (only items carrying the key attribute appear): customer summaries for the
+    // sweep, never orders; deferred sends by due time.
+    for (const index of TABLE_INDEXES) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        ...(index.sortKey ? { sortKey: { name: index.sortKey, type: AttributeType.STRING } } : {}),
+        projectionType: ProjectionType.ALL,
+      });
+    }
   }
 
   /** Read/write on the table and its indexes, plus the env var the handler reads the name from. */

@@ -12,11 +12,11 @@ import {
   DeleteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { CUSTOMERS_INDEX, TableAttr, dayFromSortKey, keys } from '../table/keys.js';
+import { CUSTOMERS_INDEX, DUE_INDEX, TableAttr, dayFromSortKey, keys } from '../table/keys.js';
 import type { CustomerRecord, Prediction, Profile, RiskState } from '../domain/customer.js';
 import type { BaseStats, ModelParams, StoreModel } from '../domain/model.js';
 import { emptyOrder, emptySummary, type DayState, type Neighbours, type OrderState, type OrderSummary } from '../domain/orders.js';
-import type { CustomerStore, OrderCommit, OrderContext, SendRecord } from '../ports.js';
+import type { CustomerStore, DueSend, OrderCommit, OrderContext, SendRecord } from '../ports.js';
 import type { CouponState } from '../coupons/redeem.js';
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
@@ -264,7 +264,48 @@ export class DynamoCustomerStore implements CustomerStore {
   }
 
   async completeSend(customerId: string, r: SendRecord): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.send(customerId, r.campaignId, r.occurrence), ...r } }));
+    // A deferral joins the sparse due index; any other outcome leaves it (Put replaces the item).
+    const due = r.status === 'deferred' && r.until ? { [TableAttr.dueShard]: keys.dueShard(customerId), [TableAttr.dueAt]: r.until, customerId } : {};
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.send(customerId, r.campaignId, r.occurrence), ...r, ...due } }));
+  }
+
+  async listDue(shard: string, now: string, limit: number): Promise<DueSend[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: DUE_INDEX,
+        KeyConditionExpression: '#s = :s AND #d <= :now',
+        ExpressionAttributeNames: { '#s': TableAttr.dueShard, '#d': TableAttr.dueAt },
+        ExpressionAttributeValues: { ':s': shard, ':now': now },
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => ({
+      customerId: i.customerId as string,
+      campaignId: i.campaignId as string,
+      occurrence: i.occurrence as string,
+      dueAt: i[TableAttr.dueAt] as string,
+      trigger: i.trigger as DueSend['trigger'],
+    }));
+  }
+
+  async reclaimDeferred(customerId: string, campaignId: string, occurrence: string, dueAt: string, at: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.send(customerId, campaignId, occurrence),
+          UpdateExpression: 'SET #st = :claimed, #at = :at REMOVE #s, #d',
+          ConditionExpression: '#st = :deferred AND #d = :due',
+          ExpressionAttributeNames: { '#st': 'status', '#at': 'at', '#s': TableAttr.dueShard, '#d': TableAttr.dueAt },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':deferred': 'deferred', ':due': dueAt, ':at': at },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
   }
 
   async releaseSend(customerId: string, campaignId: string, occurrence: string): Promise<void> {
@@ -291,9 +332,10 @@ export class DynamoCustomerStore implements CustomerStore {
         ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk, ':p': keys.sendPrefix },
       }),
     );
-    return (out.Items ?? []).map(({ campaignId, occurrence, status, at, kind, messageId, reason, until }) => ({
+    return (out.Items ?? []).map(({ campaignId, occurrence, status, at, kind, messageId, reason, until, trigger }) => ({
       campaignId, occurrence, status, at,
       ...(kind ? { kind } : {}), ...(messageId ? { messageId } : {}), ...(reason ? { reason } : {}), ...(until ? { until } : {}),
+      ...(trigger ? { trigger } : {}),
     }) as SendRecord);
   }
 

@@ -9,7 +9,7 @@
  * after the claim and before SES accepted the message; the claim stays 'claimed', visible.
  */
 import { randomBytes } from 'node:crypto';
-import type { CustomerRiskChanged } from '../contracts/events.js';
+import type { CampaignSendDue, CustomerRiskChanged } from '../contracts/events.js';
 import { occurrenceOf, triggeredBy } from '../campaigns/decide.js';
 import { decideDelivery } from '../campaigns/policy.js';
 import { renderEmail, type CompiledCampaign } from '../campaigns/render.js';
@@ -41,18 +41,37 @@ const CAP_WINDOW_MS = 7 * 86_400_000;
 
 export async function dispatchRiskChange(deps: DispatchDeps, e: CustomerRiskChanged): Promise<DispatchOutcome[]> {
   const outcomes: DispatchOutcome[] = [];
-  for (const c of deps.campaigns.filter((x) => triggeredBy(x, e))) outcomes.push(await dispatchOne(deps, c, e));
+  for (const c of deps.campaigns.filter((x) => triggeredBy(x, e))) {
+    const occurrence = occurrenceOf(e);
+    const claim = (at: string) => deps.store.claimSend(e.customerId, c.campaign.id, occurrence, at);
+    outcomes.push(await dispatchOne(deps, c, e, occurrence, claim));
+  }
   return outcomes;
 }
 
-async function dispatchOne(deps: DispatchDeps, c: CompiledCampaign, e: CustomerRiskChanged): Promise<DispatchOutcome> {
+/** A deferral whose time has come is decided again from the start: caps, consent and the
+ * audience may all have changed. Re-claiming is conditional, so a duplicate due event is a no-op. */
+export async function dispatchDue(deps: DispatchDeps, due: CampaignSendDue): Promise<DispatchOutcome[]> {
+  const c = deps.campaigns.find((x) => x.campaign.id === due.campaignId);
+  // A campaign removed from config since the deferral: record why and stop.
+  if (!c) return [{ campaignId: due.campaignId, outcome: 'skipped', reason: 'campaign-removed' }];
+  const claim = (at: string) => deps.store.reclaimDeferred(due.customerId, due.campaignId, due.occurrence, due.dueAt, at);
+  return [await dispatchOne(deps, c, due.trigger, due.occurrence, claim)];
+}
+
+async function dispatchOne(
+  deps: DispatchDeps,
+  c: CompiledCampaign,
+  e: CustomerRiskChanged,
+  occurrence: string,
+  claim: (at: string) => Promise<boolean>,
+): Promise<DispatchOutcome> {
   const campaign = c.campaign;
   const campaignId = campaign.id;
-  const occurrence = occurrenceOf(e);
   const now = deps.clock();
   const record = (r: Omit<SendRecord, 'campaignId' | 'occurrence' | 'at' | 'kind'>) =>
     deps.store.completeSend(e.customerId, { campaignId, occurrence, kind: campaign.kind, at: deps.clock().toISOString(), ...r });
-  if (!(await deps.store.claimSend(e.customerId, campaignId, occurrence, now.toISOString()))) return { campaignId, outcome: 'duplicate' };
+  if (!(await claim(now.toISOString()))) return { campaignId, outcome: 'duplicate' };
 
   // Consent and suppression are judged on the customer as stored right now, not as the trigger saw them.
   const customer = await deps.store.getCustomer(e.customerId);
@@ -73,7 +92,7 @@ async function dispatchOne(deps: DispatchDeps, c: CompiledCampaign, e: CustomerR
     return { campaignId, outcome: status, reason: delivery.reason };
   }
   if (delivery.decision === 'defer') {
-    await record({ status: 'deferred', reason: delivery.reason, until: delivery.until.toISOString() });
+    await record({ status: 'deferred', reason: delivery.reason, until: delivery.until.toISOString(), trigger: e });
     return { campaignId, outcome: 'deferred', reason: delivery.reason };
   }
 

@@ -18,6 +18,7 @@ export const DetailType = {
   SweepSegmentRequested: 'sweep.segment-requested',
   LoyaltySegmentRequested: 'loyalty.segment-requested',
   PointsRedeemRequested: 'points.redeem-requested',
+  CampaignSendDue: 'campaign.send-due',
   CustomerTierChanged: 'customer.tier-changed',
   PointsExpiring: 'points.expiring',
   BirthdayRewarded: 'customer.birthday-reward',
@@ -128,6 +129,17 @@ export const SweepSegmentRequested = z.object({
 });
 export type SweepSegmentRequested = z.infer<typeof SweepSegmentRequested>;
 
+/** A deferred send (quiet hours, frequency cap) whose time has come: decide it again. */
+export const CampaignSendDue = z.object({
+  customerId: Id,
+  campaignId: z.string().min(1),
+  occurrence: z.string().min(1),
+  /** The due time the deferral was stored with: re-claiming is conditional on it. */
+  dueAt: Instant,
+  trigger: CustomerRiskChanged,
+});
+export type CampaignSendDue = z.infer<typeof CampaignSendDue>;
+
 /** Text in every shopper language. */
 export const Localized = z.object({ 'zh-CN': z.string().min(1), en: z.string().min(1) }).strict();
 export type Localized = z.infer<typeof Localized>;
@@ -197,6 +209,7 @@ export const contracts = {
   [DetailType.SweepSegmentRequested]: { source: ENGAGE_SOURCE, schema: SweepSegmentRequested },
   [DetailType.LoyaltySegmentRequested]: { source: ENGAGE_SOURCE, schema: SweepSegmentRequested },
   [DetailType.PointsRedeemRequested]: { source: SHOP_SOURCE, schema: PointsRedeemRequested },
+  [DetailType.CampaignSendDue]: { source: ENGAGE_SOURCE, schema: CampaignSendDue },
   [DetailType.CustomerTierChanged]: { source: ENGAGE_SOURCE, schema: CustomerTierChanged },
   [DetailType.PointsExpiring]: { source: ENGAGE_SOURCE, schema: PointsExpiring },
   [DetailType.BirthdayRewarded]: { source: ENGAGE_SOURCE, schema: BirthdayRewarded },

@@ -16,6 +16,7 @@ export const FunctionName = {
   Links: 'links',
   Loyalty: 'loyalty',
   LoyaltySweep: 'loyalty-sweep',
+  DispatchDue: 'dispatch-due',
 } as const;
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
 
@@ -80,7 +81,7 @@ export const routes: readonly Route[] = [
   {
     id: 'CampaignTriggers',
     target: FunctionName.CampaignDispatch,
-    pattern: { source: [ENGAGE_SOURCE], detailType: [DetailType.CustomerRiskChanged] },
+    pattern: { source: [ENGAGE_SOURCE], detailType: [DetailType.CustomerRiskChanged, DetailType.CampaignSendDue] },
     batchSize: 10,
     maxReceiveCount: 5,
   },

@@ -12,7 +12,13 @@
  *  6b. Current model parameters / their history      GetItem  pk=STORE       sk=MODEL | MODEL#<version>
  *  7. Send claim per (campaign, customer, occurrence) PutItem  pk=CUST#<cid>  sk=SEND#<campaign>#<occurrence>, attribute_not_exists
  *  8. Messages sent to a customer                     Query    pk=CUST#<cid>  sk begins_with SEND#
+ *  9. Deferred sends that are due                    Query GSI `due`: dueShard=DUE#<0..3>, dueAt <= now (sparse: only deferred sends carry it)
  * 10. Coupon by code (stored as a hash, never plain)  GetItem  pk=COUPON#<sha256>  sk=COUPON, created attribute_not_exists
+ * 11. Loyalty state (tier, balance, lots, outbox)     GetItem  pk=CUST#<cid>  sk=LOYALTY; BatchGet per sweep page
+ * 12. One order's loyalty view                        GetItem  pk=CUST#<cid>  sk=LOYALTY#ORDER#<oid> (not ORDER#: that item
+ *     is Put whole by order ingest under its own version, so a shared item would lose writes or conflict)
+ * 13. Ledger entry by cause (earn#o-1, redeem#<key>)  GetItem  pk=CUST#<cid>  sk=LEDGER#<key>, created attribute_not_exists
+ * 14. A customer's statement                          Query    pk=CUST#<cid>  sk begins_with LEDGER#
 
  *
  * The sweep reads only (5): customer items are a few hundred bytes, orders never enter the index.
@@ -23,9 +29,20 @@ export const TableAttr = {
   gsi1pk: 'gsi1pk',
   ttl: 'expiresAt',
   version: 'v',
+  dueShard: 'dueShard',
+  dueAt: 'dueAt',
 } as const;
 
 export const CUSTOMERS_INDEX = 'customers';
+export const DUE_INDEX = 'due';
+/** Deferred sends spread over a few partitions so the due-index never has one hot key. */
+export const DUE_SHARDS = 4;
+
+/** Every GSI, as data: the CDK table and the local table are both built from this list. */
+export const TABLE_INDEXES: ReadonlyArray<{ name: string; partitionKey: string; sortKey?: string }> = [
+  { name: CUSTOMERS_INDEX, partitionKey: TableAttr.gsi1pk },
+  { name: DUE_INDEX, partitionKey: TableAttr.dueShard, sortKey: TableAttr.dueAt },
+];
 
 export type Key = { pk: string; sk: string };
 
@@ -42,7 +59,16 @@ export const keys = {
     sk: `SEND#${campaignId}#${occurrence}`,
   }),
   sendPrefix: 'SEND#',
+  dueShard: (customerId: string): string => {
+    let h = 0;
+    for (const ch of customerId) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
+    return `DUE#${Math.abs(h) % DUE_SHARDS}`;
+  },
   coupon: (codeHash: string): Key => ({ pk: `COUPON#${codeHash}`, sk: 'COUPON' }),
+  loyalty: (customerId: string): Key => ({ pk: `CUST#${customerId}`, sk: 'LOYALTY' }),
+  loyaltyOrder: (customerId: string, orderId: string): Key => ({ pk: `CUST#${customerId}`, sk: `LOYALTY#ORDER#${orderId}` }),
+  ledger: (customerId: string, entryKey: string): Key => ({ pk: `CUST#${customerId}`, sk: `LEDGER#${entryKey}` }),
+  ledgerPrefix: 'LEDGER#',
 } as const;
 
 export const dayFromSortKey = (sk: string): string => sk.slice(keys.dayPrefix.length);

@@ -13,7 +13,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvVar } from '../../shared/config.js';
 import { FunctionName, routes } from '../../shared/contracts/routing.js';
-import { CUSTOMERS_INDEX, TableAttr } from '../../shared/table/keys.js';
+import { CUSTOMERS_INDEX, DUE_INDEX, TableAttr } from '../../shared/table/keys.js';
 import { buildApp } from '../../infra/app.js';
 import type { EngageStack } from '../../infra/engage-stack.js';
 import { EngageFunction, FUNCTION_RUNTIME } from '../../infra/constructs/function.js';
@@ -75,7 +75,7 @@ describe('cdk-nag (AwsSolutions, validation plugin)', () => {
 });
 
 describe('table', () => {
-  it('has PITR, the TTL attribute, pk/sk keys, deletion protection and the sparse customers GSI', () => {
+  it('has PITR, the TTL attribute, pk/sk keys, deletion protection and the sparse customers and due GSIs', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
@@ -91,6 +91,14 @@ describe('table', () => {
           {
             IndexName: CUSTOMERS_INDEX,
             KeySchema: [{ AttributeName: TableAttr.gsi1pk, KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            IndexName: DUE_INDEX,
+            KeySchema: [
+              { AttributeName: TableAttr.dueShard, KeyType: 'HASH' },
+              { AttributeName: TableAttr.dueAt, KeyType: 'RANGE' },
+            ],
             Projection: { ProjectionType: 'ALL' },
           },
         ],
@@ -161,13 +169,14 @@ describe('job schedules', () => {
     schedules().find((r) => JSON.stringify((r.Properties as Json).Target.Arn) === JSON.stringify({ 'Fn::GetAtt': [fnId(fn), 'Arn'] }))!.Properties as Json;
 
   it.each([
-    [FunctionName.SweepStart, 'cron(0 3 * * ? *)', () => stack.sweep],
-    [FunctionName.ModelRefit, 'cron(0 2 ? * SUN *)', () => stack.refit],
-  ] as const)('invokes %s on %s in a flexible window with retries, a DLQ and the scheduled-time payload', (fn, expression, job) => {
-    expect(schedules()).toHaveLength(2);
+    [FunctionName.SweepStart, 'cron(0 3 * * ? *)', 15, () => stack.sweep],
+    [FunctionName.ModelRefit, 'cron(0 2 ? * SUN *)', 15, () => stack.refit],
+    [FunctionName.DispatchDue, 'rate(15 minutes)', 5, () => stack.due],
+  ] as const)('invokes %s on %s in a flexible window with retries, a DLQ and the scheduled-time payload', (fn, expression, window, job) => {
+    expect(schedules()).toHaveLength(3);
     const props = targeting(fn);
     expect(props.ScheduleExpression).toBe(expression);
-    expect(props.FlexibleTimeWindow).toEqual({ Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 });
+    expect(props.FlexibleTimeWindow).toEqual({ Mode: 'FLEXIBLE', MaximumWindowInMinutes: window });
     expect(props.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 3600 });
     expect(props.Target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [logicalId(job().deadLetterQueue), 'Arn'] } });
     expect(JSON.parse(props.Target.Input as string)).toEqual({
@@ -214,8 +223,8 @@ describe('functions', () => {
   });
 
   it('gives TABLE_NAME and EVENT_BUS_NAME exactly to the functions granted the table and the bus', () => {
-    const tableUsers: FunctionName[] = [FunctionName.OrderEvents, FunctionName.CustomerUpsert, FunctionName.ChurnSweep, FunctionName.CampaignDispatch, FunctionName.ModelRefit, FunctionName.Links, FunctionName.Loyalty, FunctionName.LoyaltySweep];
-    const busUsers: FunctionName[] = [FunctionName.SweepStart, FunctionName.ChurnSweep, FunctionName.Loyalty, FunctionName.LoyaltySweep];
+    const tableUsers: FunctionName[] = [FunctionName.OrderEvents, FunctionName.CustomerUpsert, FunctionName.ChurnSweep, FunctionName.CampaignDispatch, FunctionName.ModelRefit, FunctionName.Links, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue];
+    const busUsers: FunctionName[] = [FunctionName.SweepStart, FunctionName.ChurnSweep, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue];
     for (const name of all) {
       const vars = (template.toJSON().Resources[fnId(name)] as Json).Properties.Environment.Variables as Json;
       expect(vars[EnvVar.tableName], name).toEqual(tableUsers.includes(name) ? { Ref: logicalId(stack.table.table) } : undefined);
@@ -286,7 +295,7 @@ describe('IAM least privilege', () => {
   });
 
   it('events:PutEvents only on the Engage bus, only for the producers', () => {
-    const producers = [FunctionName.SweepStart, FunctionName.ChurnSweep, FunctionName.Loyalty, FunctionName.LoyaltySweep];
+    const producers = [FunctionName.SweepStart, FunctionName.ChurnSweep, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue];
     for (const name of Object.values(FunctionName)) {
       const put = statementsOf(name).filter((s) => asList(s.Action).includes('events:PutEvents'));
       if (!producers.includes(name as never)) expect(put).toEqual([]);

@@ -132,6 +132,21 @@ describe('churn sweep → win-back email', () => {
     expect(rec).toMatchObject({ campaignId: 'win-back', status: 'deferred', reason: 'quiet-hours', until: '2026-11-20T13:00:00.000Z' });
   });
 
+  it('sends a deferred mail once when it falls due, and not again', async () => {
+    // When the 15-minute job runs before the due time, nothing happens
+    await sys.runScheduled('dispatch-due', new Date('2026-11-20T12:45:00Z'));
+    expect(await mailTo(`${ids.ny}@example.com`)).toHaveLength(0);
+    // After 08:00 in New York the deferral is decided again and sent
+    vi.setSystemTime(new Date('2026-11-20T13:05:00Z'));
+    await sys.runScheduled('dispatch-due', new Date('2026-11-20T13:05:00Z'));
+    expect(await mailTo(`${ids.ny}@example.com`)).toHaveLength(1);
+    expect(await store.listSends(ids.ny)).toEqual([expect.objectContaining({ status: 'sent' })]);
+    // A repeated run (or a redelivered due event) sends nothing more
+    await sys.runScheduled('dispatch-due', new Date('2026-11-20T13:20:00Z'));
+    expect(await mailTo(`${ids.ny}@example.com`)).toHaveLength(1);
+    vi.setSystemTime(NOW);
+  });
+
   it('keeps the holdout as a recorded control group, not mailed', async () => {
     expect(await mailTo(`${ids.ctl}@example.com`)).toHaveLength(0);
     expect(await store.listSends(ids.ctl)).toEqual([expect.objectContaining({ status: 'control', reason: 'holdout' })]);
