@@ -84,8 +84,8 @@ export interface CustomerStore {
   /** Conditional create by code hash: false when the hash exists (draw another code). */
   putCoupon(coupon: CouponState): Promise<boolean>;
   getCoupon(codeHash: string): Promise<CouponState | null>;
-  /** Marks the coupon redeemed by this order unless another order already has (false). */
-  redeemCoupon(codeHash: string, orderId: string, at: string): Promise<boolean>;
+  /** Marks the coupon redeemed by this order (and attributes its revenue) unless another order already has (false). */
+  redeemCoupon(codeHash: string, redemption: { orderId: string; at: string; revenue: number; discount: number }): Promise<boolean>;
 }
 
 export interface OutgoingMail {

@@ -370,16 +370,16 @@ export class DynamoCustomerStore implements CustomerStore {
     return ((await this.get(keys.coupon(codeHash)))?.coupon as CouponState | undefined) ?? null;
   }
 
-  async redeemCoupon(codeHash: string, orderId: string, at: string): Promise<boolean> {
+  async redeemCoupon(codeHash: string, r: { orderId: string; at: string; revenue: number; discount: number }): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.coupon(codeHash),
-          UpdateExpression: 'SET coupon.redeemedBy = :o, coupon.redeemedAt = :at',
+          UpdateExpression: 'SET coupon.redeemedBy = :o, coupon.redeemedAt = :at, attribution = :a',
           // Two concurrent orders with one code: exactly one condition holds.
           ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(coupon.redeemedBy) OR coupon.redeemedBy = :o)',
-          ExpressionAttributeValues: { ':o': orderId, ':at': at },
+          ExpressionAttributeValues: { ':o': r.orderId, ':at': r.at, ':a': { orderId: r.orderId, revenue: r.revenue, discount: r.discount } },
         }),
       );
       return true;

@@ -3,7 +3,8 @@ import type { CustomerUpserted, OrderEvent } from '../contracts/events.js';
 import { DetailType } from '../contracts/events.js';
 import { decideProfile } from '../domain/customer.js';
 import { decideOrder, utcDay } from '../domain/orders.js';
-import type { CustomerStore } from '../ports.js';
+import type { Clock, CustomerStore } from '../ports.js';
+import { redeemOrderCoupon, type RedemptionOutcome } from './coupons.js';
 import { RetryableError } from '../adapters/errors.js';
 
 const MAX_ATTEMPTS = 8;
@@ -34,6 +35,19 @@ export async function ingestOrderEvent(store: CustomerStore, event: OrderEvent):
   }
   // Another writer kept winning (e.g. a burst of one customer's events): let the queue redeliver.
   throw new RetryableError(`order ${orderId}: gave up after ${MAX_ATTEMPTS} conflicting attempts`);
+}
+
+export interface OrderOutcome {
+  summary: IngestOutcome;
+  coupon?: RedemptionOutcome;
+}
+
+/** The order-events function's one job: the running summary, then the coupon (if any). Both
+ * steps are idempotent, so a retry after a failure in the second redoes neither twice. */
+export async function handleOrderEvent(store: CustomerStore, event: OrderEvent, clock: Clock): Promise<OrderOutcome> {
+  const summary = await ingestOrderEvent(store, event);
+  if (event.type !== DetailType.OrderPlaced || !event.detail.couponCode) return { summary };
+  return { summary, coupon: await redeemOrderCoupon(store, event.detail, clock()) };
 }
 
 export async function upsertCustomer(store: CustomerStore, detail: CustomerUpserted): Promise<'applied' | 'stale'> {

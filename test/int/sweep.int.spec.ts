@@ -10,6 +10,9 @@ import { sweepSegment } from '../../shared/app/sweep.js';
 import { DEFAULT_RISK_CONFIG } from '../../shared/domain/scores.js';
 import { fetchEml, fetchSentMail } from '../../local/emulators.js';
 import { isHoldout } from '../../shared/campaigns/policy.js';
+import { couponHash, issueCoupon } from '../../shared/coupons/index.js';
+import { redeemOrderCoupon } from '../../shared/app/coupons.js';
+import type { OrderPlaced } from '../../shared/contracts/events.js';
 import { putRaw, systemForTest } from '../support/system.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
@@ -150,6 +153,36 @@ describe('churn sweep → win-back email', () => {
   it('keeps the holdout as a recorded control group, not mailed', async () => {
     expect(await mailTo(`${ids.ctl}@example.com`)).toHaveLength(0);
     expect(await store.listSends(ids.ctl)).toEqual([expect.objectContaining({ status: 'control', reason: 'holdout' })]);
+  });
+
+  it('redeems the mailed single-use coupon exactly once when two orders race for it, attributing the revenue', async () => {
+    // Given the code printed in the zh-CN win-back mail
+    const [mail] = await mailTo(`${ids.zh}@example.com`);
+    const code = /[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{2}/.exec(mail!.body!.text!)![0];
+    const withCode = (orderId: string) => {
+      const e = order(ids.zh, orderId, '2026-11-21T02:00:00Z');
+      return { ...e, detail: { ...e.detail, total: 180, couponCode: code.toLowerCase() } };
+    };
+    // When two orders carrying it arrive together, each delivered twice
+    await putRaw(sys, [withCode('race-a'), withCode('race-b'), withCode('race-a'), withCode('race-b')]);
+    // Then exactly one order holds it, with the revenue attributed to win-back
+    const coupon = await store.getCoupon(couponHash(code));
+    expect(['race-a', 'race-b']).toContain(coupon?.redeemedBy);
+    expect(coupon?.campaignId).toBe('win-back');
+    // (both orders still count as purchases; only the discount is single-use)
+    expect((await store.getCustomer(ids.zh))?.summary.lastDay).toBe('2026-11-21');
+  });
+
+  it('lets exactly one of many concurrent redemptions win (conditional write, not last-writer-wins)', async () => {
+    const code = 'ABCD-EFGH-JKLM-NP';
+    await store.putCoupon(issueCoupon({ kind: 'fixed', value: 20, expiresInDays: 14 }, { codeHash: couponHash(code), campaignId: 'win-back', customerId: ids.zh, currency: 'CNY' }, NOW));
+    const orderWith = (orderId: string): OrderPlaced => ({
+      orderId, customerId: ids.zh, lines: [{ sku: 'tea', quantity: 1, unitPrice: 99 }], total: 99, currency: 'CNY', couponCode: code, occurredAt: NOW.toISOString(),
+    });
+    const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => redeemOrderCoupon(store, orderWith(`race-${i}`), NOW)));
+    expect(outcomes.filter((o) => o.kind === 'redeemed')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.kind === 'rejected' && o.reason === 'already-redeemed')).toHaveLength(7);
+    expect(JSON.stringify(outcomes)).not.toContain(code); // outcomes (which get logged) carry a fingerprint only
   });
 
   it('honours RFC 8058 one-click unsubscribe: GET changes nothing, POST suppresses, forged tokens do nothing', async () => {
