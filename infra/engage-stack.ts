@@ -1,5 +1,6 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import { EnvVar } from '../shared/config.js';
 import { FunctionName, routes } from '../shared/contracts/routing.js';
 import { EngageBus } from './constructs/event-bus.js';
@@ -63,6 +64,7 @@ export class EngageStack extends Stack {
       ModelRefit: { memorySize: 3008, timeout: Duration.minutes(15), environment: { [EnvVar.refitSampleLimit]: String(s.refitSampleLimit) } },
       Links: { memorySize: 256, timeout: LINKS_TIMEOUT },
       DispatchDue: { memorySize: 256, timeout: Duration.minutes(2) },
+      SesFeedback: { memorySize: 256 },
       Loyalty: { bundleFiles: ['loyalty.yaml'], environment: { [EnvVar.loyaltyConfig]: '/var/task/loyalty.yaml' } },
       LoyaltySweep: { memorySize: 1024, timeout: Duration.minutes(5), bundleFiles: ['loyalty.yaml'], environment: { [EnvVar.loyaltyConfig]: '/var/task/loyalty.yaml' } },
       CampaignDispatch: {
@@ -100,9 +102,13 @@ export class EngageStack extends Stack {
     this.table.grantReadWrite(fns[FunctionName.Links]);
     this.links.grantLinkBuilding(fns[FunctionName.CampaignDispatch]);
 
+    // SES publishes its sending events to the default bus only.
+    const defaultBus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    this.table.grantReadWrite(fns[FunctionName.SesFeedback]);
     // One consumer per route: the routing list is the only place routes are declared.
     this.consumers = routes.map((route) => {
-      const consumer = new EventConsumer(this, `${route.id}Route`, { route, bus: this.bus.bus, fn: fns[route.target] });
+      const bus = route.bus === 'default' ? defaultBus : this.bus.bus;
+      const consumer = new EventConsumer(this, `${route.id}Route`, { route, bus, fn: fns[route.target] });
       this.monitoring.notify(consumer.dlqAlarm);
       return consumer;
     });

@@ -15,4 +15,5 @@ export const handlerModules: Record<FunctionName, Loader> = {
   loyalty: () => import('../functions/loyalty/handler.js'),
   'loyalty-sweep': () => import('../functions/loyalty-sweep/handler.js'),
   'dispatch-due': () => import('../functions/dispatch-due/handler.js'),
+  'ses-feedback': () => import('../functions/ses-feedback/handler.js'),
 };

@@ -4,11 +4,14 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   ConfigurationSet,
   ConfigurationSetTlsPolicy,
+  EmailSendingEvent,
+  EventDestination,
   EmailIdentity,
   Identity,
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import { EnvVar } from '../../shared/config.js';
 
 export interface MailProps {
@@ -37,6 +40,12 @@ export class Mail extends Construct {
       // Never mail an address that bounced or complained: protects the sender reputation.
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
       tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
+    });
+    // Bounces and complaints come back to Engage's suppression list via the default bus
+    // (the only bus SES publishes to); the message tags carry the customer id.
+    this.configurationSet.addEventDestination('ToEventBridge', {
+      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.DELIVERY],
     });
 
     const domain = props.senderDomain ?? props.senderEmail.split('@')[1] ?? props.senderEmail;

@@ -7,6 +7,8 @@ import { z } from 'zod';
 
 export const SHOP_SOURCE = 'engage.shop';
 export const ENGAGE_SOURCE = 'engage.core';
+/** SES publishes sending events to the account's default bus only. */
+export const SES_SOURCE = 'aws.ses';
 
 export const DetailType = {
   OrderPlaced: 'order.placed',
@@ -19,6 +21,9 @@ export const DetailType = {
   LoyaltySegmentRequested: 'loyalty.segment-requested',
   PointsRedeemRequested: 'points.redeem-requested',
   CampaignSendDue: 'campaign.send-due',
+  SesBounced: 'Email Bounced',
+  SesComplaint: 'Email Complaint Received',
+  SesDelivered: 'Email Delivered',
   CustomerTierChanged: 'customer.tier-changed',
   PointsExpiring: 'points.expiring',
   BirthdayRewarded: 'customer.birthday-reward',
@@ -140,6 +145,18 @@ export const CampaignSendDue = z.object({
 });
 export type CampaignSendDue = z.infer<typeof CampaignSendDue>;
 
+/** The part of an SES sending event Engage reads; the message tags carry our ids back. */
+export const SesEmailEvent = z.object({
+  eventType: z.enum(['Bounce', 'Complaint', 'Delivery']),
+  mail: z.object({
+    messageId: z.string(),
+    tags: z.record(z.string(), z.array(z.string())).default({}),
+  }),
+  bounce: z.object({ bounceType: z.string() }).optional(),
+  complaint: z.object({}).passthrough().optional(),
+});
+export type SesEmailEvent = z.infer<typeof SesEmailEvent>;
+
 /** Text in every shopper language. */
 export const Localized = z.object({ 'zh-CN': z.string().min(1), en: z.string().min(1) }).strict();
 export type Localized = z.infer<typeof Localized>;
@@ -210,6 +227,9 @@ export const contracts = {
   [DetailType.LoyaltySegmentRequested]: { source: ENGAGE_SOURCE, schema: SweepSegmentRequested },
   [DetailType.PointsRedeemRequested]: { source: SHOP_SOURCE, schema: PointsRedeemRequested },
   [DetailType.CampaignSendDue]: { source: ENGAGE_SOURCE, schema: CampaignSendDue },
+  [DetailType.SesBounced]: { source: SES_SOURCE, schema: SesEmailEvent },
+  [DetailType.SesComplaint]: { source: SES_SOURCE, schema: SesEmailEvent },
+  [DetailType.SesDelivered]: { source: SES_SOURCE, schema: SesEmailEvent },
   [DetailType.CustomerTierChanged]: { source: ENGAGE_SOURCE, schema: CustomerTierChanged },
   [DetailType.PointsExpiring]: { source: ENGAGE_SOURCE, schema: PointsExpiring },
   [DetailType.BirthdayRewarded]: { source: ENGAGE_SOURCE, schema: BirthdayRewarded },

@@ -4,7 +4,7 @@
  * drift apart. Patterns are deliberately limited to source + detail-type lists, which `matches`
  * implements exactly as EventBridge does for those fields.
  */
-import { DetailType, ENGAGE_SOURCE, SHOP_SOURCE, type DetailTypeName } from './events.js';
+import { DetailType, ENGAGE_SOURCE, SES_SOURCE, SHOP_SOURCE, type DetailTypeName } from './events.js';
 
 export const FunctionName = {
   OrderEvents: 'order-events',
@@ -17,6 +17,7 @@ export const FunctionName = {
   Loyalty: 'loyalty',
   LoyaltySweep: 'loyalty-sweep',
   DispatchDue: 'dispatch-due',
+  SesFeedback: 'ses-feedback',
 } as const;
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
 
@@ -34,6 +35,8 @@ export interface Route {
   batchSize: number;
   /** Receives before a record moves to the route's dead-letter queue. */
   maxReceiveCount: number;
+  /** Which bus the rule sits on: Engage's own, or the account default bus (where SES publishes). */
+  bus?: 'engage' | 'default';
 }
 
 export const routes: readonly Route[] = [
@@ -84,6 +87,14 @@ export const routes: readonly Route[] = [
     pattern: { source: [ENGAGE_SOURCE], detailType: [DetailType.CustomerRiskChanged, DetailType.CampaignSendDue] },
     batchSize: 10,
     maxReceiveCount: 5,
+  },
+  {
+    id: 'SesFeedback',
+    target: FunctionName.SesFeedback,
+    pattern: { source: [SES_SOURCE], detailType: [DetailType.SesBounced, DetailType.SesComplaint, DetailType.SesDelivered] },
+    batchSize: 10,
+    maxReceiveCount: 5,
+    bus: 'default',
   },
 ];
 

@@ -116,9 +116,10 @@ describe('routing: one consumer per entry of `routes`', () => {
     describe(route.id, () => {
       const consumer = () => stack.consumers.find((c) => c.node.id === `${route.id}Route`)!;
 
-      it('rule on the Engage bus matches exactly the route pattern and targets its queue with DLQ + retries', () => {
+      it(`rule on the ${route.bus ?? 'engage'} bus matches exactly the route pattern and targets its queue with DLQ + retries`, () => {
         template.hasResourceProperties('AWS::Events::Rule', {
-          EventBusName: { Ref: logicalId(stack.bus.bus) },
+          // SES publishes only to the default bus.
+          EventBusName: route.bus === 'default' ? 'default' : { Ref: logicalId(stack.bus.bus) },
           EventPattern: { source: [...route.pattern.source], 'detail-type': [...route.pattern.detailType] },
           Targets: [
             Match.objectLike({
@@ -223,7 +224,7 @@ describe('functions', () => {
   });
 
   it('gives TABLE_NAME and EVENT_BUS_NAME exactly to the functions granted the table and the bus', () => {
-    const tableUsers: FunctionName[] = [FunctionName.OrderEvents, FunctionName.CustomerUpsert, FunctionName.ChurnSweep, FunctionName.CampaignDispatch, FunctionName.ModelRefit, FunctionName.Links, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue];
+    const tableUsers: FunctionName[] = [FunctionName.OrderEvents, FunctionName.CustomerUpsert, FunctionName.ChurnSweep, FunctionName.CampaignDispatch, FunctionName.ModelRefit, FunctionName.Links, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue, FunctionName.SesFeedback];
     const busUsers: FunctionName[] = [FunctionName.SweepStart, FunctionName.ChurnSweep, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue];
     for (const name of all) {
       const vars = (template.toJSON().Resources[fnId(name)] as Json).Properties.Environment.Variables as Json;
@@ -349,5 +350,17 @@ describe('shopper links', () => {
     const vars = (template.toJSON().Resources[fnId(FunctionName.CampaignDispatch)] as Json).Properties.Environment.Variables as Json;
     expect(vars[EnvVar.publicBaseUrl]).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^LinksFunctionUrl/), 'FunctionUrl'] });
     expect(vars[EnvVar.keyringSecretId]).toEqual({ Ref: logicalId(stack.links.keyring) });
+  });
+});
+
+describe('SES feedback', () => {
+  it('publishes bounces, complaints and deliveries of the configuration set to the default bus', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: ['bounce', 'complaint', 'delivery'],
+        EventBridgeDestination: { EventBusArn: Match.anyValue() },
+      }),
+    });
   });
 });

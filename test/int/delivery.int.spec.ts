@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DetailType, SHOP_SOURCE } from '../../shared/contracts/events.js';
 import { DynamoCustomerStore, documentClient } from '../../shared/adapters/dynamodb-store.js';
+import { routesFor } from '../../shared/contracts/routing.js';
 import { putRaw, systemForTest } from '../support/system.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
@@ -63,10 +64,12 @@ describe('order events through the local bus', () => {
     const before = sys.bus.deadLetters.length;
     await putRaw(sys, [placed('ok-1', 'o-ok-1', '2026-05-01T09:00:00Z'), bad, placed('ok-2', 'o-ok-2', '2026-05-01T09:00:00Z')]);
     // Then it ends on the dead-letter path after the route's receive limit
+    // (on every route that consumes order events: each consumer rejects it on its own)
     const dead = sys.bus.deadLetters.slice(before);
-    expect(dead).toHaveLength(1);
-    expect(dead[0]).toMatchObject({ route: 'OrderEvents', receiveCount: 5 });
-    expect(JSON.parse(dead[0]!.body).detail.orderId).toBe('o-bad-1');
+    const consumers = routesFor({ source: SHOP_SOURCE, 'detail-type': 'order.placed' }).map((r) => r.id);
+    expect(dead.map((d) => d.route).sort()).toEqual([...consumers].sort());
+    expect(dead.find((d) => d.route === 'OrderEvents')).toMatchObject({ receiveCount: 5 });
+    expect(dead.every((d) => JSON.parse(d.body).detail.orderId === 'o-bad-1')).toBe(true);
     // and nothing was written for it, while its batch neighbours were processed
     expect(await store.getCustomer('bad-1')).toBeNull();
     expect((await store.getCustomer('ok-1'))?.summary.orders).toBe(1);
@@ -82,5 +85,28 @@ describe('order events through the local bus', () => {
     await putRaw(sys, [up('New Name', '2026-05-02T00:00:00Z')]);
     await putRaw(sys, [up('Old Name', '2026-05-01T00:00:00Z')]);
     expect((await store.getCustomer('prof-1'))?.profile?.name).toBe('New Name');
+  });
+
+  it('suppresses on a permanent bounce or complaint from SES, ignores transient bounces, and a later delivery does not revive', async () => {
+    const ses = (detailType: string, customerId: string, extra: Record<string, unknown>) => ({
+      source: 'aws.ses',
+      detailType,
+      detail: { eventType: extra.eventType, mail: { messageId: `m-${customerId}`, tags: { campaign: ['win-back'], customer: [customerId] } }, ...extra },
+    });
+    const up = (id: string) => ({
+      source: SHOP_SOURCE, detailType: DetailType.CustomerUpserted,
+      detail: { customerId: id, email: `${id}@example.com`, name: 'X', locale: 'en', timeZone: 'UTC', marketingConsent: true, occurredAt: '2026-01-01T00:00:00Z' },
+    });
+    await putRaw(sys, [up('hard-1'), up('soft-1'), up('cmp-1')]);
+    await putRaw(sys, [
+      ses('Email Bounced', 'hard-1', { eventType: 'Bounce', bounce: { bounceType: 'Permanent' } }),
+      ses('Email Bounced', 'soft-1', { eventType: 'Bounce', bounce: { bounceType: 'Transient' } }),
+      ses('Email Complaint Received', 'cmp-1', { eventType: 'Complaint', complaint: {} }),
+      ses('Email Complaint Received', 'cmp-1', { eventType: 'Complaint', complaint: {} }),
+    ]);
+    await putRaw(sys, [ses('Email Delivered', 'hard-1', { eventType: 'Delivery' })]);
+    expect((await store.getCustomer('hard-1'))?.suppressed).toBe(true);
+    expect((await store.getCustomer('cmp-1'))?.suppressed).toBe(true);
+    expect((await store.getCustomer('soft-1'))?.suppressed).toBeUndefined();
   });
 });
