@@ -1,10 +1,15 @@
 /** JSON Schemas of the event details, generated from the zod contracts, for shops' integrations. */
 import { z } from 'zod';
-import { contracts, type DetailTypeName } from './events.js';
+import { contracts, DetailType, ENGAGE_SOURCE, SHOP_SOURCE, type DetailTypeName } from './events.js';
 
-export function eventJsonSchemas(): Record<DetailTypeName, object> {
-  const out = {} as Record<DetailTypeName, object>;
+/** Engage's own plumbing between its functions: not an integration surface. */
+const INTERNAL: ReadonlySet<DetailTypeName> = new Set([DetailType.SweepSegmentRequested, DetailType.LoyaltySegmentRequested, DetailType.CampaignSendDue]);
+
+/** What a shop sends (source engage.shop) and what Engage publishes for others (engage.core). */
+export function eventJsonSchemas(): Partial<Record<DetailTypeName, object>> {
+  const out: Partial<Record<DetailTypeName, object>> = {};
   for (const [type, { source, schema }] of Object.entries(contracts) as [DetailTypeName, (typeof contracts)[DetailTypeName]][]) {
+    if (INTERNAL.has(type) || (source !== SHOP_SOURCE && source !== ENGAGE_SOURCE)) continue;
     out[type] = {
       $schema: 'https://json-schema.org/draft/2020-12/schema',
       title: type,

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DetailType, ENGAGE_SOURCE, SHOP_SOURCE } from '../../shared/contracts/events.js';
+import { ENGAGE_SOURCE, SHOP_SOURCE } from '../../shared/contracts/events.js';
 import { eventJsonSchemas } from '../../shared/contracts/json-schema.js';
 import { matches, routes, routesFor } from '../../shared/contracts/routing.js';
 import { acceptedBy, MalformedEventError, parseEnvelope } from '../../shared/runtime/envelope.js';
@@ -34,10 +34,21 @@ describe('parseEnvelope', () => {
 });
 
 describe('routing', () => {
-  it('delivers every shop and Engage event type to exactly one function', () => {
-    for (const type of Object.values(DetailType)) {
-      const source = type.startsWith('order.') || type === 'customer.upserted' ? SHOP_SOURCE : ENGAGE_SOURCE;
-      expect(routesFor({ source, 'detail-type': type }), type).toHaveLength(1);
+  it('delivers each event type to the functions that consume it', () => {
+    const targets = (source: string, type: string) => routesFor({ source, 'detail-type': type }).map((r) => r.target).sort();
+    for (const t of ['order.placed', 'order.fulfilled', 'order.cancelled', 'order.refunded']) expect(targets(SHOP_SOURCE, t), t).toEqual(['loyalty', 'order-events']);
+    expect(targets(SHOP_SOURCE, 'customer.upserted')).toEqual(['customer-upsert']);
+    expect(targets(SHOP_SOURCE, 'points.redeem-requested')).toEqual(['loyalty']);
+    expect(targets(ENGAGE_SOURCE, 'customer.risk-changed')).toEqual(['campaign-dispatch']);
+    expect(targets(ENGAGE_SOURCE, 'campaign.send-due')).toEqual(['campaign-dispatch']);
+    expect(targets(ENGAGE_SOURCE, 'sweep.segment-requested')).toEqual(['churn-sweep']);
+    expect(targets(ENGAGE_SOURCE, 'loyalty.segment-requested')).toEqual(['loyalty-sweep']);
+    expect(targets('aws.ses', 'Email Bounced')).toEqual(['ses-feedback']);
+  });
+
+  it('routes every internal event somewhere (an unrouted internal event would be silently lost)', () => {
+    for (const type of ['sweep.segment-requested', 'loyalty.segment-requested', 'campaign.send-due', 'customer.risk-changed']) {
+      expect(routesFor({ source: ENGAGE_SOURCE, 'detail-type': type }).length, type).toBeGreaterThan(0);
     }
   });
 
