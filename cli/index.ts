@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { eventJsonSchemas } from '../shared/contracts/json-schema.js';
 import { registerModelCommands } from './model.js';
 import { registerCampaignCommands } from './campaigns.js';
+import { registerCustomerCommands } from './customer.js';
 
 export function buildProgram(): Command {
   const program = new Command('engage').description('Engage: customer-engagement automation for online shops').showHelpAfterError();
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     });
 
   registerCampaignCommands(program);
+  registerCustomerCommands(program);
   registerModelCommands(program);
   return program;
 }

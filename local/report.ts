@@ -1,8 +1,10 @@
-/** What the demo did, read back from the table: customers, orders, risk levels, sends. */
+/** What the demo did, read back from the table: customers, orders, risk levels, sends, loyalty. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../shared/adapters/dynamodb-store.js';
 import type { OrderSummary } from '../shared/domain/orders.js';
+import type { LedgerEntry, LoyaltyState } from '../shared/loyalty/index.js';
+import { keys } from '../shared/table/keys.js';
 
 export interface TableReport {
   customers: number;
@@ -12,12 +14,17 @@ export interface TableReport {
   byRiskMethod: Record<string, number>;
   bySegment: Record<string, number>;
   byCampaign: Record<string, Record<string, number>>;
+  /** Loyalty members (customers with a LOYALTY item) by tier id. */
+  byTier: Record<string, number>;
+  /** Points ever credited (positive entries: earn, birthday; later reversals not subtracted) and now on balances. */
+  pointsIssued: number;
+  pointsBalance: number;
 }
 
 const bump = (m: Record<string, number>, k: string) => void (m[k] = (m[k] ?? 0) + 1);
 
 export async function reportTable(client: DynamoDBClient, tableName: string): Promise<TableReport> {
-  const r: TableReport = { customers: 0, buyers: 0, orders: 0, byRiskLevel: {}, byRiskMethod: {}, bySegment: {}, byCampaign: {} };
+  const r: TableReport = { customers: 0, buyers: 0, orders: 0, byRiskLevel: {}, byRiskMethod: {}, bySegment: {}, byCampaign: {}, byTier: {}, pointsIssued: 0, pointsBalance: 0 };
   for await (const page of paginateScan({ client: documentClient(client) }, { TableName: tableName })) {
     for (const item of page.Items ?? []) {
       const sk = item.sk as string;
@@ -30,6 +37,13 @@ export async function reportTable(client: DynamoDBClient, tableName: string): Pr
         bump(r.byRiskLevel, risk?.level ?? 'no purchase');
         if (risk) bump(r.byRiskMethod, risk.method);
         if (item.segment) bump(r.bySegment, item.segment as string);
+      } else if (sk === keys.loyalty('').sk) {
+        const state = item.state as LoyaltyState;
+        bump(r.byTier, state.tier);
+        r.pointsBalance += state.balance;
+      } else if (sk.startsWith(keys.ledgerPrefix)) {
+        const entry = item.entry as LedgerEntry;
+        if (entry.points > 0) r.pointsIssued += entry.points;
       } else if (sk.startsWith('SEND#')) {
         const c = (r.byCampaign[item.campaignId as string] ??= {});
         bump(c, item.status === 'skipped' ? `skipped:${item.reason as string}` : (item.status as string));

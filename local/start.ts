@@ -92,6 +92,9 @@ try {
     bySegment: table.bySegment,
     model: modelInUse,
     byCampaign: table.byCampaign,
+    byTier: table.byTier,
+    pointsIssued: table.pointsIssued,
+    pointsBalance: table.pointsBalance,
     emailsSent: emails.length,
     stepsMs: timings,
   };
@@ -101,6 +104,7 @@ try {
   say(`Risk levels ${JSON.stringify(summary.byRiskLevel)} by ${JSON.stringify(summary.byRiskMethod)}`);
   say(`Segments ${JSON.stringify(summary.bySegment)}`);
   say(`Campaigns ${JSON.stringify(summary.byCampaign)}`);
+  say(`Loyalty tiers ${JSON.stringify(summary.byTier)} · points issued ${summary.pointsIssued} · on balances ${summary.pointsBalance}`);
   say(`Emails sent ${summary.emailsSent} · ${summary.eventsPerSecond} events/s through the local loop · dead letters ${summary.deadLetters}`);
 
   if (opts.out) {

@@ -1,7 +1,8 @@
 /**
  * Loyalty: tiers, a points ledger and birthday rewards, as pure decisions of (state, input, now).
  *
- * What the DynamoDB store keeps (one table, customer partition `CUSTOMER#<id>`):
+ * What the DynamoDB store keeps (one table, customer partition `CUST#<id>`; keys in shared/table/keys.ts,
+ * adapter in shared/adapters/dynamodb-loyalty.ts):
  * - `LOYALTY` — LoyaltyState + `version`. Every decision that returns a state is written with
  *   `version = :read` (or attribute_not_exists(pk) when new), SET version = version + 1. Because
  *   redemptions are decided on that read, the version condition is what keeps the balance from
@@ -11,12 +12,14 @@
  *   TransactWriteItems as the state update. A cancelled transaction (either condition) is re-read
  *   and re-decided; the decision then says duplicate / reject. The entry's `at` can feed a GSI
  *   for a time-ordered statement.
- * - `ORDER#<orderId>` — gets a `loyalty` attribute (LoyaltyOrder), updated in the same
- *   transaction with a condition on its own version, as the order summary already does.
+ * - `LOYALTY#ORDER#<orderId>` — the LoyaltyOrder, its own item (order ingest Puts `ORDER#` whole
+ *   under its own version), written in the same transaction with a condition on its version.
  * - Expiry needs only `lots` on the state (≤ expiryMonths + 1 entries, oldest first), and the
  *   monthly spend needs only `buckets` (≤ 13): no history is read in the common case.
  * Events (`tierChange`, notices, birthday) are published after the write succeeded; their `key`
- * lets consumers drop the repeat a crash between write and publish can cause.
+ * lets consumers drop the repeat a crash between write and publish can cause. They are written
+ * to an `outbox` map on `LOYALTY` in the same transaction and removed once published, so a
+ * failed publish is retried by the next touch of the customer instead of being lost.
  */
 export * from './config.js';
 export * from './events.js';

@@ -25,6 +25,9 @@ export interface LedgerEntry {
   refundId?: string;
   /** Coupon value issued for a redemption or birthday reward. */
   couponValue?: number;
+  /** couponHash of the coupon issued with this entry (same transaction): a retry finds the entry
+   * and issues nothing more. The code itself is never stored. */
+  couponHash?: string;
 }
 
 export const sumLots = (lots: Record<string, Lot>): number => Object.values(lots).reduce((s, l) => s + l.points, 0);
