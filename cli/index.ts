@@ -6,6 +6,7 @@ import { eventJsonSchemas } from '../shared/contracts/json-schema.js';
 import { registerModelCommands } from './model.js';
 import { registerCampaignCommands } from './campaigns.js';
 import { registerCustomerCommands } from './customer.js';
+import { registerReportCommands } from './report.js';
 
 export function buildProgram(): Command {
   const program = new Command('engage').description('Engage: customer-engagement automation for online shops').showHelpAfterError();
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
 
   registerCampaignCommands(program);
   registerCustomerCommands(program);
+  registerReportCommands(program);
   registerModelCommands(program);
   return program;
 }

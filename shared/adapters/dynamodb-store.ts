@@ -339,6 +339,39 @@ export class DynamoCustomerStore implements CustomerStore {
     }) as SendRecord);
   }
 
+  /** Every send record in the table (a full scan: for operator reports only). */
+  async *sendRecords(): AsyncIterable<SendRecord & { customerId: string }> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':p': keys.sendPrefix },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const i of out.Items ?? []) yield { ...(i as unknown as SendRecord), customerId: (i.pk as string).slice('CUST#'.length) };
+      start = out.LastEvaluatedKey;
+    } while (start);
+  }
+
+  /** A customer's placed orders with their net value (cancelled and fully refunded count 0). */
+  async orders(customerId: string): Promise<Array<{ placedAt: string; net: number }>> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk, ':p': 'ORDER#' },
+      }),
+    );
+    return (out.Items ?? []).flatMap((i) => {
+      const o = i.state as OrderState;
+      if (!o.placedAt || o.cancelledAt) return [];
+      return [{ placedAt: o.placedAt, net: Math.max(0, (o.total ?? 0) - o.refunded) }];
+    });
+  }
+
   async suppress(customerId: string, reason: string, at: string): Promise<void> {
     try {
       await this.db.send(

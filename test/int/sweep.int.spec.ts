@@ -12,6 +12,7 @@ import { fetchEml, fetchSentMail } from '../../local/emulators.js';
 import { isHoldout } from '../../shared/campaigns/policy.js';
 import { couponHash, issueCoupon } from '../../shared/coupons/index.js';
 import { redeemOrderCoupon } from '../../shared/app/coupons.js';
+import { campaignReport } from '../../shared/app/report.js';
 import type { OrderPlaced } from '../../shared/contracts/events.js';
 import { putRaw, systemForTest } from '../support/system.js';
 
@@ -183,6 +184,15 @@ describe('churn sweep → win-back email', () => {
     expect(outcomes.filter((o) => o.kind === 'redeemed')).toHaveLength(1);
     expect(outcomes.filter((o) => o.kind === 'rejected' && o.reason === 'already-redeemed')).toHaveLength(7);
     expect(JSON.stringify(outcomes)).not.toContain(code); // outcomes (which get logged) carry a fingerprint only
+  });
+
+  it('reports recipients against the control group, counting orders placed after the mail', async () => {
+    const [winBack] = (await campaignReport(store, 30)).filter((r) => r.campaignId === 'win-back');
+    // en, zh and the delayed ny were mailed; ctl was held out; zh ordered afterwards (the coupon race)
+    expect(winBack?.recipients).toMatchObject({ members: 3, converters: 1 });
+    expect(winBack?.recipients.revenue).toBeGreaterThan(0);
+    expect(winBack?.control).toEqual({ members: 1, converters: 0, revenue: 0 });
+    expect(winBack?.lift.kind).toBe('report');
   });
 
   it('honours RFC 8058 one-click unsubscribe: GET changes nothing, POST suppresses, forged tokens do nothing', async () => {
