@@ -2,7 +2,7 @@
  * Ports: what the application core needs from the outside world. Adapters in shared/adapters
  * implement them over DynamoDB, SES v2 and EventBridge; unit tests may use in-memory versions.
  */
-import type { CustomerRiskChanged, OutgoingEvent } from './contracts/events.js';
+import type { Occasion, OutgoingEvent } from './contracts/events.js';
 import type { CustomerRecord, Prediction, Profile, RiskState } from './domain/customer.js';
 import type { BaseStats, ModelParams, StoreModel } from './domain/model.js';
 import type { CouponState } from './coupons/redeem.js';
@@ -40,7 +40,7 @@ export interface SendRecord {
   reason?: string;
   /** For a deferral: when it may be decided again, and the trigger to decide it with. */
   until?: string;
-  trigger?: CustomerRiskChanged;
+  trigger?: Occasion;
 }
 
 export interface DueSend {
@@ -48,7 +48,7 @@ export interface DueSend {
   campaignId: string;
   occurrence: string;
   dueAt: string;
-  trigger: CustomerRiskChanged;
+  trigger: Occasion;
 }
 
 export interface CustomerStore {

@@ -2,7 +2,7 @@ import { FunctionName } from '../../shared/contracts/routing.js';
 import { DetailType } from '../../shared/contracts/events.js';
 import { EnvVar, LinksConfig, MailConfig, ShopConfig, loadConfig, shopInfoFrom } from '../../shared/config.js';
 import { loadCampaigns } from '../../shared/campaigns/load.js';
-import { dispatchDue, dispatchRiskChange } from '../../shared/app/dispatch.js';
+import { dispatchDue, dispatchTrigger } from '../../shared/app/dispatch.js';
 import { sqsConsumer } from '../../shared/runtime/consumer.js';
 import { sesMailer, storeFromEnv } from '../../shared/runtime/deps.js';
 import { keyringFromEnv } from '../../shared/runtime/keyring.js';
@@ -22,8 +22,8 @@ const deps = {
   clock: systemClock,
 };
 
-type Trigger = typeof DetailType.CustomerRiskChanged | typeof DetailType.CampaignSendDue;
+type Trigger = (typeof DetailType)['CustomerRiskChanged' | 'CustomerTierChanged' | 'BirthdayRewarded' | 'CampaignSendDue'];
 
 export const handler = sqsConsumer<Trigger>(FunctionName.CampaignDispatch, (event) =>
-  event.type === DetailType.CampaignSendDue ? dispatchDue(deps, event.detail) : dispatchRiskChange(deps, event.detail),
+  event.type === DetailType.CampaignSendDue ? dispatchDue(deps, event.detail) : dispatchTrigger(deps, event),
 );

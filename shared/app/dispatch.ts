@@ -9,8 +9,8 @@
  * after the claim and before SES accepted the message; the claim stays 'claimed', visible.
  */
 import { randomBytes } from 'node:crypto';
-import type { CampaignSendDue, CustomerRiskChanged } from '../contracts/events.js';
-import { occurrenceOf, triggeredBy } from '../campaigns/decide.js';
+import type { CampaignSendDue, Occasion } from '../contracts/events.js';
+import { matchesTrigger, occasionOf, type TriggeringEvent } from '../campaigns/triggers.js';
 import { decideDelivery } from '../campaigns/policy.js';
 import { renderEmail, type CompiledCampaign } from '../campaigns/render.js';
 import { templateVars, type CouponVars, type ShopInfo } from '../campaigns/templates.js';
@@ -39,12 +39,13 @@ export type DispatchOutcome =
 
 const CAP_WINDOW_MS = 7 * 86_400_000;
 
-export async function dispatchRiskChange(deps: DispatchDeps, e: CustomerRiskChanged): Promise<DispatchOutcome[]> {
+/** Every enabled campaign whose trigger the event matches gets one decision. */
+export async function dispatchTrigger(deps: DispatchDeps, event: TriggeringEvent): Promise<DispatchOutcome[]> {
+  const o = occasionOf(event);
   const outcomes: DispatchOutcome[] = [];
-  for (const c of deps.campaigns.filter((x) => triggeredBy(x, e))) {
-    const occurrence = occurrenceOf(e);
-    const claim = (at: string) => deps.store.claimSend(e.customerId, c.campaign.id, occurrence, at);
-    outcomes.push(await dispatchOne(deps, c, e, occurrence, claim));
+  for (const c of deps.campaigns.filter((x) => x.campaign.enabled && matchesTrigger(x.campaign.trigger, o))) {
+    const claim = (at: string) => deps.store.claimSend(o.customerId, c.campaign.id, o.occurrence, at);
+    outcomes.push(await dispatchOne(deps, c, o, claim));
   }
   return outcomes;
 }
@@ -56,16 +57,11 @@ export async function dispatchDue(deps: DispatchDeps, due: CampaignSendDue): Pro
   // A campaign removed from config since the deferral: record why and stop.
   if (!c) return [{ campaignId: due.campaignId, outcome: 'skipped', reason: 'campaign-removed' }];
   const claim = (at: string) => deps.store.reclaimDeferred(due.customerId, due.campaignId, due.occurrence, due.dueAt, at);
-  return [await dispatchOne(deps, c, due.trigger, due.occurrence, claim)];
+  return [await dispatchOne(deps, c, due.trigger, claim)];
 }
 
-async function dispatchOne(
-  deps: DispatchDeps,
-  c: CompiledCampaign,
-  e: CustomerRiskChanged,
-  occurrence: string,
-  claim: (at: string) => Promise<boolean>,
-): Promise<DispatchOutcome> {
+async function dispatchOne(deps: DispatchDeps, c: CompiledCampaign, e: Occasion, claim: (at: string) => Promise<boolean>): Promise<DispatchOutcome> {
+  const occurrence = e.occurrence;
   const campaign = c.campaign;
   const campaignId = campaign.id;
   const now = deps.clock();
@@ -85,7 +81,7 @@ async function dispatchOne(
   const history = (await deps.store.listSends(e.customerId))
     .filter((s) => s.status === 'sent' && s.at >= since)
     .map((s) => ({ at: s.at, kind: s.kind ?? 'marketing' }));
-  const delivery = decideDelivery({ campaign, facts, history, now, shop: { timeZone: deps.shop.timeZone }, entry: { lastOrderDay: e.lastOrderDay } });
+  const delivery = decideDelivery({ campaign, facts, history, now, shop: { timeZone: deps.shop.timeZone }, ...(e.entry ? { entry: e.entry } : {}) });
   if (delivery.decision === 'skip') {
     const status = delivery.reason === 'holdout' ? 'control' : 'skipped';
     await record({ status, reason: delivery.reason });
@@ -104,7 +100,7 @@ async function dispatchOne(
     shop: deps.shop,
     links,
     ...(coupon ? { coupon } : {}),
-    trigger: { daysSinceLastOrder: e.daysSinceLastOrder, lastOrderDay: e.lastOrderDay, level: e.to },
+    trigger: e.vars,
   });
   const email = renderEmail(c, delivery.locale, vars);
   let result;

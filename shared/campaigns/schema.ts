@@ -32,7 +32,7 @@ export const Trigger = z.discriminatedUnion('type', [
   /** Fires `daysBefore` days before the birthday, as a date in the customer's time zone. */
   z.object({ type: z.literal('birthday'), daysBefore: z.number().int().min(0).max(60).default(0) }).strict(),
   /** Any tier change, or only changes into one of `to`. */
-  z.object({ type: z.literal('tier-changed'), to: z.array(Name).min(1).optional() }).strict(),
+  z.object({ type: z.literal('tier-changed'), to: z.array(Name).min(1).optional(), direction: z.enum(['up', 'down']).optional() }).strict(),
   /** Newsletters and offers to a segment; five-field cron in `timeZone` (else the shop's). */
   z
     .object({

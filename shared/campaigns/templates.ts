@@ -62,8 +62,8 @@ export function templateVars(i: TemplateInput): Record<string, unknown> {
 export const TRIGGER_SAMPLES: { [K in Trigger['type']]: Record<string, unknown> } = {
   'risk-entered': { level: 'at-risk', daysSinceLastOrder: 75, lastOrderDay: '2026-03-01' },
   'order-delivered': { orderId: 'A10023', deliveredAt: '2026-05-08T06:30:00Z' },
-  birthday: { birthday: '2026-05-20' },
-  'tier-changed': { from: 'silver', to: 'gold' },
+  birthday: { birthday: '2026-05-20', year: 2026 },
+  'tier-changed': { from: 'silver', to: 'gold', toName: { en: 'Gold', 'zh-CN': '金卡' }, direction: 'up' },
   schedule: {},
   'survey-low-score': { score: 2, scaleMax: 5, comment: 'The parcel arrived late.', orderId: 'A10023' },
   'coupon-expiring': { daysLeft: 3 },

@@ -134,6 +134,20 @@ export const SweepSegmentRequested = z.object({
 });
 export type SweepSegmentRequested = z.infer<typeof SweepSegmentRequested>;
 
+/** What a triggering event means for campaigns (see shared/campaigns/triggers.ts). */
+export const Occasion = z.object({
+  type: z.enum(['risk-entered', 'order-delivered', 'birthday', 'tier-changed', 'schedule', 'survey-low-score', 'coupon-expiring']),
+  customerId: Id,
+  occurrence: z.string().min(1),
+  /** `trigger.*` in templates. */
+  vars: z.record(z.string(), z.unknown()),
+  /** State when the customer entered, for exit conditions. */
+  entry: z.object({ lastOrderDay: z.string().optional() }).optional(),
+  /** What campaign triggers are matched against. */
+  match: z.object({ level: z.string().optional(), tier: z.string().optional(), direction: z.string().optional() }),
+});
+export type Occasion = z.infer<typeof Occasion>;
+
 /** A deferred send (quiet hours, frequency cap) whose time has come: decide it again. */
 export const CampaignSendDue = z.object({
   customerId: Id,
@@ -141,7 +155,7 @@ export const CampaignSendDue = z.object({
   occurrence: z.string().min(1),
   /** The due time the deferral was stored with: re-claiming is conditional on it. */
   dueAt: Instant,
-  trigger: CustomerRiskChanged,
+  trigger: Occasion,
 });
 export type CampaignSendDue = z.infer<typeof CampaignSendDue>;
 

@@ -84,7 +84,10 @@ export const routes: readonly Route[] = [
   {
     id: 'CampaignTriggers',
     target: FunctionName.CampaignDispatch,
-    pattern: { source: [ENGAGE_SOURCE], detailType: [DetailType.CustomerRiskChanged, DetailType.CampaignSendDue] },
+    pattern: {
+      source: [ENGAGE_SOURCE],
+      detailType: [DetailType.CustomerRiskChanged, DetailType.CustomerTierChanged, DetailType.BirthdayRewarded, DetailType.CampaignSendDue],
+    },
     batchSize: 10,
     maxReceiveCount: 5,
   },

@@ -195,6 +195,20 @@ describe('churn sweep → win-back email', () => {
     expect(winBack?.lift.kind).toBe('report');
   });
 
+  it('thanks a customer whose order lifts them to gold, in their language, once', async () => {
+    // Given a consenting customer whose single order passes the gold spend threshold (loyalty.yaml: 8,000)
+    const vip = mailable(`vip-${sys.tag}-`);
+    const big = order(vip, `${vip}-o1`, '2026-11-20T09:30:00Z');
+    const bigOrder = { ...big, detail: { ...big.detail, total: 9000, lines: [{ sku: 'tea', quantity: 1, unitPrice: 9000 }] } };
+    await putRaw(sys, [profile(vip, 'zh-CN', true)]);
+    // When the order arrives (twice)
+    await putRaw(sys, [bigOrder, bigOrder]);
+    // Then loyalty's tier change reaches the VIP campaign and one mail goes out
+    const mails = await mailTo(`${vip}@example.com`);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toContain('金卡');
+  });
+
   it('honours RFC 8058 one-click unsubscribe: GET changes nothing, POST suppresses, forged tokens do nothing', async () => {
     // Given the win-back mail's List-Unsubscribe header
     const [mail] = await mailTo(`${ids.en}@example.com`);
@@ -241,6 +255,9 @@ describe('churn sweep → win-back email', () => {
       req = next.detail;
     }
     // Then every customer was scanned exactly once across the hops
-    expect(scanned).toBe(6);
+    const all = await store.scanCustomers({ segment: 0, totalSegments: 1, limit: 1000 });
+    expect(all.cursor).toBeUndefined();
+    expect(scanned).toBe(all.customers.length);
+    expect(scanned).toBeGreaterThan(5);
   });
 });
