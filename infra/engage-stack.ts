@@ -65,6 +65,7 @@ export class EngageStack extends Stack {
       Links: { memorySize: 256, timeout: LINKS_TIMEOUT },
       DispatchDue: { memorySize: 256, timeout: Duration.minutes(2) },
       SesFeedback: { memorySize: 256 },
+      CustomerErase: { memorySize: 256, timeout: Duration.minutes(2) },
       Loyalty: { bundleFiles: ['loyalty.yaml'], environment: { [EnvVar.loyaltyConfig]: '/var/task/loyalty.yaml' } },
       LoyaltySweep: { memorySize: 1024, timeout: Duration.minutes(5), bundleFiles: ['loyalty.yaml'], environment: { [EnvVar.loyaltyConfig]: '/var/task/loyalty.yaml' } },
       CampaignDispatch: {
@@ -105,6 +106,7 @@ export class EngageStack extends Stack {
     // SES publishes its sending events to the default bus only.
     const defaultBus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     this.table.grantReadWrite(fns[FunctionName.SesFeedback]);
+    this.table.grantReadWrite(fns[FunctionName.CustomerErase]);
     // One consumer per route: the routing list is the only place routes are declared.
     this.consumers = routes.map((route) => {
       const bus = route.bus === 'default' ? defaultBus : this.bus.bus;

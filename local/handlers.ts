@@ -16,4 +16,5 @@ export const handlerModules: Record<FunctionName, Loader> = {
   'loyalty-sweep': () => import('../functions/loyalty-sweep/handler.js'),
   'dispatch-due': () => import('../functions/dispatch-due/handler.js'),
   'ses-feedback': () => import('../functions/ses-feedback/handler.js'),
+  'customer-erase': () => import('../functions/customer-erase/handler.js'),
 };

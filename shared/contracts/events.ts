@@ -21,6 +21,7 @@ export const DetailType = {
   LoyaltySegmentRequested: 'loyalty.segment-requested',
   PointsRedeemRequested: 'points.redeem-requested',
   CampaignSendDue: 'campaign.send-due',
+  CustomerEraseRequested: 'customer.erase-requested',
   SesBounced: 'Email Bounced',
   SesComplaint: 'Email Complaint Received',
   SesDelivered: 'Email Delivered',
@@ -134,6 +135,15 @@ export const SweepSegmentRequested = z.object({
 });
 export type SweepSegmentRequested = z.infer<typeof SweepSegmentRequested>;
 
+/** GDPR/PIPL erasure: everything stored for the customer goes; a hash of the address stays
+ * on the suppression list so a later event cannot resurrect a marketing profile. */
+export const CustomerEraseRequested = z.object({
+  customerId: Id,
+  requestId: z.string().min(1).max(128),
+  occurredAt: Instant,
+});
+export type CustomerEraseRequested = z.infer<typeof CustomerEraseRequested>;
+
 /** What a triggering event means for campaigns (see shared/campaigns/triggers.ts). */
 export const Occasion = z.object({
   type: z.enum(['risk-entered', 'order-delivered', 'birthday', 'tier-changed', 'schedule', 'survey-low-score', 'coupon-expiring']),
@@ -241,6 +251,7 @@ export const contracts = {
   [DetailType.LoyaltySegmentRequested]: { source: ENGAGE_SOURCE, schema: SweepSegmentRequested },
   [DetailType.PointsRedeemRequested]: { source: SHOP_SOURCE, schema: PointsRedeemRequested },
   [DetailType.CampaignSendDue]: { source: ENGAGE_SOURCE, schema: CampaignSendDue },
+  [DetailType.CustomerEraseRequested]: { source: SHOP_SOURCE, schema: CustomerEraseRequested },
   [DetailType.SesBounced]: { source: SES_SOURCE, schema: SesEmailEvent },
   [DetailType.SesComplaint]: { source: SES_SOURCE, schema: SesEmailEvent },
   [DetailType.SesDelivered]: { source: SES_SOURCE, schema: SesEmailEvent },

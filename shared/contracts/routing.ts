@@ -18,6 +18,7 @@ export const FunctionName = {
   LoyaltySweep: 'loyalty-sweep',
   DispatchDue: 'dispatch-due',
   SesFeedback: 'ses-feedback',
+  CustomerErase: 'customer-erase',
 } as const;
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
 
@@ -89,6 +90,13 @@ export const routes: readonly Route[] = [
       detailType: [DetailType.CustomerRiskChanged, DetailType.CustomerTierChanged, DetailType.BirthdayRewarded, DetailType.CampaignSendDue],
     },
     batchSize: 10,
+    maxReceiveCount: 5,
+  },
+  {
+    id: 'CustomerErasure',
+    target: FunctionName.CustomerErase,
+    pattern: { source: [SHOP_SOURCE], detailType: [DetailType.CustomerEraseRequested] },
+    batchSize: 1,
     maxReceiveCount: 5,
   },
   {

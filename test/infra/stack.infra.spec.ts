@@ -224,7 +224,7 @@ describe('functions', () => {
   });
 
   it('gives TABLE_NAME and EVENT_BUS_NAME exactly to the functions granted the table and the bus', () => {
-    const tableUsers: FunctionName[] = [FunctionName.OrderEvents, FunctionName.CustomerUpsert, FunctionName.ChurnSweep, FunctionName.CampaignDispatch, FunctionName.ModelRefit, FunctionName.Links, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue, FunctionName.SesFeedback];
+    const tableUsers: FunctionName[] = [FunctionName.OrderEvents, FunctionName.CustomerUpsert, FunctionName.ChurnSweep, FunctionName.CampaignDispatch, FunctionName.ModelRefit, FunctionName.Links, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue, FunctionName.SesFeedback, FunctionName.CustomerErase];
     const busUsers: FunctionName[] = [FunctionName.SweepStart, FunctionName.ChurnSweep, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue];
     for (const name of all) {
       const vars = (template.toJSON().Resources[fnId(name)] as Json).Properties.Environment.Variables as Json;

@@ -44,6 +44,7 @@ describe('routing', () => {
     expect(targets(ENGAGE_SOURCE, 'sweep.segment-requested')).toEqual(['churn-sweep']);
     expect(targets(ENGAGE_SOURCE, 'loyalty.segment-requested')).toEqual(['loyalty-sweep']);
     expect(targets('aws.ses', 'Email Bounced')).toEqual(['ses-feedback']);
+    expect(targets(SHOP_SOURCE, 'customer.erase-requested')).toEqual(['customer-erase']);
   });
 
   it('routes every internal event somewhere (an unrouted internal event would be silently lost)', () => {

@@ -1,0 +1,2 @@
+// Placeholder until the erasure integration lands.
+export const handler = async (): Promise<{ batchItemFailures: [] }> => ({ batchItemFailures: [] });
