@@ -7,12 +7,17 @@
  *   AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000 AWS_REGION=us-east-1 \
  *   AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local TABLE_NAME=engage-local \
  *   npm run engage -- customer show c-42
+ *
+ * `engage customer forget <id>`: GDPR/PIPL erasure, the same as publishing
+ * customer.erase-requested (see shared/app/privacy.ts). Irreversible; safe to repeat.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import { EnvVar, TableConfig, loadConfig } from '../shared/config.js';
 import { DynamoCustomerStore, documentClient } from '../shared/adapters/dynamodb-store.js';
 import { DynamoLoyaltyStore } from '../shared/adapters/dynamodb-loyalty.js';
+import { erasureDeps } from '../shared/adapters/dynamodb-privacy.js';
+import { eraseCustomer } from '../shared/app/privacy.js';
 import type { CustomerRecord } from '../shared/domain/customer.js';
 import type { LedgerEntry, LoyaltyState } from '../shared/loyalty/index.js';
 import type { SendRecord } from '../shared/ports.js';
@@ -104,6 +109,22 @@ export function registerCustomerCommands(program: Command, io: CustomerCommandIo
         const view = await loadCustomerView(client, tableName, id);
         if (!view.customer && !view.loyalty) throw new Error(`no customer "${id}" in table ${tableName}`);
         (io.stdout ?? process.stdout).write(o.json ? `${JSON.stringify(view, null, 2)}\n` : formatCustomerView(id, view));
+      } finally {
+        if (!io.dynamodb) client.destroy();
+      }
+    });
+  customer
+    .command('forget <id>')
+    .description('erase a customer (GDPR/PIPL): delete every item and coupon, keep only a hash of the address on the suppression list (reads TABLE_NAME)')
+    .action(async (id: string) => {
+      const tableName = loadConfig(TableConfig)[EnvVar.tableName];
+      const client = io.dynamodb ?? new DynamoDBClient({});
+      try {
+        // The same function as the customer.erase-requested event, so both paths erase alike.
+        const s = await eraseCustomer(erasureDeps(documentClient(client), tableName), id, new Date());
+        (io.stdout ?? process.stdout).write(
+          `Customer ${id} erased: ${s.itemsDeleted} items, ${s.couponsDeleted} coupons deleted; address ${s.suppressed ? 'suppressed (hash kept)' : 'not on file (already erased?)'}\n`,
+        );
       } finally {
         if (!io.dynamodb) client.destroy();
       }

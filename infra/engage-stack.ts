@@ -101,6 +101,7 @@ export class EngageStack extends Stack {
     }
     this.links = new ShopperLinks(this, 'ShopperLinks', { handler: fns[FunctionName.Links] });
     this.table.grantReadWrite(fns[FunctionName.Links]);
+    this.bus.grantPut(fns[FunctionName.Links]); // survey.low-score
     this.links.grantLinkBuilding(fns[FunctionName.CampaignDispatch]);
 
     // SES publishes its sending events to the default bus only.

@@ -6,6 +6,7 @@ import type { Occasion, OutgoingEvent } from './contracts/events.js';
 import type { CustomerRecord, Prediction, Profile, RiskState } from './domain/customer.js';
 import type { BaseStats, ModelParams, StoreModel } from './domain/model.js';
 import type { CouponState } from './coupons/redeem.js';
+import type { SurveyAnswer, SurveyState } from './surveys/response.js';
 import type { DayState, Neighbours, OrderState, OrderSummary } from './domain/orders.js';
 
 export interface Versioned<T> {
@@ -84,6 +85,11 @@ export interface CustomerStore {
   /** Conditional create by code hash: false when the hash exists (draw another code). */
   putCoupon(coupon: CouponState): Promise<boolean>;
   getCoupon(codeHash: string): Promise<CouponState | null>;
+  /** Creates the survey record if absent (a retried send keeps the first). */
+  putSurvey(survey: SurveyState): Promise<void>;
+  getSurvey(customerId: string, surveyId: string): Promise<SurveyState | null>;
+  /** Writes the answer only if the stored one is still `expected` (none, or one without a comment). */
+  answerSurvey(customerId: string, surveyId: string, answer: SurveyAnswer, expected: 'unanswered' | 'uncommented'): Promise<boolean>;
   /** Marks the coupon redeemed by this order (and attributes its revenue) unless another order already has (false). */
   redeemCoupon(codeHash: string, redemption: { orderId: string; at: string; revenue: number; discount: number }): Promise<boolean>;
 }

@@ -5,15 +5,21 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { LinksConfig, loadConfig } from '../../shared/config.js';
 import { handleLink } from '../../shared/app/links.js';
 import { logger } from '../../shared/runtime/consumer.js';
-import { storeFromEnv } from '../../shared/runtime/deps.js';
+import { publisherFromEnv, storeFromEnv } from '../../shared/runtime/deps.js';
 import { keyringFromEnv } from '../../shared/runtime/keyring.js';
 import { systemClock } from '../../shared/ports.js';
 
-const deps = { store: storeFromEnv(), keyring: await keyringFromEnv(loadConfig(LinksConfig)), clock: systemClock };
+const deps = { store: storeFromEnv(), publisher: publisherFromEnv(), keyring: await keyringFromEnv(loadConfig(LinksConfig)), clock: systemClock };
 
 export const handler = middy(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   // Tokens never reach the logs: only the method and the route's first segment are logged.
   logger.info('link', { method: event.requestContext.http.method, route: event.rawPath.split('/')[1] });
-  const res = await handleLink(deps, { method: event.requestContext.http.method, path: event.rawPath });
+  const body = event.body && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const res = await handleLink(deps, {
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    query: Object.fromEntries(new URLSearchParams(event.rawQueryString ?? '')),
+    ...(body ? { body } : {}),
+  });
   return { statusCode: res.status, headers: res.headers, body: res.body };
 }).use(injectLambdaContext(logger));

@@ -18,6 +18,7 @@ import type { BaseStats, ModelParams, StoreModel } from '../domain/model.js';
 import { emptyOrder, emptySummary, type DayState, type Neighbours, type OrderState, type OrderSummary } from '../domain/orders.js';
 import type { CustomerStore, DueSend, OrderCommit, OrderContext, SendRecord } from '../ports.js';
 import type { CouponState } from '../coupons/redeem.js';
+import type { SurveyAnswer, SurveyState } from '../surveys/response.js';
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 type Item = Record<string, unknown>;
@@ -389,9 +390,87 @@ export class DynamoCustomerStore implements CustomerStore {
     }
   }
 
+  /** The hashed suppression list (access pattern 15): the hash only, never the address; the
+   * first reason and time stay, so a repeat (redelivery, second unsubscribe) changes nothing. */
+  async suppressAddress(emailHash: string, reason: string, at: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.suppressedAddress(emailHash),
+        UpdateExpression: 'SET reason = if_not_exists(reason, :r), #at = if_not_exists(#at, :at)',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':r': reason, ':at': at },
+      }),
+    );
+  }
+
+  async getAddressSuppression(emailHash: string): Promise<{ reason: string; at: string } | null> {
+    const item = await this.get(keys.suppressedAddress(emailHash));
+    return item ? { reason: item.reason as string, at: item.at as string } : null;
+  }
+
+  /** putProfile for a listed address: profile and suppression in one write, so no reader ever
+   * sees the new profile without the flag. */
+  async putSuppressedProfile(customerId: string, profile: Profile, suppression: { reason: string; at: string }): Promise<'applied' | 'stale'> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.customer(customerId),
+          UpdateExpression:
+            'SET profile = :p, customerId = :c, #g = :c, #v = if_not_exists(#v, :zero) + :one, suppressed = :t, suppression = if_not_exists(suppression, :s)',
+          ConditionExpression: 'attribute_not_exists(profile) OR profile.updatedAt < :t2',
+          ExpressionAttributeNames: { '#g': TableAttr.gsi1pk, '#v': TableAttr.version },
+          ExpressionAttributeValues: { ':p': profile, ':c': customerId, ':t2': profile.updatedAt, ':zero': 0, ':one': 1, ':t': true, ':s': suppression },
+        }),
+      );
+      return 'applied';
+    } catch (e) {
+      if (isConditionFailure(e)) return 'stale';
+      throw e;
+    }
+  }
+
   async putCoupon(coupon: CouponState): Promise<boolean> {
     try {
       await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.coupon(coupon.codeHash), coupon }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  async putSurvey(survey: SurveyState): Promise<void> {
+    try {
+      await this.db.send(
+        new PutCommand({ TableName: this.tableName, Item: { ...keys.survey(survey.customerId, survey.surveyId), survey }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+  }
+
+  async getSurvey(customerId: string, surveyId: string): Promise<SurveyState | null> {
+    return ((await this.get(keys.survey(customerId, surveyId)))?.survey as SurveyState | undefined) ?? null;
+  }
+
+  async answerSurvey(customerId: string, surveyId: string, answer: SurveyAnswer, expected: 'unanswered' | 'uncommented'): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.survey(customerId, surveyId),
+          UpdateExpression: 'SET survey.answer = :a',
+          // A double click or a replayed link races here: exactly one first answer wins.
+          ConditionExpression:
+            expected === 'unanswered'
+              ? 'attribute_exists(pk) AND attribute_not_exists(survey.answer)'
+              : 'attribute_exists(survey.answer) AND attribute_not_exists(survey.answer.#c)',
+          ...(expected === 'uncommented' ? { ExpressionAttributeNames: { '#c': 'comment' } } : {}),
+          ExpressionAttributeValues: { ':a': answer },
+        }),
+      );
       return true;
     } catch (e) {
       if (isConditionFailure(e)) return false;

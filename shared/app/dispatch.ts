@@ -10,7 +10,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { CampaignSendDue, Occasion } from '../contracts/events.js';
-import { matchesTrigger, occasionOf, type TriggeringEvent } from '../campaigns/triggers.js';
+import { matchesTrigger, notBefore, occasionOf, type TriggeringEvent } from '../campaigns/triggers.js';
+import { surveyIdOf } from '../tokens/links.js';
 import { decideDelivery } from '../campaigns/policy.js';
 import { renderEmail, type CompiledCampaign } from '../campaigns/render.js';
 import { templateVars, type CouponVars, type ShopInfo } from '../campaigns/templates.js';
@@ -87,6 +88,12 @@ async function dispatchOne(deps: DispatchDeps, c: CompiledCampaign, e: Occasion,
     await record({ status, reason: delivery.reason });
     return { campaignId, outcome: status, reason: delivery.reason };
   }
+  // A delayed follow-up (e.g. 72 h after delivery) waits in the same due index as quiet hours.
+  const earliest = notBefore(campaign.trigger, e);
+  if (earliest && earliest.getTime() > now.getTime() && delivery.decision === 'send') {
+    await record({ status: 'deferred', reason: 'delay', until: earliest.toISOString(), trigger: e });
+    return { campaignId, outcome: 'deferred', reason: 'delay' };
+  }
   if (delivery.decision === 'defer') {
     await record({ status: 'deferred', reason: delivery.reason, until: delivery.until.toISOString(), trigger: e });
     return { campaignId, outcome: 'deferred', reason: delivery.reason };
@@ -94,6 +101,13 @@ async function dispatchOne(deps: DispatchDeps, c: CompiledCampaign, e: Occasion,
 
   const coupon = campaign.coupon ? await issue(deps, campaignId, e.customerId, campaign.coupon, now) : undefined;
   const links = buildLinks(deps.baseUrl, e.customerId, campaign, occurrence, deps.keyring, now);
+  if (campaign.survey) {
+    // Created before the mail exists, so every rating link in it finds its survey.
+    const surveyId = surveyIdOf(campaignId, occurrence);
+    const expiresAt = new Date(now.getTime() + campaign.survey.expiresInDays * 86_400_000).toISOString();
+    const orderId = typeof e.vars.orderId === 'string' ? e.vars.orderId : undefined;
+    await deps.store.putSurvey({ surveyId, customerId: e.customerId, campaignId, kind: campaign.survey.kind, expiresAt, ...(orderId ? { orderId } : {}) });
+  }
   const vars = templateVars({
     facts,
     locale: delivery.locale,

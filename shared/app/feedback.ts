@@ -5,14 +5,18 @@
  */
 import type { SesEmailEvent } from '../contracts/events.js';
 import type { Clock, CustomerStore } from '../ports.js';
+import { suppressAddressOf, type AddressSuppressionList } from './privacy.js';
 
 export type FeedbackOutcome = { kind: 'suppressed'; reason: 'bounce' | 'complaint' } | { kind: 'ignored'; why: string };
 
-export async function handleSesFeedback(deps: { store: CustomerStore; clock: Clock }, e: SesEmailEvent): Promise<FeedbackOutcome> {
+export async function handleSesFeedback(deps: { store: CustomerStore & AddressSuppressionList; clock: Clock }, e: SesEmailEvent): Promise<FeedbackOutcome> {
   const customerId = e.mail.tags.customer?.[0];
   if (!customerId) return { kind: 'ignored', why: 'mail not sent by Engage (no customer tag)' };
   const reason = e.eventType === 'Complaint' ? 'complaint' : e.eventType === 'Bounce' && e.bounce?.bounceType === 'Permanent' ? 'bounce' : null;
   if (!reason) return { kind: 'ignored', why: e.eventType === 'Bounce' ? 'transient bounce' : e.eventType.toLowerCase() };
-  await deps.store.suppress(customerId, reason, deps.clock().toISOString());
+  const at = deps.clock().toISOString();
+  await deps.store.suppress(customerId, reason, at);
+  // The address too (hashed): it must stay suppressed if the customer is erased and re-registered.
+  await suppressAddressOf(deps.store, customerId, reason, at);
   return { kind: 'suppressed', reason };
 }

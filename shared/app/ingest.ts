@@ -1,11 +1,12 @@
 /** Shop events into customer state: load, decide (pure), write conditionally, retry on races. */
 import type { CustomerUpserted, OrderEvent } from '../contracts/events.js';
 import { DetailType } from '../contracts/events.js';
-import { decideProfile } from '../domain/customer.js';
+import { decideProfile, type Profile } from '../domain/customer.js';
 import { decideOrder, utcDay } from '../domain/orders.js';
 import type { Clock, CustomerStore } from '../ports.js';
 import { redeemOrderCoupon, type RedemptionOutcome } from './coupons.js';
 import { RetryableError } from '../adapters/errors.js';
+import { emailHash, type AddressSuppressionList } from './privacy.js';
 
 const MAX_ATTEMPTS = 8;
 
@@ -50,9 +51,17 @@ export async function handleOrderEvent(store: CustomerStore, event: OrderEvent, 
   return { summary, coupon: await redeemOrderCoupon(store, event.detail, clock()) };
 }
 
-export async function upsertCustomer(store: CustomerStore, detail: CustomerUpserted): Promise<'applied' | 'stale'> {
-  const current = await store.getCustomer(detail.customerId);
+/** A store that can also write a profile already flagged suppressed (see upsertCustomer). */
+export type ProfileStore = CustomerStore &
+  AddressSuppressionList & {
+    putSuppressedProfile(customerId: string, profile: Profile, suppression: { reason: string; at: string }): Promise<'applied' | 'stale'>;
+  };
+
+/** An address on the hashed suppression list (unsubscribed, bounced, or its owner erased) is
+ * stored suppressed in the same write, so re-registering it never resurrects marketing mail. */
+export async function upsertCustomer(store: ProfileStore, detail: CustomerUpserted): Promise<'applied' | 'stale'> {
+  const [current, listed] = await Promise.all([store.getCustomer(detail.customerId), store.getAddressSuppression(emailHash(detail.email))]);
   const profile = decideProfile(current?.profile, detail);
   if (!profile) return 'stale';
-  return store.putProfile(detail.customerId, profile);
+  return listed ? store.putSuppressedProfile(detail.customerId, profile, listed) : store.putProfile(detail.customerId, profile);
 }

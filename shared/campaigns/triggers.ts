@@ -4,13 +4,23 @@
  * `trigger.*` template variables, and the state at entry for exit conditions), and which
  * campaign triggers it matches. Pure.
  */
-import { DetailType, type BirthdayRewarded, type CustomerRiskChanged, type CustomerTierChanged, type Occasion } from '../contracts/events.js';
+import {
+  DetailType,
+  type BirthdayRewarded,
+  type CustomerRiskChanged,
+  type CustomerTierChanged,
+  type Occasion,
+  type OrderFulfilled,
+  type SurveyLowScore,
+} from '../contracts/events.js';
 import type { Trigger } from './schema.js';
 
 export type TriggeringEvent =
   | { type: typeof DetailType.CustomerRiskChanged; detail: CustomerRiskChanged }
   | { type: typeof DetailType.CustomerTierChanged; detail: CustomerTierChanged }
-  | { type: typeof DetailType.BirthdayRewarded; detail: BirthdayRewarded };
+  | { type: typeof DetailType.BirthdayRewarded; detail: BirthdayRewarded }
+  | { type: typeof DetailType.OrderFulfilled; detail: OrderFulfilled }
+  | { type: typeof DetailType.SurveyLowScore; detail: SurveyLowScore };
 
 export function occasionOf(e: TriggeringEvent): Occasion {
   switch (e.type) {
@@ -40,11 +50,31 @@ export function occasionOf(e: TriggeringEvent): Occasion {
       const d = e.detail;
       return { type: 'birthday', customerId: d.customerId, occurrence: d.key, vars: { birthday: d.date, year: d.year }, match: {} };
     }
+    case DetailType.OrderFulfilled: {
+      const d = e.detail;
+      return { type: 'order-delivered', customerId: d.customerId, occurrence: `delivered:${d.orderId}`, at: d.occurredAt, vars: { orderId: d.orderId, deliveredAt: d.occurredAt }, match: {} };
+    }
+    case DetailType.SurveyLowScore: {
+      const d = e.detail;
+      return {
+        type: 'survey-low-score',
+        customerId: d.customerId,
+        occurrence: `low:${d.surveyId}`,
+        vars: { score: d.score, scaleMax: d.scaleMax, surveyId: d.surveyId, orderId: d.orderId ?? '' },
+        match: { score: d.score },
+      };
+    }
     default: {
       const unreachable: never = e;
       throw new Error(`not a campaign trigger: ${JSON.stringify(unreachable)}`);
     }
   }
+}
+
+/** The earliest moment a triggered mail may go out (a delayed follow-up), or null for now. */
+export function notBefore(t: Trigger, o: Occasion): Date | null {
+  if (t.type === 'order-delivered' && o.at) return new Date(Date.parse(o.at) + t.delayHours * 3_600_000);
+  return null;
 }
 
 export function matchesTrigger(t: Trigger, o: Occasion): boolean {
@@ -57,6 +87,10 @@ export function matchesTrigger(t: Trigger, o: Occasion): boolean {
     case 'birthday':
       // Loyalty grants the birthday reward on the day itself; earlier reminders need a sweep of their own.
       return t.daysBefore === 0;
+    case 'order-delivered':
+      return true;
+    case 'survey-low-score':
+      return o.match.score !== undefined && o.match.score <= t.maxScore;
     default:
       return false;
   }

@@ -22,6 +22,7 @@ export const DetailType = {
   PointsRedeemRequested: 'points.redeem-requested',
   CampaignSendDue: 'campaign.send-due',
   CustomerEraseRequested: 'customer.erase-requested',
+  SurveyLowScore: 'survey.low-score',
   SesBounced: 'Email Bounced',
   SesComplaint: 'Email Complaint Received',
   SesDelivered: 'Email Delivered',
@@ -144,6 +145,18 @@ export const CustomerEraseRequested = z.object({
 });
 export type CustomerEraseRequested = z.infer<typeof CustomerEraseRequested>;
 
+/** A survey answer at or below the scale's low mark: service recovery can follow. */
+export const SurveyLowScore = z.object({
+  customerId: Id,
+  surveyId: z.string().min(1),
+  campaignId: z.string().min(1),
+  score: z.number().int().min(0).max(10),
+  scaleMax: z.number().int().positive(),
+  orderId: Id.optional(),
+  occurredAt: Instant,
+});
+export type SurveyLowScore = z.infer<typeof SurveyLowScore>;
+
 /** What a triggering event means for campaigns (see shared/campaigns/triggers.ts). */
 export const Occasion = z.object({
   type: z.enum(['risk-entered', 'order-delivered', 'birthday', 'tier-changed', 'schedule', 'survey-low-score', 'coupon-expiring']),
@@ -151,10 +164,12 @@ export const Occasion = z.object({
   occurrence: z.string().min(1),
   /** `trigger.*` in templates. */
   vars: z.record(z.string(), z.unknown()),
+  /** When the triggering fact happened (e.g. delivery), for delayed triggers. */
+  at: Instant.optional(),
   /** State when the customer entered, for exit conditions. */
   entry: z.object({ lastOrderDay: z.string().optional() }).optional(),
   /** What campaign triggers are matched against. */
-  match: z.object({ level: z.string().optional(), tier: z.string().optional(), direction: z.string().optional() }),
+  match: z.object({ level: z.string().optional(), tier: z.string().optional(), direction: z.string().optional(), score: z.number().optional() }),
 });
 export type Occasion = z.infer<typeof Occasion>;
 
@@ -252,6 +267,7 @@ export const contracts = {
   [DetailType.PointsRedeemRequested]: { source: SHOP_SOURCE, schema: PointsRedeemRequested },
   [DetailType.CampaignSendDue]: { source: ENGAGE_SOURCE, schema: CampaignSendDue },
   [DetailType.CustomerEraseRequested]: { source: SHOP_SOURCE, schema: CustomerEraseRequested },
+  [DetailType.SurveyLowScore]: { source: ENGAGE_SOURCE, schema: SurveyLowScore },
   [DetailType.SesBounced]: { source: SES_SOURCE, schema: SesEmailEvent },
   [DetailType.SesComplaint]: { source: SES_SOURCE, schema: SesEmailEvent },
   [DetailType.SesDelivered]: { source: SES_SOURCE, schema: SesEmailEvent },

@@ -87,8 +87,16 @@ export const routes: readonly Route[] = [
     target: FunctionName.CampaignDispatch,
     pattern: {
       source: [ENGAGE_SOURCE],
-      detailType: [DetailType.CustomerRiskChanged, DetailType.CustomerTierChanged, DetailType.BirthdayRewarded, DetailType.CampaignSendDue],
+      detailType: [DetailType.CustomerRiskChanged, DetailType.CustomerTierChanged, DetailType.BirthdayRewarded, DetailType.SurveyLowScore, DetailType.CampaignSendDue],
     },
+    batchSize: 10,
+    maxReceiveCount: 5,
+  },
+  {
+    // Shop deliveries start follow-ups (post-delivery survey); same function, its own queue.
+    id: 'DeliveryFollowUps',
+    target: FunctionName.CampaignDispatch,
+    pattern: { source: [SHOP_SOURCE], detailType: [DetailType.OrderFulfilled] },
     batchSize: 10,
     maxReceiveCount: 5,
   },

@@ -8,11 +8,11 @@ export class MalformedEventError extends Error {
 
 export type TypedEvent<T extends DetailTypeName = DetailTypeName> = { [K in T]: { type: K; detail: DetailOf<K> } }[T];
 
-/** The detail-types a function accepts are exactly those its route delivers. */
+/** The detail-types a function accepts are exactly those its routes deliver. */
 export function acceptedBy(fn: FunctionName): readonly DetailTypeName[] {
-  const route = routes.find((r) => r.target === fn);
-  if (!route) throw new Error(`no route targets ${fn}`);
-  return route.pattern.detailType;
+  const mine = routes.filter((r) => r.target === fn);
+  if (mine.length === 0) throw new Error(`no route targets ${fn}`);
+  return [...new Set(mine.flatMap((r) => r.pattern.detailType))];
 }
 
 export function parseEnvelope<T extends DetailTypeName>(body: string, accepted: readonly T[]): TypedEvent<T> {
@@ -27,6 +27,7 @@ export function parseEnvelope<T extends DetailTypeName>(body: string, accepted: 
   const type = env.data['detail-type'] as T;
   if (!accepted.includes(type)) throw new MalformedEventError(`unexpected detail-type "${type}"`);
   const contract = contracts[type];
+  // (An event type's source is fixed by its contract; a route can only deliver that pair.)
   if (env.data.source !== contract.source) throw new MalformedEventError(`unexpected source "${env.data.source}" for ${type}`);
   const detail = contract.schema.safeParse(env.data.detail);
   if (!detail.success) throw new MalformedEventError(`${type} ${env.data.id}: ${describe(detail.error.issues, 'detail')}`);

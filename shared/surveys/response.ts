@@ -19,6 +19,8 @@ export interface SurveyState {
   campaignId: string;
   kind: SurveyKind;
   expiresAt: string;
+  /** The order the survey asks about, when it has one (post-delivery). */
+  orderId?: string;
   answer?: SurveyAnswer;
 }
 

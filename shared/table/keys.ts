@@ -19,7 +19,9 @@
  *     is Put whole by order ingest under its own version, so a shared item would lose writes or conflict)
  * 13. Ledger entry by cause (earn#o-1, redeem#<key>)  GetItem  pk=CUST#<cid>  sk=LEDGER#<key>, created attribute_not_exists
  * 14. A customer's statement                          Query    pk=CUST#<cid>  sk begins_with LEDGER#
-
+ * 15. Suppressed address (hash only, never the email)  GetItem  pk=SUPPRESS#<sha256(trimmed lower-cased email)>  sk=SUPPRESS;
+ *     outlives erasure of the CUST# partition, so a re-registered address stays suppressed
+ * 16. Survey of one mail, answered once            GetItem  pk=CUST#<cid>  sk=SURVEY#<campaign>:<occurrence>
  *
  * The sweep reads only (5): customer items are a few hundred bytes, orders never enter the index.
  */
@@ -64,11 +66,13 @@ export const keys = {
     for (const ch of customerId) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
     return `DUE#${Math.abs(h) % DUE_SHARDS}`;
   },
+  survey: (customerId: string, surveyId: string): Key => ({ pk: `CUST#${customerId}`, sk: `SURVEY#${surveyId}` }),
   coupon: (codeHash: string): Key => ({ pk: `COUPON#${codeHash}`, sk: 'COUPON' }),
   loyalty: (customerId: string): Key => ({ pk: `CUST#${customerId}`, sk: 'LOYALTY' }),
   loyaltyOrder: (customerId: string, orderId: string): Key => ({ pk: `CUST#${customerId}`, sk: `LOYALTY#ORDER#${orderId}` }),
   ledger: (customerId: string, entryKey: string): Key => ({ pk: `CUST#${customerId}`, sk: `LEDGER#${entryKey}` }),
   ledgerPrefix: 'LEDGER#',
+  suppressedAddress: (emailHash: string): Key => ({ pk: `SUPPRESS#${emailHash}`, sk: 'SUPPRESS' }),
 } as const;
 
 export const dayFromSortKey = (sk: string): string => sk.slice(keys.dayPrefix.length);

@@ -225,7 +225,7 @@ describe('functions', () => {
 
   it('gives TABLE_NAME and EVENT_BUS_NAME exactly to the functions granted the table and the bus', () => {
     const tableUsers: FunctionName[] = [FunctionName.OrderEvents, FunctionName.CustomerUpsert, FunctionName.ChurnSweep, FunctionName.CampaignDispatch, FunctionName.ModelRefit, FunctionName.Links, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue, FunctionName.SesFeedback, FunctionName.CustomerErase];
-    const busUsers: FunctionName[] = [FunctionName.SweepStart, FunctionName.ChurnSweep, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue];
+    const busUsers: FunctionName[] = [FunctionName.SweepStart, FunctionName.ChurnSweep, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue, FunctionName.Links];
     for (const name of all) {
       const vars = (template.toJSON().Resources[fnId(name)] as Json).Properties.Environment.Variables as Json;
       expect(vars[EnvVar.tableName], name).toEqual(tableUsers.includes(name) ? { Ref: logicalId(stack.table.table) } : undefined);
@@ -296,7 +296,7 @@ describe('IAM least privilege', () => {
   });
 
   it('events:PutEvents only on the Engage bus, only for the producers', () => {
-    const producers = [FunctionName.SweepStart, FunctionName.ChurnSweep, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue];
+    const producers = [FunctionName.SweepStart, FunctionName.ChurnSweep, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue, FunctionName.Links];
     for (const name of Object.values(FunctionName)) {
       const put = statementsOf(name).filter((s) => asList(s.Action).includes('events:PutEvents'));
       if (!producers.includes(name as never)) expect(put).toEqual([]);

@@ -36,7 +36,11 @@ describe('parseEnvelope', () => {
 describe('routing', () => {
   it('delivers each event type to the functions that consume it', () => {
     const targets = (source: string, type: string) => routesFor({ source, 'detail-type': type }).map((r) => r.target).sort();
-    for (const t of ['order.placed', 'order.fulfilled', 'order.cancelled', 'order.refunded']) expect(targets(SHOP_SOURCE, t), t).toEqual(['loyalty', 'order-events']);
+    for (const t of ['order.placed', 'order.cancelled', 'order.refunded']) expect(targets(SHOP_SOURCE, t), t).toEqual(['loyalty', 'order-events']);
+    // deliveries also start follow-ups (post-delivery survey)
+    expect(targets(SHOP_SOURCE, 'order.fulfilled')).toEqual(['campaign-dispatch', 'loyalty', 'order-events']);
+    expect(targets(ENGAGE_SOURCE, 'survey.low-score')).toEqual(['campaign-dispatch']);
+    expect(targets(ENGAGE_SOURCE, 'customer.tier-changed')).toEqual(['campaign-dispatch']);
     expect(targets(SHOP_SOURCE, 'customer.upserted')).toEqual(['customer-upsert']);
     expect(targets(SHOP_SOURCE, 'points.redeem-requested')).toEqual(['loyalty']);
     expect(targets(ENGAGE_SOURCE, 'customer.risk-changed')).toEqual(['campaign-dispatch']);

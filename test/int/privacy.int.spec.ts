@@ -1,0 +1,162 @@
+/**
+ * Erasure (GDPR/PIPL) through the real customer-erase, customer-upsert, order and loyalty
+ * handlers, the local bus and DynamoDB Local: everything of the customer goes, twice is harmless,
+ * only a hash of the address stays, and that hash keeps a re-registered address suppressed.
+ */
+import { Command } from 'commander';
+import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DetailType, SHOP_SOURCE } from '../../shared/contracts/events.js';
+import { DynamoCustomerStore, documentClient } from '../../shared/adapters/dynamodb-store.js';
+import { couponHash } from '../../shared/coupons/code.js';
+import { emailHash } from '../../shared/app/privacy.js';
+import { keys } from '../../shared/table/keys.js';
+import { registerCustomerCommands } from '../../cli/customer.js';
+import { putRaw, systemForTest } from '../support/system.js';
+
+let sys: Awaited<ReturnType<typeof systemForTest>>;
+let store: DynamoCustomerStore;
+const db = () => documentClient(sys.dynamodb);
+const table = () => sys.env.TABLE_NAME!;
+
+beforeAll(async () => {
+  // INFO, so the test can read what the erase handler logs.
+  sys = await systemForTest({ POWERTOOLS_LOG_LEVEL: 'INFO' });
+  store = new DynamoCustomerStore(db(), table());
+});
+afterAll(() => sys?.close());
+
+// Loyalty judges orders at processing time, so they are placed "now".
+const recent = new Date(Date.now() - 3_600_000).toISOString();
+const later = new Date(Date.now() - 60_000).toISOString();
+const upserted = (customerId: string, email: string, occurredAt = recent) => ({
+  source: SHOP_SOURCE,
+  detailType: DetailType.CustomerUpserted,
+  detail: { customerId, email, name: 'Erin', locale: 'en', timeZone: 'UTC', marketingConsent: true, occurredAt },
+});
+const placed = (customerId: string, orderId: string, total: number) => ({
+  source: SHOP_SOURCE,
+  detailType: DetailType.OrderPlaced,
+  detail: { orderId, customerId, lines: [{ sku: 'tea-1', quantity: 1, unitPrice: total }], total, currency: 'CNY', occurredAt: recent },
+});
+const eraseRequested = (customerId: string, requestId: string) => ({
+  source: SHOP_SOURCE,
+  detailType: DetailType.CustomerEraseRequested,
+  detail: { customerId, requestId, occurredAt: new Date().toISOString() },
+});
+
+const partition = async (customerId: string) =>
+  (await db().send(new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk }, ConsistentRead: true }))).Items ?? [];
+const allItems = async () => {
+  const items: Array<Record<string, unknown>> = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await db().send(new ScanCommand({ TableName: table(), ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+};
+const hashItem = async (email: string) => (await db().send(new GetCommand({ TableName: table(), Key: keys.suppressedAddress(emailHash(email)), ConsistentRead: true }))).Item;
+const coupon = (code: string, customerId: string) => ({
+  codeHash: couponHash(code), campaignId: 'win-back', customerId, kind: 'percent' as const, value: 15, currency: 'CNY', issuedAt: recent, expiresAt: '2099-01-01T00:00:00Z',
+});
+
+/** A customer with a profile, orders (which loyalty also books), a sent mail and a coupon. */
+async function seedCustomer(customerId: string, email: string, code: string) {
+  await putRaw(sys, [upserted(customerId, email)]);
+  await putRaw(sys, [placed(customerId, `o-${customerId}-1`, 1500), placed(customerId, `o-${customerId}-2`, 300)]);
+  expect(await store.claimSend(customerId, 'win-back', 'at-risk#2026-01-01', recent)).toBe(true);
+  await store.completeSend(customerId, { campaignId: 'win-back', occurrence: 'at-risk#2026-01-01', status: 'sent', at: recent, kind: 'marketing', messageId: 'm-1' });
+  expect(await store.putCoupon(coupon(code, customerId))).toBe(true);
+}
+
+describe('customer erasure', () => {
+  it('erases every item and coupon on customer.erase-requested, twice harmlessly, keeping only the address hash', async () => {
+    const email = 'Erin.Erase@Example.COM'; // the shop's spelling; listed lower-cased
+    await seedCustomer('er-1', email, 'ERASE-ONE');
+    await seedCustomer('keep-1', 'keep@example.com', 'KEEP-ONE');
+    const sks = (await partition('er-1')).map((i) => i.sk as string);
+    // The seed really covers every kind of item erasure has to find.
+    for (const prefix of ['CUSTOMER', 'ORDER#', 'DAY#', 'SEND#', 'LOYALTY', 'LOYALTY#ORDER#', 'LEDGER#']) {
+      expect(sks.some((sk) => sk.startsWith(prefix)), prefix).toBe(true);
+    }
+
+    const logged: string[] = [];
+    const capture = (...args: unknown[]) => void logged.push(args.map(String).join(' '));
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m).mockImplementation(capture));
+    try {
+      await putRaw(sys, [eraseRequested('er-1', 'req-1')]);
+      await putRaw(sys, [eraseRequested('er-1', 'req-1')]); // redelivery
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+
+    // The partition is empty, the coupon gone; the other customer is untouched.
+    expect(await partition('er-1')).toEqual([]);
+    expect(await store.getCoupon(couponHash('ERASE-ONE'))).toBeNull();
+    expect(await store.getCoupon(couponHash('KEEP-ONE'))).not.toBeNull();
+    expect((await partition('keep-1')).length).toBe(sks.length);
+    // Only the hash of the normalized address stays, with why and when.
+    expect(await hashItem('erin.erase@example.com')).toMatchObject({ pk: `SUPPRESS#${emailHash(email)}`, reason: 'erasure', at: expect.any(String) });
+    const everything = JSON.stringify(await allItems()).toLowerCase();
+    expect(everything).not.toContain('erin.erase');
+    expect(everything).not.toMatch(/"er-1"|#er-1|o-er-1/);
+    // The logs say what happened in counts and ids, never the address; the redelivery deleted nothing.
+    const erased = logged.filter((l) => l.includes('customer erased')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(erased).toEqual([
+      expect.objectContaining({ customerId: 'er-1', itemsDeleted: sks.length, couponsDeleted: 1, suppressed: true }),
+      expect.objectContaining({ customerId: 'er-1', itemsDeleted: 0, couponsDeleted: 0, suppressed: false }),
+    ]);
+    expect(logged.join('\n').toLowerCase()).not.toContain('erin.erase');
+    expect(sys.bus.deadLetters).toEqual([]);
+  });
+
+  it('stores a later profile with an erased address as suppressed, under the old id or a new one', async () => {
+    // Given er-1 erased above; when the shop sends the address again (other case), with consent
+    await putRaw(sys, [upserted('er-1', 'ERIN.ERASE@example.com', later), upserted('er-1-again', 'erin.erase@example.com', later)]);
+    // Then both profiles exist but can never get marketing mail
+    for (const id of ['er-1', 'er-1-again']) {
+      const c = await store.getCustomer(id);
+      expect(c?.profile?.marketingConsent, id).toBe(true);
+      expect(c?.suppressed, id).toBe(true);
+    }
+    // while an address never listed is stored as usual
+    await putRaw(sys, [upserted('fresh-1', 'fresh@example.com')]);
+    expect((await store.getCustomer('fresh-1'))?.suppressed).toBeUndefined();
+  });
+
+  it('keeps a bounced address suppressed after its customer is erased and re-registered', async () => {
+    await putRaw(sys, [upserted('bnc-1', 'bounce.me@example.com')]);
+    await putRaw(sys, [
+      {
+        source: 'aws.ses',
+        detailType: 'Email Bounced',
+        detail: { eventType: 'Bounce', bounce: { bounceType: 'Permanent' }, mail: { messageId: 'm-bnc', tags: { campaign: ['win-back'], customer: ['bnc-1'] } } },
+      },
+    ]);
+    expect(await hashItem('bounce.me@example.com')).toMatchObject({ reason: 'bounce' });
+    await putRaw(sys, [eraseRequested('bnc-1', 'req-bnc')]);
+    // The first listing (bounce) stays: erasure does not overwrite why the address is suppressed.
+    expect(await hashItem('bounce.me@example.com')).toMatchObject({ reason: 'bounce' });
+    await putRaw(sys, [upserted('bnc-2', 'Bounce.Me@example.com', later)]);
+    expect((await store.getCustomer('bnc-2'))?.suppressed).toBe(true);
+  });
+
+  it('erases on `engage customer forget`, and a repeat reports nothing left', async () => {
+    await seedCustomer('cli-1', 'cli.forget@example.com', 'CLI-ONE');
+    const before = (await partition('cli-1')).length;
+    const run = async () => {
+      let out = '';
+      const program = new Command().exitOverride();
+      registerCustomerCommands(program, { stdout: { write: (s: string) => (out += s) }, dynamodb: sys.dynamodb });
+      await program.parseAsync(['customer', 'forget', 'cli-1'], { from: 'user' });
+      return out;
+    };
+    expect(await run()).toBe(`Customer cli-1 erased: ${before} items, 1 coupons deleted; address suppressed (hash kept)\n`);
+    expect(await partition('cli-1')).toEqual([]);
+    expect(await store.getCoupon(couponHash('CLI-ONE'))).toBeNull();
+    expect(await hashItem('cli.forget@example.com')).toMatchObject({ reason: 'erasure' });
+    expect(await run()).toContain('0 items, 0 coupons deleted; address not on file');
+  });
+});
