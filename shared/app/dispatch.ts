@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { CampaignSendDue, Occasion } from '../contracts/events.js';
-import { matchesTrigger, notBefore, occasionOf, type TriggeringEvent } from '../campaigns/triggers.js';
+import { matchesTrigger, occasionOf, sendWindow, type TriggeringEvent } from '../campaigns/triggers.js';
 import { surveyIdOf } from '../tokens/links.js';
 import { decideDelivery } from '../campaigns/policy.js';
 import { renderEmail, type CompiledCampaign } from '../campaigns/render.js';
@@ -88,8 +88,13 @@ async function dispatchOne(deps: DispatchDeps, c: CompiledCampaign, e: Occasion,
     await record({ status, reason: delivery.reason });
     return { campaignId, outcome: status, reason: delivery.reason };
   }
-  // A delayed follow-up (e.g. 72 h after delivery) waits in the same due index as quiet hours.
-  const earliest = notBefore(campaign.trigger, e);
+  // A delayed follow-up (e.g. 72 h after delivery) waits in the same due index as quiet hours,
+  // and one that is long overdue (a history backfill) is recorded as stale, not sent.
+  const { notBefore: earliest, notAfter } = sendWindow(campaign.trigger, e);
+  if (notAfter && now.getTime() > notAfter.getTime()) {
+    await record({ status: 'skipped', reason: 'stale' });
+    return { campaignId, outcome: 'skipped', reason: 'stale' };
+  }
   if (earliest && earliest.getTime() > now.getTime() && delivery.decision === 'send') {
     await record({ status: 'deferred', reason: 'delay', until: earliest.toISOString(), trigger: e });
     return { campaignId, outcome: 'deferred', reason: 'delay' };

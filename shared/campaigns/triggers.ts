@@ -71,10 +71,18 @@ export function occasionOf(e: TriggeringEvent): Occasion {
   }
 }
 
-/** The earliest moment a triggered mail may go out (a delayed follow-up), or null for now. */
-export function notBefore(t: Trigger, o: Occasion): Date | null {
-  if (t.type === 'order-delivered' && o.at) return new Date(Date.parse(o.at) + t.delayHours * 3_600_000);
-  return null;
+/** How late a delayed follow-up may still go out: a survey about a delivery weeks ago (say,
+ * from a history backfill) would only confuse the shopper. */
+export const FOLLOW_UP_GRACE_MS = 7 * 86_400_000;
+
+/** When a triggered mail may go out: not before a delayed follow-up's time, and not after its
+ * grace. `null` bounds mean "now" and "no limit". */
+export function sendWindow(t: Trigger, o: Occasion): { notBefore: Date | null; notAfter: Date | null } {
+  if (t.type === 'order-delivered' && o.at) {
+    const notBefore = new Date(Date.parse(o.at) + t.delayHours * 3_600_000);
+    return { notBefore, notAfter: new Date(notBefore.getTime() + FOLLOW_UP_GRACE_MS) };
+  }
+  return { notBefore: null, notAfter: null };
 }
 
 export function matchesTrigger(t: Trigger, o: Occasion): boolean {

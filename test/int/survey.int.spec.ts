@@ -90,6 +90,13 @@ describe('post-delivery survey', () => {
     expect(recovery[0]!.body!.text).toContain('o-survey-1');
   });
 
+  it('does not survey a delivery that is long past (e.g. replayed history), and says so', async () => {
+    const old = { source: SHOP_SOURCE, detailType: DetailType.OrderFulfilled, detail: { orderId: 'o-survey-old', customerId: cid, occurredAt: '2026-09-01T08:00:00Z' } };
+    await putRaw(sys, [old]);
+    const rec = (await store.listSends(cid)).find((r) => r.occurrence === 'delivered:o-survey-old');
+    expect(rec).toMatchObject({ status: 'skipped', reason: 'stale' });
+  });
+
   it('rejects a tampered rating link with a generic page and no change', async () => {
     const [mail] = await mailTo(`${cid}@example.com`);
     const url = /(http:\/\/127\.0\.0\.1:\d+\/s\/[^\s?]+)\?score=4/.exec(mail!.body!.text!)![1]!;
