@@ -2,6 +2,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EnvVar, TableConfig, loadConfig } from '../shared/config.js';
+import { DynamoCustomerStore, documentClient } from '../shared/adapters/dynamodb-store.js';
+import { customerFacts, liveAudience } from '../shared/app/audience.js';
 import { Locale } from '../shared/contracts/events.js';
 import type { CustomerFacts } from '../shared/campaigns/audience.js';
 import { formatIssue, validateCampaignDir } from '../shared/campaigns/load.js';
@@ -46,11 +50,14 @@ export function registerCampaignCommands(program: Command): Command {
     .description('render a campaign to HTML and text files for a browser, for a sample or given customer')
     .option('--dir <dir>', 'campaigns directory', 'campaigns')
     .option('--customer-json <file>', 'CustomerFacts JSON (fields override the built-in sample customer)')
+    .option('--customer <id>', 'a stored customer (reads TABLE_NAME; AWS_ENDPOINT_URL_DYNAMODB for the local table)')
     .option('--locale <locale>', 'zh-CN or en (default: the customer locale)')
     .option('--out <dir>', 'output directory', 'out/preview')
-    .action(async (id: string, o: { dir: string; customerJson?: string; locale?: string; out: string }) => {
+    .action(async (id: string, o: { dir: string; customerJson?: string; customer?: string; locale?: string; out: string }) => {
       const c = await findCampaign(o.dir, id);
-      const facts: CustomerFacts = { ...SAMPLE_FACTS, ...(o.customerJson ? (readJson(o.customerJson) as Partial<CustomerFacts>) : {}) };
+      const stored = o.customer ? await customerFacts(tableStore(), o.customer, new Date()) : null;
+      if (o.customer && !stored) throw new Error(`no customer ${o.customer} with a profile in the table`);
+      const facts: CustomerFacts = { ...SAMPLE_FACTS, ...(stored ?? {}), ...(o.customerJson ? (readJson(o.customerJson) as Partial<CustomerFacts>) : {}) };
       const locale = o.locale === undefined ? undefined : Locale.parse(o.locale);
       const mail = previewCampaign(c, facts, {}, locale);
       mkdirSync(o.out, { recursive: true });
@@ -78,6 +85,24 @@ export function registerCampaignCommands(program: Command): Command {
     });
 
   campaigns
+    .command('dry-run [id]')
+    .description('against the live table: who would get each campaign right now, and why the others are skipped or deferred')
+    .option('--now <iso>', 'evaluate at this instant (default: now)')
+    .option('--dir <dir>', 'campaigns directory', 'campaigns')
+    .option('--json', 'print every row as JSON')
+    .action(async (id: string | undefined, o: { now?: string; dir: string; json?: boolean }) => {
+      const all = await loadOrReport(o.dir);
+      const chosen = id ? [await findCampaign(o.dir, id)] : all;
+      const now = o.now ? new Date(o.now) : new Date();
+      const { facts, state } = await liveAudience(tableStore(), now);
+      for (const c of chosen) {
+        const plan = planCampaign(c.campaign, facts, state, now);
+        if (o.json) out(JSON.stringify({ campaign: c.campaign.id, rows: plan.rows }, null, 2));
+        out(`${c.campaign.id}: send ${plan.counts.send}, defer ${plan.counts.defer}, skip ${JSON.stringify(plan.counts.skip)}`);
+      }
+    });
+
+  campaigns
     .command('schema')
     .description('write the JSON Schema of campaign files (for editors)')
     .option('--out <file>', 'output file', 'schemas/campaign.schema.json')
@@ -90,3 +115,7 @@ export function registerCampaignCommands(program: Command): Command {
 }
 
 export const campaignJsonSchemaText = (): string => `${JSON.stringify(campaignJsonSchema(), null, 2)}\n`;
+
+function tableStore(): DynamoCustomerStore {
+  return new DynamoCustomerStore(documentClient(new DynamoDBClient({})), loadConfig(TableConfig)[EnvVar.tableName]);
+}
