@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { CampaignSendDue, Occasion } from '../contracts/events.js';
+import type { CouponState } from '../coupons/redeem.js';
 import { matchesTrigger, occasionOf, sendWindow, type TriggeringEvent } from '../campaigns/triggers.js';
 import { surveyIdOf } from '../tokens/links.js';
 import { decideDelivery } from '../campaigns/policy.js';
@@ -82,6 +83,12 @@ async function dispatchOne(deps: DispatchDeps, c: CompiledCampaign, e: Occasion,
   const history = (await deps.store.listSends(e.customerId))
     .filter((s) => s.status === 'sent' && s.at >= since)
     .map((s) => ({ at: s.at, kind: s.kind ?? 'marketing' }));
+  // A coupon reminder's exit condition comes first: a redeemed (or erased) coupon needs none.
+  const held = e.type === 'coupon-expiring' && e.couponHash ? await deps.store.getCoupon(e.couponHash) : null;
+  if (e.type === 'coupon-expiring' && (!held || held.redeemedBy)) {
+    await record({ status: 'skipped', reason: 'redeemed' });
+    return { campaignId, outcome: 'skipped', reason: 'redeemed' };
+  }
   const delivery = decideDelivery({ campaign, facts, history, now, shop: { timeZone: deps.shop.timeZone }, ...(e.entry ? { entry: e.entry } : {}) });
   if (delivery.decision === 'skip') {
     const status = delivery.reason === 'holdout' ? 'control' : 'skipped';
@@ -104,7 +111,10 @@ async function dispatchOne(deps: DispatchDeps, c: CompiledCampaign, e: Occasion,
     return { campaignId, outcome: 'deferred', reason: delivery.reason };
   }
 
-  const coupon = campaign.coupon ? await issue(deps, campaignId, e.customerId, campaign.coupon, now) : undefined;
+  let coupon: CouponVars | undefined;
+  let issued: CouponState | undefined;
+  if (campaign.coupon) ({ vars: coupon, state: issued } = await issue(deps, campaignId, e.customerId, campaign.coupon, now));
+  if (held) coupon = couponVarsOf(held, `••••-••••-••••-${held.codeHint ?? '••'}`);
   const links = buildLinks(deps.baseUrl, e.customerId, campaign, occurrence, deps.keyring, now);
   if (campaign.survey) {
     // Created before the mail exists, so every rating link in it finds its survey.
@@ -142,23 +152,51 @@ async function dispatchOne(deps: DispatchDeps, c: CompiledCampaign, e: Occasion,
     return { campaignId, outcome: 'rejected', reason: result.reason };
   }
   await record({ status: 'sent', messageId: result.messageId });
+  // Only now that the customer has the code: schedule its expiry reminders (a crash just before
+  // this line loses the reminder, never sends one for a code the customer did not get).
+  if (issued) await scheduleReminders(deps, e.customerId, issued, now);
   return { campaignId, outcome: 'sent', messageId: result.messageId };
 }
 
-/** A fresh single-use code, stored by hash only; a (vanishingly rare) collision draws again. */
-async function issue(deps: DispatchDeps, campaignId: string, customerId: string, action: NonNullable<CompiledCampaign['campaign']['coupon']>, now: Date): Promise<CouponVars> {
+async function scheduleReminders(deps: DispatchDeps, customerId: string, coupon: CouponState, now: Date): Promise<void> {
+  for (const { campaign: rc } of deps.campaigns) {
+    if (!rc.enabled || rc.trigger.type !== 'coupon-expiring') continue;
+    const until = new Date(Date.parse(coupon.expiresAt) - rc.trigger.daysBefore * 86_400_000);
+    if (until.getTime() <= now.getTime()) continue;
+    const occurrence = `expiring:${coupon.codeHash.slice(0, 24)}`;
+    const trigger: Occasion = {
+      type: 'coupon-expiring',
+      customerId,
+      occurrence,
+      couponHash: coupon.codeHash,
+      vars: { daysLeft: rc.trigger.daysBefore, campaignId: coupon.campaignId },
+      match: {},
+    };
+    await deps.store.completeSend(customerId, { campaignId: rc.id, occurrence, kind: rc.kind, status: 'deferred', reason: 'scheduled', until: until.toISOString(), at: now.toISOString(), trigger });
+  }
+}
+
+const couponVarsOf = (s: CouponState, code: string): CouponVars => ({
+  code,
+  kind: s.kind,
+  value: s.value,
+  currency: s.currency,
+  expiresAt: s.expiresAt,
+  ...(s.minSpend !== undefined ? { minSpend: s.minSpend } : {}),
+});
+
+/** A fresh single-use code, stored by hash only (plus its last two characters, so a reminder
+ * can say which code it means); a (vanishingly rare) collision draws again. */
+async function issue(
+  deps: DispatchDeps,
+  campaignId: string,
+  customerId: string,
+  action: NonNullable<CompiledCampaign['campaign']['coupon']>,
+  now: Date,
+): Promise<{ vars: CouponVars; state: CouponState }> {
   for (;;) {
     const code = generateCouponCode((n) => randomBytes(n));
-    const state = issueCoupon(action, { codeHash: couponHash(code), campaignId, customerId, currency: deps.shop.currency }, now);
-    if (await deps.store.putCoupon(state)) {
-      return {
-        code,
-        kind: state.kind,
-        value: state.value,
-        currency: state.currency,
-        expiresAt: state.expiresAt,
-        ...(state.minSpend !== undefined ? { minSpend: state.minSpend } : {}),
-      };
-    }
+    const state = { ...issueCoupon(action, { codeHash: couponHash(code), campaignId, customerId, currency: deps.shop.currency }, now), codeHint: code.slice(-2) };
+    if (await deps.store.putCoupon(state)) return { vars: couponVarsOf(state, code), state };
   }
 }

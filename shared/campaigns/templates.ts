@@ -66,7 +66,7 @@ export const TRIGGER_SAMPLES: { [K in Trigger['type']]: Record<string, unknown> 
   'tier-changed': { from: 'silver', to: 'gold', toName: { en: 'Gold', 'zh-CN': '金卡' }, direction: 'up' },
   schedule: {},
   'survey-low-score': { score: 2, scaleMax: 5, comment: 'The parcel arrived late.', orderId: 'A10023' },
-  'coupon-expiring': { daysLeft: 3 },
+  'coupon-expiring': { daysLeft: 3, campaignId: 'win-back' },
 };
 
 export const SAMPLE_SHOP: ShopInfo = {

@@ -99,6 +99,9 @@ export function matchesTrigger(t: Trigger, o: Occasion): boolean {
       return true;
     case 'survey-low-score':
       return o.match.score !== undefined && o.match.score <= t.maxScore;
+    case 'coupon-expiring':
+      // Scheduled per coupon when its mail is sent; never matched by an incoming event.
+      return false;
     default:
       return false;
   }

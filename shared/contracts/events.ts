@@ -168,6 +168,8 @@ export const Occasion = z.object({
   at: Instant.optional(),
   /** State when the customer entered, for exit conditions. */
   entry: z.object({ lastOrderDay: z.string().optional() }).optional(),
+  /** For coupon reminders: the coupon (by hash) whose expiry is near. */
+  couponHash: z.string().optional(),
   /** What campaign triggers are matched against. */
   match: z.object({ level: z.string().optional(), tier: z.string().optional(), direction: z.string().optional(), score: z.number().optional() }),
 });

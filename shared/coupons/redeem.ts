@@ -15,6 +15,8 @@ export interface CouponState {
   expiresAt: string;
   redeemedBy?: string;
   redeemedAt?: string;
+  /** The code's last two characters (of 14), so a reminder can name it without storing it. */
+  codeHint?: string;
 }
 
 export interface CouponOrder {

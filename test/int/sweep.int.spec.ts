@@ -144,7 +144,7 @@ describe('churn sweep → win-back email', () => {
     vi.setSystemTime(new Date('2026-11-20T13:05:00Z'));
     await sys.runScheduled('dispatch-due', new Date('2026-11-20T13:05:00Z'));
     expect(await mailTo(`${ids.ny}@example.com`)).toHaveLength(1);
-    expect(await store.listSends(ids.ny)).toEqual([expect.objectContaining({ status: 'sent' })]);
+    expect((await store.listSends(ids.ny)).find((r) => r.campaignId === 'win-back')).toMatchObject({ status: 'sent' });
     // A repeated run (or a redelivered due event) sends nothing more
     await sys.runScheduled('dispatch-due', new Date('2026-11-20T13:20:00Z'));
     expect(await mailTo(`${ids.ny}@example.com`)).toHaveLength(1);
@@ -238,6 +238,29 @@ describe('churn sweep → win-back email', () => {
     await sys.sweep(later);
     expect(await mailTo(`${ids.en}@example.com`)).toHaveLength(1);
     expect((await store.listSends(ids.en)).find((s) => s.occurrence.endsWith('2026-12-01'))).toMatchObject({ status: 'skipped', reason: 'suppressed' });
+  });
+
+  it('reminds about an unredeemed coupon three days before it expires, and not about a redeemed one', async () => {
+    // The win-back coupons were issued at NOW with 14 days of validity: reminders are due at NOW + 11 days
+    // (the fake clock advances with real time, so the issue time is NOW plus a few seconds;
+    // zh drifted again later and holds a second coupon, with its own reminder)
+    const firstReminder = async () => (await store.listSends(ids.zh)).find((r) => r.campaignId === 'coupon-reminder' && r.until?.startsWith('2026-12-01T10:0'));
+    expect(await firstReminder()).toMatchObject({ status: 'deferred', reason: 'scheduled' });
+    const occurrence = (await firstReminder())!.occurrence;
+    // 14:00Z: after both reminders' due times, 09:00 in New York
+    const due = new Date('2026-12-01T14:00:00Z');
+    vi.setSystemTime(due);
+    await sys.runScheduled('dispatch-due', due);
+    // zh redeemed theirs in the race above
+    expect((await store.listSends(ids.zh)).find((r) => r.occurrence === occurrence)).toMatchObject({ status: 'skipped', reason: 'redeemed' });
+    // ny got the win-back (after quiet hours) and did not redeem: reminded, with only the code's last two characters
+    const reminders = (await mailTo(`${ids.ny}@example.com`)).filter((m) => m.subject?.includes('expires soon'));
+    expect(reminders).toHaveLength(1);
+    const [winBack] = (await mailTo(`${ids.ny}@example.com`)).filter((m) => !m.subject?.includes('expires soon'));
+    const code = /[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{2}/.exec(winBack!.body!.text!)![0];
+    expect(reminders[0]!.body!.text).toContain(`••••-••••-••••-${code.slice(-2)}`);
+    expect(reminders[0]!.body!.text).not.toContain(code);
+    vi.setSystemTime(NOW);
   });
 
   it('covers a whole segment through continuations when every page must yield', async () => {
