@@ -5,10 +5,12 @@ import { EnvVar } from '../shared/config.js';
 import { FunctionName, routes } from '../shared/contracts/routing.js';
 import { EngageBus } from './constructs/event-bus.js';
 import { EventConsumer } from './constructs/event-consumer.js';
-import { EngageFunction, type EngageFunctionProps } from './constructs/function.js';
+import { EngageFunction, REPO_ROOT, type EngageFunctionProps } from './constructs/function.js';
 import { Mail } from './constructs/mail.js';
 import { Monitoring } from './constructs/monitoring.js';
-import { JobSchedule } from './constructs/job-schedule.js';
+import { JobSchedule, scheduledRunPayload } from './constructs/job-schedule.js';
+import { campaignSchedules } from './campaign-schedules.js';
+import path from 'node:path';
 import { LINKS_TIMEOUT, ShopperLinks } from './constructs/shopper-links.js';
 import { EngageTable } from './constructs/table.js';
 import type { EngageSettings } from './settings.js';
@@ -30,6 +32,7 @@ export class EngageStack extends Stack {
   readonly sweep: JobSchedule;
   readonly refit: JobSchedule;
   readonly due: JobSchedule;
+  readonly campaignSchedules: JobSchedule[];
   readonly links: ShopperLinks;
 
   constructor(scope: Construct, id: string, props: EngageStackProps) {
@@ -65,6 +68,7 @@ export class EngageStack extends Stack {
       Links: { memorySize: 256, timeout: LINKS_TIMEOUT },
       DispatchDue: { memorySize: 256, timeout: Duration.minutes(2) },
       SesFeedback: { memorySize: 256 },
+      CampaignSchedule: { timeout: Duration.minutes(15), memorySize: 1024, bundleCampaigns: true },
       CustomerErase: { memorySize: 256, timeout: Duration.minutes(2) },
       Loyalty: { bundleFiles: ['loyalty.yaml'], environment: { [EnvVar.loyaltyConfig]: '/var/task/loyalty.yaml' } },
       LoyaltySweep: { memorySize: 1024, timeout: Duration.minutes(5), bundleFiles: ['loyalty.yaml'], environment: { [EnvVar.loyaltyConfig]: '/var/task/loyalty.yaml' } },
@@ -121,7 +125,19 @@ export class EngageStack extends Stack {
     this.bus.grantPut(fns[FunctionName.DispatchDue]);
     this.due = new JobSchedule(this, 'Due', { target: fns[FunctionName.DispatchDue], expression: 'rate(15 minutes)', description: 'Engage deferred sends', flexibleWindowMinutes: 5 });
     this.refit = new JobSchedule(this, 'Refit', { target: fns[FunctionName.ModelRefit], expression: s.refitSchedule, description: 'Weekly Engage model refit' });
-    for (const schedule of [this.sweep, this.refit, this.due]) this.monitoring.notify(schedule.dlqAlarm);
+    this.table.grantRead(fns[FunctionName.CampaignSchedule]);
+    this.bus.grantPut(fns[FunctionName.CampaignSchedule]);
+    this.campaignSchedules = campaignSchedules(path.join(REPO_ROOT, 'campaigns')).map(
+      (c) =>
+        new JobSchedule(this, `Campaign-${c.campaignId}`, {
+          target: fns[FunctionName.CampaignSchedule],
+          expression: c.expression,
+          ...(c.timeZone ? { timeZone: c.timeZone } : {}),
+          description: `Engage scheduled campaign ${c.campaignId}`,
+          payload: { ...scheduledRunPayload, campaignId: c.campaignId },
+        }),
+    );
+    for (const schedule of [this.sweep, this.refit, this.due, ...this.campaignSchedules]) this.monitoring.notify(schedule.dlqAlarm);
 
     for (const key of keys) this.monitoring.watchFunction(key, fns[FunctionName[key]]);
   }

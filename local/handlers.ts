@@ -17,4 +17,5 @@ export const handlerModules: Record<FunctionName, Loader> = {
   'dispatch-due': () => import('../functions/dispatch-due/handler.js'),
   'ses-feedback': () => import('../functions/ses-feedback/handler.js'),
   'customer-erase': () => import('../functions/customer-erase/handler.js'),
+  'campaign-schedule': () => import('../functions/campaign-schedule/handler.js'),
 };

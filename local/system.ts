@@ -35,7 +35,7 @@ export interface LocalSystem {
   /** Invokes the sweep as EventBridge Scheduler would, then waits for everything it set off. */
   sweep(scheduledTime: Date): Promise<void>;
   /** Invokes any scheduled job (sweep-start, model-refit, dispatch-due) likewise. */
-  runScheduled(fn: 'sweep-start' | 'model-refit' | 'dispatch-due', scheduledTime: Date): Promise<unknown>;
+  runScheduled(fn: 'sweep-start' | 'model-refit' | 'dispatch-due' | 'campaign-schedule', scheduledTime: Date, extra?: Record<string, string>): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -97,9 +97,9 @@ export async function startLocalSystem(
     async sweep(scheduledTime: Date) {
       await system.runScheduled('sweep-start', scheduledTime);
     },
-    async runScheduled(fn, scheduledTime) {
+    async runScheduled(fn, scheduledTime, extra = {}) {
       const { handler } = (await handlerModules[fn]()) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
-      const out = await handler({ scheduledTime: scheduledTime.toISOString() }, lambdaContext(fn, 900_000));
+      const out = await handler({ scheduledTime: scheduledTime.toISOString(), ...extra }, lambdaContext(fn, 900_000));
       await bus.idle();
       return out;
     },

@@ -22,7 +22,7 @@ const deps = {
   clock: systemClock,
 };
 
-type Trigger = (typeof DetailType)['CustomerRiskChanged' | 'CustomerTierChanged' | 'BirthdayRewarded' | 'OrderFulfilled' | 'SurveyLowScore' | 'CampaignSendDue'];
+type Trigger = (typeof DetailType)['CustomerRiskChanged' | 'CustomerTierChanged' | 'BirthdayRewarded' | 'OrderFulfilled' | 'SurveyLowScore' | 'CampaignScheduledSend' | 'CampaignSendDue'];
 
 export const handler = sqsConsumer<Trigger>(FunctionName.CampaignDispatch, (event) =>
   event.type === DetailType.CampaignSendDue ? dispatchDue(deps, event.detail) : dispatchTrigger(deps, event),

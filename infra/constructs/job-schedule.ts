@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, TimeZone } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -48,6 +48,8 @@ export interface JobScheduleProps {
   readonly description: string;
   /** @default 15: a window longer than the period of a frequent job would blur it. */
   readonly flexibleWindowMinutes?: number;
+  /** IANA zone the cron expression is read in. @default UTC */
+  readonly timeZone?: string;
   /** Payload override, only for tests of the synth-time check. @default scheduledRunPayload */
   readonly payload?: Record<string, unknown>;
 }
@@ -80,7 +82,7 @@ export class JobSchedule extends Construct {
 
     this.schedule = new Schedule(this, 'Schedule', {
       description: props.description,
-      schedule: ScheduleExpression.expression(props.expression),
+      schedule: ScheduleExpression.expression(props.expression, props.timeZone ? TimeZone.of(props.timeZone) : undefined),
       // Spreads the run in a window: no exact-minute requirement, and it eases Lambda bursts.
       timeWindow: TimeWindow.flexible(Duration.minutes(props.flexibleWindowMinutes ?? 15)),
       target: new LambdaInvoke(props.target, {

@@ -45,7 +45,7 @@ const CAP_WINDOW_MS = 7 * 86_400_000;
 export async function dispatchTrigger(deps: DispatchDeps, event: TriggeringEvent): Promise<DispatchOutcome[]> {
   const o = occasionOf(event);
   const outcomes: DispatchOutcome[] = [];
-  for (const c of deps.campaigns.filter((x) => x.campaign.enabled && matchesTrigger(x.campaign.trigger, o))) {
+  for (const c of deps.campaigns.filter((x) => x.campaign.enabled && matchesTrigger(x.campaign.trigger, o, x.campaign.id))) {
     const claim = (at: string) => deps.store.claimSend(o.customerId, c.campaign.id, o.occurrence, at);
     outcomes.push(await dispatchOne(deps, c, o, claim));
   }

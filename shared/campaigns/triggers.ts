@@ -12,6 +12,7 @@ import {
   type Occasion,
   type OrderFulfilled,
   type SurveyLowScore,
+  type CampaignScheduledSend,
 } from '../contracts/events.js';
 import type { Trigger } from './schema.js';
 
@@ -20,7 +21,8 @@ export type TriggeringEvent =
   | { type: typeof DetailType.CustomerTierChanged; detail: CustomerTierChanged }
   | { type: typeof DetailType.BirthdayRewarded; detail: BirthdayRewarded }
   | { type: typeof DetailType.OrderFulfilled; detail: OrderFulfilled }
-  | { type: typeof DetailType.SurveyLowScore; detail: SurveyLowScore };
+  | { type: typeof DetailType.SurveyLowScore; detail: SurveyLowScore }
+  | { type: typeof DetailType.CampaignScheduledSend; detail: CampaignScheduledSend };
 
 export function occasionOf(e: TriggeringEvent): Occasion {
   switch (e.type) {
@@ -64,6 +66,16 @@ export function occasionOf(e: TriggeringEvent): Occasion {
         match: { score: d.score },
       };
     }
+    case DetailType.CampaignScheduledSend: {
+      const d = e.detail;
+      return {
+        type: 'schedule',
+        customerId: d.customerId,
+        occurrence: `run:${d.scheduledTime}`,
+        vars: { scheduledTime: d.scheduledTime },
+        match: { campaignId: d.campaignId },
+      };
+    }
     default: {
       const unreachable: never = e;
       throw new Error(`not a campaign trigger: ${JSON.stringify(unreachable)}`);
@@ -85,7 +97,7 @@ export function sendWindow(t: Trigger, o: Occasion): { notBefore: Date | null; n
   return { notBefore: null, notAfter: null };
 }
 
-export function matchesTrigger(t: Trigger, o: Occasion): boolean {
+export function matchesTrigger(t: Trigger, o: Occasion, campaignId?: string): boolean {
   if (t.type !== o.type) return false;
   switch (t.type) {
     case 'risk-entered':
@@ -102,6 +114,9 @@ export function matchesTrigger(t: Trigger, o: Occasion): boolean {
     case 'coupon-expiring':
       // Scheduled per coupon when its mail is sent; never matched by an incoming event.
       return false;
+    case 'schedule':
+      // A run belongs to the one campaign whose schedule started it.
+      return campaignId !== undefined && o.match.campaignId === campaignId;
     default:
       return false;
   }

@@ -23,6 +23,7 @@ export const DetailType = {
   CampaignSendDue: 'campaign.send-due',
   CustomerEraseRequested: 'customer.erase-requested',
   SurveyLowScore: 'survey.low-score',
+  CampaignScheduledSend: 'campaign.scheduled-send',
   SesBounced: 'Email Bounced',
   SesComplaint: 'Email Complaint Received',
   SesDelivered: 'Email Delivered',
@@ -157,6 +158,14 @@ export const SurveyLowScore = z.object({
 });
 export type SurveyLowScore = z.infer<typeof SurveyLowScore>;
 
+/** One audience member of a scheduled campaign run; the run's scheduled time keys the occurrence. */
+export const CampaignScheduledSend = z.object({
+  campaignId: z.string().min(1),
+  customerId: Id,
+  scheduledTime: Instant,
+});
+export type CampaignScheduledSend = z.infer<typeof CampaignScheduledSend>;
+
 /** What a triggering event means for campaigns (see shared/campaigns/triggers.ts). */
 export const Occasion = z.object({
   type: z.enum(['risk-entered', 'order-delivered', 'birthday', 'tier-changed', 'schedule', 'survey-low-score', 'coupon-expiring']),
@@ -171,7 +180,13 @@ export const Occasion = z.object({
   /** For coupon reminders: the coupon (by hash) whose expiry is near. */
   couponHash: z.string().optional(),
   /** What campaign triggers are matched against. */
-  match: z.object({ level: z.string().optional(), tier: z.string().optional(), direction: z.string().optional(), score: z.number().optional() }),
+  match: z.object({
+    level: z.string().optional(),
+    tier: z.string().optional(),
+    direction: z.string().optional(),
+    score: z.number().optional(),
+    campaignId: z.string().optional(),
+  }),
 });
 export type Occasion = z.infer<typeof Occasion>;
 
@@ -270,6 +285,7 @@ export const contracts = {
   [DetailType.CampaignSendDue]: { source: ENGAGE_SOURCE, schema: CampaignSendDue },
   [DetailType.CustomerEraseRequested]: { source: SHOP_SOURCE, schema: CustomerEraseRequested },
   [DetailType.SurveyLowScore]: { source: ENGAGE_SOURCE, schema: SurveyLowScore },
+  [DetailType.CampaignScheduledSend]: { source: ENGAGE_SOURCE, schema: CampaignScheduledSend },
   [DetailType.SesBounced]: { source: SES_SOURCE, schema: SesEmailEvent },
   [DetailType.SesComplaint]: { source: SES_SOURCE, schema: SesEmailEvent },
   [DetailType.SesDelivered]: { source: SES_SOURCE, schema: SesEmailEvent },
@@ -309,5 +325,7 @@ export interface OutgoingEvent<T extends DetailTypeName = DetailTypeName> {
 export const ScheduledRun = z.object({
   scheduledTime: Instant,
   scheduleArn: z.string().optional(),
+  /** Set on a scheduled campaign's own schedule. */
+  campaignId: z.string().min(1).optional(),
 });
 export type ScheduledRun = z.infer<typeof ScheduledRun>;

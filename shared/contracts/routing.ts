@@ -19,6 +19,7 @@ export const FunctionName = {
   DispatchDue: 'dispatch-due',
   SesFeedback: 'ses-feedback',
   CustomerErase: 'customer-erase',
+  CampaignSchedule: 'campaign-schedule',
 } as const;
 export type FunctionName = (typeof FunctionName)[keyof typeof FunctionName];
 
@@ -87,7 +88,14 @@ export const routes: readonly Route[] = [
     target: FunctionName.CampaignDispatch,
     pattern: {
       source: [ENGAGE_SOURCE],
-      detailType: [DetailType.CustomerRiskChanged, DetailType.CustomerTierChanged, DetailType.BirthdayRewarded, DetailType.SurveyLowScore, DetailType.CampaignSendDue],
+      detailType: [
+        DetailType.CustomerRiskChanged,
+        DetailType.CustomerTierChanged,
+        DetailType.BirthdayRewarded,
+        DetailType.SurveyLowScore,
+        DetailType.CampaignScheduledSend,
+        DetailType.CampaignSendDue,
+      ],
     },
     batchSize: 10,
     maxReceiveCount: 5,

@@ -174,7 +174,7 @@ describe('job schedules', () => {
     [FunctionName.ModelRefit, 'cron(0 2 ? * SUN *)', 15, () => stack.refit],
     [FunctionName.DispatchDue, 'rate(15 minutes)', 5, () => stack.due],
   ] as const)('invokes %s on %s in a flexible window with retries, a DLQ and the scheduled-time payload', (fn, expression, window, job) => {
-    expect(schedules()).toHaveLength(3);
+    expect(schedules()).toHaveLength(3 + stack.campaignSchedules.length);
     const props = targeting(fn);
     expect(props.ScheduleExpression).toBe(expression);
     expect(props.FlexibleTimeWindow).toEqual({ Mode: 'FLEXIBLE', MaximumWindowInMinutes: window });
@@ -184,6 +184,14 @@ describe('job schedules', () => {
       scheduledTime: '<aws.scheduler.scheduled-time>',
       scheduleArn: '<aws.scheduler.schedule-arn>',
     });
+  });
+
+  it('gives each scheduled campaign its own schedule, in its time zone, with its id in the payload', () => {
+    const props = schedules().map((r) => r.Properties as Json).find((p) => JSON.parse(p.Target.Input as string).campaignId === 'monthly-favourites')!;
+    expect(props.ScheduleExpression).toBe('cron(0 10 1 * ? *)');
+    expect(props.ScheduleExpressionTimezone).toBe('Asia/Shanghai');
+    expect(props.Target.Arn).toEqual({ 'Fn::GetAtt': [fnId(FunctionName.CampaignSchedule), 'Arn'] });
+    expect(props.Target.DeadLetterConfig).toBeDefined();
   });
 
   it('accepts the real payload and rejects one the ScheduledRun contract would refuse', () => {
@@ -224,8 +232,8 @@ describe('functions', () => {
   });
 
   it('gives TABLE_NAME and EVENT_BUS_NAME exactly to the functions granted the table and the bus', () => {
-    const tableUsers: FunctionName[] = [FunctionName.OrderEvents, FunctionName.CustomerUpsert, FunctionName.ChurnSweep, FunctionName.CampaignDispatch, FunctionName.ModelRefit, FunctionName.Links, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue, FunctionName.SesFeedback, FunctionName.CustomerErase];
-    const busUsers: FunctionName[] = [FunctionName.SweepStart, FunctionName.ChurnSweep, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue, FunctionName.Links];
+    const tableUsers: FunctionName[] = [FunctionName.OrderEvents, FunctionName.CustomerUpsert, FunctionName.ChurnSweep, FunctionName.CampaignDispatch, FunctionName.ModelRefit, FunctionName.Links, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue, FunctionName.SesFeedback, FunctionName.CustomerErase, FunctionName.CampaignSchedule];
+    const busUsers: FunctionName[] = [FunctionName.SweepStart, FunctionName.ChurnSweep, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue, FunctionName.Links, FunctionName.CampaignSchedule];
     for (const name of all) {
       const vars = (template.toJSON().Resources[fnId(name)] as Json).Properties.Environment.Variables as Json;
       expect(vars[EnvVar.tableName], name).toEqual(tableUsers.includes(name) ? { Ref: logicalId(stack.table.table) } : undefined);
@@ -296,7 +304,7 @@ describe('IAM least privilege', () => {
   });
 
   it('events:PutEvents only on the Engage bus, only for the producers', () => {
-    const producers = [FunctionName.SweepStart, FunctionName.ChurnSweep, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue, FunctionName.Links];
+    const producers = [FunctionName.SweepStart, FunctionName.ChurnSweep, FunctionName.Loyalty, FunctionName.LoyaltySweep, FunctionName.DispatchDue, FunctionName.Links, FunctionName.CampaignSchedule];
     for (const name of Object.values(FunctionName)) {
       const put = statementsOf(name).filter((s) => asList(s.Action).includes('events:PutEvents'));
       if (!producers.includes(name as never)) expect(put).toEqual([]);

@@ -15,7 +15,7 @@ const lineOf = (src: string, needle: string) => src.split('\n').findIndex((l) =>
 describe('committed campaigns', () => {
   it('all load, in en and zh-CN', async () => {
     const all = await loadCampaigns('campaigns');
-    expect(all.map((c) => c.campaign.id).sort()).toEqual(['birthday', 'coupon-reminder', 'post-delivery-survey', 'service-recovery', 'vip-thank-you', 'win-back']);
+    expect(all.map((c) => c.campaign.id).sort()).toEqual(['birthday', 'coupon-reminder', 'monthly-favourites', 'post-delivery-survey', 'service-recovery', 'vip-thank-you', 'win-back']);
     for (const c of all) expect(Object.keys(c.templates).sort()).toEqual(['en', 'zh-CN']);
   });
   it('each file points editors at the JSON Schema on its first line', () => {

@@ -1,0 +1,73 @@
+/** A scheduled campaign run: the audience (by RFM segment) gets the mail once per run. */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { inject } from 'vitest';
+import { DetailType, SHOP_SOURCE } from '../../shared/contracts/events.js';
+import { DynamoCustomerStore, documentClient } from '../../shared/adapters/dynamodb-store.js';
+import { fetchSentMail } from '../../local/emulators.js';
+import { putRaw, systemForTest } from '../support/system.js';
+
+let sys: Awaited<ReturnType<typeof systemForTest>>;
+let store: DynamoCustomerStore;
+const RUN = new Date('2026-12-01T02:00:00Z'); // 10:00 in Shanghai
+
+async function mailTo(address: string) {
+  const { emails } = await fetchSentMail(inject('endpoints').sesEndpoint);
+  return emails.filter((m) => JSON.stringify(m.destination ?? m).includes(address));
+}
+
+beforeAll(async () => {
+  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+  vi.setSystemTime(RUN);
+  sys = await systemForTest();
+  store = new DynamoCustomerStore(documentClient(sys.dynamodb), sys.env.TABLE_NAME!);
+  const t = sys.tag;
+  for (const [id, segment] of [[`champ-${t}`, 'Champions'], [`lost-${t}`, 'Lost']] as const) {
+    await putRaw(sys, [
+      {
+        source: SHOP_SOURCE,
+        detailType: DetailType.CustomerUpserted,
+        detail: { customerId: id, email: `${id}@example.com`, name: '林黛玉', locale: 'zh-CN', timeZone: 'Asia/Shanghai', marketingConsent: true, occurredAt: '2026-01-01T00:00:00Z' },
+      },
+      {
+        source: SHOP_SOURCE,
+        detailType: DetailType.OrderPlaced,
+        detail: { orderId: `${id}-o1`, customerId: id, lines: [{ sku: 'tea', quantity: 1, unitPrice: 50 }], total: 50, currency: 'CNY', occurredAt: '2026-11-25T10:00:00Z' },
+      },
+    ]);
+    // Segments come from the sweep; set them directly to keep this test about the scheduled run.
+    await store.putScores(id, undefined, { risk: { level: 'active', method: 'rule', since: RUN.toISOString(), lastOrderDay: '2026-11-25' }, segment });
+  }
+});
+afterAll(async () => {
+  await sys?.close();
+  vi.useRealTimers();
+});
+
+describe('scheduled campaign (monthly-favourites)', () => {
+  it('mails the audience once per run, and nobody outside it', async () => {
+    const t = sys.tag;
+    const first = await sys.runScheduled('campaign-schedule', RUN, { campaignId: 'monthly-favourites' });
+    expect(first).toMatchObject({ kind: 'published', members: 1 });
+    // The schedule's retry of the same run changes nothing
+    await sys.runScheduled('campaign-schedule', RUN, { campaignId: 'monthly-favourites' });
+    const mails = await mailTo(`champ-${t}@example.com`);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toContain('本月精选');
+    expect(await mailTo(`lost-${t}@example.com`)).toHaveLength(0);
+  });
+
+  it('caps marketing mail at one per 16 hours: a second run the same evening is skipped and recorded', async () => {
+    const t = sys.tag;
+    const evening = new Date('2026-12-01T08:00:00Z'); // 16:00 in Shanghai, 6 h after the first mail
+    vi.setSystemTime(evening);
+    await sys.runScheduled('campaign-schedule', evening, { campaignId: 'monthly-favourites' });
+    expect(await mailTo(`champ-${t}@example.com`)).toHaveLength(1);
+    const second = (await store.listSends(`champ-${t}`)).find((r) => r.occurrence === `run:${evening.toISOString()}`);
+    expect(second).toMatchObject({ status: 'skipped', reason: 'capped' });
+    vi.setSystemTime(RUN);
+  });
+
+  it('ignores a run for a campaign that is not scheduled', async () => {
+    expect(await sys.runScheduled('campaign-schedule', RUN, { campaignId: 'win-back' })).toEqual({ kind: 'skipped', reason: 'not-scheduled' });
+  });
+});
