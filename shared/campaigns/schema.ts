@@ -30,7 +30,9 @@ export const Trigger = z.discriminatedUnion('type', [
   /** Follow-up (e.g. a survey) `delayHours` after the order was delivered. */
   z.object({ type: z.literal('order-delivered'), delayHours: z.number().int().min(0).max(24 * 60) }).strict(),
   /** Fires `daysBefore` days before the birthday, as a date in the customer's time zone. */
-  z.object({ type: z.literal('birthday'), daysBefore: z.number().int().min(0).max(60).default(0) }).strict(),
+  // Birthday mail goes out on the day loyalty grants the reward; earlier reminders are not built yet,
+  // so anything else is refused here rather than never firing.
+  z.object({ type: z.literal('birthday'), daysBefore: z.literal(0, { error: 'only 0 (on the birthday) is supported so far' }).default(0) }).strict(),
   /** Any tier change, or only changes into one of `to`. */
   z.object({ type: z.literal('tier-changed'), to: z.array(Name).min(1).optional(), direction: z.enum(['up', 'down']).optional() }).strict(),
   /** Newsletters and offers to a segment; five-field cron in `timeZone` (else the shop's). */
