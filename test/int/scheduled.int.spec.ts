@@ -1,19 +1,14 @@
 /** A scheduled campaign run: the audience (by RFM segment) gets the mail once per run. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { inject } from 'vitest';
 import { DetailType, SHOP_SOURCE } from '../../shared/contracts/events.js';
 import { DynamoCustomerStore, documentClient } from '../../shared/adapters/dynamodb-store.js';
-import { fetchSentMail } from '../../local/emulators.js';
 import { putRaw, systemForTest } from '../support/system.js';
+import { mailTo } from '../support/mail.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
 let store: DynamoCustomerStore;
 const RUN = new Date('2026-12-01T02:00:00Z'); // 10:00 in Shanghai
 
-async function mailTo(address: string) {
-  const { emails } = await fetchSentMail(inject('endpoints').sesEndpoint);
-  return emails.filter((m) => JSON.stringify(m.destination ?? m).includes(address));
-}
 
 beforeAll(async () => {
   vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });

@@ -3,11 +3,10 @@
  * a rating link → recorded once → a low score brings the service-recovery mail.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { inject } from 'vitest';
 import { DetailType, SHOP_SOURCE } from '../../shared/contracts/events.js';
 import { DynamoCustomerStore, documentClient } from '../../shared/adapters/dynamodb-store.js';
-import { fetchSentMail } from '../../local/emulators.js';
 import { putRaw, systemForTest } from '../support/system.js';
+import { mailTo } from '../support/mail.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
 let store: DynamoCustomerStore;
@@ -15,10 +14,6 @@ let cid: string;
 const DELIVERED = '2026-11-20T08:00:00Z';
 const surveyId = () => 'post-delivery-survey:delivered:o-survey-1';
 
-async function mailTo(address: string) {
-  const { emails } = await fetchSentMail(inject('endpoints').sesEndpoint);
-  return emails.filter((m) => JSON.stringify(m.destination ?? m).includes(address));
-}
 
 beforeAll(async () => {
   vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });

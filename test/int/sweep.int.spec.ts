@@ -8,13 +8,14 @@ import { DetailType, SHOP_SOURCE } from '../../shared/contracts/events.js';
 import { DynamoCustomerStore, documentClient } from '../../shared/adapters/dynamodb-store.js';
 import { sweepSegment } from '../../shared/app/sweep.js';
 import { DEFAULT_RISK_CONFIG } from '../../shared/domain/scores.js';
-import { fetchEml, fetchSentMail } from '../../local/emulators.js';
+import { fetchEml } from '../../local/emulators.js';
 import { isHoldout } from '../../shared/campaigns/policy.js';
 import { couponHash, issueCoupon } from '../../shared/coupons/index.js';
 import { redeemOrderCoupon } from '../../shared/app/coupons.js';
 import { campaignReport } from '../../shared/app/report.js';
 import type { OrderPlaced } from '../../shared/contracts/events.js';
 import { putRaw, systemForTest } from '../support/system.js';
+import { mailTo } from '../support/mail.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
 let store: DynamoCustomerStore;
@@ -42,10 +43,6 @@ const order = (customerId: string, orderId: string, occurredAt: string) => ({
 /** Buys every 30 days, last on 2026-09-01: 80 days silent at NOW, > 2 cycles → at risk. */
 const drifting = (id: string) => ['2026-07-03', '2026-08-02', '2026-09-01'].map((d, i) => order(id, `${id}-o${i}`, `${d}T10:00:00Z`));
 
-async function mailTo(address: string) {
-  const { emails } = await fetchSentMail(inject('endpoints').sesEndpoint);
-  return emails.filter((m) => JSON.stringify(m.destination ?? m).includes(address));
-}
 
 /** An id the win-back holdout (10 %) does not select, so the test does not depend on the hash. */
 const mailable = (base: string) => {
