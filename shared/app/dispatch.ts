@@ -69,6 +69,10 @@ async function dispatchOne(deps: DispatchDeps, c: CompiledCampaign, e: Occasion,
   const now = deps.clock();
   const record = (r: Omit<SendRecord, 'campaignId' | 'occurrence' | 'at' | 'kind'>) =>
     deps.store.completeSend(e.customerId, { campaignId, occurrence, kind: campaign.kind, at: deps.clock().toISOString(), ...r });
+  // A follow-up long past its time (a history backfill replays every old delivery) is dropped
+  // before anything is written: recording a million stale decisions would only cost.
+  const { notBefore: earliest, notAfter } = sendWindow(campaign.trigger, e);
+  if (notAfter && now.getTime() > notAfter.getTime()) return { campaignId, outcome: 'skipped', reason: 'stale' };
   if (!(await claim(now.toISOString()))) return { campaignId, outcome: 'duplicate' };
 
   // Consent and suppression are judged on the customer as stored right now, not as the trigger saw them.
@@ -95,13 +99,7 @@ async function dispatchOne(deps: DispatchDeps, c: CompiledCampaign, e: Occasion,
     await record({ status, reason: delivery.reason });
     return { campaignId, outcome: status, reason: delivery.reason };
   }
-  // A delayed follow-up (e.g. 72 h after delivery) waits in the same due index as quiet hours,
-  // and one that is long overdue (a history backfill) is recorded as stale, not sent.
-  const { notBefore: earliest, notAfter } = sendWindow(campaign.trigger, e);
-  if (notAfter && now.getTime() > notAfter.getTime()) {
-    await record({ status: 'skipped', reason: 'stale' });
-    return { campaignId, outcome: 'skipped', reason: 'stale' };
-  }
+  // A delayed follow-up (e.g. 72 h after delivery) waits in the same due index as quiet hours.
   if (earliest && earliest.getTime() > now.getTime() && delivery.decision === 'send') {
     await record({ status: 'deferred', reason: 'delay', until: earliest.toISOString(), trigger: e });
     return { campaignId, outcome: 'deferred', reason: 'delay' };

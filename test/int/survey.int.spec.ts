@@ -85,11 +85,13 @@ describe('post-delivery survey', () => {
     expect(recovery[0]!.body!.text).toContain('o-survey-1');
   });
 
-  it('does not survey a delivery that is long past (e.g. replayed history), and says so', async () => {
+  it('does not survey a delivery that is long past (e.g. replayed history), and writes nothing for it', async () => {
+    const before = (await mailTo(`${cid}@example.com`)).length;
     const old = { source: SHOP_SOURCE, detailType: DetailType.OrderFulfilled, detail: { orderId: 'o-survey-old', customerId: cid, occurredAt: '2026-09-01T08:00:00Z' } };
     await putRaw(sys, [old]);
-    const rec = (await store.listSends(cid)).find((r) => r.occurrence === 'delivered:o-survey-old');
-    expect(rec).toMatchObject({ status: 'skipped', reason: 'stale' });
+    expect((await store.listSends(cid)).find((r) => r.occurrence === 'delivered:o-survey-old')).toBeUndefined();
+    expect(await mailTo(`${cid}@example.com`)).toHaveLength(before);
+    expect(sys.bus.deadLetters).toHaveLength(0);
   });
 
   it('rejects a tampered rating link with a generic page and no change', async () => {
