@@ -47,7 +47,7 @@ export async function dispatchTrigger(deps: DispatchDeps, event: TriggeringEvent
   const outcomes: DispatchOutcome[] = [];
   for (const c of deps.campaigns.filter((x) => x.campaign.enabled && matchesTrigger(x.campaign.trigger, o, x.campaign.id))) {
     const claim = (at: string) => deps.store.claimSend(o.customerId, c.campaign.id, o.occurrence, at);
-    outcomes.push(await dispatchOne(deps, c, o, claim));
+    outcomes.push(await dispatchOne(deps, c, o, claim, 'first'));
   }
   return outcomes;
 }
@@ -59,10 +59,19 @@ export async function dispatchDue(deps: DispatchDeps, due: CampaignSendDue): Pro
   // A campaign removed from config since the deferral: record why and stop.
   if (!c) return [{ campaignId: due.campaignId, outcome: 'skipped', reason: 'campaign-removed' }];
   const claim = (at: string) => deps.store.reclaimDeferred(due.customerId, due.campaignId, due.occurrence, due.dueAt, at);
-  return [await dispatchOne(deps, c, due.trigger, claim)];
+  return [await dispatchOne(deps, c, due.trigger, claim, 'retry')];
 }
 
-async function dispatchOne(deps: DispatchDeps, c: CompiledCampaign, e: Occasion, claim: (at: string) => Promise<boolean>): Promise<DispatchOutcome> {
+/** Events arrive out of order: a trigger may beat the customer's profile to Engage. */
+const PROFILE_GRACE_MS = 15 * 60_000;
+
+async function dispatchOne(
+  deps: DispatchDeps,
+  c: CompiledCampaign,
+  e: Occasion,
+  claim: (at: string) => Promise<boolean>,
+  attempt: 'first' | 'retry',
+): Promise<DispatchOutcome> {
   const occurrence = e.occurrence;
   const campaign = c.campaign;
   const campaignId = campaign.id;
@@ -78,6 +87,11 @@ async function dispatchOne(deps: DispatchDeps, c: CompiledCampaign, e: Occasion,
   // Consent and suppression are judged on the customer as stored right now, not as the trigger saw them.
   const customer = await deps.store.getCustomer(e.customerId);
   if (!customer?.profile) {
+    // The first time, wait for the profile (it may be right behind); a second miss is final.
+    if (attempt === 'first') {
+      await record({ status: 'deferred', reason: 'no-profile', until: new Date(now.getTime() + PROFILE_GRACE_MS).toISOString(), trigger: e });
+      return { campaignId, outcome: 'deferred', reason: 'no-profile' };
+    }
     await record({ status: 'skipped', reason: 'no-profile' });
     return { campaignId, outcome: 'skipped', reason: 'no-profile' };
   }

@@ -94,6 +94,26 @@ describe('post-delivery survey', () => {
     expect(sys.bus.deadLetters).toHaveLength(0);
   });
 
+  it('waits for a profile that arrives after the delivery, then surveys as usual', async () => {
+    // Given a delivery for a customer Engage has no profile for yet (events arrive out of order)
+    const late = `late-${sys.tag}`;
+    await putRaw(sys, [{ source: SHOP_SOURCE, detailType: DetailType.OrderFulfilled, detail: { orderId: 'o-late-1', customerId: late, occurredAt: '2026-11-23T07:00:00Z' } }]);
+    expect(await store.listSends(late)).toEqual([expect.objectContaining({ status: 'deferred', reason: 'no-profile' })]);
+    // When the profile arrives and the due job runs after the delay
+    await putRaw(sys, [
+      {
+        source: SHOP_SOURCE,
+        detailType: DetailType.CustomerUpserted,
+        detail: { customerId: late, email: `${late}@example.com`, name: 'Ada', locale: 'en', timeZone: 'Europe/London', marketingConsent: true, occurredAt: '2026-11-23T07:30:00Z' },
+      },
+    ]);
+    vi.setSystemTime(new Date('2026-11-26T09:00:00Z'));
+    await sys.runScheduled('dispatch-due', new Date('2026-11-26T09:00:00Z')); // profile found: now waits for the 72 h
+    await sys.runScheduled('dispatch-due', new Date('2026-11-26T09:15:00Z'));
+    // Then the survey went out once
+    expect(await mailTo(`${late}@example.com`)).toHaveLength(1);
+  });
+
   it('rejects a tampered rating link with a generic page and no change', async () => {
     const [mail] = await mailTo(`${cid}@example.com`);
     const url = /(http:\/\/127\.0\.0\.1:\d+\/s\/[^\s?]+)\?score=4/.exec(mail!.body!.text!)![1]!;
