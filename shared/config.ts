@@ -22,6 +22,8 @@ export const EnvVar = {
   shopUrl: 'SHOP_URL',
   shopCurrency: 'SHOP_CURRENCY',
   shopTimeZone: 'SHOP_TIME_ZONE',
+  capMinGapHours: 'SEND_CAP_MIN_GAP_HOURS',
+  capMaxPerWeek: 'SEND_CAP_MAX_PER_WEEK',
   publicBaseUrl: 'PUBLIC_BASE_URL',
   keyringSecretId: 'TOKEN_KEYRING_SECRET_ID',
   keyringFile: 'TOKEN_KEYRING_FILE',
@@ -74,6 +76,9 @@ export const ShopConfig = z.object({
   [EnvVar.shopUrl]: z.url().default('https://shop.example.com'),
   [EnvVar.shopCurrency]: z.string().regex(/^[A-Z]{3}$/).default('CNY'),
   [EnvVar.shopTimeZone]: z.string().min(1).default('UTC'),
+  /** Marketing frequency cap: Klaviyo's Smart Sending default gap, and a weekly ceiling. */
+  [EnvVar.capMinGapHours]: z.coerce.number().min(0).max(24 * 14).default(16),
+  [EnvVar.capMaxPerWeek]: z.coerce.number().int().min(1).max(100).default(3),
 });
 
 export function shopInfoFrom(c: z.infer<typeof ShopConfig>) {
@@ -84,6 +89,10 @@ export function shopInfoFrom(c: z.infer<typeof ShopConfig>) {
     currency: c[EnvVar.shopCurrency],
     timeZone: c[EnvVar.shopTimeZone],
   };
+}
+
+export function capFrom(c: z.infer<typeof ShopConfig>) {
+  return { minGapHours: c[EnvVar.capMinGapHours], windowDays: 7, maxInWindow: c[EnvVar.capMaxPerWeek] };
 }
 
 /** Shopper-facing links: where they point and the keys that sign them (a secret in AWS, a file locally). */

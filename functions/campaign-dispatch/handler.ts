@@ -1,6 +1,6 @@
 import { FunctionName } from '../../shared/contracts/routing.js';
 import { DetailType } from '../../shared/contracts/events.js';
-import { EnvVar, LinksConfig, MailConfig, ShopConfig, loadConfig, shopInfoFrom } from '../../shared/config.js';
+import { EnvVar, LinksConfig, MailConfig, ShopConfig, capFrom, loadConfig, shopInfoFrom } from '../../shared/config.js';
 import { loadCampaigns } from '../../shared/campaigns/load.js';
 import { dispatchDue, dispatchTrigger } from '../../shared/app/dispatch.js';
 import { sqsConsumer } from '../../shared/runtime/consumer.js';
@@ -10,13 +10,15 @@ import { systemClock } from '../../shared/ports.js';
 
 const mail = loadConfig(MailConfig);
 const links = loadConfig(LinksConfig);
+const shop = loadConfig(ShopConfig);
 // Templates are compiled (MJML) and keys fetched once per cold start.
 const deps = {
   store: storeFromEnv(),
   mailer: sesMailer(mail[EnvVar.configurationSet]),
   campaigns: await loadCampaigns(mail[EnvVar.campaignsDir]),
   from: mail[EnvVar.senderEmail],
-  shop: shopInfoFrom(loadConfig(ShopConfig)),
+  shop: shopInfoFrom(shop),
+  cap: capFrom(shop),
   baseUrl: links[EnvVar.publicBaseUrl],
   keyring: await keyringFromEnv(links),
   clock: systemClock,

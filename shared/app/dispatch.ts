@@ -13,7 +13,7 @@ import type { CampaignSendDue, Occasion } from '../contracts/events.js';
 import type { CouponState } from '../coupons/redeem.js';
 import { matchesTrigger, occasionOf, sendWindow, type TriggeringEvent } from '../campaigns/triggers.js';
 import { surveyIdOf } from '../tokens/links.js';
-import { decideDelivery } from '../campaigns/policy.js';
+import { decideDelivery, type CapConfig } from '../campaigns/policy.js';
 import { renderEmail, type CompiledCampaign } from '../campaigns/render.js';
 import { templateVars, type CouponVars, type ShopInfo } from '../campaigns/templates.js';
 import { couponHash, generateCouponCode, issueCoupon } from '../coupons/index.js';
@@ -29,6 +29,8 @@ export interface DispatchDeps {
   campaigns: CompiledCampaign[];
   from: string;
   shop: ShopInfo;
+  /** Marketing frequency cap (transactional mail is exempt). */
+  cap?: CapConfig;
   baseUrl: string;
   keyring: TokenKeyring;
   clock: Clock;
@@ -107,7 +109,7 @@ async function dispatchOne(
     await record({ status: 'skipped', reason: 'redeemed' });
     return { campaignId, outcome: 'skipped', reason: 'redeemed' };
   }
-  const delivery = decideDelivery({ campaign, facts, history, now, shop: { timeZone: deps.shop.timeZone }, ...(e.entry ? { entry: e.entry } : {}) });
+  const delivery = decideDelivery({ campaign, facts, history, now, shop: { ...(deps.shop.timeZone ? { timeZone: deps.shop.timeZone } : {}), ...(deps.cap ? { cap: deps.cap } : {}) }, ...(e.entry ? { entry: e.entry } : {}) });
   if (delivery.decision === 'skip') {
     const status = delivery.reason === 'holdout' ? 'control' : 'skipped';
     await record({ status, reason: delivery.reason });

@@ -13,7 +13,7 @@ export function factsOf(c: CustomerRecord & { profile: Profile }, now: Date): Cu
     consent: c.profile.marketingConsent,
     suppressed: c.suppressed === true,
     orders: c.summary.orders,
-    tags: [],
+    tags: c.profile.tags ?? [],
     ...(c.risk ? { riskLevel: c.risk.level } : {}),
     ...(c.segment ? { segment: c.segment } : {}),
     ...(c.prediction?.clv12m !== undefined ? { clv: c.prediction.clv12m } : {}),

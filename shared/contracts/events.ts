@@ -108,6 +108,8 @@ export const CustomerUpserted = z.object({
   timeZone: TimeZone,
   birthday: z.string().regex(/^(\d{4}-)?\d{2}-\d{2}$/, 'MM-DD or YYYY-MM-DD').optional(),
   marketingConsent: z.boolean(),
+  /** The shop's own labels (e.g. "wholesale", "newsletter-2026"), for campaign audiences. */
+  tags: z.array(z.string().min(1).max(64)).max(50).optional(),
   occurredAt: Instant,
 });
 export type CustomerUpserted = z.infer<typeof CustomerUpserted>;

@@ -9,6 +9,7 @@ export interface Profile {
   timeZone: string;
   birthday?: string;
   marketingConsent: boolean;
+  tags?: string[];
   /** occurredAt of the upsert that wrote it: older upserts arriving late are ignored. */
   updatedAt: string;
 }
@@ -52,6 +53,7 @@ export function profileFrom(d: CustomerUpserted): Profile {
     timeZone: d.timeZone,
     ...(d.birthday ? { birthday: d.birthday } : {}),
     marketingConsent: d.marketingConsent,
+    ...(d.tags?.length ? { tags: d.tags } : {}),
     updatedAt: d.occurredAt,
   };
 }
