@@ -1,5 +1,5 @@
 /** LoyaltyStore over the Engage table (items and access patterns 11–14 in shared/table/keys.ts). */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { isConflict, versionGuard } from './dynamodb-table.js';
 import {
   BatchGetCommand,
   GetCommand,
@@ -20,19 +20,9 @@ type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 /** BatchGetItem takes at most 100 keys. */
 const BATCH = 100;
 
-const versionGuard = (v: number) =>
-  v === 0
-    ? { ConditionExpression: 'attribute_not_exists(pk)' }
-    : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': TableAttr.version }, ExpressionAttributeValues: { ':v': v } };
-
 const id = (k: Key) => `${k.pk}|${k.sk}`;
 const created = { ConditionExpression: 'attribute_not_exists(pk)' };
 
-/** A failed condition, or another transaction on the same item right now: both mean "read again". */
-const isConflict = (e: unknown) =>
-  e instanceof ConditionalCheckFailedException ||
-  (e instanceof TransactionCanceledException &&
-    (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict'));
 
 const toLoyalty = (item: Item): Versioned<LoyaltyItem> => ({
   value: { state: item.state as LoyaltyState, outbox: (item.outbox as Outbox | undefined) ?? {} },
