@@ -6,27 +6,19 @@ import type { CustomerFacts } from '../campaigns/audience.js';
 import type { PolicyState } from '../campaigns/plan.js';
 import type { CustomerStore } from '../ports.js';
 import { factsOf } from './facts.js';
-
-const SEGMENTS = 4;
-const HISTORY_MS = 7 * 86_400_000;
+import { forEachCustomerPage, recentSends } from './scan.js';
 
 export async function liveAudience(store: CustomerStore, now: Date): Promise<{ facts: CustomerFacts[]; state: Map<string, PolicyState> }> {
   const facts: CustomerFacts[] = [];
   const state = new Map<string, PolicyState>();
-  const since = new Date(now.getTime() - HISTORY_MS).toISOString();
-  for (let segment = 0; segment < SEGMENTS; segment++) {
-    let cursor: Record<string, string> | undefined;
-    do {
-      const page = await store.scanCustomers({ segment, totalSegments: SEGMENTS, limit: 500, ...(cursor ? { cursor } : {}) });
-      for (const c of page.customers) {
-        if (!c.profile) continue;
-        facts.push(factsOf({ ...c, profile: c.profile }, now));
-        const history = (await store.listSends(c.customerId)).filter((s) => s.status === 'sent' && s.at >= since).map((s) => ({ at: s.at, kind: s.kind ?? 'marketing' }));
-        state.set(c.customerId, { history, ...(c.summary.lastDay ? { entry: { lastOrderDay: c.summary.lastDay } } : {}) });
-      }
-      cursor = page.cursor;
-    } while (cursor);
-  }
+  await forEachCustomerPage(store, async (customers) => {
+    for (const c of customers) {
+      if (!c.profile) continue;
+      facts.push(factsOf({ ...c, profile: c.profile }, now));
+      const history = recentSends(await store.listSends(c.customerId), now);
+      state.set(c.customerId, { history, ...(c.summary.lastDay ? { entry: { lastOrderDay: c.summary.lastDay } } : {}) });
+    }
+  });
   return { facts, state };
 }
 

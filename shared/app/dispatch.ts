@@ -22,6 +22,7 @@ import type { TokenKeyring } from '../tokens/token.js';
 import type { Clock, CustomerStore, Mailer, SendRecord } from '../ports.js';
 import type { Profile } from '../domain/customer.js';
 import { factsOf } from './facts.js';
+import { recentSends } from './scan.js';
 
 export interface DispatchDeps {
   store: CustomerStore;
@@ -40,8 +41,6 @@ export type DispatchOutcome =
   | { campaignId: string; outcome: 'sent'; messageId: string }
   | { campaignId: string; outcome: 'skipped' | 'control' | 'deferred' | 'rejected'; reason: string }
   | { campaignId: string; outcome: 'duplicate' };
-
-const CAP_WINDOW_MS = 7 * 86_400_000;
 
 /** Every enabled campaign whose trigger the event matches gets one decision. */
 export async function dispatchTrigger(deps: DispatchDeps, event: TriggeringEvent): Promise<DispatchOutcome[]> {
@@ -99,10 +98,7 @@ async function dispatchOne(
   }
   const profile: Profile = customer.profile;
   const facts = factsOf({ ...customer, profile }, now);
-  const since = new Date(now.getTime() - CAP_WINDOW_MS).toISOString();
-  const history = (await deps.store.listSends(e.customerId))
-    .filter((s) => s.status === 'sent' && s.at >= since)
-    .map((s) => ({ at: s.at, kind: s.kind ?? 'marketing' }));
+  const history = recentSends(await deps.store.listSends(e.customerId), now);
   // A coupon reminder's exit condition comes first: a redeemed (or erased) coupon needs none.
   const held = e.type === 'coupon-expiring' && e.couponHash ? await deps.store.getCoupon(e.couponHash) : null;
   if (e.type === 'coupon-expiring' && (!held || held.redeemedBy)) {

@@ -16,6 +16,7 @@ import { decideBirthday, decideExpire, decideReview, newLoyaltyState, type Ledge
 import type { Clock, CustomerStore, EventPublisher, Versioned } from '../ports.js';
 import { RetryableError } from '../adapters/errors.js';
 import { flushOutbox, loyaltyCoupon, MAX_ATTEMPTS, withEvents, type LoyaltyItem, type LoyaltyStore } from './loyalty.js';
+import { pageThroughSegment } from './scan.js';
 
 export interface LoyaltySweepDeps {
   store: LoyaltyStore;
@@ -45,29 +46,26 @@ export async function loyaltySweepSegment(
 ): Promise<LoyaltySegmentResult> {
   const now = new Date(req.scheduledTime);
   const result: LoyaltySegmentResult = { scanned: 0, written: 0, tierChanges: 0, expired: 0, birthdays: 0, continued: false };
-  let cursor = req.cursor;
-  do {
-    const page = await deps.customers.scanCustomers({ segment: req.segment, totalSegments: req.totalSegments, cursor, limit: opts.pageSize });
-    const items = await deps.store.loadMany(page.customers.map((c) => c.customerId));
-    for (let i = 0; i < page.customers.length; i += PARALLEL) {
-      const outcomes = await Promise.all(page.customers.slice(i, i + PARALLEL).map((c) => sweepCustomer(deps, c, items.get(c.customerId) ?? null, now)));
-      for (const o of outcomes) {
-        if (!o) continue;
-        result.written++;
-        result.tierChanges += o.tierChanges;
-        result.expired += o.expired;
-        result.birthdays += o.birthday ? 1 : 0;
+  const paged = await pageThroughSegment(
+    deps.customers,
+    req,
+    opts,
+    async (customers) => {
+      const items = await deps.store.loadMany(customers.map((c) => c.customerId));
+      for (let i = 0; i < customers.length; i += PARALLEL) {
+        const outcomes = await Promise.all(customers.slice(i, i + PARALLEL).map((c) => sweepCustomer(deps, c, items.get(c.customerId) ?? null, now)));
+        for (const o of outcomes) {
+          if (!o) continue;
+          result.written++;
+          result.tierChanges += o.tierChanges;
+          result.expired += o.expired;
+          result.birthdays += o.birthday ? 1 : 0;
+        }
       }
-    }
-    result.scanned += page.customers.length;
-    cursor = page.cursor;
-    if (cursor && opts.shouldYield()) {
-      await deps.publisher.publish([{ detailType: DetailType.LoyaltySegmentRequested, detail: { ...req, cursor } }]);
-      result.continued = true;
-      return result;
-    }
-  } while (cursor);
-  return result;
+    },
+    (cursor) => deps.publisher.publish([{ detailType: DetailType.LoyaltySegmentRequested, detail: { ...req, cursor } }]),
+  );
+  return { ...result, ...paged };
 }
 
 interface Decided {

@@ -8,6 +8,7 @@ import { baseStats, type ModelParams } from '../domain/model.js';
 import { purchaseStats, type OrderSummary } from '../domain/orders.js';
 import { fitModel, isFitReliable, type SummaryRow } from '../scoring/index.js';
 import type { CustomerStore } from '../ports.js';
+import { forEachCustomerPage } from './scan.js';
 
 export interface RefitDeps {
   store: CustomerStore;
@@ -19,18 +20,9 @@ export type RefitOutcome =
   | { kind: 'updated'; version: number; customers: number; sampled: number; params: ModelParams }
   | { kind: 'kept'; reasons: string[]; currentVersion?: number; customers: number; sampled: number };
 
-const SEGMENTS = 4;
-
 async function allSummaries(store: CustomerStore): Promise<Array<{ id: string; s: OrderSummary }>> {
   const out: Array<{ id: string; s: OrderSummary }> = [];
-  for (let segment = 0; segment < SEGMENTS; segment++) {
-    let cursor: Record<string, string> | undefined;
-    do {
-      const page = await store.scanCustomers({ segment, totalSegments: SEGMENTS, limit: 1000, ...(cursor ? { cursor } : {}) });
-      for (const c of page.customers) out.push({ id: c.customerId, s: c.summary });
-      cursor = page.cursor;
-    } while (cursor);
-  }
+  await forEachCustomerPage(store, (customers) => void out.push(...customers.map((c) => ({ id: c.customerId, s: c.summary }))), 1000);
   return out;
 }
 

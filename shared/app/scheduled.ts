@@ -11,8 +11,7 @@ import { requiresConsent } from '../campaigns/schema.js';
 import { DetailType, type OutgoingEvent } from '../contracts/events.js';
 import type { CustomerStore, EventPublisher } from '../ports.js';
 import { factsOf } from './facts.js';
-
-const SEGMENTS = 4;
+import { forEachCustomerPage } from './scan.js';
 
 export type ScheduledRunOutcome = { kind: 'published'; members: number; scanned: number } | { kind: 'skipped'; reason: 'unknown-campaign' | 'disabled' | 'not-scheduled' };
 
@@ -28,21 +27,16 @@ export async function runScheduledCampaign(
   const now = new Date(scheduledTime);
   let members = 0;
   let scanned = 0;
-  for (let segment = 0; segment < SEGMENTS; segment++) {
-    let cursor: Record<string, string> | undefined;
-    do {
-      const page = await deps.store.scanCustomers({ segment, totalSegments: SEGMENTS, limit: 500, ...(cursor ? { cursor } : {}) });
-      scanned += page.customers.length;
-      const events: OutgoingEvent[] = page.customers.flatMap((cust) => {
-        if (!cust.profile) return [];
-        const facts = factsOf({ ...cust, profile: cust.profile }, now);
-        if (!matchesAudience({ ...audienceOf(c), requiresConsent: requiresConsent(c) }, facts, now).ok) return [];
-        return [{ detailType: DetailType.CampaignScheduledSend, detail: { campaignId, customerId: cust.customerId, scheduledTime } }];
-      });
-      await deps.publisher.publish(events);
-      members += events.length;
-      cursor = page.cursor;
-    } while (cursor);
-  }
+  await forEachCustomerPage(deps.store, async (customers) => {
+    scanned += customers.length;
+    const events: OutgoingEvent[] = customers.flatMap((cust) => {
+      if (!cust.profile) return [];
+      const facts = factsOf({ ...cust, profile: cust.profile }, now);
+      if (!matchesAudience({ ...audienceOf(c), requiresConsent: requiresConsent(c) }, facts, now).ok) return [];
+      return [{ detailType: DetailType.CampaignScheduledSend, detail: { campaignId, customerId: cust.customerId, scheduledTime } }];
+    });
+    await deps.publisher.publish(events);
+    members += events.length;
+  });
   return { kind: 'published', members, scanned };
 }

@@ -11,6 +11,7 @@
 import { DetailType, type OutgoingEvent, type SweepSegmentRequested, type ScheduledRun } from '../contracts/events.js';
 import { decideScores, scoreCustomer, type RiskConfig } from '../domain/scores.js';
 import type { CustomerStore, EventPublisher } from '../ports.js';
+import { pageThroughSegment } from './scan.js';
 
 export interface SweepDeps {
   store: CustomerStore;
@@ -48,31 +49,28 @@ export async function sweepSegment(
   const now = new Date(req.scheduledTime);
   const model = await deps.store.getStoreModel();
   const result: SegmentResult = { scanned: 0, written: 0, transitions: {}, continued: false };
-  let cursor = req.cursor;
-  do {
-    const page = await deps.store.scanCustomers({ segment: req.segment, totalSegments: req.totalSegments, cursor, limit: opts.pageSize });
-    const decided = page.customers.flatMap((c) => {
-      const scored = scoreCustomer(c, model, deps.risk, now);
-      if (!scored) return [];
-      const d = decideScores(c, scored, req.runKey, now);
-      return d.kind === 'update' ? [{ customer: c, d }] : [];
-    });
-    await deps.publisher.publish(decided.flatMap(({ d }) => (d.event ? [{ detailType: DetailType.CustomerRiskChanged, detail: d.event }] : [])));
-    for (const { customer, d } of decided) {
-      if (!(await deps.store.putScores(customer.customerId, customer.risk, d))) continue;
-      result.written++;
-      if (d.event) {
-        const k = `${d.event.from ?? 'new'}->${d.event.to}`;
-        result.transitions[k] = (result.transitions[k] ?? 0) + 1;
+  const paged = await pageThroughSegment(
+    deps.store,
+    req,
+    opts,
+    async (customers) => {
+      const decided = customers.flatMap((c) => {
+        const scored = scoreCustomer(c, model, deps.risk, now);
+        if (!scored) return [];
+        const d = decideScores(c, scored, req.runKey, now);
+        return d.kind === 'update' ? [{ customer: c, d }] : [];
+      });
+      await deps.publisher.publish(decided.flatMap(({ d }) => (d.event ? [{ detailType: DetailType.CustomerRiskChanged, detail: d.event }] : [])));
+      for (const { customer, d } of decided) {
+        if (!(await deps.store.putScores(customer.customerId, customer.risk, d))) continue;
+        result.written++;
+        if (d.event) {
+          const k = `${d.event.from ?? 'new'}->${d.event.to}`;
+          result.transitions[k] = (result.transitions[k] ?? 0) + 1;
+        }
       }
-    }
-    result.scanned += page.customers.length;
-    cursor = page.cursor;
-    if (cursor && opts.shouldYield()) {
-      await deps.publisher.publish([{ detailType: DetailType.SweepSegmentRequested, detail: { ...req, cursor } }]);
-      result.continued = true;
-      return result;
-    }
-  } while (cursor);
-  return result;
+    },
+    (cursor) => deps.publisher.publish([{ detailType: DetailType.SweepSegmentRequested, detail: { ...req, cursor } }]),
+  );
+  return { ...result, ...paged };
 }
