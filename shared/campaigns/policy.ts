@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Locale } from '../contracts/events.js';
 import { audienceOf, matchesAudience, type CustomerFacts } from './audience.js';
 import { requiresConsent, type Campaign, type QuietHours } from './schema.js';
-import { addDays, resolveTimeZone, wallClock, zonedInstant } from './tz.js';
+import { addDays, resolveTimeZone, wallClock, zonedInstant } from '../domain/time-zone.js';
 
 export type MailKind = 'marketing' | 'transactional';
 

@@ -2,35 +2,12 @@
  * Calendar arithmetic in a named time zone with nothing but Intl: month keys for spend buckets
  * and point lots, local dates for birthdays, and the instant a local day starts.
  */
+import { wallClock, zonedInstant } from '../domain/time-zone.js';
+
 export interface LocalDate {
   year: number;
   month: number;
   day: number;
-}
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-function format(timeZone: string): Intl.DateTimeFormat {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formats.set(timeZone, f);
-  }
-  return f;
-}
-
-function wallClock(at: Date, timeZone: string) {
-  const p: Record<string, number> = {};
-  for (const part of format(timeZone).formatToParts(at)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-  return { year: p.year!, month: p.month!, day: p.day!, hour: p.hour!, minute: p.minute!, second: p.second! };
 }
 
 export const localDate = (at: Date, timeZone: string): LocalDate => {
@@ -50,16 +27,8 @@ export function addMonths(key: string, n: number): string {
   return `${pad(Math.floor(i / 12), 4)}-${pad((i % 12) + 1)}`;
 }
 
-/** The instant local midnight starts `d` in the zone (DST-safe: the offset is re-read at the result). */
-export function startOfDay(d: LocalDate, timeZone: string): Date {
-  const guess = Date.UTC(d.year, d.month - 1, d.day);
-  const offsetAt = (t: number) => {
-    const w = wallClock(new Date(t), timeZone);
-    return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(t / 1000) * 1000;
-  };
-  const first = guess - offsetAt(guess);
-  return new Date(guess - offsetAt(first));
-}
+/** The instant local midnight starts `d` in the zone (in a DST gap at midnight: the first instant after it). */
+export const startOfDay = (d: LocalDate, timeZone: string): Date => zonedInstant({ ...d, hour: 0, minute: 0 }, timeZone);
 
 export const startOfMonth = (key: string, timeZone: string): Date => {
   const [year, month] = key.split('-').map(Number) as [number, number];
