@@ -21,6 +21,19 @@ export interface ParetoNbdParams {
  * removes the large parameter r+x, whose terms would grow for ~r+x steps before decaying.
  * α = β gives z = 0 and log 2F1 = 0.
  */
+/** a0LogHyp memoised per (x, t): customers sharing them (ties after rounding) share the 2F1. */
+function cachedA0LogHyp(p: ParetoNbdParams): (x: number, t: number) => number {
+  const cache = new PairCache();
+  return (x, t) => {
+    let v = cache.get(x, t);
+    if (v === undefined) {
+      v = a0LogHyp(p, x, t);
+      cache.set(x, t, v);
+    }
+    return v;
+  };
+}
+
 function a0LogHyp(p: ParetoNbdParams, x: number, t: number): number {
   const { r, alpha, s, beta } = p;
   const rsx = r + s + x;
@@ -55,15 +68,7 @@ export function paretoLogLikelihoodOne(p: ParetoNbdParams, x: number, tx: number
 /** Weighted total log-likelihood; 2F1 values are shared between rows with equal (x, t) keys. */
 export function paretoLogLikelihood(p: ParetoNbdParams, cols: Columns): number {
   const { r, alpha, s, beta } = p;
-  const cache = new PairCache();
-  const hyp = (x: number, t: number): number => {
-    let v = cache.get(x, t);
-    if (v === undefined) {
-      v = a0LogHyp(p, x, t);
-      cache.set(x, t, v);
-    }
-    return v;
-  };
+  const hyp = cachedA0LogHyp(p);
   const lgr = lgamma(r);
   const base = r * Math.log(alpha) + s * Math.log(beta) - lgr;
   const logS = Math.log(s);
@@ -128,15 +133,7 @@ export function paretoScore(
   const n = cols.n;
   const out: ParetoScoreColumns = { pAlive: new Float64Array(n), expected: new Float64Array(n) };
   if (opts.clv) out.discountedPurchases = new Float64Array(n);
-  const cache = new PairCache();
-  const hyp = (x: number, t: number): number => {
-    let v = cache.get(x, t);
-    if (v === undefined) {
-      v = a0LogHyp(p, x, t);
-      cache.set(x, t, v);
-    }
-    return v;
-  };
+  const hyp = cachedA0LogHyp(p);
   const clv = opts.clv;
   for (let i = 0; i < n; i++) {
     const x = cols.x[i]!;
