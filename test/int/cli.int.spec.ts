@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerCampaignCommands } from '../../cli/campaigns.js';
-import { DetailType, SHOP_SOURCE } from '../../shared/contracts/events.js';
+import { orderEvent, profileEvent } from '../support/events.js';
 import { putRaw, systemForTest } from '../support/system.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
@@ -24,17 +24,12 @@ async function run(...args: string[]): Promise<string> {
 
 beforeAll(async () => {
   sys = await systemForTest();
-  const up = (id: string, consent: boolean, name: string) => ({
-    source: SHOP_SOURCE,
-    detailType: DetailType.CustomerUpserted,
-    detail: { customerId: id, email: `${id}@example.com`, name, locale: 'zh-CN', timeZone: 'Asia/Shanghai', marketingConsent: consent, occurredAt: '2026-01-01T00:00:00Z' },
-  });
-  const order = (id: string, day: string) => ({
-    source: SHOP_SOURCE,
-    detailType: DetailType.OrderPlaced,
-    detail: { orderId: `${id}-${day}`, customerId: id, lines: [{ sku: 'tea', quantity: 1, unitPrice: 50 }], total: 50, currency: 'CNY', occurredAt: `${day}T10:00:00Z` },
-  });
-  await putRaw(sys, [up('cli-a', true, '赵敏'), up('cli-b', false, '周芷若'), order('cli-a', '2026-08-01'), order('cli-b', '2026-08-01')]);
+  await putRaw(sys, [
+    profileEvent('cli-a', { name: '赵敏', locale: 'zh-CN' }),
+    profileEvent('cli-b', { name: '周芷若', locale: 'zh-CN', consent: false }),
+    orderEvent('cli-a', 'cli-a-1', '2026-08-01T10:00:00Z'),
+    orderEvent('cli-b', 'cli-b-1', '2026-08-01T10:00:00Z'),
+  ]);
 });
 afterAll(() => sys?.close());
 

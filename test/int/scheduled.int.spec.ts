@@ -1,9 +1,9 @@
 /** A scheduled campaign run: the audience (by RFM segment) gets the mail once per run. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DetailType, SHOP_SOURCE } from '../../shared/contracts/events.js';
 import { DynamoCustomerStore, documentClient } from '../../shared/adapters/dynamodb-store.js';
 import { putRaw, systemForTest } from '../support/system.js';
 import { mailTo } from '../support/mail.js';
+import { orderEvent, profileEvent } from '../support/events.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
 let store: DynamoCustomerStore;
@@ -17,18 +17,7 @@ beforeAll(async () => {
   store = new DynamoCustomerStore(documentClient(sys.dynamodb), sys.env.TABLE_NAME!);
   const t = sys.tag;
   for (const [id, segment] of [[`champ-${t}`, 'Champions'], [`lost-${t}`, 'Lost']] as const) {
-    await putRaw(sys, [
-      {
-        source: SHOP_SOURCE,
-        detailType: DetailType.CustomerUpserted,
-        detail: { customerId: id, email: `${id}@example.com`, name: '林黛玉', locale: 'zh-CN', timeZone: 'Asia/Shanghai', marketingConsent: true, occurredAt: '2026-01-01T00:00:00Z' },
-      },
-      {
-        source: SHOP_SOURCE,
-        detailType: DetailType.OrderPlaced,
-        detail: { orderId: `${id}-o1`, customerId: id, lines: [{ sku: 'tea', quantity: 1, unitPrice: 50 }], total: 50, currency: 'CNY', occurredAt: '2026-11-25T10:00:00Z' },
-      },
-    ]);
+    await putRaw(sys, [profileEvent(id, { name: '林黛玉', locale: 'zh-CN' }), orderEvent(id, `${id}-o1`, '2026-11-25T10:00:00Z')]);
     // Segments come from the sweep; set them directly to keep this test about the scheduled run.
     await store.putScores(id, undefined, { risk: { level: 'active', method: 'rule', since: RUN.toISOString(), lastOrderDay: '2026-11-25' }, segment });
   }

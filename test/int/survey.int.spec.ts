@@ -3,10 +3,10 @@
  * a rating link → recorded once → a low score brings the service-recovery mail.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DetailType, SHOP_SOURCE } from '../../shared/contracts/events.js';
 import { DynamoCustomerStore, documentClient } from '../../shared/adapters/dynamodb-store.js';
 import { putRaw, systemForTest } from '../support/system.js';
 import { mailTo } from '../support/mail.js';
+import { fulfilledEvent, orderEvent, profileEvent } from '../support/events.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
 let store: DynamoCustomerStore;
@@ -21,19 +21,8 @@ beforeAll(async () => {
   sys = await systemForTest();
   store = new DynamoCustomerStore(documentClient(sys.dynamodb), sys.env.TABLE_NAME!);
   cid = `sv-${sys.tag}`;
-  await putRaw(sys, [
-    {
-      source: SHOP_SOURCE,
-      detailType: DetailType.CustomerUpserted,
-      detail: { customerId: cid, email: `${cid}@example.com`, name: 'Grace Hopper', locale: 'en', timeZone: 'Europe/London', marketingConsent: true, occurredAt: '2026-01-01T00:00:00Z' },
-    },
-    {
-      source: SHOP_SOURCE,
-      detailType: DetailType.OrderPlaced,
-      detail: { orderId: 'o-survey-1', customerId: cid, lines: [{ sku: 'tea', quantity: 1, unitPrice: 80 }], total: 80, currency: 'CNY', occurredAt: '2026-11-18T10:00:00Z' },
-    },
-  ]);
-  const fulfilled = { source: SHOP_SOURCE, detailType: DetailType.OrderFulfilled, detail: { orderId: 'o-survey-1', customerId: cid, occurredAt: DELIVERED } };
+  await putRaw(sys, [profileEvent(cid, { name: 'Grace Hopper' }), orderEvent(cid, 'o-survey-1', '2026-11-18T10:00:00Z', 80)]);
+  const fulfilled = fulfilledEvent(cid, 'o-survey-1', DELIVERED);
   await putRaw(sys, [fulfilled, fulfilled]);
 });
 afterAll(async () => {
@@ -87,7 +76,7 @@ describe('post-delivery survey', () => {
 
   it('does not survey a delivery that is long past (e.g. replayed history), and writes nothing for it', async () => {
     const before = (await mailTo(`${cid}@example.com`)).length;
-    const old = { source: SHOP_SOURCE, detailType: DetailType.OrderFulfilled, detail: { orderId: 'o-survey-old', customerId: cid, occurredAt: '2026-09-01T08:00:00Z' } };
+    const old = fulfilledEvent(cid, 'o-survey-old', '2026-09-01T08:00:00Z');
     await putRaw(sys, [old]);
     expect((await store.listSends(cid)).find((r) => r.occurrence === 'delivered:o-survey-old')).toBeUndefined();
     expect(await mailTo(`${cid}@example.com`)).toHaveLength(before);
@@ -97,16 +86,10 @@ describe('post-delivery survey', () => {
   it('waits for a profile that arrives after the delivery, then surveys as usual', async () => {
     // Given a delivery for a customer Engage has no profile for yet (events arrive out of order)
     const late = `late-${sys.tag}`;
-    await putRaw(sys, [{ source: SHOP_SOURCE, detailType: DetailType.OrderFulfilled, detail: { orderId: 'o-late-1', customerId: late, occurredAt: '2026-11-23T07:00:00Z' } }]);
+    await putRaw(sys, [fulfilledEvent(late, 'o-late-1', '2026-11-23T07:00:00Z')]);
     expect(await store.listSends(late)).toEqual([expect.objectContaining({ status: 'deferred', reason: 'no-profile' })]);
     // When the profile arrives and the due job runs after the delay
-    await putRaw(sys, [
-      {
-        source: SHOP_SOURCE,
-        detailType: DetailType.CustomerUpserted,
-        detail: { customerId: late, email: `${late}@example.com`, name: 'Ada', locale: 'en', timeZone: 'Europe/London', marketingConsent: true, occurredAt: '2026-11-23T07:30:00Z' },
-      },
-    ]);
+    await putRaw(sys, [profileEvent(late, { name: 'Ada', occurredAt: '2026-11-23T07:30:00Z' })]);
     vi.setSystemTime(new Date('2026-11-26T09:00:00Z'));
     await sys.runScheduled('dispatch-due', new Date('2026-11-26T09:00:00Z')); // profile found: now waits for the 72 h
     await sys.runScheduled('dispatch-due', new Date('2026-11-26T09:15:00Z'));
