@@ -1,7 +1,9 @@
 /**
- * Small seeded PRNG (sfc32) with the distributions the demo shop needs. Deterministic for a
- * seed on every platform: only integer ops and Math.log/sqrt/cos, no Math.random.
+ * The distributions the demo shop needs, on the project's seeded generator (xoshiro128**,
+ * shared/scoring/simulate.ts). Deterministic for a seed on every platform; no Math.random.
  */
+import { beta as sampleBeta, gamma as sampleGamma, makeRng, normal as stdNormal } from '../shared/scoring/simulate.js';
+
 export interface Random {
   /** Uniform in [0, 1). */
   next(): number;
@@ -21,59 +23,12 @@ export interface Random {
 }
 
 export function createRandom(seed: number): Random {
-  // sfc32 state from a splitmix32-expanded seed, so nearby seeds give unrelated streams.
-  let s = seed >>> 0;
-  const splitmix = (): number => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  let a = splitmix();
-  let b = splitmix();
-  let c = splitmix();
-  let d = splitmix();
-  const next = (): number => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 12; i++) next(); // warm-up recommended for sfc32
-
-  const normal = (mean = 0, sd = 1): number => {
-    // Box–Muller; 1 − u keeps the log argument in (0, 1].
-    const u = 1 - next();
-    const v = next();
-    return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  };
-
+  // One seeded generator and one set of samplers in the project: those the model simulations use.
+  const next = makeRng(seed);
+  const normal = (mean = 0, sd = 1): number => mean + sd * stdNormal(next);
   const gamma = (shape: number, scale = 1): number => {
     if (shape <= 0 || scale <= 0) throw new RangeError('gamma needs shape > 0 and scale > 0');
-    if (shape < 1) {
-      // Boost: Gamma(k) = Gamma(k + 1) · U^(1/k).
-      return gamma(shape + 1, scale) * Math.pow(1 - next(), 1 / shape);
-    }
-    // Marsaglia & Tsang (2000).
-    const d3 = shape - 1 / 3;
-    const c3 = 1 / Math.sqrt(9 * d3);
-    for (;;) {
-      let x: number;
-      let v: number;
-      do {
-        x = normal();
-        v = 1 + c3 * x;
-      } while (v <= 0);
-      v = v * v * v;
-      const u = 1 - next();
-      if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d3 * (1 - v + Math.log(v))) {
-        return d3 * v * scale;
-      }
-    }
+    return sampleGamma(next, shape, 1 / scale);
   };
 
   const random: Random = {
@@ -84,10 +39,7 @@ export function createRandom(seed: number): Random {
     normal,
     exponential: (rate) => -Math.log(1 - next()) / rate,
     gamma,
-    beta: (alpha, beta) => {
-      const x = gamma(alpha);
-      return x / (x + gamma(beta));
-    },
+    beta: (a, b) => sampleBeta(next, a, b),
     poisson: (mean) => {
       if (mean > 50) return Math.max(0, Math.round(normal(mean, Math.sqrt(mean))));
       // Knuth: fine for the small means used here.
