@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { validateCampaignSource } from '../shared/campaigns/load.js';
 import { renderEmail } from '../shared/campaigns/render.js';
 import { SAMPLE_FACTS, SAMPLE_SHOP, templateVars } from '../shared/campaigns/templates.js';
-import type { Locale } from '../shared/contracts/events.js';
+import type { Locale } from '../shared/platform/contracts/events.js';
 
 export interface TemplateBench {
   renders: number;

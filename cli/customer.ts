@@ -9,18 +9,18 @@
  *   npm run engage -- customer show c-42
  *
  * `engage customer forget <id>`: GDPR/PIPL erasure, the same as publishing
- * customer.erase-requested (see shared/app/privacy.ts). Irreversible; safe to repeat.
+ * customer.erase-requested (see shared/privacy/erase.ts). Irreversible; safe to repeat.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
-import { EnvVar, TableConfig, loadConfig } from '../shared/config.js';
-import { DynamoCustomerStore, documentClient } from '../shared/adapters/dynamodb-store.js';
-import { DynamoLoyaltyStore } from '../shared/adapters/dynamodb-loyalty.js';
-import { erasureDeps } from '../shared/adapters/dynamodb-privacy.js';
-import { eraseCustomer } from '../shared/app/privacy.js';
-import type { CustomerRecord } from '../shared/domain/customer.js';
+import { EnvVar, TableConfig, loadConfig } from '../shared/platform/config.js';
+import { DynamoCustomerStore, documentClient } from '../shared/customers/dynamodb.js';
+import { DynamoLoyaltyStore } from '../shared/loyalty/dynamodb.js';
+import { erasureDeps } from '../shared/privacy/dynamodb.js';
+import { eraseCustomer } from '../shared/privacy/erase.js';
+import type { CustomerRecord } from '../shared/customers/record.js';
 import type { LedgerEntry, LoyaltyState } from '../shared/loyalty/index.js';
-import type { SendRecord } from '../shared/ports.js';
+import type { SendRecord } from '../shared/platform/ports.js';
 
 export interface CustomerCommandIo {
   stdout?: { write(s: string): unknown };

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { eventJsonSchemas } from '../shared/contracts/json-schema.js';
+import { eventJsonSchemas } from '../shared/platform/contracts/json-schema.js';
 import { registerModelCommands } from './model.js';
 import { registerCampaignCommands } from './campaigns.js';
 import { registerCustomerCommands } from './customer.js';

@@ -1,9 +1,9 @@
 /** `engage report campaigns`: recipients vs control per campaign, from the table. */
 import type { Command } from 'commander';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TableConfig, EnvVar, loadConfig } from '../shared/config.js';
-import { DynamoCustomerStore, documentClient } from '../shared/adapters/dynamodb-store.js';
-import { campaignReport, type CampaignResult } from '../shared/app/report.js';
+import { TableConfig, EnvVar, loadConfig } from '../shared/platform/config.js';
+import { DynamoCustomerStore, documentClient } from '../shared/customers/dynamodb.js';
+import { campaignReport, type CampaignResult } from '../shared/campaigns/results.js';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 

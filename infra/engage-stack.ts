@@ -1,8 +1,8 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { EventBus } from 'aws-cdk-lib/aws-events';
-import { EnvVar } from '../shared/config.js';
-import { FunctionName, routes } from '../shared/contracts/routing.js';
+import { EnvVar } from '../shared/platform/config.js';
+import { FunctionName, routes } from '../shared/platform/contracts/routing.js';
 import { EngageBus } from './constructs/event-bus.js';
 import { EventConsumer } from './constructs/event-consumer.js';
 import { EngageFunction, REPO_ROOT, type EngageFunctionProps } from './constructs/function.js';

@@ -14,7 +14,7 @@ import type {
   OrderFulfilled,
   OrderPlaced,
   OrderRefunded,
-} from '../shared/contracts/events.js';
+} from '../shared/platform/contracts/events.js';
 import { createRandom, type Random } from './random.js';
 import { chineseGivenNames, chineseSurnames, englishFirstNames, englishLastNames } from './names.js';
 

@@ -1,6 +1,6 @@
 /** The real handlers, loaded lazily (after the environment is set). Typed by FunctionName, so a
  * function added to the routing but not here fails to compile. */
-import type { FunctionName } from '../shared/contracts/routing.js';
+import type { FunctionName } from '../shared/platform/contracts/routing.js';
 
 type Loader = () => Promise<{ handler: (...args: never[]) => Promise<unknown> }>;
 

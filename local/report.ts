@@ -1,10 +1,10 @@
 /** What the demo did, read back from the table: customers, orders, risk levels, sends, loyalty. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../shared/adapters/dynamodb-store.js';
-import type { OrderSummary } from '../shared/domain/orders.js';
+import { documentClient } from '../shared/customers/dynamodb.js';
+import type { OrderSummary } from '../shared/orders/decide.js';
 import type { LedgerEntry, LoyaltyState } from '../shared/loyalty/index.js';
-import { keys } from '../shared/table/keys.js';
+import { keys } from '../shared/platform/table/keys.js';
 
 export interface TableReport {
   customers: number;

@@ -13,7 +13,7 @@ import { startLocalSystem } from './system.js';
 import { reportTable } from './report.js';
 import { handlerModules } from './handlers.js';
 import { lambdaContext } from './bus.js';
-import { DynamoCustomerStore, documentClient } from '../shared/adapters/dynamodb-store.js';
+import { DynamoCustomerStore, documentClient } from '../shared/customers/dynamodb.js';
 
 const program = new Command('engage-local')
   .description('Run Engage locally on embedded emulators with a demo shop')

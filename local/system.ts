@@ -9,12 +9,12 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { EnvVar } from '../shared/config.js';
-import type { FunctionName } from '../shared/contracts/routing.js';
-import { EventBridgePublisher } from '../shared/adapters/eventbridge-publisher.js';
+import { EnvVar } from '../shared/platform/config.js';
+import type { FunctionName } from '../shared/platform/contracts/routing.js';
+import { EventBridgePublisher } from '../shared/platform/eventbridge.js';
 import { LocalBus, lambdaContext } from './bus.js';
 import { createTable } from './table.js';
-import { ensureLocalKeyring } from '../shared/runtime/keyring.js';
+import { ensureLocalKeyring } from '../shared/platform/runtime/keyring.js';
 import { handlerModules } from './handlers.js';
 
 export const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));

@@ -1,6 +1,6 @@
 /** Creates the Engage table locally with the same key design the CDK table uses. */
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { TABLE_INDEXES, TableAttr } from '../shared/table/keys.js';
+import { TABLE_INDEXES, TableAttr } from '../shared/platform/table/keys.js';
 
 export async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {

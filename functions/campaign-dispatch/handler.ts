@@ -1,12 +1,12 @@
-import { FunctionName } from '../../shared/contracts/routing.js';
-import { DetailType } from '../../shared/contracts/events.js';
-import { EnvVar, LinksConfig, MailConfig, ShopConfig, capFrom, loadConfig, shopInfoFrom } from '../../shared/config.js';
+import { FunctionName } from '../../shared/platform/contracts/routing.js';
+import { DetailType } from '../../shared/platform/contracts/events.js';
+import { EnvVar, LinksConfig, MailConfig, ShopConfig, capFrom, loadConfig, shopInfoFrom } from '../../shared/platform/config.js';
 import { loadCampaigns } from '../../shared/campaigns/load.js';
-import { dispatchDue, dispatchTrigger } from '../../shared/app/dispatch.js';
-import { sqsConsumer } from '../../shared/runtime/consumer.js';
-import { sesMailer, storeFromEnv } from '../../shared/runtime/deps.js';
-import { keyringFromEnv } from '../../shared/runtime/keyring.js';
-import { systemClock } from '../../shared/ports.js';
+import { dispatchDue, dispatchTrigger } from '../../shared/campaigns/dispatch.js';
+import { sqsConsumer } from '../../shared/platform/runtime/consumer.js';
+import { sesMailer, storeFromEnv } from '../../shared/platform/runtime/deps.js';
+import { keyringFromEnv } from '../../shared/platform/runtime/keyring.js';
+import { systemClock } from '../../shared/platform/ports.js';
 
 const mail = loadConfig(MailConfig);
 const links = loadConfig(LinksConfig);

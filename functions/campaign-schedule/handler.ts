@@ -1,12 +1,12 @@
 /** Target of each scheduled campaign's own schedule (created at synth from campaigns/*.yaml). */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { ScheduledRun } from '../../shared/contracts/events.js';
-import { EnvVar, MailConfig, loadConfig } from '../../shared/config.js';
+import { ScheduledRun } from '../../shared/platform/contracts/events.js';
+import { EnvVar, MailConfig, loadConfig } from '../../shared/platform/config.js';
 import { loadCampaigns } from '../../shared/campaigns/load.js';
-import { runScheduledCampaign } from '../../shared/app/scheduled.js';
-import { logger } from '../../shared/runtime/consumer.js';
-import { publisherFromEnv, storeFromEnv } from '../../shared/runtime/deps.js';
+import { runScheduledCampaign } from '../../shared/campaigns/scheduled.js';
+import { logger } from '../../shared/platform/runtime/consumer.js';
+import { publisherFromEnv, storeFromEnv } from '../../shared/platform/runtime/deps.js';
 
 const deps = { store: storeFromEnv(), publisher: publisherFromEnv(), campaigns: await loadCampaigns(loadConfig(MailConfig.pick({ [EnvVar.campaignsDir]: true }))[EnvVar.campaignsDir]) };
 

@@ -1,9 +1,9 @@
-import { FunctionName } from '../../shared/contracts/routing.js';
-import type { SweepSegmentRequested } from '../../shared/contracts/events.js';
-import { ChurnConfig, loadConfig, riskConfigFrom } from '../../shared/config.js';
-import { sweepSegment } from '../../shared/app/sweep.js';
-import { sqsConsumer } from '../../shared/runtime/consumer.js';
-import { publisherFromEnv, storeFromEnv } from '../../shared/runtime/deps.js';
+import { FunctionName } from '../../shared/platform/contracts/routing.js';
+import type { SweepSegmentRequested } from '../../shared/platform/contracts/events.js';
+import { ChurnConfig, loadConfig, riskConfigFrom } from '../../shared/platform/config.js';
+import { sweepSegment } from '../../shared/churn/sweep.js';
+import { sqsConsumer } from '../../shared/platform/runtime/consumer.js';
+import { publisherFromEnv, storeFromEnv } from '../../shared/platform/runtime/deps.js';
 
 const deps = { store: storeFromEnv(), publisher: publisherFromEnv() };
 const risk = riskConfigFrom(loadConfig(ChurnConfig));

@@ -1,12 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { FunctionName } from '../../shared/contracts/routing.js';
-import type { CustomerEraseRequested } from '../../shared/contracts/events.js';
-import { EnvVar, TableConfig, loadConfig } from '../../shared/config.js';
-import { documentClient } from '../../shared/adapters/dynamodb-store.js';
-import { erasureDeps } from '../../shared/adapters/dynamodb-privacy.js';
-import { eraseCustomer } from '../../shared/app/privacy.js';
-import { logger, sqsConsumer } from '../../shared/runtime/consumer.js';
-import { systemClock } from '../../shared/ports.js';
+import { FunctionName } from '../../shared/platform/contracts/routing.js';
+import type { CustomerEraseRequested } from '../../shared/platform/contracts/events.js';
+import { EnvVar, TableConfig, loadConfig } from '../../shared/platform/config.js';
+import { documentClient } from '../../shared/customers/dynamodb.js';
+import { erasureDeps } from '../../shared/privacy/dynamodb.js';
+import { eraseCustomer } from '../../shared/privacy/erase.js';
+import { logger, sqsConsumer } from '../../shared/platform/runtime/consumer.js';
+import { systemClock } from '../../shared/platform/ports.js';
 
 const deps = erasureDeps(documentClient(new DynamoDBClient({})), loadConfig(TableConfig)[EnvVar.tableName]);
 

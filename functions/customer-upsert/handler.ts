@@ -1,8 +1,8 @@
-import { FunctionName } from '../../shared/contracts/routing.js';
-import type { CustomerUpserted } from '../../shared/contracts/events.js';
-import { upsertCustomer } from '../../shared/app/ingest.js';
-import { sqsConsumer } from '../../shared/runtime/consumer.js';
-import { storeFromEnv } from '../../shared/runtime/deps.js';
+import { FunctionName } from '../../shared/platform/contracts/routing.js';
+import type { CustomerUpserted } from '../../shared/platform/contracts/events.js';
+import { upsertCustomer } from '../../shared/orders/ingest.js';
+import { sqsConsumer } from '../../shared/platform/runtime/consumer.js';
+import { storeFromEnv } from '../../shared/platform/runtime/deps.js';
 
 const store = storeFromEnv();
 

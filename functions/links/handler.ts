@@ -2,12 +2,12 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { LinksConfig, loadConfig } from '../../shared/config.js';
-import { handleLink } from '../../shared/app/links.js';
-import { logger } from '../../shared/runtime/consumer.js';
-import { publisherFromEnv, storeFromEnv } from '../../shared/runtime/deps.js';
-import { keyringFromEnv } from '../../shared/runtime/keyring.js';
-import { systemClock } from '../../shared/ports.js';
+import { LinksConfig, loadConfig } from '../../shared/platform/config.js';
+import { handleLink } from '../../shared/links/service.js';
+import { logger } from '../../shared/platform/runtime/consumer.js';
+import { publisherFromEnv, storeFromEnv } from '../../shared/platform/runtime/deps.js';
+import { keyringFromEnv } from '../../shared/platform/runtime/keyring.js';
+import { systemClock } from '../../shared/platform/ports.js';
 
 const deps = { store: storeFromEnv(), publisher: publisherFromEnv(), keyring: await keyringFromEnv(loadConfig(LinksConfig)), clock: systemClock };
 

@@ -1,14 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { FunctionName } from '../../shared/contracts/routing.js';
-import type { SweepSegmentRequested } from '../../shared/contracts/events.js';
-import { EnvVar, LoyaltyEnv, TableConfig, loadConfig } from '../../shared/config.js';
-import { loyaltySweepSegment } from '../../shared/app/loyalty-sweep.js';
-import { DynamoLoyaltyStore } from '../../shared/adapters/dynamodb-loyalty.js';
-import { DynamoCustomerStore, documentClient } from '../../shared/adapters/dynamodb-store.js';
+import { FunctionName } from '../../shared/platform/contracts/routing.js';
+import type { SweepSegmentRequested } from '../../shared/platform/contracts/events.js';
+import { EnvVar, LoyaltyEnv, TableConfig, loadConfig } from '../../shared/platform/config.js';
+import { loyaltySweepSegment } from '../../shared/loyalty/sweep.js';
+import { DynamoLoyaltyStore } from '../../shared/loyalty/dynamodb.js';
+import { DynamoCustomerStore, documentClient } from '../../shared/customers/dynamodb.js';
 import { loadLoyaltyConfig } from '../../shared/loyalty/index.js';
-import { systemClock } from '../../shared/ports.js';
-import { sqsConsumer } from '../../shared/runtime/consumer.js';
-import { publisherFromEnv } from '../../shared/runtime/deps.js';
+import { systemClock } from '../../shared/platform/ports.js';
+import { sqsConsumer } from '../../shared/platform/runtime/consumer.js';
+import { publisherFromEnv } from '../../shared/platform/runtime/deps.js';
 
 const db = documentClient(new DynamoDBClient({}));
 const table = loadConfig(TableConfig)[EnvVar.tableName];

@@ -3,11 +3,11 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { ScheduledRun } from '../../shared/contracts/events.js';
-import { EnvVar, RefitConfig, loadConfig } from '../../shared/config.js';
-import { refitModel } from '../../shared/app/refit.js';
-import { logger } from '../../shared/runtime/consumer.js';
-import { storeFromEnv } from '../../shared/runtime/deps.js';
+import { ScheduledRun } from '../../shared/platform/contracts/events.js';
+import { EnvVar, RefitConfig, loadConfig } from '../../shared/platform/config.js';
+import { refitModel } from '../../shared/churn/refit.js';
+import { logger } from '../../shared/platform/runtime/consumer.js';
+import { storeFromEnv } from '../../shared/platform/runtime/deps.js';
 
 const store = storeFromEnv();
 const config = loadConfig(RefitConfig);

@@ -1,9 +1,9 @@
-import { FunctionName } from '../../shared/contracts/routing.js';
-import type { OrderEvent } from '../../shared/contracts/events.js';
-import { handleOrderEvent } from '../../shared/app/ingest.js';
-import { systemClock } from '../../shared/ports.js';
-import { sqsConsumer } from '../../shared/runtime/consumer.js';
-import { storeFromEnv } from '../../shared/runtime/deps.js';
+import { FunctionName } from '../../shared/platform/contracts/routing.js';
+import type { OrderEvent } from '../../shared/platform/contracts/events.js';
+import { handleOrderEvent } from '../../shared/orders/ingest.js';
+import { systemClock } from '../../shared/platform/ports.js';
+import { sqsConsumer } from '../../shared/platform/runtime/consumer.js';
+import { storeFromEnv } from '../../shared/platform/runtime/deps.js';
 
 const store = storeFromEnv();
 

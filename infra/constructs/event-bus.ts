@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { EnvVar } from '../../shared/config.js';
+import { EnvVar } from '../../shared/platform/config.js';
 
 export interface EngageBusProps {
   /** @default 'engage' */

@@ -6,8 +6,8 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { EnvVar } from '../../shared/config.js';
-import type { FunctionName } from '../../shared/contracts/routing.js';
+import { EnvVar } from '../../shared/platform/config.js';
+import type { FunctionName } from '../../shared/platform/contracts/routing.js';
 import { acknowledgeNag } from '../nag.js';
 
 /** Repository root, resolved from this file so synth works from any cwd and any machine. */

@@ -6,7 +6,7 @@ import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, Ti
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ScheduledRun } from '../../shared/contracts/events.js';
+import { ScheduledRun } from '../../shared/platform/contracts/events.js';
 import { acknowledgeNag, nagArnRef } from '../nag.js';
 
 /**

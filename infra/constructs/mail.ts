@@ -12,7 +12,7 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { EventBus } from 'aws-cdk-lib/aws-events';
-import { EnvVar } from '../../shared/config.js';
+import { EnvVar } from '../../shared/platform/config.js';
 
 export interface MailProps {
   /** From address of every Engage message. */

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { FunctionUrlAuthType, InvokeMode, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { EnvVar } from '../../shared/config.js';
+import { EnvVar } from '../../shared/platform/config.js';
 import { acknowledgeNag } from '../nag.js';
 
 export interface ShopperLinksProps {
@@ -20,7 +20,7 @@ export class ShopperLinks extends Construct {
 
   constructor(scope: Construct, id: string, props: ShopperLinksProps) {
     super(scope, id);
-    // JSON {"kid":"k1","secret":"<64 random chars>"}; shared/runtime/keyring.ts reads it.
+    // JSON {"kid":"k1","secret":"<64 random chars>"}; shared/platform/runtime/keyring.ts reads it.
     this.keyring = new Secret(this, 'TokenKeyring', {
       description: 'Engage link-signing keyring (HMAC-SHA256; rotate by adding a new kid, keep the old under "previous")',
       generateSecretString: { secretStringTemplate: JSON.stringify({ kid: 'k1' }), generateStringKey: 'secret', excludePunctuation: true, passwordLength: 64 },

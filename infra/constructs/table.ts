@@ -2,12 +2,12 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { EnvVar } from '../../shared/config.js';
+import { EnvVar } from '../../shared/platform/config.js';
 import { acknowledgeNag, nagArnRef } from '../nag.js';
-import { TABLE_INDEXES, TableAttr } from '../../shared/table/keys.js';
+import { TABLE_INDEXES, TableAttr } from '../../shared/platform/table/keys.js';
 
 /**
- * The single Engage table (design in shared/table/keys.ts). Customer history is the product's
+ * The single Engage table (design in shared/platform/table/keys.ts). Customer history is the product's
  * memory, so the table survives stack deletion and can be restored to any point in time.
  */
 export class EngageTable extends Construct {

@@ -1,5 +1,5 @@
 /** Who a campaign is for, judged on a flat view of the customer (CustomerFacts). */
-import type { Locale, RiskLevel } from '../contracts/events.js';
+import type { Locale, RiskLevel } from '../platform/contracts/events.js';
 import { requiresConsent, type Audience, type Campaign } from './schema.js';
 
 /** What the engine needs to know about a customer; the app builds it from the stored record. */

@@ -1,5 +1,5 @@
 /** Dry-run planning and preview: what a campaign would do, without sending anything. */
-import type { Locale } from '../contracts/events.js';
+import type { Locale } from '../platform/contracts/events.js';
 import type { CustomerFacts } from './audience.js';
 import { decideDelivery, type DeliveryDecision, type MailKind, type ShopPolicy } from './policy.js';
 import { pickLocale, renderEmail, type CompiledCampaign, type RenderedEmail } from './render.js';

@@ -3,10 +3,10 @@
  * combines them with consent and audience. Pure: history and time come in as arguments.
  */
 import { createHash } from 'node:crypto';
-import type { Locale } from '../contracts/events.js';
+import type { Locale } from '../platform/contracts/events.js';
 import { audienceOf, matchesAudience, type CustomerFacts } from './audience.js';
 import { requiresConsent, type Campaign, type QuietHours } from './schema.js';
-import { addDays, resolveTimeZone, wallClock, zonedInstant } from '../domain/time-zone.js';
+import { addDays, resolveTimeZone, wallClock, zonedInstant } from '../platform/time.js';
 
 export type MailKind = 'marketing' | 'transactional';
 

@@ -5,7 +5,7 @@
  */
 import { Liquid, type Template } from 'liquidjs';
 import mjml2html from 'mjml';
-import type { Locale } from '../contracts/events.js';
+import type { Locale } from '../platform/contracts/events.js';
 import type { Campaign, EmailTemplate } from './schema.js';
 
 const options = { strictFilters: true, ownPropertyOnly: true } as const;

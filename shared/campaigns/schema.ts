@@ -3,7 +3,7 @@
  * `engage campaigns validate` and (through schemas/campaign.schema.json) for editors.
  */
 import { z } from 'zod';
-import { Locale, RiskLevel, TimeZone } from '../contracts/events.js';
+import { Locale, RiskLevel, TimeZone } from '../platform/contracts/events.js';
 
 // Tier names come from the shop's loyalty programme, so they are data, not an enum.
 const Name = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes');

@@ -8,8 +8,8 @@
  *   trigger.*   (per trigger type, see TRIGGER_SAMPLES)
  * Filters: `date_local` (day or instant, customer's zone and template locale), `money`.
  */
-import type { Locale } from '../contracts/events.js';
-import type { EmailLinks } from '../tokens/links.js';
+import type { Locale } from '../platform/contracts/events.js';
+import type { EmailLinks } from '../links/links.js';
 import { SCALES, scaleScores } from '../surveys/scale.js';
 import type { CustomerFacts } from './audience.js';
 import { formatMoney, renderEmail, TemplateRenderError, type CompiledCampaign, type TemplateIssue } from './render.js';

@@ -13,7 +13,7 @@ import {
   type OrderFulfilled,
   type SurveyLowScore,
   type CampaignScheduledSend,
-} from '../contracts/events.js';
+} from '../platform/contracts/events.js';
 import type { Trigger } from './schema.js';
 
 export type TriggeringEvent =

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { Locale, Localized, Reward, TimeZone } from '../contracts/events.js';
+import { Locale, Localized, Reward, TimeZone } from '../platform/contracts/events.js';
 
-export { Localized, Reward } from '../contracts/events.js';
+export { Localized, Reward } from '../platform/contracts/events.js';
 
 const TierId = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'lowercase letters, digits and dashes');
 

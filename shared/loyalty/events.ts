@@ -6,7 +6,7 @@ export const LoyaltyDetailType = {
   BirthdayReward: 'customer.birthday-reward',
 } as const;
 
-export { BirthdayRewarded, CustomerTierChanged, PointsExpiring, TierReason } from '../contracts/events.js';
+export { BirthdayRewarded, CustomerTierChanged, PointsExpiring, TierReason } from '../platform/contracts/events.js';
 
 /** What the coupon service is asked to issue; `idempotencyKey` is the ledger key of its cause. */
 export interface CouponRequest {

@@ -1,8 +1,8 @@
 /**
  * Loyalty: tiers, a points ledger and birthday rewards, as pure decisions of (state, input, now).
  *
- * What the DynamoDB store keeps (one table, customer partition `CUST#<id>`; keys in shared/table/keys.ts,
- * adapter in shared/adapters/dynamodb-loyalty.ts):
+ * What the DynamoDB store keeps (one table, customer partition `CUST#<id>`; keys in shared/platform/table/keys.ts,
+ * adapter in shared/loyalty/dynamodb.ts):
  * - `LOYALTY` — LoyaltyState + `version`. Every decision that returns a state is written with
  *   `version = :read` (or attribute_not_exists(pk) when new), SET version = version + 1. Because
  *   redemptions are decided on that read, the version condition is what keeps the balance from

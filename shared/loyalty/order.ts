@@ -1,10 +1,10 @@
 /**
- * The loyalty view of one order, kept per order like shared/domain/orders.ts does: it makes a
+ * The loyalty view of one order, kept per order like shared/orders/decide.ts does: it makes a
  * redelivered event a no-op, lets a refund that arrives before its order be applied when the order
  * arrives, and remembers what the order currently contributes (bucket, points) so that every
  * event changes the customer only by the difference.
  */
-import { DetailType, type OrderEvent } from '../contracts/events.js';
+import { DetailType, type OrderEvent } from '../platform/contracts/events.js';
 import type { LoyaltyConfig } from './config.js';
 
 export interface LoyaltyOrder {

@@ -9,7 +9,7 @@
  * back. The order's `points` still drops to its new target, so a second refund never re-counts
  * the forgiven part.
  */
-import { DetailType, type OrderEvent } from '../contracts/events.js';
+import { DetailType, type OrderEvent } from '../platform/contracts/events.js';
 import { tierIndex, type LoyaltyConfig } from './config.js';
 import type { CouponRequest, CustomerTierChanged, PointsExpiring } from './events.js';
 import { creditLot, debitLots, type LedgerEntry } from './ledger.js';

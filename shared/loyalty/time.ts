@@ -2,7 +2,7 @@
  * Calendar arithmetic in a named time zone with nothing but Intl: month keys for spend buckets
  * and point lots, local dates for birthdays, and the instant a local day starts.
  */
-import { wallClock, zonedInstant } from '../domain/time-zone.js';
+import { wallClock, zonedInstant } from '../platform/time.js';
 
 export interface LocalDate {
   year: number;

@@ -3,9 +3,9 @@
  * the CDK rules use: duplicates, reordering, re-publishing with new envelope ids, bad input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DetailType, SHOP_SOURCE } from '../../shared/contracts/events.js';
-import { DynamoCustomerStore, documentClient } from '../../shared/adapters/dynamodb-store.js';
-import { routesFor } from '../../shared/contracts/routing.js';
+import { DetailType, SHOP_SOURCE } from '../../shared/platform/contracts/events.js';
+import { DynamoCustomerStore, documentClient } from '../../shared/customers/dynamodb.js';
+import { routesFor } from '../../shared/platform/contracts/routing.js';
 import { putRaw, systemForTest } from '../support/system.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;

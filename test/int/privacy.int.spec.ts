@@ -6,11 +6,11 @@
 import { Command } from 'commander';
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DetailType, SHOP_SOURCE } from '../../shared/contracts/events.js';
-import { DynamoCustomerStore, documentClient } from '../../shared/adapters/dynamodb-store.js';
+import { DetailType, SHOP_SOURCE } from '../../shared/platform/contracts/events.js';
+import { DynamoCustomerStore, documentClient } from '../../shared/customers/dynamodb.js';
 import { couponHash } from '../../shared/coupons/code.js';
-import { emailHash } from '../../shared/app/privacy.js';
-import { keys } from '../../shared/table/keys.js';
+import { emailHash } from '../../shared/privacy/erase.js';
+import { keys } from '../../shared/platform/table/keys.js';
 import { registerCustomerCommands } from '../../cli/customer.js';
 import { putRaw, systemForTest } from '../support/system.js';
 

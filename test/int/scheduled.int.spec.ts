@@ -1,6 +1,6 @@
 /** A scheduled campaign run: the audience (by RFM segment) gets the mail once per run. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DynamoCustomerStore, documentClient } from '../../shared/adapters/dynamodb-store.js';
+import { DynamoCustomerStore, documentClient } from '../../shared/customers/dynamodb.js';
 import { putRaw, systemForTest } from '../support/system.js';
 import { mailTo } from '../support/mail.js';
 import { orderEvent, profileEvent } from '../support/events.js';

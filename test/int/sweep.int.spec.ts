@@ -4,16 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
-import { DetailType, SHOP_SOURCE } from '../../shared/contracts/events.js';
-import { DynamoCustomerStore, documentClient } from '../../shared/adapters/dynamodb-store.js';
-import { sweepSegment } from '../../shared/app/sweep.js';
-import { DEFAULT_RISK_CONFIG } from '../../shared/domain/scores.js';
+import { DetailType, SHOP_SOURCE } from '../../shared/platform/contracts/events.js';
+import { DynamoCustomerStore, documentClient } from '../../shared/customers/dynamodb.js';
+import { sweepSegment } from '../../shared/churn/sweep.js';
+import { DEFAULT_RISK_CONFIG } from '../../shared/churn/scores.js';
 import { fetchEml } from '../../local/emulators.js';
 import { isHoldout } from '../../shared/campaigns/policy.js';
 import { couponHash, issueCoupon } from '../../shared/coupons/index.js';
-import { redeemOrderCoupon } from '../../shared/app/coupons.js';
-import { campaignReport } from '../../shared/app/report.js';
-import type { OrderPlaced } from '../../shared/contracts/events.js';
+import { redeemOrderCoupon } from '../../shared/coupons/redeem-order.js';
+import { campaignReport } from '../../shared/campaigns/results.js';
+import type { OrderPlaced } from '../../shared/platform/contracts/events.js';
 import { putRaw, systemForTest } from '../support/system.js';
 import { mailTo } from '../support/mail.js';
 

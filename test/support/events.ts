@@ -1,5 +1,5 @@
 /** Shop events as a shop's integration would publish them (raw entries for putRaw). */
-import { DetailType, SHOP_SOURCE } from '../../shared/contracts/events.js';
+import { DetailType, SHOP_SOURCE } from '../../shared/platform/contracts/events.js';
 
 export const profileEvent = (
   customerId: string,

@@ -1,6 +1,6 @@
 /** Applies order events to in-memory items with the pure decision, as the store would. */
-import type { OrderEvent } from '../../shared/contracts/events.js';
-import { decideOrder, emptyOrder, emptySummary, type DayState, type OrderState, type OrderSummary } from '../../shared/domain/orders.js';
+import type { OrderEvent } from '../../shared/platform/contracts/events.js';
+import { decideOrder, emptyOrder, emptySummary, type DayState, type OrderState, type OrderSummary } from '../../shared/orders/decide.js';
 
 export class MemoryOrders {
   orders = new Map<string, OrderState>();

@@ -4,7 +4,7 @@ import type { CustomerFacts } from '../../../shared/campaigns/audience.js';
 import { matchesAudience } from '../../../shared/campaigns/audience.js';
 import { decideCap, decideDelivery, holdoutBucket, isHoldout, nextAllowedTime, type DeliveryInput } from '../../../shared/campaigns/policy.js';
 import { Campaign, type CampaignInput } from '../../../shared/campaigns/schema.js';
-import { resolveTimeZone, zonedInstant } from '../../../shared/domain/time-zone.js';
+import { resolveTimeZone, zonedInstant } from '../../../shared/platform/time.js';
 
 const at = (iso: string) => new Date(iso);
 const iso = (d: Date) => d.toISOString();

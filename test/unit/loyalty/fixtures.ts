@@ -1,5 +1,5 @@
 /** Event builders and a small test programme (round numbers make the expectations readable). */
-import type { OrderEvent } from '../../../shared/contracts/events.js';
+import type { OrderEvent } from '../../../shared/platform/contracts/events.js';
 import { parseLoyaltyConfig, type LoyaltyConfig } from '../../../shared/loyalty/index.js';
 
 export const config = (overrides: Record<string, unknown> = {}): LoyaltyConfig =>

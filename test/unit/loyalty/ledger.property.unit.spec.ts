@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { OrderEvent } from '../../../shared/contracts/events.js';
+import type { OrderEvent } from '../../../shared/platform/contracts/events.js';
 import { tierIndex, verifyLedger, WINDOW_MONTHS } from '../../../shared/loyalty/index.js';
 import { MemoryLoyalty } from './memory-loyalty.js';
 import { cancelled, config, fulfilled, placed, refunded } from './fixtures.js';

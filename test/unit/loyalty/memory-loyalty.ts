@@ -1,6 +1,6 @@
 /** Applies loyalty decisions to in-memory items as the store would: ledger entries by key with a
  * conditional put, so a decision that re-produced an existing key fails loudly. */
-import type { OrderEvent } from '../../../shared/contracts/events.js';
+import type { OrderEvent } from '../../../shared/platform/contracts/events.js';
 import {
   decideBirthday,
   decideExpire,

@@ -1,0 +1,76 @@
+/**
+ * The churn sweep. `startSweep` fans a scheduled run out into parallel scan segments;
+ * `sweepSegment` works through its segment page by page and, when its time budget runs low,
+ * hands the rest on as a continuation event, so no invocation has to cover the whole base.
+ *
+ * Order of effects per transition: publish the event, then write the new level. A crash in
+ * between re-detects the same transition next time and publishes it again with the same
+ * (level, lastOrderDay) occurrence, which campaign dispatch deduplicates: nothing is lost.
+ * The reverse order could lose the event for good.
+ */
+import { DetailType, type OutgoingEvent, type SweepSegmentRequested, type ScheduledRun } from '../platform/contracts/events.js';
+import { decideScores, scoreCustomer, type RiskConfig } from './scores.js';
+import type { CustomerStore, EventPublisher } from '../platform/ports.js';
+import { pageThroughSegment } from '../customers/scan.js';
+
+export interface SweepDeps {
+  store: CustomerStore;
+  publisher: EventPublisher;
+  risk: RiskConfig;
+}
+
+export const runKeyOf = (scheduledTime: string): string => new Date(scheduledTime).toISOString();
+
+/** Fans the run out to both daily jobs, churn scoring and loyalty (reviews, expiry, birthdays). */
+export async function startSweep(publisher: EventPublisher, input: ScheduledRun, totalSegments: number): Promise<number> {
+  const runKey = runKeyOf(input.scheduledTime);
+  const events: OutgoingEvent[] = [DetailType.SweepSegmentRequested, DetailType.LoyaltySegmentRequested].flatMap((detailType) =>
+    Array.from({ length: totalSegments }, (_, segment) => ({ detailType, detail: { runKey, scheduledTime: input.scheduledTime, segment, totalSegments } })),
+  );
+  await publisher.publish(events);
+  return totalSegments;
+}
+
+export interface SegmentResult {
+  scanned: number;
+  /** Customers whose risk level or segment changed and were written. */
+  written: number;
+  transitions: Record<string, number>;
+  /** true when the rest of the segment was handed on as a continuation event. */
+  continued: boolean;
+}
+
+export async function sweepSegment(
+  deps: SweepDeps,
+  req: SweepSegmentRequested,
+  opts: { pageSize: number; shouldYield: () => boolean },
+): Promise<SegmentResult> {
+  // "now" is the scheduled time, not the wall clock: a re-run of the same schedule judges alike.
+  const now = new Date(req.scheduledTime);
+  const model = await deps.store.getStoreModel();
+  const result: SegmentResult = { scanned: 0, written: 0, transitions: {}, continued: false };
+  const paged = await pageThroughSegment(
+    deps.store,
+    req,
+    opts,
+    async (customers) => {
+      const decided = customers.flatMap((c) => {
+        const scored = scoreCustomer(c, model, deps.risk, now);
+        if (!scored) return [];
+        const d = decideScores(c, scored, req.runKey, now);
+        return d.kind === 'update' ? [{ customer: c, d }] : [];
+      });
+      await deps.publisher.publish(decided.flatMap(({ d }) => (d.event ? [{ detailType: DetailType.CustomerRiskChanged, detail: d.event }] : [])));
+      for (const { customer, d } of decided) {
+        if (!(await deps.store.putScores(customer.customerId, customer.risk, d))) continue;
+        result.written++;
+        if (d.event) {
+          const k = `${d.event.from ?? 'new'}->${d.event.to}`;
+          result.transitions[k] = (result.transitions[k] ?? 0) + 1;
+        }
+      }
+    },
+    (cursor) => deps.publisher.publish([{ detailType: DetailType.SweepSegmentRequested, detail: { ...req, cursor } }]),
+  );
+  return { ...result, ...paged };
+}

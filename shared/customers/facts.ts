@@ -1,0 +1,23 @@
+/** The campaign engine's view of a stored customer. */
+import type { CustomerFacts } from '../campaigns/audience.js';
+import type { CustomerRecord, Profile } from './record.js';
+import { purchaseStats } from '../orders/decide.js';
+
+export function factsOf(c: CustomerRecord & { profile: Profile }, now: Date): CustomerFacts {
+  const p = purchaseStats(c.summary, now);
+  return {
+    customerId: c.customerId,
+    name: c.profile.name,
+    locale: c.profile.locale,
+    timeZone: c.profile.timeZone,
+    consent: c.profile.marketingConsent,
+    suppressed: c.suppressed === true,
+    orders: c.summary.orders,
+    tags: c.profile.tags ?? [],
+    ...(c.risk ? { riskLevel: c.risk.level } : {}),
+    ...(c.segment ? { segment: c.segment } : {}),
+    ...(c.prediction?.clv12m !== undefined ? { clv: c.prediction.clv12m } : {}),
+    ...(p ? { daysSinceLastOrder: Math.floor(p.daysSinceLastOrder) } : {}),
+    ...(c.summary.lastDay ? { lastOrderDay: c.summary.lastDay } : {}),
+  };
+}

@@ -1,0 +1,65 @@
+/** The customer item: profile (from the shop), running order summary, and Engage's risk view. */
+import type { CustomerUpserted, Locale, RiskLevel, RiskMethod } from '../platform/contracts/events.js';
+import { emptySummary, type OrderSummary } from '../orders/decide.js';
+
+export interface Profile {
+  email: string;
+  name: string;
+  locale: Locale;
+  timeZone: string;
+  birthday?: string;
+  marketingConsent: boolean;
+  tags?: string[];
+  /** occurredAt of the upsert that wrote it: older upserts arriving late are ignored. */
+  updatedAt: string;
+}
+
+export interface RiskState {
+  level: RiskLevel;
+  method: RiskMethod;
+  since: string;
+  /** The last purchase day the level was judged against: one transition per level per last order. */
+  lastOrderDay: string;
+}
+
+/** Model predictions, written with the scores (present once a reliable model exists). */
+export interface Prediction {
+  pAlive: number;
+  avgDaysBetweenOrders: number;
+  expectedNextOrderDay: string;
+  clv12m?: number;
+  modelVersion: number;
+}
+
+export interface CustomerRecord {
+  customerId: string;
+  profile?: Profile;
+  summary: OrderSummary;
+  risk?: RiskState;
+  /** RFM segment (e.g. Champions, At Risk), from the base's quintile cut points. */
+  segment?: string;
+  prediction?: Prediction;
+  /** Set when the address must never get marketing mail again (unsubscribe, bounce, complaint). */
+  suppressed?: boolean;
+}
+
+export const newCustomer = (customerId: string): CustomerRecord => ({ customerId, summary: emptySummary() });
+
+export function profileFrom(d: CustomerUpserted): Profile {
+  return {
+    email: d.email,
+    name: d.name,
+    locale: d.locale,
+    timeZone: d.timeZone,
+    ...(d.birthday ? { birthday: d.birthday } : {}),
+    marketingConsent: d.marketingConsent,
+    ...(d.tags?.length ? { tags: d.tags } : {}),
+    updatedAt: d.occurredAt,
+  };
+}
+
+/** Last writer wins by the shop's occurredAt, not by arrival. */
+export function decideProfile(current: Profile | undefined, incoming: CustomerUpserted): Profile | null {
+  if (current && current.updatedAt >= incoming.occurredAt) return null;
+  return profileFrom(incoming);
+}

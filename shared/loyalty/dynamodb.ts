@@ -1,0 +1,129 @@
+/** LoyaltyStore over the Engage table (items and access patterns 11–14 in shared/platform/table/keys.ts). */
+import { isConflict, versionGuard } from '../platform/table/dynamodb.js';
+import {
+  BatchGetCommand,
+  GetCommand,
+  paginateQuery,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { LedgerEntry, LoyaltyOrder, LoyaltyState } from './index.js';
+import type { Versioned } from '../platform/ports.js';
+import { keys, TableAttr, type Key } from '../platform/table/keys.js';
+import type { LoyaltyCommit, LoyaltyItem, LoyaltyStore, Outbox } from './service.js';
+
+type Item = Record<string, unknown>;
+type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+
+/** BatchGetItem takes at most 100 keys. */
+const BATCH = 100;
+
+const id = (k: Key) => `${k.pk}|${k.sk}`;
+const created = { ConditionExpression: 'attribute_not_exists(pk)' };
+
+
+const toLoyalty = (item: Item): Versioned<LoyaltyItem> => ({
+  value: { state: item.state as LoyaltyState, outbox: (item.outbox as Outbox | undefined) ?? {} },
+  v: item[TableAttr.version] as number,
+});
+
+export class DynamoLoyaltyStore implements LoyaltyStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async load(customerId: string, orderId?: string) {
+    const wanted = [keys.loyalty(customerId), ...(orderId ? [keys.loyaltyOrder(customerId, orderId)] : [])];
+    const found = await this.batchGet(wanted);
+    const loyalty = found.get(id(wanted[0]!));
+    const order = orderId ? found.get(id(wanted[1]!)) : undefined;
+    return {
+      loyalty: loyalty ? toLoyalty(loyalty) : null,
+      order: order ? { value: order.order as LoyaltyOrder, v: order[TableAttr.version] as number } : null,
+    };
+  }
+
+  async loadMany(customerIds: string[]): Promise<Map<string, Versioned<LoyaltyItem>>> {
+    const found = await this.batchGet(customerIds.map((id) => keys.loyalty(id)));
+    return new Map([...found.values()].map((item) => [item.customerId as string, toLoyalty(item)]));
+  }
+
+  async getLedgerEntry(customerId: string, key: string): Promise<LedgerEntry | null> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.ledger(customerId, key), ConsistentRead: true }));
+    return (out.Item?.entry as LedgerEntry | undefined) ?? null;
+  }
+
+  /** The whole statement, oldest first: entries are keyed by cause, so time order is by `at`. */
+  async listLedger(customerId: string): Promise<LedgerEntry[]> {
+    const entries: LedgerEntry[] = [];
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': keys.loyalty(customerId).pk, ':p': keys.ledgerPrefix },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) entries.push(item.entry as LedgerEntry);
+    return entries.sort((a, b) => a.at.localeCompare(b.at) || a.key.localeCompare(b.key));
+  }
+
+  async commit(c: LoyaltyCommit): Promise<'ok' | 'conflict'> {
+    const put = (Item: Item, guard: object) => ({ Put: { TableName: this.tableName, Item, ...guard } });
+    const items: TransactItems = [
+      put(
+        { ...keys.loyalty(c.customerId), customerId: c.customerId, state: c.loyalty.value.state, outbox: c.loyalty.value.outbox, [TableAttr.version]: c.loyalty.v + 1 },
+        versionGuard(c.loyalty.v),
+      ),
+      ...(c.order
+        ? [put({ ...keys.loyaltyOrder(c.customerId, c.order.orderId), order: c.order.value, [TableAttr.version]: c.order.v + 1 }, versionGuard(c.order.v))]
+        : []),
+      ...c.entries.map((entry) => put({ ...keys.ledger(c.customerId, entry.key), customerId: c.customerId, entry }, created)),
+      ...c.coupons.map((coupon) => put({ ...keys.coupon(coupon.codeHash), coupon }, created)),
+    ];
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'ok';
+    } catch (e) {
+      if (isConflict(e)) return 'conflict';
+      throw e;
+    }
+  }
+
+  async clearOutbox(customerId: string, eventKeys: string[]): Promise<void> {
+    if (eventKeys.length === 0) return;
+    const names = Object.fromEntries(eventKeys.map((k, i) => [`#k${i}`, k]));
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.loyalty(customerId),
+          UpdateExpression: `REMOVE ${Object.keys(names).map((n) => `outbox.${n}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(outbox)',
+          ExpressionAttributeNames: names,
+        }),
+      );
+    } catch (e) {
+      if (!isConflict(e)) throw e;
+    }
+  }
+
+  /** Strongly consistent BatchGet in chunks of 100; retries unprocessed keys (throttling). */
+  private async batchGet(wanted: Key[]): Promise<Map<string, Item>> {
+    const found = new Map<string, Item>();
+    for (let i = 0; i < wanted.length; i += BATCH) {
+      let pending: Item[] = wanted.slice(i, i + BATCH);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 0) await new Promise((ok) => setTimeout(ok, Math.min(1000, 25 * 2 ** attempt)));
+        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+        for (const item of out.Responses?.[this.tableName] ?? []) found.set(id(item as Key), item);
+        pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
+    }
+    return found;
+  }
+}
