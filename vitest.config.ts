@@ -1,15 +1,33 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Three layers, one command: `unit` (pure, no Java, seconds), `int` (real handlers against DynamoDB
+ * Local and the SES emulator, started once for the run), `infra` (CDK templates, synthesized once
+ * for the run). `npm test` runs all three; `npm run test:unit` etc. one.
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.spec.ts'],
-    // Emulators start once per run; each integration file gets its own table.
-    globalSetup: ['test/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 120_000,
     maxWorkers: 2,
     // CI reads the pass/fail counts from a JSON report; people read the default reporter.
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: { json: '.ci/vitest-report.json' },
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.spec.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'int',
+          include: ['test/int/**/*.spec.ts'],
+          // Emulators start once per run; each integration file gets its own table.
+          globalSetup: ['test/int/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'infra', include: ['test/infra/**/*.spec.ts'], globalSetup: ['test/infra/global-setup.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+      },
+    ],
   },
 });

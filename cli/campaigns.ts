@@ -2,9 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EnvVar, TableConfig, loadConfig } from '../shared/platform/config.js';
-import { DynamoCustomerStore, documentClient } from '../shared/customers/dynamodb.js';
+import { openTable } from './table.js';
 import { customerFacts, liveAudience } from '../shared/campaigns/live-audience.js';
 import { Locale } from '../shared/platform/contracts/events.js';
 import type { CustomerFacts } from '../shared/campaigns/audience.js';
@@ -55,7 +53,7 @@ export function registerCampaignCommands(program: Command): Command {
     .option('--out <dir>', 'output directory', 'out/preview')
     .action(async (id: string, o: { dir: string; customerJson?: string; customer?: string; locale?: string; out: string }) => {
       const c = await findCampaign(o.dir, id);
-      const stored = o.customer ? await customerFacts(tableStore(), o.customer, new Date()) : null;
+      const stored = o.customer ? await withTable((t) => customerFacts(t.stores.customers, o.customer!, new Date())) : null;
       if (o.customer && !stored) throw new Error(`no customer ${o.customer} with a profile in the table`);
       const facts: CustomerFacts = { ...SAMPLE_FACTS, ...(stored ?? {}), ...(o.customerJson ? (readJson(o.customerJson) as Partial<CustomerFacts>) : {}) };
       const locale = o.locale === undefined ? undefined : Locale.parse(o.locale);
@@ -94,7 +92,7 @@ export function registerCampaignCommands(program: Command): Command {
       const all = await loadOrReport(o.dir);
       const chosen = id ? [await findCampaign(o.dir, id)] : all;
       const now = o.now ? new Date(o.now) : new Date();
-      const { facts, state } = await liveAudience(tableStore(), now);
+      const { facts, state } = await withTable((t) => liveAudience(t.stores, now));
       for (const c of chosen) {
         const plan = planCampaign(c.campaign, facts, state, now);
         if (o.json) out(JSON.stringify({ campaign: c.campaign.id, rows: plan.rows }, null, 2));
@@ -116,6 +114,11 @@ export function registerCampaignCommands(program: Command): Command {
 
 export const campaignJsonSchemaText = (): string => `${JSON.stringify(campaignJsonSchema(), null, 2)}\n`;
 
-function tableStore(): DynamoCustomerStore {
-  return new DynamoCustomerStore(documentClient(new DynamoDBClient({})), loadConfig(TableConfig)[EnvVar.tableName]);
+async function withTable<T>(fn: (t: ReturnType<typeof openTable>) => Promise<T>): Promise<T> {
+  const t = openTable();
+  try {
+    return await fn(t);
+  } finally {
+    t.close();
+  }
 }

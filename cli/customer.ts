@@ -11,16 +11,14 @@
  * `engage customer forget <id>`: GDPR/PIPL erasure, the same as publishing
  * customer.erase-requested (see shared/privacy/erase.ts). Irreversible; safe to repeat.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
-import { EnvVar, TableConfig, loadConfig } from '../shared/platform/config.js';
-import { DynamoCustomerStore, documentClient } from '../shared/customers/dynamodb.js';
-import { DynamoLoyaltyStore } from '../shared/loyalty/dynamodb.js';
-import { erasureDeps } from '../shared/privacy/dynamodb.js';
 import { eraseCustomer } from '../shared/privacy/erase.js';
-import type { CustomerRecord } from '../shared/customers/record.js';
+import type { CustomerView as CustomerReadModel } from '../shared/customers/view.js';
 import type { LedgerEntry, LoyaltyState } from '../shared/loyalty/index.js';
-import type { SendRecord } from '../shared/platform/ports.js';
+import type { SendRecord } from '../shared/campaigns/port.js';
+import type { TableStores } from '../shared/platform/runtime/deps.js';
+import { openTable } from './table.js';
 
 export interface CustomerCommandIo {
   stdout?: { write(s: string): unknown };
@@ -28,8 +26,9 @@ export interface CustomerCommandIo {
   dynamodb?: DynamoDBClient;
 }
 
+/** The customer read model plus the statement behind it: point lots, ledger and messages. */
 export interface CustomerView {
-  customer: CustomerRecord | null;
+  customer: CustomerReadModel | null;
   loyalty: LoyaltyState | null;
   ledger: LedgerEntry[];
   sends: SendRecord[];
@@ -37,15 +36,12 @@ export interface CustomerView {
 
 const RECENT_LEDGER = 10;
 
-export async function loadCustomerView(client: DynamoDBClient, tableName: string, customerId: string): Promise<CustomerView> {
-  const db = documentClient(client);
-  const customers = new DynamoCustomerStore(db, tableName);
-  const loyalty = new DynamoLoyaltyStore(db, tableName);
+export async function loadCustomerView(stores: TableStores, customerId: string): Promise<CustomerView> {
   const [customer, state, ledger, sends] = await Promise.all([
-    customers.getCustomer(customerId),
-    loyalty.load(customerId),
-    loyalty.listLedger(customerId),
-    customers.listSends(customerId),
+    stores.customers.readCustomer(customerId),
+    stores.loyalty.load(customerId),
+    stores.loyalty.listLedger(customerId),
+    stores.sends.listSends(customerId),
   ]);
   return { customer, loyalty: state.loyalty?.value.state ?? null, ledger, sends };
 }
@@ -74,13 +70,13 @@ export function formatCustomerView(id: string, v: CustomerView): string {
       ? `P(alive) ${pr.pAlive.toFixed(2)} · every ~${Math.round(pr.avgDaysBetweenOrders)} days · next ~${pr.expectedNextOrderDay}${pr.clv12m !== undefined ? ` · CLV 12m ${pr.clv12m.toFixed(2)}` : ''} · model v${pr.modelVersion}`
       : '(none)',
   );
-  if (l) {
-    s += row('Tier', `${l.tier} since ${l.tierSince}${l.grace ? ` · in grace until ${l.grace.until}` : ''} · joined ${l.memberSince}`);
+  if (c?.tier && l) {
+    s += row('Tier', `${c.tier} since ${c.tierSince ?? l.tierSince}${l.grace ? ` · in grace until ${l.grace.until}` : ''} · joined ${l.memberSince}`);
     const lots = Object.entries(l.lots)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, lot]) => `${k}: ${lot.points}`)
       .join(', ');
-    s += row('Points', `${l.balance}${lots ? ` (by month credited: ${lots})` : ''}${l.unrecoverable ? ` · forgiven ${l.unrecoverable}` : ''}`);
+    s += row('Points', `${c.points ?? l.balance}${lots ? ` (by month credited: ${lots})` : ''}${l.unrecoverable ? ` · forgiven ${l.unrecoverable}` : ''}`);
   } else {
     s += row('Tier', '(no loyalty activity yet)');
   }
@@ -103,30 +99,28 @@ export function registerCustomerCommands(program: Command, io: CustomerCommandIo
     .description('profile, summary, scores, tier, points, recent ledger entries and messages of one customer (reads TABLE_NAME)')
     .option('--json', 'print the raw view as JSON')
     .action(async (id: string, o: { json?: boolean }) => {
-      const tableName = loadConfig(TableConfig)[EnvVar.tableName];
-      const client = io.dynamodb ?? new DynamoDBClient({});
+      const t = openTable(io.dynamodb);
       try {
-        const view = await loadCustomerView(client, tableName, id);
-        if (!view.customer && !view.loyalty) throw new Error(`no customer "${id}" in table ${tableName}`);
+        const view = await loadCustomerView(t.stores, id);
+        if (!view.customer && !view.loyalty) throw new Error(`no customer "${id}" in table ${t.tableName}`);
         (io.stdout ?? process.stdout).write(o.json ? `${JSON.stringify(view, null, 2)}\n` : formatCustomerView(id, view));
       } finally {
-        if (!io.dynamodb) client.destroy();
+        t.close();
       }
     });
   customer
     .command('forget <id>')
     .description('erase a customer (GDPR/PIPL): delete every item and coupon, keep only a hash of the address on the suppression list (reads TABLE_NAME)')
     .action(async (id: string) => {
-      const tableName = loadConfig(TableConfig)[EnvVar.tableName];
-      const client = io.dynamodb ?? new DynamoDBClient({});
+      const t = openTable(io.dynamodb);
       try {
         // The same function as the customer.erase-requested event, so both paths erase alike.
-        const s = await eraseCustomer(erasureDeps(documentClient(client), tableName), id, new Date());
+        const s = await eraseCustomer(t.stores, id, new Date());
         (io.stdout ?? process.stdout).write(
           `Customer ${id} erased: ${s.itemsDeleted} items, ${s.couponsDeleted} coupons deleted; address ${s.suppressed ? 'suppressed (hash kept)' : 'not on file (already erased?)'}\n`,
         );
       } finally {
-        if (!io.dynamodb) client.destroy();
+        t.close();
       }
     });
   return customer;

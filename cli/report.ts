@@ -1,9 +1,7 @@
 /** `engage report campaigns`: recipients vs control per campaign, from the table. */
 import type { Command } from 'commander';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { TableConfig, EnvVar, loadConfig } from '../shared/platform/config.js';
-import { DynamoCustomerStore, documentClient } from '../shared/customers/dynamodb.js';
 import { campaignReport, type CampaignResult } from '../shared/campaigns/results.js';
+import { openTable } from './table.js';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 
@@ -32,8 +30,8 @@ export function registerReportCommands(program: Command): void {
     .option('--window-days <n>', 'an order within this many days after the decision counts', (v) => Number.parseInt(v, 10), 30)
     .option('--json', 'print JSON')
     .action(async (o: { windowDays: number; json?: boolean }) => {
-      const table = loadConfig(TableConfig)[EnvVar.tableName];
-      const results = await campaignReport(new DynamoCustomerStore(documentClient(new DynamoDBClient({})), table), o.windowDays);
+      const t = openTable();
+      const results = await campaignReport(t.stores, o.windowDays).finally(() => t.close());
       process.stdout.write(`${o.json ? JSON.stringify(results, null, 2) : formatReport(results)}\n`);
     });
 }

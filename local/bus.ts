@@ -8,7 +8,7 @@
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { routes, routesFor, type FunctionName, type Route } from '../shared/platform/contracts/routing.js';
+import { routes, routesFor, type FunctionName, type Route } from '../shared/platform/contracts/functions.js';
 
 type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 export type HandlerLoader = (fn: FunctionName) => Promise<SqsHandler>;

@@ -1,8 +1,11 @@
-/** The real handlers, loaded lazily (after the environment is set). Typed by FunctionName, so a
- * function added to the routing but not here fails to compile. */
-import type { FunctionName } from '../shared/platform/contracts/routing.js';
+/** The real function modules, loaded lazily. Typed by FunctionName, so a function added to the
+ * manifest but not here fails to compile. Each is built with its own environment (see env.ts). */
+import type { FunctionName } from '../shared/platform/contracts/functions.js';
+import type { Env } from '../shared/platform/runtime/function.js';
 
-type Loader = () => Promise<{ handler: (...args: never[]) => Promise<unknown> }>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type FunctionHandler = (event: any, context: any) => Promise<any>;
+type Loader = () => Promise<{ build(env: Env): Promise<FunctionHandler> }>;
 
 export const handlerModules: Record<FunctionName, Loader> = {
   'order-events': () => import('../functions/order-events/handler.js'),

@@ -1,7 +1,7 @@
 /** What the demo did, read back from the table: customers, orders, risk levels, sends, loyalty. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../shared/customers/dynamodb.js';
+import { documentClient } from '../shared/platform/table/dynamodb.js';
 import type { OrderSummary } from '../shared/orders/decide.js';
 import type { LedgerEntry, LoyaltyState } from '../shared/loyalty/index.js';
 import { keys } from '../shared/platform/table/keys.js';
@@ -44,7 +44,7 @@ export async function reportTable(client: DynamoDBClient, tableName: string): Pr
       } else if (sk.startsWith(keys.ledgerPrefix)) {
         const entry = item.entry as LedgerEntry;
         if (entry.points > 0) r.pointsIssued += entry.points;
-      } else if (sk.startsWith('SEND#')) {
+      } else if (sk.startsWith(keys.sendPrefix)) {
         const c = (r.byCampaign[item.campaignId as string] ??= {});
         bump(c, item.status === 'skipped' ? `skipped:${item.reason as string}` : (item.status as string));
       }

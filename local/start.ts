@@ -11,9 +11,6 @@ import { startEmulators, fetchSentMail, fetchEml } from './emulators.js';
 import { generateDemoShop } from './demo-shop.js';
 import { startLocalSystem } from './system.js';
 import { reportTable } from './report.js';
-import { handlerModules } from './handlers.js';
-import { lambdaContext } from './bus.js';
-import { DynamoCustomerStore, documentClient } from '../shared/customers/dynamodb.js';
 
 const program = new Command('engage-local')
   .description('Run Engage locally on embedded emulators with a demo shop')
@@ -68,16 +65,13 @@ try {
   });
 
   // The weekly refit, as its schedule would invoke it, then the daily sweep.
-  const refit = await step('refit', async () => {
-    const { handler } = (await handlerModules['model-refit']()) as { handler: (e: unknown, c: unknown) => Promise<{ kind: string }> };
-    return handler({ scheduledTime: now.toISOString() }, lambdaContext('model-refit', 900_000));
-  });
-  const model = await new DynamoCustomerStore(documentClient(sys.dynamodb), sys.env.TABLE_NAME!).getStoreModel();
+  const refit = (await step('refit', () => sys.runScheduled('model-refit', now))) as { kind: string };
+  const model = await sys.stores.scores.getStoreModel();
   const modelInUse = model.params
     ? { kind: 'pareto-nbd', version: model.params.version, params: model.params.paretoNbd, gammaGamma: model.params.gammaGamma, fit: model.params.fit }
     : { kind: 'rule', why: `refit ${refit.kind}: no reliable model yet` };
   await step('sweep', () => sys.sweep(now));
-  const table = await reportTable(sys.dynamodb, sys.env.TABLE_NAME!);
+  const table = await reportTable(sys.dynamodb, sys.tableName);
   const { emails } = await fetchSentMail(emulators.sesEndpoint);
 
   const summary = {

@@ -1,6 +1,8 @@
 /**
- * The whole system on one machine: emulators, the local bus, the table, and the environment
- * the handlers read — exactly the variables the CDK stack sets in AWS.
+ * The whole system on one machine: emulators, the local bus, the table, and each function built
+ * with exactly its own environment from the manifest — the variables the CDK stack sets for it in
+ * AWS, no more (see env.ts). A handler that needs a variable its manifest does not list fails
+ * here just as it would in AWS.
  */
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -9,13 +11,15 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { EnvVar } from '../shared/platform/config.js';
-import type { FunctionName } from '../shared/platform/contracts/routing.js';
+import type { FunctionName } from '../shared/platform/contracts/functions.js';
 import { EventBridgePublisher } from '../shared/platform/eventbridge.js';
+import { documentClient } from '../shared/platform/table/dynamodb.js';
+import { tableStores, type TableStores } from '../shared/platform/runtime/deps.js';
+import { ensureLocalKeyring } from '../shared/platform/runtime/keyring.js';
 import { LocalBus, lambdaContext } from './bus.js';
 import { createTable } from './table.js';
-import { ensureLocalKeyring } from '../shared/platform/runtime/keyring.js';
-import { handlerModules } from './handlers.js';
+import { handlerModules, type FunctionHandler } from './handlers.js';
+import { functionEnv, knownVariables, localGroupValues, type LocalSettings } from './env.js';
 
 export const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -24,18 +28,27 @@ export interface Endpoints {
   sesEndpoint: string;
 }
 
+export type ScheduledFunction = 'sweep-start' | 'model-refit' | 'dispatch-due' | 'campaign-schedule';
+
 export interface LocalSystem {
   bus: LocalBus;
-  env: Record<string, string>;
+  settings: LocalSettings;
+  tableName: string;
+  /** The environment a function is built with (exactly its manifest's groups). */
+  envOf(fn: FunctionName): Record<string, string>;
+  /** The function's handler, built once with its own environment. */
+  handlerOf(fn: FunctionName): Promise<FunctionHandler>;
   publisher: EventBridgePublisher;
+  /** Every capability's store over the local table, for tests and the demo's report. */
+  stores: TableStores;
   /** Where the links in emails point (unsubscribe), served by the real links handler. */
   linksUrl: string;
   dynamodb: DynamoDBClient;
   eventBridge: EventBridgeClient;
   /** Invokes the sweep as EventBridge Scheduler would, then waits for everything it set off. */
   sweep(scheduledTime: Date): Promise<void>;
-  /** Invokes any scheduled job (sweep-start, model-refit, dispatch-due) likewise. */
-  runScheduled(fn: 'sweep-start' | 'model-refit' | 'dispatch-due' | 'campaign-schedule', scheduledTime: Date, extra?: Record<string, string>): Promise<unknown>;
+  /** Invokes any scheduled job likewise. */
+  runScheduled(fn: ScheduledFunction, scheduledTime: Date, extra?: Record<string, string>): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -43,54 +56,68 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export async function startLocalSystem(
   endpoints: Endpoints,
-  opts: { tableName?: string; keyringFile?: string; extraEnv?: Record<string, string>; concurrency?: number } = {},
+  opts: { tableName?: string; keyringFile?: string; campaignsDir?: string; extraEnv?: Record<string, string>; concurrency?: number } = {},
 ): Promise<LocalSystem> {
-  const bus = new LocalBus((fn: FunctionName) => handlerModules[fn]().then((m) => m.handler as never), {
-    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
-  });
-  const busEndpoint = await bus.listen();
-  const links = await serveLinks();
-  const tableName = opts.tableName ?? 'engage-local';
-  // One keyring per table: links in the mail viewer keep working for the life of the data.
-  const keyringFile = opts.keyringFile ?? join(tmpdir(), `engage-keys-${tableName}-${randomUUID().slice(0, 8)}.json`);
-  ensureLocalKeyring(keyringFile);
-  const env: Record<string, string> = {
+  // Powertools settings are the platform's (every function reads them); the rest must belong to
+  // some function's configuration groups, and only those functions see them.
+  const platform = Object.fromEntries(Object.entries(opts.extraEnv ?? {}).filter(([k]) => k.startsWith('POWERTOOLS_')));
+  const overrides = Object.fromEntries(Object.entries(opts.extraEnv ?? {}).filter(([k]) => !(k in platform)));
+  const unknown = Object.keys(overrides).filter((k) => !knownVariables().has(k));
+  if (unknown.length) throw new Error(`no function reads ${unknown.join(', ')} (see ConfigGroups in shared/platform/config.ts)`);
+
+  // Platform settings every function shares, as Lambda's own variables are: the SDK reads them.
+  Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodbEndpoint,
     AWS_ENDPOINT_URL_SESV2: endpoints.sesEndpoint,
-    AWS_ENDPOINT_URL_EVENTBRIDGE: busEndpoint,
-    [EnvVar.tableName]: tableName,
-    [EnvVar.eventBusName]: 'engage-local',
-    [EnvVar.senderEmail]: 'hello@shop.example.com',
-    [EnvVar.campaignsDir]: resolve(repoRoot, 'campaigns'),
-    [EnvVar.loyaltyConfig]: resolve(repoRoot, 'loyalty.yaml'),
-    [EnvVar.sweepSegments]: '4',
-    [EnvVar.publicBaseUrl]: links.url,
-    [EnvVar.keyringFile]: keyringFile,
-    [EnvVar.shopName]: 'Engage Demo Shop',
-    [EnvVar.shopAddress]: '88 Demo Road, Hangzhou 310000, China',
-    [EnvVar.shopTimeZone]: 'Asia/Shanghai',
     POWERTOOLS_LOG_LEVEL: 'WARN',
     POWERTOOLS_DEV: 'true',
     // Metrics are CloudWatch EMF lines; locally they would only flood the console.
     POWERTOOLS_METRICS_DISABLED: 'true',
-    AWS_LAMBDA_FUNCTION_NAME: 'engage-local',
-    ...opts.extraEnv,
+    ...platform,
+  });
+
+  const handlers = new Map<FunctionName, Promise<FunctionHandler>>();
+  const handlerOf = (fn: FunctionName): Promise<FunctionHandler> => {
+    let h = handlers.get(fn);
+    if (!h) handlers.set(fn, (h = handlerModules[fn]().then((m) => m.build(envOf(fn)))));
+    return h;
   };
-  // Handlers read configuration once, at import: the environment must be in place before.
-  Object.assign(process.env, env);
+  const bus = new LocalBus((fn) => handlerOf(fn) as never, { ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) });
+  const busEndpoint = await bus.listen();
+  process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = busEndpoint;
+  const links = await serveLinks(() => handlerOf('links'));
+  const tableName = opts.tableName ?? 'engage-local';
+  // One keyring per table: links in the mail viewer keep working for the life of the data.
+  const keyringFile = opts.keyringFile ?? join(tmpdir(), `engage-keys-${tableName}-${randomUUID().slice(0, 8)}.json`);
+  ensureLocalKeyring(keyringFile);
+  const settings: LocalSettings = {
+    tableName,
+    eventBusName: 'engage-local',
+    campaignsDir: opts.campaignsDir ?? resolve(repoRoot, 'campaigns'),
+    loyaltyConfig: resolve(repoRoot, 'loyalty.yaml'),
+    linksUrl: links.url,
+    keyringFile,
+  };
+  const values = localGroupValues(settings);
+  const envOf = (fn: FunctionName) => functionEnv(fn, values, overrides);
+
   const clientConfig = { region: 'us-east-1', credentials };
   const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: endpoints.dynamodbEndpoint });
   const eventBridge = new EventBridgeClient({ ...clientConfig, endpoint: busEndpoint });
   await createTable(dynamodb, tableName);
-  const publisher = new EventBridgePublisher(eventBridge, env[EnvVar.eventBusName]!);
+  const publisher = new EventBridgePublisher(eventBridge, settings.eventBusName);
 
   const system: LocalSystem = {
     bus,
-    env,
+    settings,
+    tableName,
+    envOf,
+    handlerOf,
     publisher,
+    stores: tableStores(documentClient(dynamodb), tableName),
     linksUrl: links.url,
     dynamodb,
     eventBridge,
@@ -98,7 +125,7 @@ export async function startLocalSystem(
       await system.runScheduled('sweep-start', scheduledTime);
     },
     async runScheduled(fn, scheduledTime, extra = {}) {
-      const { handler } = (await handlerModules[fn]()) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+      const handler = await handlerOf(fn);
       const out = await handler({ scheduledTime: scheduledTime.toISOString(), ...extra }, lambdaContext(fn, 900_000));
       await bus.idle();
       return out;
@@ -114,15 +141,15 @@ export async function startLocalSystem(
 }
 
 /** The links Function URL on loopback: each request becomes a Function URL event for the real handler. */
-async function serveLinks(): Promise<{ url: string; server: Server }> {
+async function serveLinks(load: () => Promise<FunctionHandler>): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', async () => {
       try {
-        const { handler } = (await handlerModules.links()) as { handler: (e: unknown, c: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body?: string }> };
+        const handler = await load();
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-        const out = await handler(
+        const out = (await handler(
           {
             version: '2.0',
             rawPath: url.pathname,
@@ -133,7 +160,7 @@ async function serveLinks(): Promise<{ url: string; server: Server }> {
             requestContext: { http: { method: req.method ?? 'GET', path: url.pathname } },
           },
           lambdaContext('links', 10_000),
-        );
+        )) as { statusCode: number; headers?: Record<string, string>; body?: string };
         res.writeHead(out.statusCode, out.headers ?? {});
         res.end(out.body ?? '');
       } catch (e) {

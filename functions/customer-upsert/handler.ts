@@ -1,9 +1,9 @@
-import { FunctionName } from '../../shared/platform/contracts/routing.js';
-import type { CustomerUpserted } from '../../shared/platform/contracts/events.js';
-import { upsertCustomer } from '../../shared/orders/ingest.js';
-import { sqsConsumer } from '../../shared/platform/runtime/consumer.js';
-import { storeFromEnv } from '../../shared/platform/runtime/deps.js';
+/** customer-upsert: profiles, last writer by occurredAt, honouring the hashed suppression list. */
+import { upsertCustomer } from '../../shared/customers/upsert.js';
+import { sqsFunction } from '../../shared/platform/runtime/consumer.js';
+import { storesFrom } from '../../shared/platform/runtime/deps.js';
 
-const store = storeFromEnv();
-
-export const handler = sqsConsumer(FunctionName.CustomerUpsert, (event) => upsertCustomer(store, event.detail as CustomerUpserted));
+export const { build, handler } = sqsFunction('customer-upsert', (config) => {
+  const { customers, suppression } = storesFrom(config);
+  return (event) => upsertCustomer({ customers, suppression }, event.detail);
+});

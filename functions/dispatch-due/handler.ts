@@ -1,14 +1,9 @@
-/** Target of the 15-minute schedule: hands due deferrals back to campaign dispatch. */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { ScheduledRun } from '../../shared/platform/contracts/events.js';
+/** dispatch-due (scheduled, every 15 minutes): due deferrals go back to campaign dispatch. */
 import { publishDueSends } from '../../shared/campaigns/due.js';
-import { logger } from '../../shared/platform/runtime/consumer.js';
-import { publisherFromEnv, storeFromEnv } from '../../shared/platform/runtime/deps.js';
+import { publisherFrom, storesFrom } from '../../shared/platform/runtime/deps.js';
+import { scheduledFunction } from '../../shared/platform/runtime/scheduled.js';
 
-const deps = { store: storeFromEnv(), publisher: publisherFromEnv() };
-
-export const handler = middy(async (event: unknown) => {
-  const run = ScheduledRun.parse(event);
-  return { published: await publishDueSends(deps, new Date(run.scheduledTime)) };
-}).use(injectLambdaContext(logger));
+export const { build, handler } = scheduledFunction('dispatch-due', (config) => {
+  const deps = { sends: storesFrom(config).sends, publisher: publisherFrom(config) };
+  return async (run) => ({ published: await publishDueSends(deps, new Date(run.scheduledTime)) });
+});

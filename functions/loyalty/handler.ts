@@ -1,19 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { FunctionName } from '../../shared/platform/contracts/routing.js';
-import { EnvVar, LoyaltyEnv, TableConfig, loadConfig } from '../../shared/platform/config.js';
-import { handleLoyaltyEvent, type LoyaltyEvent } from '../../shared/loyalty/service.js';
-import { DynamoLoyaltyStore } from '../../shared/loyalty/dynamodb.js';
-import { documentClient } from '../../shared/customers/dynamodb.js';
-import { loadLoyaltyConfig } from '../../shared/loyalty/index.js';
+/** loyalty: points and tiers from order events; points redemption into coupons. */
+import { randomBytes } from 'node:crypto';
+import { EnvVar } from '../../shared/platform/config.js';
+import { handleLoyaltyEvent } from '../../shared/loyalty/service.js';
+import { loadLoyaltyConfig } from '../../shared/loyalty/config.js';
 import { systemClock } from '../../shared/platform/ports.js';
-import { sqsConsumer } from '../../shared/platform/runtime/consumer.js';
-import { publisherFromEnv } from '../../shared/platform/runtime/deps.js';
+import { sqsFunction } from '../../shared/platform/runtime/consumer.js';
+import { publisherFrom, storesFrom } from '../../shared/platform/runtime/deps.js';
 
-const deps = {
-  store: new DynamoLoyaltyStore(documentClient(new DynamoDBClient({})), loadConfig(TableConfig)[EnvVar.tableName]),
-  publisher: publisherFromEnv(),
-  config: loadLoyaltyConfig(loadConfig(LoyaltyEnv)[EnvVar.loyaltyConfig]),
-  clock: systemClock,
-};
-
-export const handler = sqsConsumer(FunctionName.Loyalty, (event) => handleLoyaltyEvent(deps, event as LoyaltyEvent));
+export const { build, handler } = sqsFunction('loyalty', (config) => {
+  const deps = { store: storesFrom(config).loyalty, publisher: publisherFrom(config), config: loadLoyaltyConfig(config[EnvVar.loyaltyConfig]), clock: systemClock, randomBytes };
+  return (event) => handleLoyaltyEvent(deps, event);
+});

@@ -1,10 +1,10 @@
-import { FunctionName } from '../../shared/platform/contracts/routing.js';
-import type { OrderEvent } from '../../shared/platform/contracts/events.js';
+/** order-events: the running customer summary, and Engage coupons redeemed by orders. */
 import { handleOrderEvent } from '../../shared/orders/ingest.js';
 import { systemClock } from '../../shared/platform/ports.js';
-import { sqsConsumer } from '../../shared/platform/runtime/consumer.js';
-import { storeFromEnv } from '../../shared/platform/runtime/deps.js';
+import { sqsFunction } from '../../shared/platform/runtime/consumer.js';
+import { storesFrom } from '../../shared/platform/runtime/deps.js';
 
-const store = storeFromEnv();
-
-export const handler = sqsConsumer(FunctionName.OrderEvents, (event) => handleOrderEvent(store, event as OrderEvent, systemClock));
+export const { build, handler } = sqsFunction('order-events', (config) => {
+  const { orders, coupons } = storesFrom(config);
+  return (event) => handleOrderEvent({ orders, coupons, clock: systemClock }, event);
+});

@@ -1,10 +1,10 @@
-import { FunctionName } from '../../shared/platform/contracts/routing.js';
-import type { SesEmailEvent } from '../../shared/platform/contracts/events.js';
+/** ses-feedback: SES bounces and complaints onto the suppression list. */
 import { handleSesFeedback } from '../../shared/mail/feedback.js';
-import { sqsConsumer } from '../../shared/platform/runtime/consumer.js';
-import { storeFromEnv } from '../../shared/platform/runtime/deps.js';
 import { systemClock } from '../../shared/platform/ports.js';
+import { sqsFunction } from '../../shared/platform/runtime/consumer.js';
+import { storesFrom } from '../../shared/platform/runtime/deps.js';
 
-const deps = { store: storeFromEnv(), clock: systemClock };
-
-export const handler = sqsConsumer(FunctionName.SesFeedback, (event) => handleSesFeedback(deps, event.detail as SesEmailEvent));
+export const { build, handler } = sqsFunction('ses-feedback', (config) => {
+  const { customers, suppression } = storesFrom(config);
+  return (event) => handleSesFeedback({ customers, suppression, clock: systemClock }, event.detail);
+});

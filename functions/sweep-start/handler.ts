@@ -1,16 +1,10 @@
-/** Target of the EventBridge Scheduler schedule: fans the run out into scan segments. */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { ScheduledRun } from '../../shared/platform/contracts/events.js';
-import { ChurnConfig, EnvVar, loadConfig } from '../../shared/platform/config.js';
+/** sweep-start (scheduled): fans the daily run out into scan segments. */
+import { EnvVar } from '../../shared/platform/config.js';
 import { startSweep } from '../../shared/churn/sweep.js';
-import { logger } from '../../shared/platform/runtime/consumer.js';
-import { publisherFromEnv } from '../../shared/platform/runtime/deps.js';
+import { publisherFrom } from '../../shared/platform/runtime/deps.js';
+import { scheduledFunction } from '../../shared/platform/runtime/scheduled.js';
 
-const publisher = publisherFromEnv();
-const config = loadConfig(ChurnConfig);
-
-export const handler = middy(async (event: unknown) => {
-  const segments = await startSweep(publisher, ScheduledRun.parse(event), config[EnvVar.sweepSegments]);
-  return { segments };
-}).use(injectLambdaContext(logger));
+export const { build, handler } = scheduledFunction('sweep-start', (config) => {
+  const publisher = publisherFrom(config);
+  return async (run) => ({ segments: await startSweep(publisher, run, config[EnvVar.sweepSegments]) });
+});

@@ -6,7 +6,7 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Route } from '../../shared/platform/contracts/routing.js';
+import type { Route } from '../../shared/platform/contracts/functions.js';
 
 export interface EventConsumerProps {
   readonly route: Route;

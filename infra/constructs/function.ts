@@ -7,7 +7,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { EnvVar } from '../../shared/platform/config.js';
-import type { FunctionName } from '../../shared/platform/contracts/routing.js';
+import { manifest, type FunctionName } from '../../shared/platform/contracts/functions.js';
 import { acknowledgeNag } from '../nag.js';
 
 /** Repository root, resolved from this file so synth works from any cwd and any machine. */
@@ -16,32 +16,31 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 /** nodejs24.x is the newest Node runtime in aws-cdk-lib 2.276, which is what AwsSolutions-L1 demands. */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
 
-/** Where the campaign definitions live inside the campaign-dispatch bundle. */
+/** Where the campaign definitions live inside a bundle that reads them (config group `campaigns`). */
 export const BUNDLED_CAMPAIGNS_DIR = '/var/task/campaigns';
+/** Where loyalty.yaml lives inside a bundle that reads it (config group `loyalty`). */
+export const BUNDLED_LOYALTY_CONFIG = '/var/task/loyalty.yaml';
 
 export interface EngageFunctionProps {
   readonly name: FunctionName;
-  /** @default 512 */
-  readonly memorySize?: number;
-  /** @default 30 seconds */
-  readonly timeout?: Duration;
-  readonly environment?: Record<string, string>;
-  /** Copy the repo's `campaigns/` directory into the bundle (campaign-dispatch reads it at runtime). */
-  readonly bundleCampaigns?: boolean;
-  /** Further repo-relative files copied to the bundle root (e.g. loyalty.yaml), read at cold start. */
-  readonly bundleFiles?: string[];
   /** @default one month */
   readonly logRetention?: RetentionDays;
 }
 
 /**
- * One Engage handler: `functions/<name>/handler.ts` bundled locally by esbuild as ESM for ARM64.
- * The role is explicit (no AWSLambdaBasicExecutionRole) so it can write only to its own log group.
+ * One Engage handler: `functions/<name>/handler.ts` bundled locally by esbuild as ESM for ARM64,
+ * sized from its manifest entry, with the files its configuration groups read copied into the
+ * bundle. The role is explicit (no AWSLambdaBasicExecutionRole) so it can write only to its own
+ * log group; permissions and the environment are added by the constructs that own the resources.
  */
 export class EngageFunction extends NodejsFunction {
   readonly engageName: FunctionName;
 
   constructor(scope: Construct, id: string, props: EngageFunctionProps) {
+    const spec = manifest[props.name];
+    const config: readonly string[] = spec.config;
+    const bundleCampaigns = config.includes('campaigns');
+    const bundleFiles = config.includes('loyalty') ? ['loyalty.yaml'] : [];
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
     });
@@ -58,8 +57,8 @@ export class EngageFunction extends NodejsFunction {
       depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
       runtime: FUNCTION_RUNTIME,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(30),
+      memorySize: ('memoryMb' in spec ? spec.memoryMb : undefined) ?? 512,
+      timeout: Duration.seconds(('timeoutSeconds' in spec ? spec.timeoutSeconds : undefined) ?? 30),
       tracing: Tracing.ACTIVE,
       // No reserved concurrency: it would carve capacity out of the account pool for all time;
       // every trigger is an SQS queue or the schedule, which already buffer bursts.
@@ -71,8 +70,8 @@ export class EngageFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: props.name,
         POWERTOOLS_METRICS_NAMESPACE: 'Engage',
         NODE_OPTIONS: '--enable-source-maps',
-        ...(props.bundleCampaigns ? { [EnvVar.campaignsDir]: BUNDLED_CAMPAIGNS_DIR } : {}),
-        ...props.environment,
+        ...(bundleCampaigns ? { [EnvVar.campaignsDir]: BUNDLED_CAMPAIGNS_DIR } : {}),
+        ...(bundleFiles.length ? { [EnvVar.loyaltyConfig]: BUNDLED_LOYALTY_CONFIG } : {}),
       },
       bundling: {
         // Local esbuild only: synth must work offline and in CI without Docker.
@@ -86,14 +85,14 @@ export class EngageFunction extends NodejsFunction {
         target: 'node24',
         // The runtime ships AWS SDK v3; bundling it would only grow cold starts.
         externalModules: ['@aws-sdk/*'],
-        ...(props.bundleCampaigns || props.bundleFiles?.length
+        ...(bundleCampaigns || bundleFiles.length
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
                 afterBundling: (inputDir: string, outputDir: string) => [
-                  ...(props.bundleCampaigns ? [`cp -r "${path.join(inputDir, 'campaigns')}" "${path.join(outputDir, 'campaigns')}"`] : []),
-                  ...(props.bundleFiles ?? []).map((f) => `cp "${path.join(inputDir, f)}" "${path.join(outputDir, path.basename(f))}"`),
+                  ...(bundleCampaigns ? [`cp -r "${path.join(inputDir, 'campaigns')}" "${path.join(outputDir, 'campaigns')}"`] : []),
+                  ...bundleFiles.map((f) => `cp "${path.join(inputDir, f)}" "${path.join(outputDir, path.basename(f))}"`),
                 ],
               },
             }

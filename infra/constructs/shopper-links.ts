@@ -29,7 +29,6 @@ export class ShopperLinks extends Construct {
 
     const fnUrl = props.handler.addFunctionUrl({ authType: FunctionUrlAuthType.NONE, invokeMode: InvokeMode.BUFFERED });
     this.url = fnUrl.url;
-    this.grantKeyring(props.handler);
     props.handler.addEnvironment('POWERTOOLS_LOG_LEVEL', 'INFO');
   }
 
@@ -39,9 +38,8 @@ export class ShopperLinks extends Construct {
     fn.addEnvironment(EnvVar.keyringSecretId, this.keyring.secretArn);
   }
 
-  /** Where links in mail point. */
-  grantLinkBuilding(fn: LambdaFunction): void {
-    this.grantKeyring(fn);
+  /** Where links in mail point (configuration group `linkBase`). */
+  pointLinksFrom(fn: LambdaFunction): void {
     fn.addEnvironment(EnvVar.publicBaseUrl, this.url);
   }
 }

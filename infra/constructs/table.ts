@@ -3,7 +3,8 @@ import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/a
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { EnvVar } from '../../shared/platform/config.js';
-import { acknowledgeNag, nagArnRef } from '../nag.js';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Grants } from '../../shared/platform/contracts/functions.js';
 import { TABLE_INDEXES, TableAttr } from '../../shared/platform/table/keys.js';
 
 /**
@@ -37,25 +38,18 @@ export class EngageTable extends Construct {
     }
   }
 
-  /** Read/write on the table and its indexes, plus the env var the handler reads the name from. */
-  grantReadWrite(fn: LambdaFunction): void {
-    this.table.grantReadWriteData(fn);
-    this.finishGrant(fn);
-  }
-
-  grantRead(fn: LambdaFunction): void {
-    this.table.grantReadData(fn);
-    this.finishGrant(fn);
-  }
-
-  private finishGrant(fn: LambdaFunction): void {
+  /**
+   * Data-plane access as the function's manifest grants it: the table, and exactly the indexes
+   * listed (no index/* wildcard), plus the variable the handler reads the name from.
+   */
+  grantTo(fn: LambdaFunction, grant: NonNullable<Grants['table']>): void {
+    const actions = grant.access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
+    const resources = [this.table.tableArn, ...grant.indexes.map((i) => `${this.table.tableArn}/index/${i}`)];
+    fn.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources }));
     fn.addEnvironment(EnvVar.tableName, this.table.tableName);
-    if (fn.role) {
-      acknowledgeNag(
-        fn.role,
-        `AwsSolutions-IAM5[Resource::${nagArnRef(this.table)}/index/*]`,
-        'Index ARNs of this one table only: the sweep scans the customers GSI',
-      );
-    }
   }
 }
+
+/** What reading items takes (TransactWriteItems needs the item actions it contains). */
+export const TABLE_READ_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'] as const;
+export const TABLE_WRITE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;

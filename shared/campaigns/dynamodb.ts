@@ -1,13 +1,11 @@
-/** Message-side items of the Engage table: send claims and outcomes, the due index, coupons,
- * surveys and the hashed suppression list. */
+/** SendStore over the Engage table: send claims and outcomes (access patterns 7 and 8) and the
+ * sparse due index of deferred sends (9). */
 import { DeleteCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DUE_INDEX, TableAttr, keys } from '../platform/table/keys.js';
-import type { DueSend, SendRecord } from '../platform/ports.js';
-import type { CouponState } from '../coupons/redeem.js';
-import type { SurveyAnswer, SurveyState } from '../surveys/response.js';
 import { DynamoTable } from '../platform/table/dynamodb.js';
+import { DUE_INDEX, TableAttr, customerIdOfPk, keys } from '../platform/table/keys.js';
+import type { DueSend, SendRecord, SendStore } from './port.js';
 
-export abstract class DynamoMessageStore extends DynamoTable {
+export class DynamoSendStore extends DynamoTable implements SendStore {
   async claimSend(customerId: string, campaignId: string, occurrence: string, at: string): Promise<boolean> {
     return this.conditional(
       new PutCommand({
@@ -96,75 +94,8 @@ export abstract class DynamoMessageStore extends DynamoTable {
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
-      for (const i of out.Items ?? []) yield { ...(i as unknown as SendRecord), customerId: (i.pk as string).slice('CUST#'.length) };
+      for (const i of out.Items ?? []) yield { ...(i as unknown as SendRecord), customerId: customerIdOfPk(i.pk as string) };
       start = out.LastEvaluatedKey;
     } while (start);
-  }
-
-  /** The hashed suppression list (access pattern 15): the hash only, never the address; the
-   * first reason and time stay, so a repeat (redelivery, second unsubscribe) changes nothing. */
-  async suppressAddress(emailHash: string, reason: string, at: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.suppressedAddress(emailHash),
-        UpdateExpression: 'SET reason = if_not_exists(reason, :r), #at = if_not_exists(#at, :at)',
-        ExpressionAttributeNames: { '#at': 'at' },
-        ExpressionAttributeValues: { ':r': reason, ':at': at },
-      }),
-    );
-  }
-
-  async getAddressSuppression(emailHash: string): Promise<{ reason: string; at: string } | null> {
-    const item = await this.get(keys.suppressedAddress(emailHash));
-    return item ? { reason: item.reason as string, at: item.at as string } : null;
-  }
-
-  async putCoupon(coupon: CouponState): Promise<boolean> {
-    return this.conditional(new PutCommand({ TableName: this.tableName, Item: { ...keys.coupon(coupon.codeHash), coupon }, ConditionExpression: 'attribute_not_exists(pk)' }));
-  }
-
-  async getCoupon(codeHash: string): Promise<CouponState | null> {
-    return ((await this.get(keys.coupon(codeHash)))?.coupon as CouponState | undefined) ?? null;
-  }
-
-  async redeemCoupon(codeHash: string, r: { orderId: string; at: string; revenue: number; discount: number }): Promise<boolean> {
-    return this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.coupon(codeHash),
-        UpdateExpression: 'SET coupon.redeemedBy = :o, coupon.redeemedAt = :at, attribution = :a',
-        // Two concurrent orders with one code: exactly one condition holds.
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(coupon.redeemedBy) OR coupon.redeemedBy = :o)',
-        ExpressionAttributeValues: { ':o': r.orderId, ':at': r.at, ':a': { orderId: r.orderId, revenue: r.revenue, discount: r.discount } },
-      }),
-    );
-  }
-
-  async putSurvey(survey: SurveyState): Promise<void> {
-    await this.conditional(
-      new PutCommand({ TableName: this.tableName, Item: { ...keys.survey(survey.customerId, survey.surveyId), survey }, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
-  }
-
-  async getSurvey(customerId: string, surveyId: string): Promise<SurveyState | null> {
-    return ((await this.get(keys.survey(customerId, surveyId)))?.survey as SurveyState | undefined) ?? null;
-  }
-
-  async answerSurvey(customerId: string, surveyId: string, answer: SurveyAnswer, expected: 'unanswered' | 'uncommented'): Promise<boolean> {
-    return this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.survey(customerId, surveyId),
-        UpdateExpression: 'SET survey.answer = :a',
-        // A double click or a replayed link races here: exactly one first answer wins.
-        ConditionExpression:
-          expected === 'unanswered'
-            ? 'attribute_exists(pk) AND attribute_not_exists(survey.answer)'
-            : 'attribute_exists(survey.answer) AND attribute_not_exists(survey.answer.#c)',
-        ...(expected === 'uncommented' ? { ExpressionAttributeNames: { '#c': 'comment' } } : {}),
-        ExpressionAttributeValues: { ':a': answer },
-      }),
-    );
   }
 }

@@ -4,25 +4,27 @@
  */
 import type { CustomerFacts } from './audience.js';
 import type { PolicyState } from './plan.js';
-import type { CustomerStore } from '../platform/ports.js';
+import type { CustomerStore } from '../customers/port.js';
 import { factsOf } from '../customers/facts.js';
-import { forEachCustomerPage, recentSends } from '../customers/scan.js';
+import { forEachCustomerPage } from '../customers/scan.js';
+import { recentSends } from './history.js';
+import type { SendStore } from './port.js';
 
-export async function liveAudience(store: CustomerStore, now: Date): Promise<{ facts: CustomerFacts[]; state: Map<string, PolicyState> }> {
+export async function liveAudience(deps: { customers: Pick<CustomerStore, 'scanCustomers'>; sends: Pick<SendStore, 'listSends'> }, now: Date): Promise<{ facts: CustomerFacts[]; state: Map<string, PolicyState> }> {
   const facts: CustomerFacts[] = [];
   const state = new Map<string, PolicyState>();
-  await forEachCustomerPage(store, async (customers) => {
+  await forEachCustomerPage(deps.customers, async (customers) => {
     for (const c of customers) {
       if (!c.profile) continue;
       facts.push(factsOf({ ...c, profile: c.profile }, now));
-      const history = recentSends(await store.listSends(c.customerId), now);
+      const history = recentSends(await deps.sends.listSends(c.customerId), now);
       state.set(c.customerId, { history, ...(c.summary.lastDay ? { entry: { lastOrderDay: c.summary.lastDay } } : {}) });
     }
   });
   return { facts, state };
 }
 
-export async function customerFacts(store: CustomerStore, customerId: string, now: Date): Promise<CustomerFacts | null> {
-  const c = await store.getCustomer(customerId);
+export async function customerFacts(customers: Pick<CustomerStore, 'readCustomer'>, customerId: string, now: Date): Promise<CustomerFacts | null> {
+  const c = await customers.readCustomer(customerId);
   return c?.profile ? factsOf({ ...c, profile: c.profile }, now) : null;
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Locale } from '../platform/contracts/events.js';
 import { audienceOf, matchesAudience, type CustomerFacts } from './audience.js';
 import { requiresConsent, type Campaign, type QuietHours } from './schema.js';
-import { addDays, resolveTimeZone, wallClock, zonedInstant } from '../platform/time.js';
+import { addCalendarDays, resolveTimeZone, wallClock, zonedInstant } from '../platform/time.js';
 
 export type MailKind = 'marketing' | 'transactional';
 
@@ -52,7 +52,7 @@ export function nextAllowedTime(now: Date, timeZone: string, quiet: QuietHours |
   const crossesMidnight = s > e;
   const quietNow = crossesMidnight ? m >= s || m < e : m >= s && m < e;
   if (!quietNow) return now;
-  const endDay = crossesMidnight && m >= s ? addDays(w, 1) : w;
+  const endDay = crossesMidnight && m >= s ? addCalendarDays(w, 1) : w;
   const end = zonedInstant({ ...endDay, hour: Math.floor(e / 60), minute: e % 60 }, timeZone);
   return end > now ? end : now;
 }

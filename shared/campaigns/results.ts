@@ -4,11 +4,12 @@
  * the send records and the members' own orders; an operator report, not a hot path.
  */
 import { liftReport, type GroupOutcome, type LiftReport } from './lift.js';
-import type { SendRecord } from '../platform/ports.js';
+import type { PlacedOrder } from '../orders/port.js';
+import type { SendRecord } from './port.js';
 
 export interface ReportSource {
-  sendRecords(): AsyncIterable<SendRecord & { customerId: string }>;
-  orders(customerId: string): Promise<Array<{ placedAt: string; net: number }>>;
+  sends: { sendRecords(): AsyncIterable<SendRecord & { customerId: string }> };
+  orders: { listOrders(customerId: string): Promise<PlacedOrder[]> };
 }
 
 export interface CampaignResult {
@@ -20,14 +21,14 @@ export interface CampaignResult {
 
 export async function campaignReport(src: ReportSource, windowDays: number): Promise<CampaignResult[]> {
   const groups = new Map<string, { recipients: GroupOutcome; control: GroupOutcome }>();
-  const ordersOf = new Map<string, Promise<Array<{ placedAt: string; net: number }>>>();
+  const ordersOf = new Map<string, Promise<PlacedOrder[]>>();
   const windowMs = windowDays * 86_400_000;
-  for await (const r of src.sendRecords()) {
+  for await (const r of src.sends.sendRecords()) {
     if (r.status !== 'sent' && r.status !== 'control') continue;
     const g = groups.get(r.campaignId) ?? { recipients: empty(), control: empty() };
     groups.set(r.campaignId, g);
     const group = r.status === 'sent' ? g.recipients : g.control;
-    if (!ordersOf.has(r.customerId)) ordersOf.set(r.customerId, src.orders(r.customerId));
+    if (!ordersOf.has(r.customerId)) ordersOf.set(r.customerId, src.orders.listOrders(r.customerId));
     const from = Date.parse(r.at);
     const after = (await ordersOf.get(r.customerId)!).filter((o) => {
       const t = Date.parse(o.placedAt);

@@ -9,14 +9,15 @@ import { audienceOf, matchesAudience } from './audience.js';
 import type { CompiledCampaign } from './render.js';
 import { requiresConsent } from './schema.js';
 import { DetailType, type OutgoingEvent } from '../platform/contracts/events.js';
-import type { CustomerStore, EventPublisher } from '../platform/ports.js';
+import type { EventPublisher } from '../platform/ports.js';
+import type { CustomerStore } from '../customers/port.js';
 import { factsOf } from '../customers/facts.js';
 import { forEachCustomerPage } from '../customers/scan.js';
 
 export type ScheduledRunOutcome = { kind: 'published'; members: number; scanned: number } | { kind: 'skipped'; reason: 'unknown-campaign' | 'disabled' | 'not-scheduled' };
 
 export async function runScheduledCampaign(
-  deps: { store: CustomerStore; publisher: EventPublisher; campaigns: CompiledCampaign[] },
+  deps: { customers: Pick<CustomerStore, 'scanCustomers'>; publisher: EventPublisher; campaigns: CompiledCampaign[] },
   campaignId: string,
   scheduledTime: string,
 ): Promise<ScheduledRunOutcome> {
@@ -27,7 +28,7 @@ export async function runScheduledCampaign(
   const now = new Date(scheduledTime);
   let members = 0;
   let scanned = 0;
-  await forEachCustomerPage(deps.store, async (customers) => {
+  await forEachCustomerPage(deps.customers, async (customers) => {
     scanned += customers.length;
     const events: OutgoingEvent[] = customers.flatMap((cust) => {
       if (!cust.profile) return [];

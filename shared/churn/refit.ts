@@ -7,11 +7,13 @@
 import { baseStats, type ModelParams } from './model.js';
 import { purchaseStats, type OrderSummary } from '../orders/decide.js';
 import { fitModel, isFitReliable, type SummaryRow } from '../scoring/index.js';
-import type { CustomerStore } from '../platform/ports.js';
+import type { CustomerStore } from '../customers/port.js';
+import type { ScoreStore } from './port.js';
 import { forEachCustomerPage } from '../customers/scan.js';
 
 export interface RefitDeps {
-  store: CustomerStore;
+  customers: Pick<CustomerStore, 'scanCustomers'>;
+  scores: ScoreStore;
   /** Uniform [0, 1): injected so sampling is reproducible in tests. */
   random: () => number;
 }
@@ -20,7 +22,7 @@ export type RefitOutcome =
   | { kind: 'updated'; version: number; customers: number; sampled: number; params: ModelParams }
   | { kind: 'kept'; reasons: string[]; currentVersion?: number; customers: number; sampled: number };
 
-async function allSummaries(store: CustomerStore): Promise<Array<{ id: string; s: OrderSummary }>> {
+async function allSummaries(store: Pick<CustomerStore, 'scanCustomers'>): Promise<Array<{ id: string; s: OrderSummary }>> {
   const out: Array<{ id: string; s: OrderSummary }> = [];
   await forEachCustomerPage(store, (customers) => void out.push(...customers.map((c) => ({ id: c.customerId, s: c.summary }))), 1000);
   return out;
@@ -45,12 +47,12 @@ export function toSummaryRows(customers: Array<{ id: string; s: OrderSummary }>,
 }
 
 export async function refitModel(deps: RefitDeps, now: Date, opts: { sampleLimit: number }): Promise<RefitOutcome> {
-  const customers = await allSummaries(deps.store);
-  await deps.store.putBaseStats(baseStats(customers.map((c) => c.s), now));
+  const customers = await allSummaries(deps.customers);
+  await deps.scores.putBaseStats(baseStats(customers.map((c) => c.s), now));
 
   const rows = reservoir(toSummaryRows(customers, now), opts.sampleLimit, deps.random);
   const repeatBuyers = rows.filter((r) => r.x > 0).length;
-  const current = (await deps.store.getStoreModel()).params;
+  const current = (await deps.scores.getStoreModel()).params;
   const counts = { customers: customers.length, sampled: rows.length };
 
   const pareto = fitModel('pareto-nbd', rows);
@@ -68,7 +70,7 @@ export async function refitModel(deps: RefitDeps, now: Date, opts: { sampleLimit
     ...(bg.converged ? { bgnbd: bg.params } : {}),
     fit: { customers: rows.length, repeatBuyers, logLikelihood: pareto.logLikelihood, gradNorm: pareto.gradNorm },
   };
-  if (!(await deps.store.putModelParams(params))) {
+  if (!(await deps.scores.putModelParams(params))) {
     return { kind: 'kept', reasons: ['another refit stored a newer version first'], ...(current ? { currentVersion: current.version } : {}), ...counts };
   }
   return { kind: 'updated', version: params.version, params, ...counts };

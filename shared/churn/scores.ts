@@ -10,7 +10,9 @@ import { rfmSegment } from '../scoring/rfm.js';
 import { riskFromPAlive, riskFromRule, type ModelBands } from '../scoring/risk.js';
 import type { CustomerRecord, Prediction, RiskState } from '../customers/record.js';
 import { gapPercentileFn, scoreAgainst, type StoreModel } from './model.js';
-import { DAY_MS, purchaseStats } from '../orders/decide.js';
+import { purchaseStats } from '../orders/decide.js';
+import { DAY_MS } from '../platform/time.js';
+import { ChurnConfig, riskConfigFrom } from '../platform/config.js';
 
 export interface RiskConfig {
   atRiskMultiple: number;
@@ -22,14 +24,8 @@ export interface RiskConfig {
   modelBands: ModelBands;
 }
 
-export const DEFAULT_RISK_CONFIG: RiskConfig = {
-  atRiskMultiple: 2,
-  churnedMultiple: 4,
-  defaultGapDays: 60,
-  atRiskPercentile: 0.75,
-  churnedPercentile: 0.95,
-  modelBands: { active: 0.6, atRisk: 0.3 },
-};
+/** The configuration defaults (platform/config.ts), as the scoring domain wants them. */
+export const DEFAULT_RISK_CONFIG: RiskConfig = riskConfigFrom(ChurnConfig.parse({}));
 
 export interface Scored {
   level: RiskLevel;

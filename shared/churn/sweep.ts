@@ -10,11 +10,14 @@
  */
 import { DetailType, type OutgoingEvent, type SweepSegmentRequested, type ScheduledRun } from '../platform/contracts/events.js';
 import { decideScores, scoreCustomer, type RiskConfig } from './scores.js';
-import type { CustomerStore, EventPublisher } from '../platform/ports.js';
+import type { EventPublisher } from '../platform/ports.js';
+import type { CustomerStore } from '../customers/port.js';
 import { pageThroughSegment } from '../customers/scan.js';
+import type { ScoreStore } from './port.js';
 
 export interface SweepDeps {
-  store: CustomerStore;
+  customers: Pick<CustomerStore, 'scanCustomers'>;
+  scores: ScoreStore;
   publisher: EventPublisher;
   risk: RiskConfig;
 }
@@ -47,10 +50,10 @@ export async function sweepSegment(
 ): Promise<SegmentResult> {
   // "now" is the scheduled time, not the wall clock: a re-run of the same schedule judges alike.
   const now = new Date(req.scheduledTime);
-  const model = await deps.store.getStoreModel();
+  const model = await deps.scores.getStoreModel();
   const result: SegmentResult = { scanned: 0, written: 0, transitions: {}, continued: false };
   const paged = await pageThroughSegment(
-    deps.store,
+    deps.customers,
     req,
     opts,
     async (customers) => {
@@ -62,7 +65,7 @@ export async function sweepSegment(
       });
       await deps.publisher.publish(decided.flatMap(({ d }) => (d.event ? [{ detailType: DetailType.CustomerRiskChanged, detail: d.event }] : [])));
       for (const { customer, d } of decided) {
-        if (!(await deps.store.putScores(customer.customerId, customer.risk, d))) continue;
+        if (!(await deps.scores.putScores(customer.customerId, customer.risk, d))) continue;
         result.written++;
         if (d.event) {
           const k = `${d.event.from ?? 'new'}->${d.event.to}`;

@@ -1,2 +1,3 @@
 export * from './code.js';
 export * from './redeem.js';
+export * from './issue.js';

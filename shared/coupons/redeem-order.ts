@@ -6,7 +6,7 @@
  */
 import type { OrderPlaced } from '../platform/contracts/events.js';
 import { couponFingerprint, couponHash, decideRedemption, normalizeCode } from './index.js';
-import type { CustomerStore } from '../platform/ports.js';
+import type { CouponStore } from './port.js';
 
 export type RedemptionOutcome =
   | { kind: 'none' }
@@ -14,7 +14,7 @@ export type RedemptionOutcome =
   | { kind: 'duplicate'; fingerprint: string }
   | { kind: 'rejected'; reason: string; fingerprint?: string };
 
-export async function redeemOrderCoupon(store: CustomerStore, order: OrderPlaced, now: Date): Promise<RedemptionOutcome> {
+export async function redeemOrderCoupon(store: CouponStore, order: OrderPlaced, now: Date): Promise<RedemptionOutcome> {
   if (!order.couponCode) return { kind: 'none' };
   const code = normalizeCode(order.couponCode);
   // Codes Engage did not issue (the shop's own promotions) are simply not ours to redeem.

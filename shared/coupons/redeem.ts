@@ -1,12 +1,11 @@
 /** Whether an order may use a coupon; idempotent per order so redelivered events are harmless. */
-import type { CouponAction } from '../campaigns/schema.js';
 
 /** What the store keeps per issued coupon, keyed by couponHash(code); the code itself is not stored. */
 export interface CouponState {
   codeHash: string;
   campaignId: string;
   customerId: string;
-  kind: CouponAction['kind'];
+  kind: 'percent' | 'fixed';
   value: number;
   /** Currency of `value` (fixed) and `minSpend`; orders in another currency are refused. */
   currency: string;
@@ -51,20 +50,4 @@ export function decideRedemption(coupon: CouponState | null, order: CouponOrder,
   if (order.currency !== coupon.currency) return { kind: 'reject', reason: 'currency' };
   if (coupon.minSpend !== undefined && order.total < coupon.minSpend) return { kind: 'reject', reason: 'min-spend' };
   return { kind: 'redeem', discount: discountFor(coupon, order.total), redeemedAt: now.toISOString() };
-}
-
-/** The coupon a campaign issues to one customer (the code is generated separately). */
-export function issueCoupon(
-  action: CouponAction,
-  ids: { codeHash: string; campaignId: string; customerId: string; currency: string },
-  now: Date,
-): CouponState {
-  return {
-    ...ids,
-    kind: action.kind,
-    value: action.value,
-    ...(action.minSpend !== undefined ? { minSpend: action.minSpend } : {}),
-    issuedAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + action.expiresInDays * 86_400_000).toISOString(),
-  };
 }

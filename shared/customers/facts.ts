@@ -1,9 +1,10 @@
 /** The campaign engine's view of a stored customer. */
 import type { CustomerFacts } from '../campaigns/audience.js';
-import type { CustomerRecord, Profile } from './record.js';
+import type { Profile } from './record.js';
+import type { CustomerView } from './view.js';
 import { purchaseStats } from '../orders/decide.js';
 
-export function factsOf(c: CustomerRecord & { profile: Profile }, now: Date): CustomerFacts {
+export function factsOf(c: CustomerView & { profile: Profile }, now: Date): CustomerFacts {
   const p = purchaseStats(c.summary, now);
   return {
     customerId: c.customerId,
@@ -19,5 +20,6 @@ export function factsOf(c: CustomerRecord & { profile: Profile }, now: Date): Cu
     ...(c.prediction?.clv12m !== undefined ? { clv: c.prediction.clv12m } : {}),
     ...(p ? { daysSinceLastOrder: Math.floor(p.daysSinceLastOrder) } : {}),
     ...(c.summary.lastDay ? { lastOrderDay: c.summary.lastDay } : {}),
+    ...(c.tier ? { tier: c.tier } : {}),
   };
 }

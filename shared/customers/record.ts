@@ -41,6 +41,11 @@ export interface CustomerRecord {
   prediction?: Prediction;
   /** Set when the address must never get marketing mail again (unsubscribe, bounce, complaint). */
   suppressed?: boolean;
+  /** Why and when it was first suppressed. */
+  suppression?: { reason: string; at: string };
+  /** The loyalty tier, copied here by loyalty whenever it changes, so scans of the customers
+   * index see it without reading every loyalty item. */
+  tier?: string;
 }
 
 export const newCustomer = (customerId: string): CustomerRecord => ({ customerId, summary: emptySummary() });

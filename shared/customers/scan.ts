@@ -3,15 +3,14 @@
  * every customer in one go (refit, dry runs, scheduled campaigns), or one parallel-scan segment
  * page by page that hands the rest on as a continuation when its time budget runs low (sweeps).
  */
-import type { CustomerRecord } from './record.js';
-import type { CustomerStore, SendRecord } from '../platform/ports.js';
+import type { CustomerStore, Cursor } from './port.js';
+import type { CustomerView } from './view.js';
 
-type Cursor = Record<string, string>;
 type Scanner = Pick<CustomerStore, 'scanCustomers'>;
 
 const SEGMENTS = 4;
 
-export async function forEachCustomerPage(store: Scanner, onPage: (customers: CustomerRecord[]) => Promise<void> | void, pageSize = 500): Promise<void> {
+export async function forEachCustomerPage(store: Scanner, onPage: (customers: CustomerView[]) => Promise<void> | void, pageSize = 500): Promise<void> {
   for (let segment = 0; segment < SEGMENTS; segment++) {
     let cursor: Cursor | undefined;
     do {
@@ -33,7 +32,7 @@ export async function pageThroughSegment(
   store: Scanner,
   req: SegmentRequest,
   opts: { pageSize: number; shouldYield: () => boolean },
-  onPage: (customers: CustomerRecord[]) => Promise<void>,
+  onPage: (customers: CustomerView[]) => Promise<void>,
   handOn: (cursor: Cursor) => Promise<void>,
 ): Promise<{ scanned: number; continued: boolean }> {
   let scanned = 0;
@@ -49,12 +48,4 @@ export async function pageThroughSegment(
     }
   } while (cursor);
   return { scanned, continued: false };
-}
-
-/** The window the frequency cap looks at, and the marketing sends in it (for the policy). */
-export const CAP_WINDOW_MS = 7 * 86_400_000;
-
-export function recentSends(sends: SendRecord[], now: Date): Array<{ at: string; kind: 'marketing' | 'transactional' }> {
-  const since = new Date(now.getTime() - CAP_WINDOW_MS).toISOString();
-  return sends.filter((s) => s.status === 'sent' && s.at >= since).map((s) => ({ at: s.at, kind: s.kind ?? 'marketing' }));
 }

@@ -11,7 +11,7 @@ import { tierIndex, type LoyaltyConfig, type Reward } from './config.js';
 import type { BirthdayRewarded, CouponRequest } from './events.js';
 import { creditLot, type LedgerEntry } from './ledger.js';
 import type { LoyaltyState } from './state.js';
-import { daysBetween, isLeapYear, isoDate, localDate, monthKey, type LocalDate } from './time.js';
+import { daysBetween, isLeapYear, isoDate, localDate, monthKey, type LocalDate } from '../platform/time.js';
 
 export interface BirthdayProfile {
   /** 'MM-DD' or 'YYYY-MM-DD' as in customer.upserted. */

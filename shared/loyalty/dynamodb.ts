@@ -1,26 +1,13 @@
 /** LoyaltyStore over the Engage table (items and access patterns 11–14 in shared/platform/table/keys.ts). */
-import { isConflict, versionGuard } from '../platform/table/dynamodb.js';
-import {
-  BatchGetCommand,
-  GetCommand,
-  paginateQuery,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import type { LedgerEntry, LoyaltyOrder, LoyaltyState } from './index.js';
+import { GetCommand, paginateQuery, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable, isConflict, versionGuard, type Item } from '../platform/table/dynamodb.js';
+import { keyId, keys, TableAttr } from '../platform/table/keys.js';
 import type { Versioned } from '../platform/ports.js';
-import { keys, TableAttr, type Key } from '../platform/table/keys.js';
-import type { LoyaltyCommit, LoyaltyItem, LoyaltyStore, Outbox } from './service.js';
+import type { LedgerEntry, LoyaltyOrder, LoyaltyState } from './index.js';
+import type { LoyaltyCommit, LoyaltyItem, LoyaltyStore, Outbox } from './port.js';
 
-type Item = Record<string, unknown>;
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
-/** BatchGetItem takes at most 100 keys. */
-const BATCH = 100;
-
-const id = (k: Key) => `${k.pk}|${k.sk}`;
 const created = { ConditionExpression: 'attribute_not_exists(pk)' };
 
 
@@ -29,17 +16,12 @@ const toLoyalty = (item: Item): Versioned<LoyaltyItem> => ({
   v: item[TableAttr.version] as number,
 });
 
-export class DynamoLoyaltyStore implements LoyaltyStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
+export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
   async load(customerId: string, orderId?: string) {
     const wanted = [keys.loyalty(customerId), ...(orderId ? [keys.loyaltyOrder(customerId, orderId)] : [])];
     const found = await this.batchGet(wanted);
-    const loyalty = found.get(id(wanted[0]!));
-    const order = orderId ? found.get(id(wanted[1]!)) : undefined;
+    const loyalty = found.get(keyId(wanted[0]!));
+    const order = orderId ? found.get(keyId(wanted[1]!)) : undefined;
     return {
       loyalty: loyalty ? toLoyalty(loyalty) : null,
       order: order ? { value: order.order as LoyaltyOrder, v: order[TableAttr.version] as number } : null,
@@ -84,6 +66,9 @@ export class DynamoLoyaltyStore implements LoyaltyStore {
         : []),
       ...c.entries.map((entry) => put({ ...keys.ledger(c.customerId, entry.key), customerId: c.customerId, entry }, created)),
       ...c.coupons.map((coupon) => put({ ...keys.coupon(coupon.codeHash), coupon }, created)),
+      ...(c.customerTier
+        ? [{ Update: { TableName: this.tableName, Key: keys.customer(c.customerId), UpdateExpression: 'SET tier = :t, customerId = :c', ExpressionAttributeValues: { ':t': c.customerTier, ':c': c.customerId } } }]
+        : []),
     ];
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
@@ -110,20 +95,5 @@ export class DynamoLoyaltyStore implements LoyaltyStore {
     } catch (e) {
       if (!isConflict(e)) throw e;
     }
-  }
-
-  /** Strongly consistent BatchGet in chunks of 100; retries unprocessed keys (throttling). */
-  private async batchGet(wanted: Key[]): Promise<Map<string, Item>> {
-    const found = new Map<string, Item>();
-    for (let i = 0; i < wanted.length; i += BATCH) {
-      let pending: Item[] = wanted.slice(i, i + BATCH);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((ok) => setTimeout(ok, Math.min(1000, 25 * 2 ** attempt)));
-        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
-        for (const item of out.Responses?.[this.tableName] ?? []) found.set(id(item as Key), item);
-        pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      }
-    }
-    return found;
   }
 }

@@ -29,4 +29,4 @@ export * from './ledger.js';
 export * from './tiers.js';
 export * from './points.js';
 export * from './birthday.js';
-export { addMonths, localDate, monthKey, startOfDay, startOfMonth, type LocalDate } from './time.js';
+export { addMonths, localDate, monthKey, startOfDay, startOfMonth, type LocalDate } from '../platform/time.js';

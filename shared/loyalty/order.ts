@@ -5,6 +5,7 @@
  * event changes the customer only by the difference.
  */
 import { DetailType, type OrderEvent } from '../platform/contracts/events.js';
+import { orderContribution } from '../orders/decide.js';
 import type { LoyaltyConfig } from './config.js';
 
 export interface LoyaltyOrder {
@@ -56,12 +57,11 @@ export const refundedAmount = (o: LoyaltyOrder): number => Object.values(o.refun
 const counts = (o: LoyaltyOrder, config: LoyaltyConfig): boolean =>
   !!o.placedAt && !o.cancelledAt && o.total !== undefined && o.currency === config.currency;
 
-/** Same rule as the order summary: a fully refunded order is no purchase, a 100 % coupon order is. */
+/** The order summary's rule (orderContribution), for orders in the programme's currency. */
 export function qualifyingContribution(o: LoyaltyOrder, config: LoyaltyConfig): { spend: number; orders: number } {
   if (!counts(o, config)) return { spend: 0, orders: 0 };
-  const refunded = refundedAmount(o);
-  const net = Math.max(0, o.total! - refunded);
-  return refunded > 0 && net === 0 ? { spend: 0, orders: 0 } : { spend: round2(net), orders: 1 };
+  const c = orderContribution({ placed: true, cancelled: false, total: o.total!, refunded: refundedAmount(o) });
+  return { spend: round2(c.spend), orders: c.orders };
 }
 
 export const isEarnable = (o: LoyaltyOrder, config: LoyaltyConfig): boolean =>

@@ -16,7 +16,7 @@ import { creditLot, debitLots, type LedgerEntry } from './ledger.js';
 import { evolveLoyaltyOrder, grossPoints, isEarnable, qualifyingContribution, targetPoints, type LoyaltyOrder } from './order.js';
 import type { LoyaltyState } from './state.js';
 import { addToBucket, bucketMonth, decideTierAfterOrder, pruneBuckets, windowStart } from './tiers.js';
-import { addDays, addMonths, monthKey, startOfMonth } from './time.js';
+import { addDays, addMonths, monthKey, startOfMonth } from '../platform/time.js';
 
 export type OrderPointsDecision =
   | { kind: 'duplicate' }

@@ -3,78 +3,30 @@
  *
  * Every path is read → pure decision (shared/loyalty) → one transaction (state with its version,
  * the order's loyalty item with its version, ledger entries and coupons created only if absent)
- * → on conflict re-read and decide again. Events a decision emits are written to the state's
- * `outbox` in that transaction and published after it by the writer; a later touch of the
- * customer publishes what a failed publish left behind once it is older than OUTBOX_GRACE_MS
- * (at least once; each event carries a `key` to dedupe on). The grace keeps a concurrent
- * redelivery from re-publishing what the writer is publishing at that moment.
+ * → on conflict re-read and decide again. Decided events go through the outbox (./outbox.ts).
  */
-import { randomBytes } from 'node:crypto';
 import { DetailType, type OrderEvent, type OutgoingEvent, type PointsRedeemRequested } from '../platform/contracts/events.js';
-import { couponHash, generateCouponCode, type CouponState } from '../coupons/index.js';
-import {
-  decideOrderEvent,
-  decideRedeem,
-  newLoyaltyOrder,
-  newLoyaltyState,
-  type CouponRequest,
-  type LedgerEntry,
-  type LoyaltyConfig,
-  type LoyaltyOrder,
-  type LoyaltyState,
-  type RedeemReject,
-} from './index.js';
-import type { Clock, EventPublisher, Versioned } from '../platform/ports.js';
-import { RetryableError } from '../platform/errors.js';
-
-export interface PendingEvent {
-  event: OutgoingEvent;
-  /** Wall-clock time it was decided. */
-  at: string;
-}
-export type Outbox = Record<string, PendingEvent>;
-
-/** The LOYALTY item: the state and the events decided but not yet known to be published. */
-export interface LoyaltyItem {
-  state: LoyaltyState;
-  outbox: Outbox;
-}
-
-export interface LoyaltyCommit {
-  customerId: string;
-  /** `v` is the version read (0: create). */
-  loyalty: Versioned<LoyaltyItem>;
-  order?: { orderId: string } & Versioned<LoyaltyOrder>;
-  /** Each created only if its key is new. */
-  entries: LedgerEntry[];
-  /** Each created only if its hash is new. */
-  coupons: CouponState[];
-}
-
-/** Port: what loyalty needs from the table (DynamoLoyaltyStore in shared/loyalty/dynamodb.ts). */
-export interface LoyaltyStore {
-  load(customerId: string, orderId?: string): Promise<{ loyalty: Versioned<LoyaltyItem> | null; order: Versioned<LoyaltyOrder> | null }>;
-  /** LOYALTY items of many customers (absent ones are missing from the map). */
-  loadMany(customerIds: string[]): Promise<Map<string, Versioned<LoyaltyItem>>>;
-  getLedgerEntry(customerId: string, key: string): Promise<LedgerEntry | null>;
-  listLedger(customerId: string): Promise<LedgerEntry[]>;
-  /** Atomic; 'conflict' when an item changed since it was read or a key already exists. */
-  commit(c: LoyaltyCommit): Promise<'ok' | 'conflict'>;
-  /** Drops published events from the outbox (no version change: a racing writer that re-adds
-   * them only causes a harmless re-publish). */
-  clearOutbox(customerId: string, keys: string[]): Promise<void>;
-}
+import type { Clock, EventPublisher, RandomBytes } from '../platform/ports.js';
+import { CONFLICT, retryOnConflict } from '../platform/retry.js';
+import { newCoupon } from '../coupons/issue.js';
+import type { CouponState } from '../coupons/redeem.js';
+import type { LoyaltyConfig } from './config.js';
+import type { CouponRequest } from './events.js';
+import type { LedgerEntry } from './ledger.js';
+import { newLoyaltyOrder } from './order.js';
+import { decideOrderEvent, decideRedeem, type RedeemReject } from './points.js';
+import { newLoyaltyState } from './state.js';
+import { flushOutbox, withEvents } from './outbox.js';
+import { tierToCopy, type LoyaltyStore } from './port.js';
 
 export interface LoyaltyDeps {
   store: LoyaltyStore;
   publisher: EventPublisher;
   config: LoyaltyConfig;
   clock: Clock;
+  randomBytes: RandomBytes;
 }
 
-export const MAX_ATTEMPTS = 8;
-/** Far beyond one publish with SDK retries: an entry this old was left by a failed writer. */
-export const OUTBOX_GRACE_MS = 60_000;
 /** Validity of coupons bought with points or given on birthdays (the programme has no setting yet). */
 export const LOYALTY_COUPON_DAYS = 365;
 
@@ -91,7 +43,7 @@ export async function handleLoyaltyEvent(deps: LoyaltyDeps, event: LoyaltyEvent)
 
 export async function applyLoyaltyOrderEvent(deps: LoyaltyDeps, event: OrderEvent): Promise<'applied' | 'duplicate'> {
   const { customerId, orderId } = event.detail;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  return retryOnConflict(`loyalty for order ${orderId}`, async () => {
     const now = deps.clock();
     const { loyalty, order } = await deps.store.load(customerId, orderId);
     const state = loyalty?.value.state ?? newLoyaltyState(customerId, now, deps.config);
@@ -102,19 +54,19 @@ export async function applyLoyaltyOrderEvent(deps: LoyaltyDeps, event: OrderEven
     }
     const events: OutgoingEvent[] = d.tierChange ? [{ detailType: DetailType.CustomerTierChanged, detail: d.tierChange }] : [];
     const outbox = withEvents(loyalty?.value.outbox, events, now);
+    const tier = tierToCopy(loyalty?.value.state, d.state);
     const result = await deps.store.commit({
       customerId,
       loyalty: { value: { state: d.state, outbox }, v: loyalty?.v ?? 0 },
       order: { orderId, value: d.order, v: order?.v ?? 0 },
       entries: d.entries,
       coupons: [],
+      ...(tier ? { customerTier: tier } : {}),
     });
-    if (result === 'ok') {
-      await flushOutbox(deps, customerId, outbox, now, events);
-      return 'applied';
-    }
-  }
-  throw new RetryableError(`loyalty for order ${orderId}: gave up after ${MAX_ATTEMPTS} conflicting attempts`);
+    if (result !== 'ok') return CONFLICT;
+    await flushOutbox(deps, customerId, outbox, now, events);
+    return 'applied';
+  });
 }
 
 export type RedeemOutcome =
@@ -131,18 +83,20 @@ export type RedeemOutcome =
  */
 export async function redeemPoints(deps: LoyaltyDeps, req: PointsRedeemRequested): Promise<RedeemOutcome> {
   const { customerId } = req;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  // A conflict: a concurrent redemption or order changed the balance, the same key was committed
+  // meanwhile, or (vanishingly rare) the code collided. Deciding again covers all three.
+  return retryOnConflict(`redemption ${req.key}`, async () => {
     const now = deps.clock();
     const existing = await deps.store.getLedgerEntry(customerId, `redeem#${req.key}`);
     const { loyalty } = await deps.store.load(customerId);
     const state = loyalty?.value.state ?? newLoyaltyState(customerId, now, deps.config);
     const d = decideRedeem({ state, existing }, { key: req.key, points: req.points, now }, deps.config);
-    if (d.kind === 'reject') return { outcome: 'rejected', reason: d.reason };
+    if (d.kind === 'reject') return { outcome: 'rejected', reason: d.reason } as const;
     if (d.kind === 'duplicate') {
       await flushOutbox(deps, customerId, loyalty?.value.outbox, now);
-      return { outcome: 'duplicate', entry: d.entry };
+      return { outcome: 'duplicate', entry: d.entry } as const;
     }
-    const { code, coupon } = loyaltyCoupon(d.coupon, 'loyalty-redemption', now);
+    const { code, state: coupon } = loyaltyCoupon(d.coupon, 'loyalty-redemption', now, deps.randomBytes);
     const entry: LedgerEntry = { ...d.entry, couponHash: coupon.codeHash };
     const result = await deps.store.commit({
       customerId,
@@ -150,53 +104,10 @@ export async function redeemPoints(deps: LoyaltyDeps, req: PointsRedeemRequested
       entries: [entry],
       coupons: [coupon],
     });
-    if (result === 'ok') return { outcome: 'redeemed', entry, code };
-    // A conflict: a concurrent redemption or order changed the balance, the same key was
-    // committed meanwhile, or (vanishingly rare) the code collided. Deciding again covers all.
-  }
-  throw new RetryableError(`redemption ${req.key}: gave up after ${MAX_ATTEMPTS} conflicting attempts`);
+    return result === 'ok' ? ({ outcome: 'redeemed', entry, code } as const) : CONFLICT;
+  });
 }
 
-/** A fresh code from the system CSPRNG and the coupon stored under its hash. */
-export function loyaltyCoupon(req: CouponRequest, campaignId: string, now: Date): { code: string; coupon: CouponState } {
-  const code = generateCouponCode((n) => randomBytes(n));
-  const coupon: CouponState = {
-    codeHash: couponHash(code),
-    campaignId,
-    customerId: req.customerId,
-    kind: 'fixed',
-    value: req.value,
-    currency: req.currency,
-    issuedAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + LOYALTY_COUPON_DAYS * 86_400_000).toISOString(),
-  };
-  return { code, coupon };
-}
-
-export const eventKey = (e: OutgoingEvent): string => (e.detail as { key: string }).key;
-
-export function withEvents(outbox: Outbox | undefined, events: OutgoingEvent[], now: Date): Outbox {
-  const next = { ...outbox };
-  for (const event of events) next[eventKey(event)] = { event, at: now.toISOString() };
-  return next;
-}
-
-/**
- * Publishes the writer's own new events and whatever a failed writer left (older than the grace),
- * then removes them from the outbox. A failed publish throws: the record is retried.
- */
-export async function flushOutbox(
-  deps: Pick<LoyaltyDeps, 'store' | 'publisher'>,
-  customerId: string,
-  outbox: Outbox | undefined,
-  now: Date,
-  own: OutgoingEvent[] = [],
-): Promise<number> {
-  const mine = new Set(own.map(eventKey));
-  const stale = new Date(now.getTime() - OUTBOX_GRACE_MS).toISOString();
-  const due = Object.entries(outbox ?? {}).filter(([k, p]) => mine.has(k) || p.at <= stale);
-  if (due.length === 0) return 0;
-  await deps.publisher.publish(due.map(([, p]) => p.event));
-  await deps.store.clearOutbox(customerId, due.map(([k]) => k));
-  return due.length;
-}
+/** A coupon bought with points or given as a birthday reward (coupons/issue.ts). */
+export const loyaltyCoupon = (req: CouponRequest, cause: string, now: Date, randomBytes: RandomBytes): { code: string; state: CouponState } =>
+  newCoupon({ kind: 'fixed', value: req.value, expiresInDays: LOYALTY_COUPON_DAYS }, { campaignId: cause, customerId: req.customerId, currency: req.currency }, now, randomBytes);

@@ -10,13 +10,16 @@
  * state is created by that write; everyone else without a state is only read.
  */
 import { DetailType, type OutgoingEvent, type SweepSegmentRequested } from '../platform/contracts/events.js';
+import type { Clock, EventPublisher, RandomBytes, Versioned } from '../platform/ports.js';
+import { CONFLICT, retryOnConflict } from '../platform/retry.js';
 import type { CustomerRecord } from '../customers/record.js';
-import type { CouponState } from '../coupons/index.js';
-import { decideBirthday, decideExpire, decideReview, newLoyaltyState, type LedgerEntry, type LoyaltyConfig, type LoyaltyState } from './index.js';
-import type { Clock, CustomerStore, EventPublisher, Versioned } from '../platform/ports.js';
-import { RetryableError } from '../platform/errors.js';
-import { flushOutbox, loyaltyCoupon, MAX_ATTEMPTS, withEvents, type LoyaltyItem, type LoyaltyStore } from './service.js';
+import type { CustomerStore } from '../customers/port.js';
 import { pageThroughSegment } from '../customers/scan.js';
+import type { CouponState } from '../coupons/redeem.js';
+import { decideBirthday, decideExpire, decideReview, newLoyaltyState, type LedgerEntry, type LoyaltyConfig, type LoyaltyState } from './index.js';
+import { flushOutbox, withEvents } from './outbox.js';
+import { tierToCopy, type LoyaltyItem, type LoyaltyStore } from './port.js';
+import { loyaltyCoupon } from './service.js';
 
 export interface LoyaltySweepDeps {
   store: LoyaltyStore;
@@ -25,6 +28,7 @@ export interface LoyaltySweepDeps {
   config: LoyaltyConfig;
   /** The wall clock, for the outbox only: decisions are judged at the scheduled time. */
   clock: Clock;
+  randomBytes: RandomBytes;
 }
 
 export interface LoyaltySegmentResult {
@@ -79,7 +83,7 @@ interface Decided {
 }
 
 /** Review → expiry → birthday on one state; null when nothing changes. */
-export function decideDaily(existing: LoyaltyState | null, customer: CustomerRecord, now: Date, config: LoyaltyConfig): Decided | null {
+export function decideDaily(existing: LoyaltyState | null, customer: CustomerRecord, now: Date, config: LoyaltyConfig, randomBytes: RandomBytes): Decided | null {
   const d: Decided = { state: existing ?? newLoyaltyState(customer.customerId, now, config), entries: [], coupons: [], events: [], tierChanges: 0, expired: 0, birthday: false };
   let changed = false;
   if (existing) {
@@ -108,7 +112,7 @@ export function decideDaily(existing: LoyaltyState | null, customer: CustomerRec
     d.birthday = true;
     d.state = birthday.state;
     // The code of a birthday coupon is not delivered yet (see report); its hash ties it to the entry.
-    const coupon = birthday.coupon ? loyaltyCoupon(birthday.coupon, 'loyalty-birthday', now).coupon : undefined;
+    const coupon = birthday.coupon ? loyaltyCoupon(birthday.coupon, 'loyalty-birthday', now, randomBytes).state : undefined;
     d.entries.push(coupon ? { ...birthday.entry, couponHash: coupon.codeHash } : birthday.entry);
     if (coupon) d.coupons.push(coupon);
     d.events.push({ detailType: DetailType.BirthdayRewarded, detail: birthday.event });
@@ -119,25 +123,25 @@ export function decideDaily(existing: LoyaltyState | null, customer: CustomerRec
 async function sweepCustomer(deps: LoyaltySweepDeps, customer: CustomerRecord, loaded: Versioned<LoyaltyItem> | null, now: Date): Promise<Decided | null> {
   const { customerId } = customer;
   let current = loaded;
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const d = decideDaily(current?.value.state ?? null, customer, now, deps.config);
+  return retryOnConflict(`loyalty sweep for ${customerId}`, async (attempt) => {
+    // An order or redemption for this customer landed in between: decide on the fresh state.
+    if (attempt > 1) current = (await deps.store.load(customerId)).loyalty;
+    const d = decideDaily(current?.value.state ?? null, customer, now, deps.config, deps.randomBytes);
     if (!d) {
       await flushOutbox(deps, customerId, current?.value.outbox, deps.clock());
       return null;
     }
     const outbox = withEvents(current?.value.outbox, d.events, deps.clock());
+    const tier = tierToCopy(current?.value.state, d.state);
     const result = await deps.store.commit({
       customerId,
       loyalty: { value: { state: d.state, outbox }, v: current?.v ?? 0 },
       entries: d.entries,
       coupons: d.coupons,
+      ...(tier ? { customerTier: tier } : {}),
     });
-    if (result === 'ok') {
-      await flushOutbox(deps, customerId, outbox, deps.clock(), d.events);
-      return d;
-    }
-    // An order or redemption for this customer landed in between: decide on the fresh state.
-    current = (await deps.store.load(customerId)).loyalty;
-  }
-  throw new RetryableError(`loyalty sweep for ${customerId}: gave up after ${MAX_ATTEMPTS} conflicting attempts`);
+    if (result !== 'ok') return CONFLICT;
+    await flushOutbox(deps, customerId, outbox, deps.clock(), d.events);
+    return d;
+  });
 }

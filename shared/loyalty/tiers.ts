@@ -11,7 +11,7 @@ import { tierIndex, type LoyaltyConfig } from './config.js';
 import type { CustomerTierChanged, TierReason } from './events.js';
 import { round2 } from './order.js';
 import type { LoyaltyState, MonthBucket } from './state.js';
-import { addDays, addMonths, daysBetween, isoDate, isLeapYear, localDate, monthKey } from './time.js';
+import { addDays, addMonths, daysBetween, isoDate, isLeapYear, localDate, monthKey } from '../platform/time.js';
 
 export const WINDOW_MONTHS = 13;
 

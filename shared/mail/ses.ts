@@ -1,6 +1,6 @@
 /** Mailer over SES v2. Classifies SDK errors once: retryable ones are thrown, the rest returned. */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { Mailer, MailResult, OutgoingMail } from '../platform/ports.js';
+import type { Mailer, MailResult, OutgoingMail } from './port.js';
 import { RetryableError } from '../platform/errors.js';
 
 // Everything else (MessageRejected, MailFromDomainNotVerified, AccountSuspended, BadRequest…)

@@ -8,6 +8,7 @@
  * per-day counter; only when a first or last purchase day disappears do we need a neighbour day.
  */
 import { DetailType, type OrderEvent } from '../platform/contracts/events.js';
+import { DAY_MS, utcDay } from '../platform/time.js';
 
 export interface OrderState {
   placedAt?: string;
@@ -62,8 +63,6 @@ export type OrderDecision =
       summary: OrderSummary;
     };
 
-export const utcDay = (iso: string): string => new Date(iso).toISOString().slice(0, 10);
-
 export function evolveOrder(state: OrderState, event: OrderEvent): OrderState | null {
   switch (event.type) {
     case DetailType.OrderPlaced: {
@@ -94,14 +93,21 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState | 
   }
 }
 
-/** What an order adds to its day and to the summary. */
-function contribution(o: OrderState): { active: number; spend: number } {
-  if (!o.placedAt || o.cancelledAt || o.total === undefined) return { active: 0, spend: 0 };
+/**
+ * What an order counts for, the one rule the summary and loyalty share: nothing until placed or
+ * once cancelled; a full refund undoes the purchase, while a zero-value order (100 % coupon) still
+ * is one; otherwise one order with its net spend.
+ */
+export function orderContribution(o: { placed: boolean; cancelled: boolean; total?: number; refunded: number }): { orders: 0 | 1; spend: number } {
+  if (!o.placed || o.cancelled || o.total === undefined) return { orders: 0, spend: 0 };
   const net = Math.max(0, o.total - o.refunded);
-  // A full refund undoes the purchase; a zero-value order (100 % coupon) still is one.
-  const fullyRefunded = o.refunded > 0 && net === 0;
-  return fullyRefunded ? { active: 0, spend: 0 } : { active: 1, spend: net };
+  return o.refunded > 0 && net === 0 ? { orders: 0, spend: 0 } : { orders: 1, spend: net };
 }
+
+const contribution = (o: OrderState) => {
+  const c = orderContribution({ placed: !!o.placedAt, cancelled: !!o.cancelledAt, ...(o.total !== undefined ? { total: o.total } : {}), refunded: o.refunded });
+  return { active: c.orders, spend: c.spend };
+};
 
 export function decideOrder(
   given: { order: OrderState; day: DayState | null; summary: OrderSummary; neighbours?: Neighbours },
@@ -176,4 +182,3 @@ export function purchaseStats(s: OrderSummary, now: Date) {
   };
 }
 
-export const DAY_MS = 86_400_000;

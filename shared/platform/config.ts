@@ -1,6 +1,8 @@
 /**
- * Runtime configuration: environment variable names are defined here once, so infra sets exactly
- * what the functions read. Parsed once per cold start; a bad or missing value fails fast naming it.
+ * Runtime configuration as named groups of environment variables. A function's manifest entry
+ * (contracts/functions.ts) lists the groups it reads; infra sets exactly those variables, the
+ * local runtime gives each handler exactly those, and a handler can only read what its groups
+ * hold. Defaults are declared once, here, for the runtime and for the CDK settings alike.
  */
 import { z } from 'zod';
 
@@ -30,26 +32,132 @@ export const EnvVar = {
   loyaltyConfig: 'LOYALTY_CONFIG',
 } as const;
 
+/** The one place defaults live: runtime schemas below and infra/settings.ts both read them. */
+export const DEFAULTS = {
+  eventBusName: 'engage',
+  sweepSegments: 4,
+  atRiskMultiple: 2,
+  churnedMultiple: 4,
+  defaultGapDays: 60,
+  activeMinPAlive: 0.6,
+  atRiskMinPAlive: 0.3,
+  refitSampleLimit: 200_000,
+  shopName: 'Engage Demo Shop',
+  shopAddress: '1 Demo Street, Example City',
+  shopUrl: 'https://shop.example.com',
+  shopCurrency: 'CNY',
+  shopTimeZone: 'Asia/Shanghai',
+  /** Klaviyo's Smart Sending gap, and a weekly ceiling. */
+  capMinGapHours: 16,
+  capMaxPerWeek: 3,
+} as const;
+
 const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
+const probability = (fallback: number) => z.coerce.number().min(0).max(1).default(fallback);
 
 export const TableConfig = z.object({ [EnvVar.tableName]: z.string().min(3) });
 export const BusConfig = z.object({ [EnvVar.eventBusName]: z.string().min(1) });
 
+export const SweepConfig = z.object({
+  [EnvVar.sweepSegments]: z.coerce.number().int().min(1).max(1000).default(DEFAULTS.sweepSegments),
+});
+
 export const ChurnConfig = z.object({
-  [EnvVar.atRiskMultiple]: positive(2),
-  [EnvVar.churnedMultiple]: positive(4),
-  [EnvVar.defaultGapDays]: positive(60),
-  [EnvVar.activeMinPAlive]: z.coerce.number().min(0).max(1).default(0.6),
-  [EnvVar.atRiskMinPAlive]: z.coerce.number().min(0).max(1).default(0.3),
-  [EnvVar.sweepSegments]: z.coerce.number().int().min(1).max(1000).default(4),
+  [EnvVar.atRiskMultiple]: positive(DEFAULTS.atRiskMultiple),
+  [EnvVar.churnedMultiple]: positive(DEFAULTS.churnedMultiple),
+  [EnvVar.defaultGapDays]: positive(DEFAULTS.defaultGapDays),
+  [EnvVar.activeMinPAlive]: probability(DEFAULTS.activeMinPAlive),
+  [EnvVar.atRiskMinPAlive]: probability(DEFAULTS.atRiskMinPAlive),
 });
 
 export const LoyaltyEnv = z.object({ [EnvVar.loyaltyConfig]: z.string().min(1) });
 
 export const RefitConfig = z.object({
   /** Above this many customers the fit uses a uniform random sample of this size. */
-  [EnvVar.refitSampleLimit]: z.coerce.number().int().min(1000).default(200_000),
+  [EnvVar.refitSampleLimit]: z.coerce.number().int().min(1000).default(DEFAULTS.refitSampleLimit),
 });
+
+/** Sending mail: the From address and the SES configuration set that carries feedback. */
+export const MailConfig = z.object({
+  [EnvVar.senderEmail]: z.email(),
+  [EnvVar.configurationSet]: z.string().min(1).optional(),
+});
+
+export const CampaignsConfig = z.object({ [EnvVar.campaignsDir]: z.string().min(1) });
+
+/** What every marketing mail must show about the shop (CAN-SPAM: a postal address). */
+export const ShopConfig = z.object({
+  [EnvVar.shopName]: z.string().min(1).default(DEFAULTS.shopName),
+  [EnvVar.shopAddress]: z.string().min(5).default(DEFAULTS.shopAddress),
+  [EnvVar.shopUrl]: z.url().default(DEFAULTS.shopUrl),
+  [EnvVar.shopCurrency]: z.string().regex(/^[A-Z]{3}$/).default(DEFAULTS.shopCurrency),
+  [EnvVar.shopTimeZone]: z.string().min(1).default(DEFAULTS.shopTimeZone),
+  [EnvVar.capMinGapHours]: z.coerce.number().min(0).max(24 * 14).default(DEFAULTS.capMinGapHours),
+  [EnvVar.capMaxPerWeek]: z.coerce.number().int().min(1).max(100).default(DEFAULTS.capMaxPerWeek),
+});
+
+/** Where the links in mail point (the links function's public URL). */
+export const LinkBaseConfig = z.object({ [EnvVar.publicBaseUrl]: z.url() });
+
+/** The keys that sign and verify shopper links: a secret in AWS, a file locally. */
+export const KeyringConfig = z
+  .object({
+    [EnvVar.keyringSecretId]: z.string().min(1).optional(),
+    [EnvVar.keyringFile]: z.string().min(1).optional(),
+  })
+  .refine((c) => c[EnvVar.keyringSecretId] || c[EnvVar.keyringFile], {
+    message: `set ${EnvVar.keyringSecretId} or ${EnvVar.keyringFile}`,
+    path: [EnvVar.keyringSecretId],
+  });
+
+/** Every configuration group, by the name manifests use. */
+export const ConfigGroups = {
+  table: TableConfig,
+  bus: BusConfig,
+  sweep: SweepConfig,
+  churn: ChurnConfig,
+  refit: RefitConfig,
+  loyalty: LoyaltyEnv,
+  mail: MailConfig,
+  campaigns: CampaignsConfig,
+  shop: ShopConfig,
+  linkBase: LinkBaseConfig,
+  keyring: KeyringConfig,
+} as const;
+export type ConfigGroupName = keyof typeof ConfigGroups;
+export type ConfigOfGroup<G extends ConfigGroupName> = z.infer<(typeof ConfigGroups)[G]>;
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+/** The parsed configuration of a function that reads the groups `G`. */
+export type ConfigOfGroups<G extends ConfigGroupName> = UnionToIntersection<{ [K in G]: ConfigOfGroup<K> }[G]>;
+
+/** The variable names a group reads (what infra and the local runtime must provide). */
+export const groupVariables = (g: ConfigGroupName): string[] => Object.keys((ConfigGroups[g] as z.ZodObject).shape);
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const describe = (issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>) => issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(`Invalid configuration: ${describe(parsed.error.issues).join('; ')}`);
+}
+
+/** Parses every group at once, so a misconfigured function names all its problems in one error. */
+export function loadGroups<G extends ConfigGroupName>(groups: readonly G[], env: NodeJS.ProcessEnv = process.env): ConfigOfGroups<G> {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const g of groups) {
+    const parsed = ConfigGroups[g].safeParse(env);
+    if (parsed.success) Object.assign(out, parsed.data);
+    else problems.push(...describe(parsed.error.issues));
+  }
+  if (problems.length) throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  return out as ConfigOfGroups<G>;
+}
 
 /** The churn settings as the scoring domain wants them. */
 export function riskConfigFrom(c: z.infer<typeof ChurnConfig>) {
@@ -63,24 +171,6 @@ export function riskConfigFrom(c: z.infer<typeof ChurnConfig>) {
   };
 }
 
-export const MailConfig = z.object({
-  [EnvVar.senderEmail]: z.email(),
-  [EnvVar.configurationSet]: z.string().min(1).optional(),
-  [EnvVar.campaignsDir]: z.string().min(1),
-});
-
-/** What every marketing mail must show about the shop (CAN-SPAM: a postal address). */
-export const ShopConfig = z.object({
-  [EnvVar.shopName]: z.string().min(1).default('Engage Demo Shop'),
-  [EnvVar.shopAddress]: z.string().min(5).default('1 Demo Street, Example City'),
-  [EnvVar.shopUrl]: z.url().default('https://shop.example.com'),
-  [EnvVar.shopCurrency]: z.string().regex(/^[A-Z]{3}$/).default('CNY'),
-  [EnvVar.shopTimeZone]: z.string().min(1).default('UTC'),
-  /** Marketing frequency cap: Klaviyo's Smart Sending default gap, and a weekly ceiling. */
-  [EnvVar.capMinGapHours]: z.coerce.number().min(0).max(24 * 14).default(16),
-  [EnvVar.capMaxPerWeek]: z.coerce.number().int().min(1).max(100).default(3),
-});
-
 export function shopInfoFrom(c: z.infer<typeof ShopConfig>) {
   return {
     name: c[EnvVar.shopName],
@@ -93,27 +183,4 @@ export function shopInfoFrom(c: z.infer<typeof ShopConfig>) {
 
 export function capFrom(c: z.infer<typeof ShopConfig>) {
   return { minGapHours: c[EnvVar.capMinGapHours], windowDays: 7, maxInWindow: c[EnvVar.capMaxPerWeek] };
-}
-
-/** Shopper-facing links: where they point and the keys that sign them (a secret in AWS, a file locally). */
-export const LinksConfig = z
-  .object({
-    [EnvVar.publicBaseUrl]: z.url(),
-    [EnvVar.keyringSecretId]: z.string().min(1).optional(),
-    [EnvVar.keyringFile]: z.string().min(1).optional(),
-  })
-  .refine((c) => c[EnvVar.keyringSecretId] || c[EnvVar.keyringFile], {
-    message: `set ${EnvVar.keyringSecretId} or ${EnvVar.keyringFile}`,
-    path: [EnvVar.keyringSecretId],
-  });
-
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
-  const parsed = schema.safeParse(env);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-  throw new ConfigError(`Invalid configuration: ${problems}`);
 }

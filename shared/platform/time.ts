@@ -1,4 +1,15 @@
-/** Wall-clock arithmetic in IANA time zones with Intl only (no tz database of our own). */
+/**
+ * Time, the one module: instants and days, calendar arithmetic, and wall-clock arithmetic in IANA
+ * time zones with Intl only (no tz database of our own).
+ */
+
+export const DAY_MS = 86_400_000;
+
+/** The UTC calendar day (YYYY-MM-DD) of an instant. */
+export const utcDay = (iso: string): string => new Date(iso).toISOString().slice(0, 10);
+
+/** The instant `days` (fractional allowed) after `at`. */
+export const addDays = (at: Date, days: number): Date => new Date(at.getTime() + days * DAY_MS);
 
 export interface WallClock {
   year: number;
@@ -58,7 +69,47 @@ export function zonedInstant(w: WallClock, timeZone: string): Date {
 }
 
 /** The calendar date `days` after the given one (pure date arithmetic, no zone). */
-export function addDays(w: WallClock, days: number): WallClock {
+export function addCalendarDays(w: WallClock, days: number): WallClock {
   const d = new Date(Date.UTC(w.year, w.month - 1, w.day + days));
   return { ...w, year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
 }
+
+// ---- calendar dates in the shop's or customer's zone (loyalty months, birthdays) ----
+
+export interface LocalDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+export const localDate = (at: Date, timeZone: string): LocalDate => {
+  const { year, month, day } = wallClock(at, timeZone);
+  return { year, month, day };
+};
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+export const isoDate = (d: LocalDate): string => `${pad(d.year, 4)}-${pad(d.month)}-${pad(d.day)}`;
+
+/** 'YYYY-MM' of the instant in the zone. */
+export const monthKey = (at: Date, timeZone: string): string => isoDate(localDate(at, timeZone)).slice(0, 7);
+
+export function addMonths(key: string, n: number): string {
+  const [y, m] = key.split('-').map(Number) as [number, number];
+  const i = y * 12 + (m - 1) + n;
+  return `${pad(Math.floor(i / 12), 4)}-${pad((i % 12) + 1)}`;
+}
+
+/** The instant local midnight starts `d` in the zone (in a DST gap at midnight: the first instant after it). */
+export const startOfDay = (d: LocalDate, timeZone: string): Date => zonedInstant({ ...d, hour: 0, minute: 0 }, timeZone);
+
+export const startOfMonth = (key: string, timeZone: string): Date => {
+  const [year, month] = key.split('-').map(Number) as [number, number];
+  return startOfDay({ year, month, day: 1 }, timeZone);
+};
+
+export const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/** Calendar-day difference b − a (both local dates). */
+export const daysBetween = (a: LocalDate, b: LocalDate): number =>
+  Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / DAY_MS);
+

@@ -1,23 +1,35 @@
 /**
- * ErasureStore over the Engage table: bulk deletes of one customer's items (see
- * shared/privacy/erase.ts for the order of the steps and why).
+ * The privacy items of the Engage table: the hashed suppression list (access pattern 15) and the
+ * bulk deletes of erasure (see ./erase.ts for the order of the steps and why).
  */
-import { BatchWriteCommand, paginateQuery, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable } from '../platform/table/dynamodb.js';
 import { keys, type Key } from '../platform/table/keys.js';
-import type { ErasureDeps, ErasureStore } from './erase.js';
-import { DynamoCustomerStore } from '../customers/dynamodb.js';
-import { RetryableError } from '../platform/errors.js';
+import type { ErasureStore } from './erase.js';
+import type { AddressSuppressionList } from './suppression.js';
 
-/** BatchWriteItem takes at most 25 requests. */
-const BATCH = 25;
-const MAX_ATTEMPTS = 10;
+export class DynamoSuppressionList extends DynamoTable implements AddressSuppressionList {
+  /** The hash only, never the address; the first reason and time stay, so a repeat (redelivery,
+   * second unsubscribe) changes nothing. */
+  async suppressAddress(emailHash: string, reason: string, at: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.suppressedAddress(emailHash),
+        UpdateExpression: 'SET reason = if_not_exists(reason, :r), #at = if_not_exists(#at, :at)',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':r': reason, ':at': at },
+      }),
+    );
+  }
 
-export class DynamoErasureStore implements ErasureStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
+  async getAddressSuppression(emailHash: string): Promise<{ reason: string; at: string } | null> {
+    const item = await this.get(keys.suppressedAddress(emailHash));
+    return item ? { reason: item.reason as string, at: item.at as string } : null;
+  }
+}
 
+export class DynamoErasureStore extends DynamoTable implements ErasureStore {
   /** Every sort key of CUST#<id> (profile, orders, days, sends, loyalty, ledger, surveys, and any
    * item type added later): listing by partition rather than by known prefixes means a new item
    * type can never be forgotten by erasure. */
@@ -34,7 +46,7 @@ export class DynamoErasureStore implements ErasureStore {
       },
     );
     for await (const page of pages) for (const i of page.Items ?? []) found.push({ pk: i.pk as string, sk: i.sk as string });
-    await this.deleteAll(found);
+    await this.batchWrite(found.map((k) => ({ delete: k })));
     return found.length;
   }
 
@@ -51,32 +63,13 @@ export class DynamoErasureStore implements ErasureStore {
       {
         TableName: this.tableName,
         FilterExpression: 'begins_with(pk, :p) AND coupon.customerId = :c',
-        ExpressionAttributeValues: { ':p': 'COUPON#', ':c': customerId },
+        ExpressionAttributeValues: { ':p': keys.couponPrefix, ':c': customerId },
         ProjectionExpression: 'pk, sk',
         ConsistentRead: true,
       },
     );
     for await (const page of pages) for (const i of page.Items ?? []) found.push({ pk: i.pk as string, sk: i.sk as string });
-    await this.deleteAll(found);
+    await this.batchWrite(found.map((k) => ({ delete: k })));
     return found.length;
   }
-
-  /** Deletes in batches of 25, retrying unprocessed requests (throttling) with backoff. */
-  private async deleteAll(all: Key[]): Promise<void> {
-    for (let i = 0; i < all.length; i += BATCH) {
-      let pending = all.slice(i, i + BATCH).map((Key) => ({ DeleteRequest: { Key } }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt >= MAX_ATTEMPTS) throw new RetryableError(`erasure: ${pending.length} deletes still unprocessed after ${MAX_ATTEMPTS} attempts`);
-        if (attempt > 0) await new Promise((ok) => setTimeout(ok, Math.min(2000, 50 * 2 ** attempt)));
-        const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }));
-        pending = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
-      }
-    }
-  }
 }
-
-/** What eraseCustomer needs, over one table (used by the customer-erase function and the CLI). */
-export const erasureDeps = (db: DynamoDBDocumentClient, tableName: string): ErasureDeps => ({
-  customers: new DynamoCustomerStore(db, tableName),
-  erasure: new DynamoErasureStore(db, tableName),
-});

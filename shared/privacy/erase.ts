@@ -1,5 +1,5 @@
 /**
- * GDPR/PIPL erasure ("right to be forgotten") and the hashed suppression list.
+ * GDPR/PIPL erasure ("right to be forgotten").
  *
  * Erasure removes everything Engage stores about a customer, but the address itself must stay
  * on the suppression list (regulators expect an opted-out address to stay opted out), so only a
@@ -15,16 +15,8 @@
  * A redelivery finds no profile (nothing to hash: the first run wrote it), an empty partition and
  * no coupons, and reports zeros.
  */
-import { createHash } from 'node:crypto';
-import type { CustomerRecord } from '../customers/record.js';
-
-/** The hashed suppression list (an address, not a customer: it outlives erasure). */
-export interface AddressSuppressionList {
-  /** Idempotent; the first reason and time stay. Stores the hash only. */
-  suppressAddress(emailHash: string, reason: string, at: string): Promise<void>;
-  /** The listing for this hash, or null when the address is not suppressed. */
-  getAddressSuppression(emailHash: string): Promise<{ reason: string; at: string } | null>;
-}
+import type { CustomerStore } from '../customers/port.js';
+import { emailHash, type AddressSuppressionList } from './suppression.js';
 
 /** Bulk deletes of one customer's data; both return how many items they deleted. */
 export interface ErasureStore {
@@ -33,10 +25,8 @@ export interface ErasureStore {
 }
 
 export interface ErasureDeps {
-  customers: AddressSuppressionList & {
-    getCustomer(customerId: string): Promise<CustomerRecord | null>;
-    suppress(customerId: string, reason: string, at: string): Promise<void>;
-  };
+  customers: Pick<CustomerStore, 'getCustomer' | 'suppress'>;
+  suppression: AddressSuppressionList;
   erasure: ErasureStore;
 }
 
@@ -49,34 +39,15 @@ export interface ErasureSummary {
 
 export const ERASURE_REASON = 'erasure';
 
-/** Addresses are compared case-insensitively and without surrounding blanks (as shops store them
- * inconsistently); the local part's case is not significant in practice for any major provider. */
-export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
-
-/** Hex SHA-256 of the normalized address: the only form in which an erased address is kept. */
-export const emailHash = (email: string): string => createHash('sha256').update(normalizeEmail(email)).digest('hex');
-
 export async function eraseCustomer(deps: ErasureDeps, customerId: string, now: Date): Promise<ErasureSummary> {
   const at = now.toISOString();
   const email = (await deps.customers.getCustomer(customerId))?.profile?.email;
   if (email) {
-    await deps.customers.suppressAddress(emailHash(email), ERASURE_REASON, at);
+    await deps.suppression.suppressAddress(emailHash(email), ERASURE_REASON, at);
     // The item flag is what dispatch checks: set it before deleting anything (see step 2 above).
     await deps.customers.suppress(customerId, ERASURE_REASON, at);
   }
   const itemsDeleted = await deps.erasure.deleteCustomerPartition(customerId);
   const couponsDeleted = await deps.erasure.deleteCouponsOf(customerId);
   return { itemsDeleted, couponsDeleted, suppressed: Boolean(email) };
-}
-
-/** Puts the address of an existing customer on the hashed list (unsubscribe, bounce, complaint),
- * so that erasing the customer later, or the shop re-registering the address, keeps it suppressed. */
-export async function suppressAddressOf(
-  store: AddressSuppressionList & { getCustomer(customerId: string): Promise<CustomerRecord | null> },
-  customerId: string,
-  reason: string,
-  at: string,
-): Promise<void> {
-  const email = (await store.getCustomer(customerId))?.profile?.email;
-  if (email) await store.suppressAddress(emailHash(email), reason, at);
 }

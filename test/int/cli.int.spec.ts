@@ -24,6 +24,8 @@ async function run(...args: string[]): Promise<string> {
 
 beforeAll(async () => {
   sys = await systemForTest();
+  // The CLI reads the table name as a user's shell provides it (export TABLE_NAME=…).
+  process.env.TABLE_NAME = sys.tableName;
   await putRaw(sys, [
     profileEvent('cli-a', { name: '赵敏', locale: 'zh-CN' }),
     profileEvent('cli-b', { name: '周芷若', locale: 'zh-CN', consent: false }),

@@ -4,16 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DetailType, SHOP_SOURCE } from '../../shared/platform/contracts/events.js';
-import { DynamoCustomerStore, documentClient } from '../../shared/customers/dynamodb.js';
-import { routesFor } from '../../shared/platform/contracts/routing.js';
+import { routesFor } from '../../shared/platform/contracts/functions.js';
 import { putRaw, systemForTest } from '../support/system.js';
+import type { LocalSystem } from '../../local/system.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
-let store: DynamoCustomerStore;
+let stores: LocalSystem['stores'];
 
 beforeAll(async () => {
   sys = await systemForTest();
-  store = new DynamoCustomerStore(documentClient(sys.dynamodb), sys.env.TABLE_NAME!);
+  stores = sys.stores;
 });
 afterAll(() => sys?.close());
 
@@ -35,7 +35,7 @@ describe('order events through the local bus', () => {
     // When all five are delivered
     await putRaw(sys, [e, e, e, e, e]);
     // Then the summary counts one order and its spend once
-    const c = await store.getCustomer('dup-1');
+    const c = await stores.customers.getCustomer('dup-1');
     expect(c?.summary).toMatchObject({ orders: 1, purchaseDays: 1, spend: 120, firstDay: '2026-05-01', lastDay: '2026-05-01' });
     expect(sys.bus.deadLetters).toHaveLength(0);
   });
@@ -43,18 +43,18 @@ describe('order events through the local bus', () => {
   it('keeps a refund that arrives before its order', async () => {
     // Given a partial refund delivered before the order it refunds
     await putRaw(sys, [refunded('early-1', 'o-early-1', 30)]);
-    expect((await store.getCustomer('early-1'))?.summary.spend ?? 0).toBe(0);
+    expect((await stores.customers.getCustomer('early-1'))?.summary.spend ?? 0).toBe(0);
     // When the order arrives (twice)
     await putRaw(sys, [placed('early-1', 'o-early-1', '2026-05-01T09:00:00Z', 100)]);
     await putRaw(sys, [placed('early-1', 'o-early-1', '2026-05-01T09:00:00Z', 100)]);
     // Then the refund is applied exactly once
-    expect((await store.getCustomer('early-1'))?.summary).toMatchObject({ orders: 1, spend: 70 });
+    expect((await stores.customers.getCustomer('early-1'))?.summary).toMatchObject({ orders: 1, spend: 70 });
   });
 
   it('removes a fully refunded last purchase and falls back to the previous purchase day', async () => {
     await putRaw(sys, [placed('edge-1', 'o-e1', '2026-01-10T09:00:00Z', 50), placed('edge-1', 'o-e2', '2026-03-10T09:00:00Z', 80)]);
     await putRaw(sys, [refunded('edge-1', 'o-e2', 80)]);
-    expect((await store.getCustomer('edge-1'))?.summary).toMatchObject({ orders: 1, purchaseDays: 1, spend: 50, firstDay: '2026-01-10', lastDay: '2026-01-10' });
+    expect((await stores.customers.getCustomer('edge-1'))?.summary).toMatchObject({ orders: 1, purchaseDays: 1, spend: 50, firstDay: '2026-01-10', lastDay: '2026-01-10' });
   });
 
   it('dead-letters a malformed event with an error naming the field, without writes or blocking its batch', async () => {
@@ -71,9 +71,9 @@ describe('order events through the local bus', () => {
     expect(dead.find((d) => d.route === 'OrderEvents')).toMatchObject({ receiveCount: 5 });
     expect(dead.every((d) => JSON.parse(d.body).detail.orderId === 'o-bad-1')).toBe(true);
     // and nothing was written for it, while its batch neighbours were processed
-    expect(await store.getCustomer('bad-1')).toBeNull();
-    expect((await store.getCustomer('ok-1'))?.summary.orders).toBe(1);
-    expect((await store.getCustomer('ok-2'))?.summary.orders).toBe(1);
+    expect(await stores.customers.getCustomer('bad-1')).toBeNull();
+    expect((await stores.customers.getCustomer('ok-1'))?.summary.orders).toBe(1);
+    expect((await stores.customers.getCustomer('ok-2'))?.summary.orders).toBe(1);
   });
 
   it('ignores an older customer.upserted that arrives after a newer one', async () => {
@@ -84,7 +84,7 @@ describe('order events through the local bus', () => {
     });
     await putRaw(sys, [up('New Name', '2026-05-02T00:00:00Z')]);
     await putRaw(sys, [up('Old Name', '2026-05-01T00:00:00Z')]);
-    expect((await store.getCustomer('prof-1'))?.profile?.name).toBe('New Name');
+    expect((await stores.customers.getCustomer('prof-1'))?.profile?.name).toBe('New Name');
   });
 
   it('suppresses on a permanent bounce or complaint from SES, ignores transient bounces, and a later delivery does not revive', async () => {
@@ -105,8 +105,8 @@ describe('order events through the local bus', () => {
       ses('Email Complaint Received', 'cmp-1', { eventType: 'Complaint', complaint: {} }),
     ]);
     await putRaw(sys, [ses('Email Delivered', 'hard-1', { eventType: 'Delivery' })]);
-    expect((await store.getCustomer('hard-1'))?.suppressed).toBe(true);
-    expect((await store.getCustomer('cmp-1'))?.suppressed).toBe(true);
-    expect((await store.getCustomer('soft-1'))?.suppressed).toBeUndefined();
+    expect((await stores.customers.getCustomer('hard-1'))?.suppressed).toBe(true);
+    expect((await stores.customers.getCustomer('cmp-1'))?.suppressed).toBe(true);
+    expect((await stores.customers.getCustomer('soft-1'))?.suppressed).toBeUndefined();
   });
 });

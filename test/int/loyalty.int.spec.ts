@@ -3,12 +3,13 @@
  * the CDK rules) and DynamoDB Local: redelivery, refunds in any order, immediate upgrades,
  * racing redemptions, idempotent redemption keys and birthdays in the customer's time zone.
  */
+import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DetailType, ENGAGE_SOURCE, SHOP_SOURCE, type CustomerTierChanged } from '../../shared/platform/contracts/events.js';
-import { documentClient } from '../../shared/customers/dynamodb.js';
+import { documentClient } from '../../shared/platform/table/dynamodb.js';
 import { DynamoLoyaltyStore } from '../../shared/loyalty/dynamodb.js';
 import { redeemPoints, type LoyaltyDeps } from '../../shared/loyalty/service.js';
 import { loadLoyaltyConfig, verifyLedger } from '../../shared/loyalty/index.js';
@@ -24,7 +25,7 @@ const customers = new Set<string>();
 
 beforeAll(async () => {
   sys = await systemForTest({ LOYALTY_CONFIG: resolve(repoRoot, 'loyalty.yaml') });
-  store = new DynamoLoyaltyStore(documentClient(sys.dynamodb), sys.env.TABLE_NAME!);
+  store = new DynamoLoyaltyStore(documentClient(sys.dynamodb), sys.tableName);
   // Record what the handlers publish (tier changes have no route, so nothing else would see them).
   const deliver = sys.bus.deliver.bind(sys.bus);
   sys.bus.deliver = (source, detailType, detail) => {
@@ -75,7 +76,7 @@ const balance = async (customerId: string) => (await store.load(customerId)).loy
 const ledger = (customerId: string) => store.listLedger(customerId);
 async function couponsOf(customerId: string) {
   const out = await documentClient(sys.dynamodb).send(
-    new ScanCommand({ TableName: sys.env.TABLE_NAME!, FilterExpression: 'coupon.customerId = :c', ExpressionAttributeValues: { ':c': customerId } }),
+    new ScanCommand({ TableName: sys.tableName, FilterExpression: 'coupon.customerId = :c', ExpressionAttributeValues: { ':c': customerId } }),
   );
   return out.Items ?? [];
 }
@@ -128,7 +129,7 @@ describe('loyalty through the local bus', () => {
 
     // Directly, five at once against the store: 400 left buys at most... none of 500.
     await putRaw(sys, [placed('ly-race', 'o-ly-race-2', 1000)]); // 1400
-    const deps: LoyaltyDeps = { store, publisher: sys.publisher, config: loadLoyaltyConfig(sys.env.LOYALTY_CONFIG!), clock: systemClock };
+    const deps: LoyaltyDeps = { store, publisher: sys.publisher, config: loadLoyaltyConfig(sys.settings.loyaltyConfig), clock: systemClock, randomBytes };
     const outcomes = await Promise.all(['c1', 'c2', 'c3', 'c4', 'c5'].map((k) => redeemPoints(deps, { customerId: 'ly-race', key: k, points: 700, occurredAt: recent })));
     expect(outcomes.filter((o) => o.outcome === 'redeemed')).toHaveLength(2);
     expect(outcomes.filter((o) => o.outcome === 'rejected')).toHaveLength(3);
@@ -179,6 +180,8 @@ describe('loyalty through the local bus', () => {
     await putRaw(sys, [upserted('ly-cli', 'Asia/Shanghai', '01-15'), placed('ly-cli', 'o-ly-cli', 1500)]);
     await putRaw(sys, [redeem('ly-cli', 'redeem-cli', 1000)]);
     let out = '';
+    // The CLI reads the table name as a user's shell provides it (export TABLE_NAME=…).
+    process.env.TABLE_NAME = sys.tableName;
     const program = new Command().exitOverride();
     registerCustomerCommands(program, { stdout: { write: (s: string) => (out += s) } });
     await program.parseAsync(['customer', 'show', 'ly-cli'], { from: 'user' });

@@ -7,22 +7,23 @@ import { Command } from 'commander';
 import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DetailType, SHOP_SOURCE } from '../../shared/platform/contracts/events.js';
-import { DynamoCustomerStore, documentClient } from '../../shared/customers/dynamodb.js';
 import { couponHash } from '../../shared/coupons/code.js';
-import { emailHash } from '../../shared/privacy/erase.js';
+import { emailHash } from '../../shared/privacy/suppression.js';
+import { documentClient } from '../../shared/platform/table/dynamodb.js';
 import { keys } from '../../shared/platform/table/keys.js';
 import { registerCustomerCommands } from '../../cli/customer.js';
 import { putRaw, systemForTest } from '../support/system.js';
+import type { LocalSystem } from '../../local/system.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
-let store: DynamoCustomerStore;
+let stores: LocalSystem['stores'];
 const db = () => documentClient(sys.dynamodb);
-const table = () => sys.env.TABLE_NAME!;
+const table = () => sys.tableName;
 
 beforeAll(async () => {
   // INFO, so the test can read what the erase handler logs.
   sys = await systemForTest({ POWERTOOLS_LOG_LEVEL: 'INFO' });
-  store = new DynamoCustomerStore(db(), table());
+  stores = sys.stores;
 });
 afterAll(() => sys?.close());
 
@@ -66,9 +67,9 @@ const coupon = (code: string, customerId: string) => ({
 async function seedCustomer(customerId: string, email: string, code: string) {
   await putRaw(sys, [upserted(customerId, email)]);
   await putRaw(sys, [placed(customerId, `o-${customerId}-1`, 1500), placed(customerId, `o-${customerId}-2`, 300)]);
-  expect(await store.claimSend(customerId, 'win-back', 'at-risk#2026-01-01', recent)).toBe(true);
-  await store.completeSend(customerId, { campaignId: 'win-back', occurrence: 'at-risk#2026-01-01', status: 'sent', at: recent, kind: 'marketing', messageId: 'm-1' });
-  expect(await store.putCoupon(coupon(code, customerId))).toBe(true);
+  expect(await stores.sends.claimSend(customerId, 'win-back', 'at-risk#2026-01-01', recent)).toBe(true);
+  await stores.sends.completeSend(customerId, { campaignId: 'win-back', occurrence: 'at-risk#2026-01-01', status: 'sent', at: recent, kind: 'marketing', messageId: 'm-1' });
+  expect(await stores.coupons.putCoupon(coupon(code, customerId))).toBe(true);
 }
 
 describe('customer erasure', () => {
@@ -94,8 +95,8 @@ describe('customer erasure', () => {
 
     // The partition is empty, the coupon gone; the other customer is untouched.
     expect(await partition('er-1')).toEqual([]);
-    expect(await store.getCoupon(couponHash('ERASE-ONE'))).toBeNull();
-    expect(await store.getCoupon(couponHash('KEEP-ONE'))).not.toBeNull();
+    expect(await stores.coupons.getCoupon(couponHash('ERASE-ONE'))).toBeNull();
+    expect(await stores.coupons.getCoupon(couponHash('KEEP-ONE'))).not.toBeNull();
     expect((await partition('keep-1')).length).toBe(sks.length);
     // Only the hash of the normalized address stays, with why and when.
     expect(await hashItem('erin.erase@example.com')).toMatchObject({ pk: `SUPPRESS#${emailHash(email)}`, reason: 'erasure', at: expect.any(String) });
@@ -117,13 +118,13 @@ describe('customer erasure', () => {
     await putRaw(sys, [upserted('er-1', 'ERIN.ERASE@example.com', later), upserted('er-1-again', 'erin.erase@example.com', later)]);
     // Then both profiles exist but can never get marketing mail
     for (const id of ['er-1', 'er-1-again']) {
-      const c = await store.getCustomer(id);
+      const c = await stores.customers.getCustomer(id);
       expect(c?.profile?.marketingConsent, id).toBe(true);
       expect(c?.suppressed, id).toBe(true);
     }
     // while an address never listed is stored as usual
     await putRaw(sys, [upserted('fresh-1', 'fresh@example.com')]);
-    expect((await store.getCustomer('fresh-1'))?.suppressed).toBeUndefined();
+    expect((await stores.customers.getCustomer('fresh-1'))?.suppressed).toBeUndefined();
   });
 
   it('keeps a bounced address suppressed after its customer is erased and re-registered', async () => {
@@ -140,12 +141,14 @@ describe('customer erasure', () => {
     // The first listing (bounce) stays: erasure does not overwrite why the address is suppressed.
     expect(await hashItem('bounce.me@example.com')).toMatchObject({ reason: 'bounce' });
     await putRaw(sys, [upserted('bnc-2', 'Bounce.Me@example.com', later)]);
-    expect((await store.getCustomer('bnc-2'))?.suppressed).toBe(true);
+    expect((await stores.customers.getCustomer('bnc-2'))?.suppressed).toBe(true);
   });
 
   it('erases on `engage customer forget`, and a repeat reports nothing left', async () => {
     await seedCustomer('cli-1', 'cli.forget@example.com', 'CLI-ONE');
     const before = (await partition('cli-1')).length;
+    // The CLI reads the table name as a user's shell provides it (export TABLE_NAME=…).
+    process.env.TABLE_NAME = sys.tableName;
     const run = async () => {
       let out = '';
       const program = new Command().exitOverride();
@@ -155,7 +158,7 @@ describe('customer erasure', () => {
     };
     expect(await run()).toBe(`Customer cli-1 erased: ${before} items, 1 coupons deleted; address suppressed (hash kept)\n`);
     expect(await partition('cli-1')).toEqual([]);
-    expect(await store.getCoupon(couponHash('CLI-ONE'))).toBeNull();
+    expect(await stores.coupons.getCoupon(couponHash('CLI-ONE'))).toBeNull();
     expect(await hashItem('cli.forget@example.com')).toMatchObject({ reason: 'erasure' });
     expect(await run()).toContain('0 items, 0 coupons deleted; address not on file');
   });

@@ -1,12 +1,12 @@
 /** A scheduled campaign run: the audience (by RFM segment) gets the mail once per run. */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DynamoCustomerStore, documentClient } from '../../shared/customers/dynamodb.js';
 import { putRaw, systemForTest } from '../support/system.js';
+import type { LocalSystem } from '../../local/system.js';
 import { mailTo } from '../support/mail.js';
 import { orderEvent, profileEvent } from '../support/events.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
-let store: DynamoCustomerStore;
+let stores: LocalSystem['stores'];
 const RUN = new Date('2026-12-01T02:00:00Z'); // 10:00 in Shanghai
 
 
@@ -14,12 +14,12 @@ beforeAll(async () => {
   vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
   vi.setSystemTime(RUN);
   sys = await systemForTest();
-  store = new DynamoCustomerStore(documentClient(sys.dynamodb), sys.env.TABLE_NAME!);
+  stores = sys.stores;
   const t = sys.tag;
   for (const [id, segment] of [[`champ-${t}`, 'Champions'], [`lost-${t}`, 'Lost']] as const) {
     await putRaw(sys, [profileEvent(id, { name: '林黛玉', locale: 'zh-CN' }), orderEvent(id, `${id}-o1`, '2026-11-25T10:00:00Z')]);
     // Segments come from the sweep; set them directly to keep this test about the scheduled run.
-    await store.putScores(id, undefined, { risk: { level: 'active', method: 'rule', since: RUN.toISOString(), lastOrderDay: '2026-11-25' }, segment });
+    await stores.scores.putScores(id, undefined, { risk: { level: 'active', method: 'rule', since: RUN.toISOString(), lastOrderDay: '2026-11-25' }, segment });
   }
 });
 afterAll(async () => {
@@ -46,7 +46,7 @@ describe('scheduled campaign (monthly-favourites)', () => {
     vi.setSystemTime(evening);
     await sys.runScheduled('campaign-schedule', evening, { campaignId: 'monthly-favourites' });
     expect(await mailTo(`champ-${t}@example.com`)).toHaveLength(1);
-    const second = (await store.listSends(`champ-${t}`)).find((r) => r.occurrence === `run:${evening.toISOString()}`);
+    const second = (await stores.sends.listSends(`champ-${t}`)).find((r) => r.occurrence === `run:${evening.toISOString()}`);
     expect(second).toMatchObject({ status: 'skipped', reason: 'capped' });
     vi.setSystemTime(RUN);
   });

@@ -3,13 +3,13 @@
  * a rating link → recorded once → a low score brings the service-recovery mail.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DynamoCustomerStore, documentClient } from '../../shared/customers/dynamodb.js';
 import { putRaw, systemForTest } from '../support/system.js';
+import type { LocalSystem } from '../../local/system.js';
 import { mailTo } from '../support/mail.js';
 import { fulfilledEvent, orderEvent, profileEvent } from '../support/events.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
-let store: DynamoCustomerStore;
+let stores: LocalSystem['stores'];
 let cid: string;
 const DELIVERED = '2026-11-20T08:00:00Z';
 const surveyId = () => 'post-delivery-survey:delivered:o-survey-1';
@@ -19,7 +19,7 @@ beforeAll(async () => {
   vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
   vi.setSystemTime(new Date('2026-11-20T10:00:00Z'));
   sys = await systemForTest();
-  store = new DynamoCustomerStore(documentClient(sys.dynamodb), sys.env.TABLE_NAME!);
+  stores = sys.stores;
   cid = `sv-${sys.tag}`;
   await putRaw(sys, [profileEvent(cid, { name: 'Grace Hopper' }), orderEvent(cid, 'o-survey-1', '2026-11-18T10:00:00Z', 80)]);
   const fulfilled = fulfilledEvent(cid, 'o-survey-1', DELIVERED);
@@ -33,7 +33,7 @@ afterAll(async () => {
 describe('post-delivery survey', () => {
   it('waits for its 72 hours after delivery, recorded as a deferral', async () => {
     expect(await mailTo(`${cid}@example.com`)).toHaveLength(0);
-    expect(await store.listSends(cid)).toEqual([expect.objectContaining({ campaignId: 'post-delivery-survey', status: 'deferred', reason: 'delay', until: '2026-11-23T08:00:00.000Z' })]);
+    expect(await stores.sends.listSends(cid)).toEqual([expect.objectContaining({ campaignId: 'post-delivery-survey', status: 'deferred', reason: 'delay', until: '2026-11-23T08:00:00.000Z' })]);
   });
 
   it('goes out once when due, with one rating link per CSAT score', async () => {
@@ -44,7 +44,7 @@ describe('post-delivery survey', () => {
     expect(mails).toHaveLength(1);
     const links = [...mails[0]!.body!.text!.matchAll(/(http:\/\/127\.0\.0\.1:\d+\/s\/[^\s?]+)\?score=(\d)/g)].map((m) => ({ url: m[1]!, score: Number(m[2]) }));
     expect(links.map((l) => l.score)).toEqual([1, 2, 3, 4, 5]);
-    expect((await store.getSurvey(cid, surveyId()))?.answer).toBeUndefined();
+    expect((await stores.surveys.getSurvey(cid, surveyId()))?.answer).toBeUndefined();
   });
 
   it('records the first rating only: a prefetch records nothing, a double click changes nothing, a low score brings service recovery once', async () => {
@@ -54,18 +54,18 @@ describe('post-delivery survey', () => {
     const get = await fetch(`${url}?score=2`);
     expect(get.status).toBe(200);
     expect(await get.text()).toContain('name="score" value="2"');
-    expect((await store.getSurvey(cid, surveyId()))?.answer).toBeUndefined();
+    expect((await stores.surveys.getSurvey(cid, surveyId()))?.answer).toBeUndefined();
     // The shopper's browser POSTs it; a double click and a different later score change nothing
     const post = (body: string) => fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect((await post('score=2')).status).toBe(200);
     expect((await post('score=2')).status).toBe(200);
     expect((await post('score=5')).status).toBe(200);
     await sys.bus.idle();
-    expect((await store.getSurvey(cid, surveyId()))?.answer?.score).toBe(2);
+    expect((await stores.surveys.getSurvey(cid, surveyId()))?.answer?.score).toBe(2);
     // A comment may follow, once
     await post('comment=The%20box%20was%20crushed');
     await post('comment=second');
-    expect((await store.getSurvey(cid, surveyId()))?.answer?.comment).toBe('The box was crushed');
+    expect((await stores.surveys.getSurvey(cid, surveyId()))?.answer?.comment).toBe('The box was crushed');
     // The low score reached the service-recovery campaign: one transactional mail about that order
     await sys.bus.idle();
     const all = await mailTo(`${cid}@example.com`);
@@ -78,7 +78,7 @@ describe('post-delivery survey', () => {
     const before = (await mailTo(`${cid}@example.com`)).length;
     const old = fulfilledEvent(cid, 'o-survey-old', '2026-09-01T08:00:00Z');
     await putRaw(sys, [old]);
-    expect((await store.listSends(cid)).find((r) => r.occurrence === 'delivered:o-survey-old')).toBeUndefined();
+    expect((await stores.sends.listSends(cid)).find((r) => r.occurrence === 'delivered:o-survey-old')).toBeUndefined();
     expect(await mailTo(`${cid}@example.com`)).toHaveLength(before);
     expect(sys.bus.deadLetters).toHaveLength(0);
   });
@@ -87,7 +87,7 @@ describe('post-delivery survey', () => {
     // Given a delivery for a customer Engage has no profile for yet (events arrive out of order)
     const late = `late-${sys.tag}`;
     await putRaw(sys, [fulfilledEvent(late, 'o-late-1', '2026-11-23T07:00:00Z')]);
-    expect(await store.listSends(late)).toEqual([expect.objectContaining({ status: 'deferred', reason: 'no-profile' })]);
+    expect(await stores.sends.listSends(late)).toEqual([expect.objectContaining({ status: 'deferred', reason: 'no-profile' })]);
     // When the profile arrives and the due job runs after the delay
     await putRaw(sys, [profileEvent(late, { name: 'Ada', occurredAt: '2026-11-23T07:30:00Z' })]);
     vi.setSystemTime(new Date('2026-11-26T09:00:00Z'));
@@ -102,6 +102,6 @@ describe('post-delivery survey', () => {
     const url = /(http:\/\/127\.0\.0\.1:\d+\/s\/[^\s?]+)\?score=4/.exec(mail!.body!.text!)![1]!;
     const res = await fetch(url.slice(0, -2) + 'xx', { method: 'POST', body: 'score=4' });
     expect(res.status).toBe(400);
-    expect((await store.getSurvey(cid, surveyId()))?.answer?.score).toBe(2);
+    expect((await stores.surveys.getSurvey(cid, surveyId()))?.answer?.score).toBe(2);
   });
 });

@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
 import { DetailType, SHOP_SOURCE } from '../../shared/platform/contracts/events.js';
-import { DynamoCustomerStore, documentClient } from '../../shared/customers/dynamodb.js';
 import { sweepSegment } from '../../shared/churn/sweep.js';
 import { DEFAULT_RISK_CONFIG } from '../../shared/churn/scores.js';
 import { fetchEml } from '../../local/emulators.js';
@@ -15,10 +14,11 @@ import { redeemOrderCoupon } from '../../shared/coupons/redeem-order.js';
 import { campaignReport } from '../../shared/campaigns/results.js';
 import type { OrderPlaced } from '../../shared/platform/contracts/events.js';
 import { putRaw, systemForTest } from '../support/system.js';
+import type { LocalSystem } from '../../local/system.js';
 import { mailTo } from '../support/mail.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
-let store: DynamoCustomerStore;
+let stores: LocalSystem['stores'];
 // 10:00 in London, 18:00 in Shanghai, 05:00 in New York (quiet hours there).
 const NOW = new Date('2026-11-20T10:00:00Z');
 
@@ -59,7 +59,7 @@ beforeAll(async () => {
   vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
   vi.setSystemTime(NOW);
   sys = await systemForTest();
-  store = new DynamoCustomerStore(documentClient(sys.dynamodb), sys.env.TABLE_NAME!);
+  stores = sys.stores;
   const t = sys.tag;
   ids = { en: mailable(`en-${t}-`), zh: mailable(`zh-${t}-`), noconsent: mailable(`nc-${t}-`), recent: mailable(`rc-${t}-`), ny: mailable(`ny-${t}-`), ctl: control(`ctl-${t}-`) };
   await putRaw(sys, [
@@ -86,8 +86,8 @@ describe('churn sweep → win-back email', () => {
   it('marks drifting customers at risk and mails the consenting ones in their language', async () => {
     await sys.sweep(NOW);
     const t = sys.tag;
-    expect((await store.getCustomer(ids.en))?.risk).toMatchObject({ level: 'at-risk', method: 'rule', lastOrderDay: '2026-09-01' });
-    expect((await store.getCustomer(ids.recent))?.risk?.level).toBe('active');
+    expect((await stores.customers.getCustomer(ids.en))?.risk).toMatchObject({ level: 'at-risk', method: 'rule', lastOrderDay: '2026-09-01' });
+    expect((await stores.customers.getCustomer(ids.recent))?.risk?.level).toBe('active');
 
     const [en] = await mailTo(`${ids.en}@example.com`);
     expect(en?.subject).toBe('Ada Lovelace, we miss you at Engage Demo Shop');
@@ -101,7 +101,7 @@ describe('churn sweep → win-back email', () => {
   it('never mails a customer without marketing consent, and records why', async () => {
     const t = sys.tag;
     expect(await mailTo(`${ids.noconsent}@example.com`)).toHaveLength(0);
-    expect(await store.listSends(ids.noconsent)).toEqual([expect.objectContaining({ campaignId: 'win-back', status: 'skipped', reason: 'no-consent' })]);
+    expect(await stores.sends.listSends(ids.noconsent)).toEqual([expect.objectContaining({ campaignId: 'win-back', status: 'skipped', reason: 'no-consent' })]);
   });
 
   it('sends nothing twice when the sweep runs again for the same scheduled time', async () => {
@@ -115,7 +115,7 @@ describe('churn sweep → win-back email', () => {
   it('sends nothing twice when a risk event is re-published after its write was lost', async () => {
     // Given the transition was published but the crash lost the risk write (the sweep's one window)
     const t = sys.tag;
-    const c = (await store.getCustomer(ids.en))!;
+    const c = (await stores.customers.getCustomer(ids.en))!;
     await putRaw(sys, [
       {
         source: 'engage.core',
@@ -129,7 +129,7 @@ describe('churn sweep → win-back email', () => {
 
   it('defers a customer whose local time is in quiet hours, and records the decision', async () => {
     expect(await mailTo(`${ids.ny}@example.com`)).toHaveLength(0);
-    const [rec] = await store.listSends(ids.ny);
+    const [rec] = await stores.sends.listSends(ids.ny);
     expect(rec).toMatchObject({ campaignId: 'win-back', status: 'deferred', reason: 'quiet-hours', until: '2026-11-20T13:00:00.000Z' });
   });
 
@@ -141,7 +141,7 @@ describe('churn sweep → win-back email', () => {
     vi.setSystemTime(new Date('2026-11-20T13:05:00Z'));
     await sys.runScheduled('dispatch-due', new Date('2026-11-20T13:05:00Z'));
     expect(await mailTo(`${ids.ny}@example.com`)).toHaveLength(1);
-    expect((await store.listSends(ids.ny)).find((r) => r.campaignId === 'win-back')).toMatchObject({ status: 'sent' });
+    expect((await stores.sends.listSends(ids.ny)).find((r) => r.campaignId === 'win-back')).toMatchObject({ status: 'sent' });
     // A repeated run (or a redelivered due event) sends nothing more
     await sys.runScheduled('dispatch-due', new Date('2026-11-20T13:20:00Z'));
     expect(await mailTo(`${ids.ny}@example.com`)).toHaveLength(1);
@@ -150,7 +150,7 @@ describe('churn sweep → win-back email', () => {
 
   it('keeps the holdout as a recorded control group, not mailed', async () => {
     expect(await mailTo(`${ids.ctl}@example.com`)).toHaveLength(0);
-    expect(await store.listSends(ids.ctl)).toEqual([expect.objectContaining({ status: 'control', reason: 'holdout' })]);
+    expect(await stores.sends.listSends(ids.ctl)).toEqual([expect.objectContaining({ status: 'control', reason: 'holdout' })]);
   });
 
   it('redeems the mailed single-use coupon exactly once when two orders race for it, attributing the revenue', async () => {
@@ -164,27 +164,27 @@ describe('churn sweep → win-back email', () => {
     // When two orders carrying it arrive together, each delivered twice
     await putRaw(sys, [withCode('race-a'), withCode('race-b'), withCode('race-a'), withCode('race-b')]);
     // Then exactly one order holds it, with the revenue attributed to win-back
-    const coupon = await store.getCoupon(couponHash(code));
+    const coupon = await stores.coupons.getCoupon(couponHash(code));
     expect(['race-a', 'race-b']).toContain(coupon?.redeemedBy);
     expect(coupon?.campaignId).toBe('win-back');
     // (both orders still count as purchases; only the discount is single-use)
-    expect((await store.getCustomer(ids.zh))?.summary.lastDay).toBe('2026-11-21');
+    expect((await stores.customers.getCustomer(ids.zh))?.summary.lastDay).toBe('2026-11-21');
   });
 
   it('lets exactly one of many concurrent redemptions win (conditional write, not last-writer-wins)', async () => {
     const code = 'ABCD-EFGH-JKLM-NP';
-    await store.putCoupon(issueCoupon({ kind: 'fixed', value: 20, expiresInDays: 14 }, { codeHash: couponHash(code), campaignId: 'win-back', customerId: ids.zh, currency: 'CNY' }, NOW));
+    await stores.coupons.putCoupon(issueCoupon({ kind: 'fixed', value: 20, expiresInDays: 14 }, { codeHash: couponHash(code), campaignId: 'win-back', customerId: ids.zh, currency: 'CNY' }, NOW));
     const orderWith = (orderId: string): OrderPlaced => ({
       orderId, customerId: ids.zh, lines: [{ sku: 'tea', quantity: 1, unitPrice: 99 }], total: 99, currency: 'CNY', couponCode: code, occurredAt: NOW.toISOString(),
     });
-    const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => redeemOrderCoupon(store, orderWith(`race-${i}`), NOW)));
+    const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => redeemOrderCoupon(stores.coupons, orderWith(`race-${i}`), NOW)));
     expect(outcomes.filter((o) => o.kind === 'redeemed')).toHaveLength(1);
     expect(outcomes.filter((o) => o.kind === 'rejected' && o.reason === 'already-redeemed')).toHaveLength(7);
     expect(JSON.stringify(outcomes)).not.toContain(code); // outcomes (which get logged) carry a fingerprint only
   });
 
   it('reports recipients against the control group, counting orders placed after the mail', async () => {
-    const [winBack] = (await campaignReport(store, 30)).filter((r) => r.campaignId === 'win-back');
+    const [winBack] = (await campaignReport(stores, 30)).filter((r) => r.campaignId === 'win-back');
     // en, zh and the delayed ny were mailed; ctl was held out; zh ordered afterwards (the coupon race)
     expect(winBack?.recipients).toMatchObject({ members: 3, converters: 1 });
     expect(winBack?.recipients.revenue).toBeGreaterThan(0);
@@ -216,15 +216,15 @@ describe('churn sweep → win-back email', () => {
     expect(url.startsWith(sys.linksUrl)).toBe(true);
     // When a mail scanner prefetches it, nothing changes
     expect((await fetch(url)).status).toBe(200);
-    expect((await store.getCustomer(ids.en))?.suppressed).toBeUndefined();
+    expect((await stores.customers.getCustomer(ids.en))?.suppressed).toBeUndefined();
     // A tampered or cross-purpose token is refused with a generic page and no change
     const tampered = url.slice(0, -3) + (url.endsWith('AAA') ? 'BBB' : 'AAA');
     expect((await fetch(tampered, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).status).toBe(400);
-    expect((await store.getCustomer(ids.en))?.suppressed).toBeUndefined();
+    expect((await stores.customers.getCustomer(ids.en))?.suppressed).toBeUndefined();
     // When the mail client POSTs (no cookies, no auth), the address is suppressed, without a redirect
     const res = await fetch(url, { method: 'POST', body: 'List-Unsubscribe=One-Click', redirect: 'manual' });
     expect(res.status).toBe(200);
-    expect((await store.getCustomer(ids.en))?.suppressed).toBe(true);
+    expect((await stores.customers.getCustomer(ids.en))?.suppressed).toBe(true);
   });
 
   it('never mails a suppressed customer, checked right before the send', async () => {
@@ -234,14 +234,14 @@ describe('churn sweep → win-back email', () => {
     await putRaw(sys, [order(ids.en, `${ids.en}-o9`, '2026-12-01T10:00:00Z')]);
     await sys.sweep(later);
     expect(await mailTo(`${ids.en}@example.com`)).toHaveLength(1);
-    expect((await store.listSends(ids.en)).find((s) => s.occurrence.endsWith('2026-12-01'))).toMatchObject({ status: 'skipped', reason: 'suppressed' });
+    expect((await stores.sends.listSends(ids.en)).find((s) => s.occurrence.endsWith('2026-12-01'))).toMatchObject({ status: 'skipped', reason: 'suppressed' });
   });
 
   it('reminds about an unredeemed coupon three days before it expires, and not about a redeemed one', async () => {
     // The win-back coupons were issued at NOW with 14 days of validity: reminders are due at NOW + 11 days
     // (the fake clock advances with real time, so the issue time is NOW plus a few seconds;
     // zh drifted again later and holds a second coupon, with its own reminder)
-    const firstReminder = async () => (await store.listSends(ids.zh)).find((r) => r.campaignId === 'coupon-reminder' && r.until?.startsWith('2026-12-01T10:0'));
+    const firstReminder = async () => (await stores.sends.listSends(ids.zh)).find((r) => r.campaignId === 'coupon-reminder' && r.until?.startsWith('2026-12-01T10:0'));
     expect(await firstReminder()).toMatchObject({ status: 'deferred', reason: 'scheduled' });
     const occurrence = (await firstReminder())!.occurrence;
     // 14:00Z: after both reminders' due times, 09:00 in New York
@@ -249,7 +249,7 @@ describe('churn sweep → win-back email', () => {
     vi.setSystemTime(due);
     await sys.runScheduled('dispatch-due', due);
     // zh redeemed theirs in the race above
-    expect((await store.listSends(ids.zh)).find((r) => r.occurrence === occurrence)).toMatchObject({ status: 'skipped', reason: 'redeemed' });
+    expect((await stores.sends.listSends(ids.zh)).find((r) => r.occurrence === occurrence)).toMatchObject({ status: 'skipped', reason: 'redeemed' });
     // ny got the win-back (after quiet hours) and did not redeem: reminded, with only the code's last two characters
     const reminders = (await mailTo(`${ids.ny}@example.com`)).filter((m) => m.subject?.includes('expires soon'));
     expect(reminders).toHaveLength(1);
@@ -263,7 +263,7 @@ describe('churn sweep → win-back email', () => {
   it('covers a whole segment through continuations when every page must yield', async () => {
     // Given a page size of one and an invocation that always runs out of time
     const published: unknown[] = [];
-    const deps = { store, publisher: { publish: async (e: unknown[]) => void published.push(...e) }, risk: DEFAULT_RISK_CONFIG };
+    const deps = { ...stores, publisher: { publish: async (e: unknown[]) => void published.push(...e) }, risk: DEFAULT_RISK_CONFIG };
     let req = { runKey: 'r', scheduledTime: NOW.toISOString(), segment: 0, totalSegments: 1 } as Parameters<typeof sweepSegment>[1];
     let scanned = 0;
     for (let hops = 0; hops < 100; hops++) {
@@ -275,7 +275,7 @@ describe('churn sweep → win-back email', () => {
       req = next.detail;
     }
     // Then every customer was scanned exactly once across the hops
-    const all = await store.scanCustomers({ segment: 0, totalSegments: 1, limit: 1000 });
+    const all = await stores.customers.scanCustomers({ segment: 0, totalSegments: 1, limit: 1000 });
     expect(all.cursor).toBeUndefined();
     expect(scanned).toBe(all.customers.length);
     expect(scanned).toBeGreaterThan(5);

@@ -4,9 +4,9 @@ import { inject } from 'vitest';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { startLocalSystem, type LocalSystem } from '../../local/system.js';
 
-export async function systemForTest(extraEnv: Record<string, string> = {}): Promise<LocalSystem & { tag: string }> {
+export async function systemForTest(extraEnv: Record<string, string> = {}, opts: { campaignsDir?: string } = {}): Promise<LocalSystem & { tag: string }> {
   const tag = randomUUID().slice(0, 8);
-  const sys = await startLocalSystem(inject('endpoints'), { tableName: `engage-test-${tag}`, extraEnv });
+  const sys = await startLocalSystem(inject('endpoints'), { tableName: `engage-test-${tag}`, extraEnv, ...opts });
   return Object.assign(sys, { tag });
 }
 
@@ -16,7 +16,7 @@ export async function putRaw(sys: LocalSystem, entries: Array<{ source: string; 
     await sys.eventBridge.send(
       new PutEventsCommand({
         Entries: entries.slice(i, i + 10).map((e) => ({
-          EventBusName: sys.env.EVENT_BUS_NAME,
+          EventBusName: sys.settings.eventBusName,
           Source: e.source,
           DetailType: e.detailType,
           Detail: JSON.stringify(e.detail),

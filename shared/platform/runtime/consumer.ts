@@ -6,28 +6,28 @@
  */
 import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { DetailTypeName } from '../contracts/events.js';
-import type { FunctionName } from '../contracts/routing.js';
-import { acceptedBy, MalformedEventError, parseEnvelope, type TypedEvent } from './envelope.js';
+import { acceptedBy, type EventOf, type EventTypeOf, type QueueFunction } from '../contracts/functions.js';
+import { MalformedEventError } from '../errors.js';
+import { parseEnvelope } from './envelope.js';
+import { defineFunction, type ConfigOf, type FunctionModule } from './function.js';
+import { logger } from './logger.js';
 
-export const logger = new Logger({ serviceName: 'engage' });
+export type RecordHandler<E> = (event: E, context: Context) => Promise<unknown>;
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-export type RecordHandler<T extends DetailTypeName> = (event: TypedEvent<T>, context: Context) => Promise<unknown>;
-
-export function sqsConsumer<T extends DetailTypeName>(fn: FunctionName, handle: RecordHandler<T>) {
-  const accepted = acceptedBy(fn) as readonly T[];
+export function sqsConsumer<F extends QueueFunction>(fn: F, handle: RecordHandler<EventOf<F>>): SqsHandler {
+  const accepted = acceptedBy(fn) as readonly EventTypeOf<F>[];
   const processor = new BatchProcessor(EventType.SQS);
   const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
     processPartialResponse(
       event,
       async (record: SQSRecord) => {
         try {
-          const parsed = parseEnvelope(record.body, accepted);
+          const parsed = parseEnvelope(record.body, accepted) as EventOf<F>;
           const result = await handle(parsed, context);
-          logger.debug('handled', { messageId: record.messageId, type: parsed.type, result: summarize(result) });
+          logger.debug('handled', { messageId: record.messageId, type: (parsed as { type: string }).type, result: summarize(result) });
           return result;
         } catch (e) {
           const err = e as Error;
@@ -45,6 +45,12 @@ export function sqsConsumer<T extends DetailTypeName>(fn: FunctionName, handle: 
     );
   return middy(handler).use(injectLambdaContext(logger));
 }
+
+/** A queue-fed function: its record handler is set up once per cold start from its config. */
+export const sqsFunction = <F extends QueueFunction>(
+  fn: F,
+  setup: (config: ConfigOf<F>) => RecordHandler<EventOf<F>> | Promise<RecordHandler<EventOf<F>>>,
+): FunctionModule<SqsHandler> => defineFunction(fn, async (config) => sqsConsumer(fn, await setup(config)));
 
 // Results may hold customer data; log only their shape-level summary.
 const summarize = (r: unknown) => (typeof r === 'string' ? r : Array.isArray(r) ? r.length : undefined);

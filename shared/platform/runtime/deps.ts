@@ -1,20 +1,45 @@
 /**
- * Adapters built from validated configuration, once per cold start; each asks only for the
- * variables it needs, so a function is configured with exactly what it is granted. SDK clients
- * take their endpoints from the standard AWS_ENDPOINT_URL_<SERVICE> variables (local runner).
+ * The composition root: adapters built once per cold start from a function's validated config.
+ * SDK clients take their endpoints from the standard AWS_ENDPOINT_URL_<SERVICE> variables (how
+ * the local runtime points them at the emulators), so no adapter knows where it runs.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { BusConfig, EnvVar, TableConfig, loadConfig } from '../config.js';
-import { DynamoCustomerStore, documentClient } from '../../customers/dynamodb.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { EnvVar, type BusConfig, type MailConfig, type TableConfig } from '../config.js';
+import type { z } from 'zod';
+import { documentClient } from '../table/dynamodb.js';
 import { EventBridgePublisher } from '../eventbridge.js';
+import { DynamoCustomerStore } from '../../customers/dynamodb.js';
+import { DynamoOrderStore } from '../../orders/dynamodb.js';
+import { DynamoScoreStore } from '../../churn/dynamodb.js';
+import { DynamoSendStore } from '../../campaigns/dynamodb.js';
+import { DynamoCouponStore } from '../../coupons/dynamodb.js';
+import { DynamoSurveyStore } from '../../surveys/dynamodb.js';
+import { DynamoErasureStore, DynamoSuppressionList } from '../../privacy/dynamodb.js';
+import { DynamoLoyaltyStore } from '../../loyalty/dynamodb.js';
 import { SesMailer } from '../../mail/ses.js';
 
-export const storeFromEnv = (env: NodeJS.ProcessEnv = process.env) =>
-  new DynamoCustomerStore(documentClient(new DynamoDBClient({})), loadConfig(TableConfig, env)[EnvVar.tableName]);
+/** Every capability's store over the one table; each function uses the ones it needs. */
+export function tableStores(db: DynamoDBDocumentClient, tableName: string) {
+  return {
+    customers: new DynamoCustomerStore(db, tableName),
+    orders: new DynamoOrderStore(db, tableName),
+    scores: new DynamoScoreStore(db, tableName),
+    sends: new DynamoSendStore(db, tableName),
+    coupons: new DynamoCouponStore(db, tableName),
+    surveys: new DynamoSurveyStore(db, tableName),
+    suppression: new DynamoSuppressionList(db, tableName),
+    erasure: new DynamoErasureStore(db, tableName),
+    loyalty: new DynamoLoyaltyStore(db, tableName),
+  };
+}
+export type TableStores = ReturnType<typeof tableStores>;
 
-export const publisherFromEnv = (env: NodeJS.ProcessEnv = process.env) =>
-  new EventBridgePublisher(new EventBridgeClient({}), loadConfig(BusConfig, env)[EnvVar.eventBusName]);
+export const storesFrom = (config: z.infer<typeof TableConfig>, client = new DynamoDBClient({})): TableStores =>
+  tableStores(documentClient(client), config[EnvVar.tableName]);
 
-export const sesMailer = (configurationSet?: string) => new SesMailer(new SESv2Client({}), configurationSet);
+export const publisherFrom = (config: z.infer<typeof BusConfig>) => new EventBridgePublisher(new EventBridgeClient({}), config[EnvVar.eventBusName]);
+
+export const mailerFrom = (config: z.infer<typeof MailConfig>) => new SesMailer(new SESv2Client({}), config[EnvVar.configurationSet]);

@@ -1,19 +1,7 @@
 /** Turns an SQS record body (an EventBridge envelope) into a validated, typed event. */
-import { Envelope, contracts, type DetailOf, type DetailTypeName } from '../contracts/events.js';
-import { routes, type FunctionName } from '../contracts/routing.js';
-
-export class MalformedEventError extends Error {
-  override name = 'MalformedEventError';
-}
-
-export type TypedEvent<T extends DetailTypeName = DetailTypeName> = { [K in T]: { type: K; detail: DetailOf<K> } }[T];
-
-/** The detail-types a function accepts are exactly those its routes deliver. */
-export function acceptedBy(fn: FunctionName): readonly DetailTypeName[] {
-  const mine = routes.filter((r) => r.target === fn);
-  if (mine.length === 0) throw new Error(`no route targets ${fn}`);
-  return [...new Set(mine.flatMap((r) => r.pattern.detailType))];
-}
+import { Envelope, contracts, type DetailTypeName } from '../contracts/events.js';
+import type { TypedEvent } from '../contracts/functions.js';
+import { MalformedEventError } from '../errors.js';
 
 export function parseEnvelope<T extends DetailTypeName>(body: string, accepted: readonly T[]): TypedEvent<T> {
   let raw: unknown;

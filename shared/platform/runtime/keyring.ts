@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import { EnvVar, LinksConfig } from '../config.js';
+import { EnvVar, type KeyringConfig } from '../config.js';
 import type { TokenKey, TokenKeyring } from '../../links/token.js';
 
 const KeyJson = z.object({ kid: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/), secret: z.string().min(43) });
@@ -27,7 +27,7 @@ export function parseKeyring(json: string): TokenKeyring {
   return { current: toKey(k.current), ...(k.previous ? { previous: k.previous.map(toKey) } : {}) };
 }
 
-export async function keyringFromEnv(config: z.infer<typeof LinksConfig>): Promise<TokenKeyring> {
+export async function keyringFrom(config: z.infer<typeof KeyringConfig>): Promise<TokenKeyring> {
   const file = config[EnvVar.keyringFile];
   if (file) return parseKeyring(readFileSync(file, 'utf8'));
   const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: config[EnvVar.keyringSecretId]! }));

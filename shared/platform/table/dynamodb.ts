@@ -1,10 +1,12 @@
 /**
- * The Engage table as adapters see it: the document client, consistent reads, batch reads with
- * retry, and conditional writes as booleans (a failed condition is an answer, not an error).
+ * The Engage table as adapters see it: the document client, consistent reads, chunked batch reads
+ * and writes with a bounded number of attempts, and conditional writes as booleans (a failed
+ * condition is an answer, not an error). Every capability's adapter extends DynamoTable.
  */
 import { DynamoDBClient, TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   type DeleteCommand,
@@ -12,7 +14,8 @@ import {
   type TransactWriteCommand,
   type UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { TableAttr } from './keys.js';
+import { RetryableError } from '../errors.js';
+import { TableAttr, keyId, type Key } from './keys.js';
 
 export type Item = Record<string, unknown>;
 type ConditionalWrite = PutCommand | UpdateCommand | DeleteCommand | TransactWriteCommand;
@@ -47,13 +50,21 @@ export function mergeGuard(
   };
 }
 
+/** BatchGetItem takes at most 100 keys, BatchWriteItem 25 requests. */
+const GET_CHUNK = 100;
+const WRITE_CHUNK = 25;
+/** Unprocessed keys mean throttling: back off, and after this many rounds let the queue retry. */
+export const BATCH_ATTEMPTS = 8;
+const backoff = (attempt: number) => new Promise((ok) => setTimeout(ok, Math.min(1000, 25 * 2 ** attempt)));
+
+
 export abstract class DynamoTable {
   constructor(
     protected readonly db: DynamoDBDocumentClient,
     protected readonly tableName: string,
   ) {}
 
-  protected async get(key: { pk: string; sk: string }): Promise<Item | undefined> {
+  protected async get(key: Key): Promise<Item | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
     return out.Item;
   }
@@ -70,16 +81,36 @@ export abstract class DynamoTable {
     }
   }
 
-  /** Items of one partition by sort key; retries unprocessed keys (throttling) until done. */
-  protected async batchGet(wanted: Array<{ pk: string; sk: string }>): Promise<Map<string, Item>> {
+  /** Strongly consistent reads of any number of keys, keyed by `keyId`; absent keys are missing. */
+  protected async batchGet(wanted: readonly Key[], opts: { consistent?: boolean } = {}): Promise<Map<string, Item>> {
     const found = new Map<string, Item>();
-    let pending: Array<Record<string, unknown>> = wanted;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((ok) => setTimeout(ok, Math.min(1000, 25 * 2 ** attempt)));
-      const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
-      for (const item of out.Responses?.[this.tableName] ?? []) found.set(item.sk as string, item);
-      pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+    for (let i = 0; i < wanted.length; i += GET_CHUNK) {
+      let pending: Item[] = wanted.slice(i, i + GET_CHUNK);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= BATCH_ATTEMPTS) throw new RetryableError(`BatchGetItem: ${pending.length} keys still unprocessed after ${BATCH_ATTEMPTS} attempts`);
+        if (attempt > 0) await backoff(attempt);
+        const out = await this.db.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: opts.consistent ?? true } } }),
+        );
+        for (const item of out.Responses?.[this.tableName] ?? []) found.set(keyId(item as Key), item);
+        pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      }
     }
     return found;
+  }
+
+  /** Puts and deletes in chunks of 25, retrying unprocessed requests with backoff, bounded. */
+  protected async batchWrite(requests: ReadonlyArray<{ put: Item } | { delete: Key }>): Promise<void> {
+    for (let i = 0; i < requests.length; i += WRITE_CHUNK) {
+      let pending: object[] = requests
+        .slice(i, i + WRITE_CHUNK)
+        .map((r) => ('put' in r ? { PutRequest: { Item: r.put } } : { DeleteRequest: { Key: r.delete } }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt >= BATCH_ATTEMPTS) throw new RetryableError(`BatchWriteItem: ${pending.length} requests still unprocessed after ${BATCH_ATTEMPTS} attempts`);
+        if (attempt > 0) await backoff(attempt);
+        const out = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
+        pending = out.UnprocessedItems?.[this.tableName] ?? [];
+      }
+    }
   }
 }

@@ -37,42 +37,56 @@ export const TableAttr = {
 
 export const CUSTOMERS_INDEX = 'customers';
 export const DUE_INDEX = 'due';
+export type IndexName = typeof CUSTOMERS_INDEX | typeof DUE_INDEX;
 /** Deferred sends spread over a few partitions so the due-index never has one hot key. */
 export const DUE_SHARDS = 4;
 
 /** Every GSI, as data: the CDK table and the local table are both built from this list. */
-export const TABLE_INDEXES: ReadonlyArray<{ name: string; partitionKey: string; sortKey?: string }> = [
+export const TABLE_INDEXES: ReadonlyArray<{ name: IndexName; partitionKey: string; sortKey?: string }> = [
   { name: CUSTOMERS_INDEX, partitionKey: TableAttr.gsi1pk },
   { name: DUE_INDEX, partitionKey: TableAttr.dueShard, sortKey: TableAttr.dueAt },
 ];
 
 export type Key = { pk: string; sk: string };
 
+const CUSTOMER_PK = 'CUST#';
+
 export const keys = {
-  customer: (customerId: string): Key => ({ pk: `CUST#${customerId}`, sk: 'CUSTOMER' }),
-  order: (customerId: string, orderId: string): Key => ({ pk: `CUST#${customerId}`, sk: `ORDER#${orderId}` }),
-  day: (customerId: string, day: string): Key => ({ pk: `CUST#${customerId}`, sk: `DAY#${day}` }),
+  customer: (customerId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: 'CUSTOMER' }),
+  order: (customerId: string, orderId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `ORDER#${orderId}` }),
+  orderPrefix: 'ORDER#',
+  day: (customerId: string, day: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `DAY#${day}` }),
   dayPrefix: 'DAY#',
   storeStats: (): Key => ({ pk: 'STORE', sk: 'STATS' }),
   modelCurrent: (): Key => ({ pk: 'STORE', sk: 'MODEL' }),
   modelVersion: (version: number): Key => ({ pk: 'STORE', sk: `MODEL#${String(version).padStart(6, '0')}` }),
   send: (customerId: string, campaignId: string, occurrence: string): Key => ({
-    pk: `CUST#${customerId}`,
+    pk: `${CUSTOMER_PK}${customerId}`,
     sk: `SEND#${campaignId}#${occurrence}`,
   }),
   sendPrefix: 'SEND#',
+  /** Partition value of due-index shard `n` (0 ≤ n < DUE_SHARDS). */
+  dueShardKey: (n: number): string => `DUE#${n}`,
+  /** The shard a customer's deferrals go to: a stable hash, so one customer stays on one shard. */
   dueShard: (customerId: string): string => {
     let h = 0;
     for (const ch of customerId) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
-    return `DUE#${Math.abs(h) % DUE_SHARDS}`;
+    return keys.dueShardKey(Math.abs(h) % DUE_SHARDS);
   },
-  survey: (customerId: string, surveyId: string): Key => ({ pk: `CUST#${customerId}`, sk: `SURVEY#${surveyId}` }),
+  survey: (customerId: string, surveyId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `SURVEY#${surveyId}` }),
   coupon: (codeHash: string): Key => ({ pk: `COUPON#${codeHash}`, sk: 'COUPON' }),
-  loyalty: (customerId: string): Key => ({ pk: `CUST#${customerId}`, sk: 'LOYALTY' }),
-  loyaltyOrder: (customerId: string, orderId: string): Key => ({ pk: `CUST#${customerId}`, sk: `LOYALTY#ORDER#${orderId}` }),
-  ledger: (customerId: string, entryKey: string): Key => ({ pk: `CUST#${customerId}`, sk: `LEDGER#${entryKey}` }),
+  couponPrefix: 'COUPON#',
+  loyalty: (customerId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: 'LOYALTY' }),
+  loyaltyOrder: (customerId: string, orderId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `LOYALTY#ORDER#${orderId}` }),
+  ledger: (customerId: string, entryKey: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `LEDGER#${entryKey}` }),
   ledgerPrefix: 'LEDGER#',
   suppressedAddress: (emailHash: string): Key => ({ pk: `SUPPRESS#${emailHash}`, sk: 'SUPPRESS' }),
 } as const;
 
+/** The customer id of any item in a customer partition. */
+export const customerIdOfPk = (pk: string): string => pk.slice(CUSTOMER_PK.length);
+
 export const dayFromSortKey = (sk: string): string => sk.slice(keys.dayPrefix.length);
+
+/** A key as one string, for maps of batch-read items. */
+export const keyId = (k: Key): string => `${k.pk}|${k.sk}`;

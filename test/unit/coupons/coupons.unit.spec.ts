@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COUPON_ALPHABET, COUPON_ENTROPY_BITS, couponFingerprint, couponHash, generateCouponCode, normalizeCode } from '../../../shared/coupons/code.js';
-import { decideRedemption, issueCoupon, type CouponState } from '../../../shared/coupons/redeem.js';
+import { decideRedemption, type CouponState } from '../../../shared/coupons/redeem.js';
+import { issueCoupon } from '../../../shared/coupons/issue.js';
 
 describe('coupon codes', () => {
   it('have at least 64 bits of entropy in an alphabet without 0/O or 1/I', () => {

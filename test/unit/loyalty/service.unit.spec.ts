@@ -3,7 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import type { OutgoingEvent } from '../../../shared/platform/contracts/events.js';
 import type { CouponState } from '../../../shared/coupons/index.js';
-import { applyLoyaltyOrderEvent, OUTBOX_GRACE_MS, redeemPoints, type LoyaltyCommit, type LoyaltyDeps, type LoyaltyItem, type LoyaltyStore } from '../../../shared/loyalty/service.js';
+import { applyLoyaltyOrderEvent, redeemPoints, type LoyaltyDeps } from '../../../shared/loyalty/service.js';
+import { OUTBOX_GRACE_MS } from '../../../shared/loyalty/outbox.js';
+import type { LoyaltyCommit, LoyaltyItem, LoyaltyStore } from '../../../shared/loyalty/port.js';
+import { seededBytes } from '../../support/random.js';
 import { decideDaily } from '../../../shared/loyalty/sweep.js';
 import { newCustomer } from '../../../shared/customers/record.js';
 import { verifyLedger, type LedgerEntry, type LoyaltyOrder } from '../../../shared/loyalty/index.js';
@@ -58,6 +61,7 @@ function setup(start = '2026-03-01T04:00:00Z') {
     store,
     config: config(),
     clock: () => now,
+    randomBytes: seededBytes(7),
     publisher: {
       publish: async (events) => {
         if (failPublish-- > 0) throw new Error('PutEvents unavailable');
@@ -120,12 +124,12 @@ describe('Function: decideDaily', () => {
   });
 
   it('leaves a customer without loyalty state and without a birthday today alone', () => {
-    expect(decideDaily(null, profile('05-01'), at('2026-03-01T04:00:00Z'), config())).toBeNull();
-    expect(decideDaily(null, newCustomer('c1'), at('2026-03-01T04:00:00Z'), config())).toBeNull();
+    expect(decideDaily(null, profile('05-01'), at('2026-03-01T04:00:00Z'), config(), seededBytes(1))).toBeNull();
+    expect(decideDaily(null, newCustomer('c1'), at('2026-03-01T04:00:00Z'), config(), seededBytes(1))).toBeNull();
   });
 
   it('gives a registered shopper who never ordered the birthday reward', () => {
-    const d = decideDaily(null, profile('03-01'), at('2026-03-01T04:00:00Z'), config());
+    const d = decideDaily(null, profile('03-01'), at('2026-03-01T04:00:00Z'), config(), seededBytes(1));
     expect(d).toMatchObject({ birthday: true, state: { balance: 200, birthdayYear: 2026 }, entries: [{ key: 'birthday#2026', points: 200 }] });
     expect(d?.events.map((e) => e.detailType)).toEqual(['customer.birthday-reward']);
   });

@@ -2,8 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ENGAGE_SOURCE, SHOP_SOURCE } from '../../../shared/platform/contracts/events.js';
 import { eventJsonSchemas } from '../../../shared/platform/contracts/json-schema.js';
-import { matches, routes, routesFor } from '../../../shared/platform/contracts/routing.js';
-import { acceptedBy, MalformedEventError, parseEnvelope } from '../../../shared/platform/runtime/envelope.js';
+import { acceptedBy, matches, routes, routesFor } from '../../../shared/platform/contracts/functions.js';
+import { MalformedEventError } from '../../../shared/platform/errors.js';
+import { parseEnvelope } from '../../../shared/platform/runtime/envelope.js';
 
 const envelope = (detailType: string, detail: unknown, source = SHOP_SOURCE) =>
   JSON.stringify({ version: '0', id: 'e-1', 'detail-type': detailType, source, time: '2026-01-01T00:00:00Z', detail });

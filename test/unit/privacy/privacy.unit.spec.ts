@@ -1,6 +1,7 @@
 /** Address normalization and hashing, and the order of the erasure steps (in-memory fakes). */
 import { describe, expect, it } from 'vitest';
-import { emailHash, eraseCustomer, normalizeEmail, type ErasureDeps } from '../../../shared/privacy/erase.js';
+import { eraseCustomer, type ErasureDeps } from '../../../shared/privacy/erase.js';
+import { emailHash, normalizeEmail } from '../../../shared/privacy/suppression.js';
 import { emptySummary } from '../../../shared/orders/decide.js';
 import type { CustomerRecord } from '../../../shared/customers/record.js';
 
@@ -33,6 +34,8 @@ function fakes(customer: CustomerRecord | null, items: number, coupons: number, 
         step('suppress');
         if (state.customer) state.customer = { ...state.customer, suppressed: true };
       },
+    },
+    suppression: {
       suppressAddress: async (h, reason, at) => {
         step('suppressAddress');
         if (!hashes.has(h)) hashes.set(h, { reason, at });

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startEmulators } from '../local/emulators.js';
+import { startEmulators } from '../../local/emulators.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

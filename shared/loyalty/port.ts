@@ -1,0 +1,51 @@
+/** What loyalty needs from storage (DynamoLoyaltyStore in ./dynamodb.ts). */
+import type { OutgoingEvent } from '../platform/contracts/events.js';
+import type { Versioned } from '../platform/ports.js';
+import type { CouponState } from '../coupons/redeem.js';
+import type { LedgerEntry } from './ledger.js';
+import type { LoyaltyOrder } from './order.js';
+import type { LoyaltyState } from './state.js';
+
+export interface PendingEvent {
+  event: OutgoingEvent;
+  /** Wall-clock time it was decided. */
+  at: string;
+}
+export type Outbox = Record<string, PendingEvent>;
+
+/** The LOYALTY item: the state and the events decided but not yet known to be published. */
+export interface LoyaltyItem {
+  state: LoyaltyState;
+  outbox: Outbox;
+}
+
+export interface LoyaltyCommit {
+  customerId: string;
+  /** `v` is the version read (0: create). */
+  loyalty: Versioned<LoyaltyItem>;
+  order?: { orderId: string } & Versioned<LoyaltyOrder>;
+  /** Each created only if its key is new. */
+  entries: LedgerEntry[];
+  /** Each created only if its hash is new. */
+  coupons: CouponState[];
+  /** Set when the tier is new or changed: copied onto the customer item in the same transaction,
+   * so scans of the customers index (scheduled campaigns, dry runs) see the tier. */
+  customerTier?: string;
+}
+
+export interface LoyaltyStore {
+  load(customerId: string, orderId?: string): Promise<{ loyalty: Versioned<LoyaltyItem> | null; order: Versioned<LoyaltyOrder> | null }>;
+  /** LOYALTY items of many customers (absent ones are missing from the map). */
+  loadMany(customerIds: string[]): Promise<Map<string, Versioned<LoyaltyItem>>>;
+  getLedgerEntry(customerId: string, key: string): Promise<LedgerEntry | null>;
+  listLedger(customerId: string): Promise<LedgerEntry[]>;
+  /** Atomic; 'conflict' when an item changed since it was read or a key already exists. */
+  commit(c: LoyaltyCommit): Promise<'ok' | 'conflict'>;
+  /** Drops published events from the outbox (no version change: a racing writer that re-adds
+   * them only causes a harmless re-publish). */
+  clearOutbox(customerId: string, keys: string[]): Promise<void>;
+}
+
+/** The tier to copy onto the customer item: when the state is new or its tier changed. */
+export const tierToCopy = (before: LoyaltyState | undefined, after: LoyaltyState): string | undefined =>
+  !before || before.tier !== after.tier ? after.tier : undefined;

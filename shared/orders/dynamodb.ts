@@ -1,0 +1,102 @@
+/** OrderStore over the Engage table (access patterns 1–4 in shared/platform/table/keys.ts). */
+import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable, isConflict, mergeGuard, versionGuard } from '../platform/table/dynamodb.js';
+import { TableAttr, dayFromSortKey, keyId, keys } from '../platform/table/keys.js';
+import { emptyOrder, emptySummary, type Neighbours, type OrderState, type OrderSummary } from './decide.js';
+import type { OrderCommit, OrderContext, OrderStore, PlacedOrder } from './port.js';
+
+type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
+
+/** The customer item is shared with profiles, scores and the tier: its first summary write only
+ * requires that no summary version exists yet, not that the item is absent. */
+const summaryGuard = (v: number) => (v === 0 ? { ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': TableAttr.version } } : versionGuard(v));
+
+export class DynamoOrderStore extends DynamoTable implements OrderStore {
+  /** One BatchGetItem (strongly consistent); a second read only when the day is not yet known. */
+  async loadOrderContext(customerId: string, orderId: string, day?: string): Promise<OrderContext> {
+    const wanted = [keys.customer(customerId), keys.order(customerId, orderId), ...(day ? [keys.day(customerId, day)] : [])];
+    const items = await this.batchGet(wanted);
+    const customer = items.get(keyId(wanted[0]!));
+    const order = items.get(keyId(wanted[1]!));
+    const orderState = (order?.state as OrderState | undefined) ?? emptyOrder();
+    const dayKey = orderState.day ?? day;
+    const dayItem = !dayKey ? undefined : dayKey === day ? items.get(keyId(keys.day(customerId, dayKey))) : await this.get(keys.day(customerId, dayKey));
+    return {
+      summary: { value: (customer?.summary as OrderSummary | undefined) ?? emptySummary(), v: (customer?.[TableAttr.version] as number) ?? 0 },
+      order: { value: orderState, v: (order?.[TableAttr.version] as number) ?? 0 },
+      day: dayItem ? { value: { count: dayItem.count as number, spend: dayItem.spend as number }, v: dayItem[TableAttr.version] as number } : null,
+    };
+  }
+
+  async loadNeighbours(customerId: string, excludeDay: string): Promise<Neighbours> {
+    const edge = async (forward: boolean) => {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk, ':p': keys.dayPrefix },
+          ScanIndexForward: forward,
+          Limit: 2,
+          ConsistentRead: true,
+        }),
+      );
+      const hit = (out.Items ?? []).find((i) => dayFromSortKey(i.sk as string) !== excludeDay);
+      return hit ? { day: dayFromSortKey(hit.sk as string), spend: hit.spend as number } : undefined;
+    };
+    const [afterFirst, beforeLast] = await Promise.all([edge(true), edge(false)]);
+    return { ...(afterFirst ? { afterFirst } : {}), ...(beforeLast ? { beforeLast } : {}) };
+  }
+
+  async commitOrder(c: OrderCommit): Promise<'ok' | 'conflict'> {
+    const items: TransactItems = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.order(c.customerId, c.orderId), state: c.order.value, [TableAttr.version]: c.order.v + 1 },
+          ...versionGuard(c.order.v),
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.customer(c.customerId),
+          UpdateExpression: 'SET summary = :s, customerId = :c, #g = :c, #v = :next',
+          ...mergeGuard(summaryGuard(c.summary.v), {
+            ExpressionAttributeNames: { '#g': TableAttr.gsi1pk, '#v': TableAttr.version },
+            ExpressionAttributeValues: { ':s': c.summary.value, ':c': c.customerId, ':next': c.summary.v + 1 },
+          }),
+        },
+      },
+    ];
+    if (c.day) {
+      const key = keys.day(c.customerId, c.day.day);
+      items.push(
+        c.day.state
+          ? { Put: { TableName: this.tableName, Item: { ...key, ...c.day.state, [TableAttr.version]: c.day.v + 1 }, ...versionGuard(c.day.v) } }
+          : { Delete: { TableName: this.tableName, Key: key, ...versionGuard(c.day.v) } },
+      );
+    }
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return 'ok';
+    } catch (e) {
+      if (isConflict(e)) return 'conflict'; // incl. a concurrent transaction: read again
+      throw e;
+    }
+  }
+
+  async listOrders(customerId: string): Promise<PlacedOrder[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk, ':p': keys.orderPrefix },
+      }),
+    );
+    return (out.Items ?? []).flatMap((i) => {
+      const o = i.state as OrderState;
+      if (!o.placedAt || o.cancelledAt) return [];
+      return [{ placedAt: o.placedAt, net: Math.max(0, (o.total ?? 0) - o.refunded) }];
+    });
+  }
+}

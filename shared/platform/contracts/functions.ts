@@ -1,0 +1,239 @@
+/**
+ * The function manifest: one entry per Lambda function, the only place that says what a function
+ * receives (its routes and so its typed events), what it reads (configuration groups) and what it
+ * may touch (grants), and how it is sized. The CDK stack builds rules, queues, environments and IAM
+ * from it; the local runtime delivers events and hands each handler exactly its own environment
+ * from it; handlers get their config typed from it. Nothing else restates any of this.
+ */
+import type { ConfigGroupName } from '../config.js';
+import type { IndexName } from '../table/keys.js';
+import { contracts, DetailType, type DetailOf, type DetailTypeName } from './events.js';
+
+export interface RouteSpec {
+  /** Construct id of the rule and its queue. */
+  readonly id: string;
+  readonly events: readonly DetailTypeName[];
+  /** SQS → Lambda batch size; failed records are retried alone (partial batch response). */
+  readonly batchSize: number;
+  /** Receives before a record moves to the route's dead-letter queue. */
+  readonly maxReceiveCount: number;
+  /** Which bus the rule sits on: Engage's own, or the account default bus (where SES publishes). */
+  readonly bus?: 'engage' | 'default';
+}
+
+export type Trigger =
+  | { readonly kind: 'queue'; readonly routes: readonly RouteSpec[] }
+  /** EventBridge Scheduler invokes it with a ScheduledRun payload. */
+  | { readonly kind: 'schedule' }
+  /** A public Function URL (shopper links). */
+  | { readonly kind: 'url' };
+
+export interface Grants {
+  /** Data-plane access to the table, and to exactly these indexes. */
+  readonly table?: { readonly access: 'read' | 'readWrite'; readonly indexes: readonly IndexName[] };
+  /** events:PutEvents on the Engage bus. */
+  readonly publish?: true;
+  /** ses:SendEmail from the sender identity through the configuration set. */
+  readonly send?: true;
+  /** Read the link-signing keyring secret. */
+  readonly keyring?: true;
+}
+
+export interface FunctionSpec {
+  readonly summary: string;
+  readonly trigger: Trigger;
+  readonly config: readonly ConfigGroupName[];
+  readonly grants: Grants;
+  /** @default 512 */
+  readonly memoryMb?: number;
+  /** @default 30 */
+  readonly timeoutSeconds?: number;
+}
+
+const ORDER_EVENTS = [DetailType.OrderPlaced, DetailType.OrderFulfilled, DetailType.OrderCancelled, DetailType.OrderRefunded] as const;
+const readWrite = (...indexes: IndexName[]) => ({ access: 'readWrite', indexes }) as const;
+
+export const manifest = {
+  'order-events': {
+    summary: 'Order events into the running customer summary; redeems Engage coupons',
+    trigger: { kind: 'queue', routes: [{ id: 'OrderEvents', events: ORDER_EVENTS, batchSize: 10, maxReceiveCount: 5 }] },
+    config: ['table'],
+    grants: { table: readWrite() },
+  },
+  'customer-upsert': {
+    summary: 'Customer profiles (last writer by occurredAt), honouring the hashed suppression list',
+    trigger: { kind: 'queue', routes: [{ id: 'CustomerUpserts', events: [DetailType.CustomerUpserted], batchSize: 10, maxReceiveCount: 5 }] },
+    config: ['table'],
+    grants: { table: readWrite() },
+    memoryMb: 256,
+  },
+  'sweep-start': {
+    summary: 'Fans the daily sweep out into scan segments for churn and loyalty',
+    trigger: { kind: 'schedule' },
+    config: ['bus', 'sweep'],
+    grants: { publish: true },
+    memoryMb: 256,
+  },
+  'churn-sweep': {
+    summary: 'Scores one scan segment: risk level, RFM segment, predictions; emits risk transitions',
+    trigger: { kind: 'queue', routes: [{ id: 'SweepSegments', events: [DetailType.SweepSegmentRequested], batchSize: 1, maxReceiveCount: 3 }] },
+    config: ['table', 'bus', 'churn'],
+    grants: { table: readWrite('customers'), publish: true },
+    // A segment page scan plus its writes; it yields a continuation well before this.
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+  },
+  'model-refit': {
+    summary: 'Weekly fit of the buy-till-you-die models and the base statistics',
+    trigger: { kind: 'schedule' },
+    config: ['table', 'refit'],
+    grants: { table: readWrite('customers') },
+    // Scans every summary and fits on up to the sample limit: memory buys CPU.
+    memoryMb: 3008,
+    timeoutSeconds: 900,
+  },
+  links: {
+    summary: 'Shopper links: one-click unsubscribe and survey answers',
+    trigger: { kind: 'url' },
+    config: ['table', 'bus', 'keyring'],
+    grants: { table: readWrite(), publish: true, keyring: true },
+    memoryMb: 256,
+    timeoutSeconds: 10,
+  },
+  loyalty: {
+    summary: 'Points and tiers from order events; points redemption into coupons',
+    trigger: {
+      kind: 'queue',
+      routes: [{ id: 'LoyaltyEvents', events: [...ORDER_EVENTS, DetailType.PointsRedeemRequested], batchSize: 10, maxReceiveCount: 5 }],
+    },
+    config: ['table', 'bus', 'loyalty'],
+    grants: { table: readWrite(), publish: true },
+  },
+  'loyalty-sweep': {
+    summary: 'Tier reviews, point expiry and birthday rewards for one scan segment',
+    trigger: { kind: 'queue', routes: [{ id: 'LoyaltySegments', events: [DetailType.LoyaltySegmentRequested], batchSize: 1, maxReceiveCount: 3 }] },
+    config: ['table', 'bus', 'loyalty'],
+    grants: { table: readWrite('customers'), publish: true },
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+  },
+  'campaign-dispatch': {
+    summary: 'One decision per (campaign, customer, occurrence): policy, coupon, survey, SES',
+    trigger: {
+      kind: 'queue',
+      routes: [
+        {
+          id: 'CampaignTriggers',
+          events: [
+            DetailType.CustomerRiskChanged,
+            DetailType.CustomerTierChanged,
+            DetailType.BirthdayRewarded,
+            DetailType.SurveyLowScore,
+            DetailType.CampaignScheduledSend,
+            DetailType.CampaignSendDue,
+          ],
+          batchSize: 10,
+          maxReceiveCount: 5,
+        },
+        // Shop deliveries start follow-ups (post-delivery survey); same function, its own queue.
+        { id: 'DeliveryFollowUps', events: [DetailType.OrderFulfilled], batchSize: 10, maxReceiveCount: 5 },
+      ],
+    },
+    config: ['table', 'mail', 'campaigns', 'shop', 'linkBase', 'keyring'],
+    grants: { table: readWrite(), send: true, keyring: true },
+    timeoutSeconds: 60,
+  },
+  'dispatch-due': {
+    summary: 'Every 15 minutes: deferred sends that are due go back to dispatch',
+    trigger: { kind: 'schedule' },
+    config: ['table', 'bus'],
+    grants: { table: { access: 'read', indexes: ['due'] }, publish: true },
+    memoryMb: 256,
+    timeoutSeconds: 120,
+  },
+  'ses-feedback': {
+    summary: 'SES bounces and complaints onto the suppression list',
+    trigger: {
+      kind: 'queue',
+      routes: [{ id: 'SesFeedback', events: [DetailType.SesBounced, DetailType.SesComplaint, DetailType.SesDelivered], batchSize: 10, maxReceiveCount: 5, bus: 'default' }],
+    },
+    config: ['table'],
+    grants: { table: readWrite() },
+    memoryMb: 256,
+  },
+  'customer-erase': {
+    summary: 'GDPR/PIPL erasure of one customer; the address hash stays suppressed',
+    trigger: { kind: 'queue', routes: [{ id: 'CustomerErasure', events: [DetailType.CustomerEraseRequested], batchSize: 1, maxReceiveCount: 5 }] },
+    config: ['table'],
+    grants: { table: readWrite() },
+    memoryMb: 256,
+    timeoutSeconds: 120,
+  },
+  'campaign-schedule': {
+    summary: "A scheduled campaign's run: one campaign.scheduled-send per audience member",
+    trigger: { kind: 'schedule' },
+    config: ['table', 'bus', 'campaigns'],
+    grants: { table: { access: 'read', indexes: ['customers'] }, publish: true },
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type Manifest = typeof manifest;
+export type FunctionName = keyof Manifest;
+export const functionNames = Object.keys(manifest) as FunctionName[];
+
+/** Construct-friendly keys (OrderEvents) → function names (order-events). */
+export const FunctionName = Object.fromEntries(
+  functionNames.map((n) => [n.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase()), n]),
+) as { readonly [K in FunctionName as PascalCase<K>]: K };
+type PascalCase<S extends string> = S extends `${infer H}-${infer T}` ? `${Capitalize<H>}${PascalCase<T>}` : Capitalize<S>;
+
+type RoutesOf<F extends FunctionName> = Manifest[F]['trigger'] extends { routes: readonly (infer R)[] } ? R : never;
+/** The detail-types a function receives, as a union. */
+export type EventTypeOf<F extends FunctionName> = RoutesOf<F> extends { events: readonly (infer E)[] } ? Extract<E, DetailTypeName> : never;
+/** A validated event as a handler receives it: discriminated by `type`, no casts needed. */
+export type TypedEvent<T extends DetailTypeName = DetailTypeName> = { [K in T]: { type: K; detail: DetailOf<K> } }[T];
+export type EventOf<F extends FunctionName> = TypedEvent<EventTypeOf<F>>;
+export type ConfigGroupsOf<F extends FunctionName> = Manifest[F]['config'][number];
+/** Functions fed by queues (the local bus and the stack's consumers). */
+export type QueueFunction = { [F in FunctionName]: Manifest[F]['trigger']['kind'] extends 'queue' ? F : never }[FunctionName];
+
+export const specOf = (fn: FunctionName): FunctionSpec => manifest[fn];
+
+export interface EventPattern {
+  source: readonly string[];
+  detailType: readonly DetailTypeName[];
+}
+
+/** A queue route with its target and its EventBridge pattern (source from each event's contract). */
+export interface Route extends RouteSpec {
+  target: FunctionName;
+  pattern: EventPattern;
+}
+
+export const routes: readonly Route[] = functionNames.flatMap((target) => {
+  const trigger: Trigger = manifest[target].trigger;
+  if (trigger.kind !== 'queue') return [];
+  return trigger.routes.map((r) => ({
+    ...r,
+    target,
+    pattern: { source: [...new Set(r.events.map((e) => contracts[e].source))], detailType: r.events },
+  }));
+});
+
+/** The detail-types a function accepts are exactly those its routes deliver. */
+export function acceptedBy(fn: FunctionName): readonly DetailTypeName[] {
+  const mine = routes.filter((r) => r.target === fn);
+  if (mine.length === 0) throw new Error(`no route targets ${fn}`);
+  return [...new Set(mine.flatMap((r) => r.pattern.detailType))];
+}
+
+/** What `matches` implements is exactly EventBridge's semantics for source + detail-type lists. */
+export function matches(pattern: EventPattern, event: { source: string; 'detail-type': string }): boolean {
+  return pattern.source.includes(event.source) && (pattern.detailType as readonly string[]).includes(event['detail-type']);
+}
+
+export function routesFor(event: { source: string; 'detail-type': string }): Route[] {
+  return routes.filter((r) => matches(r.pattern, event));
+}

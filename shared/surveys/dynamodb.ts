@@ -1,0 +1,35 @@
+/** SurveyStore over the Engage table (access pattern 16: SURVEY#<campaign>:<occurrence>). */
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable } from '../platform/table/dynamodb.js';
+import { keys } from '../platform/table/keys.js';
+import type { SurveyStore } from './port.js';
+import type { SurveyAnswer, SurveyState } from './response.js';
+
+export class DynamoSurveyStore extends DynamoTable implements SurveyStore {
+  async putSurvey(survey: SurveyState): Promise<void> {
+    await this.conditional(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.survey(survey.customerId, survey.surveyId), survey }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+  }
+
+  async getSurvey(customerId: string, surveyId: string): Promise<SurveyState | null> {
+    return ((await this.get(keys.survey(customerId, surveyId)))?.survey as SurveyState | undefined) ?? null;
+  }
+
+  async answerSurvey(customerId: string, surveyId: string, answer: SurveyAnswer, expected: 'unanswered' | 'uncommented'): Promise<boolean> {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.survey(customerId, surveyId),
+        UpdateExpression: 'SET survey.answer = :a',
+        // A double click or a replayed link races here: exactly one first answer wins.
+        ConditionExpression:
+          expected === 'unanswered'
+            ? 'attribute_exists(pk) AND attribute_not_exists(survey.answer)'
+            : 'attribute_exists(survey.answer) AND attribute_not_exists(survey.answer.#c)',
+        ...(expected === 'uncommented' ? { ExpressionAttributeNames: { '#c': 'comment' } } : {}),
+        ExpressionAttributeValues: { ':a': answer },
+      }),
+    );
+  }
+}

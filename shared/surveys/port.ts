@@ -1,0 +1,10 @@
+/** What surveys need from storage (DynamoSurveyStore in ./dynamodb.ts). */
+import type { SurveyAnswer, SurveyState } from './response.js';
+
+export interface SurveyStore {
+  /** Creates the survey record if absent (a retried send keeps the first). */
+  putSurvey(survey: SurveyState): Promise<void>;
+  getSurvey(customerId: string, surveyId: string): Promise<SurveyState | null>;
+  /** Writes the answer only if the stored one is still `expected` (none, or one without a comment). */
+  answerSurvey(customerId: string, surveyId: string, answer: SurveyAnswer, expected: 'unanswered' | 'uncommented'): Promise<boolean>;
+}

@@ -1,0 +1,59 @@
+/**
+ * Every function as the manifest declares it: its synthesized environment satisfies exactly its
+ * configuration groups, and its IAM policy grants exactly what its manifest grants — table access
+ * (read or read/write, on the table and only the listed indexes), PutEvents, SES, the keyring.
+ */
+import { describe, expect, it } from 'vitest';
+import { groupVariables, loadGroups } from '../../shared/platform/config.js';
+import { functionNames, manifest, specOf } from '../../shared/platform/contracts/functions.js';
+import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../infra/constructs/table.js';
+import { asList, synthesized, type Json } from './template.js';
+
+const { stack, logicalId, statementsOf, environmentOf } = synthesized();
+const tableArn = { 'Fn::GetAtt': [logicalId(stack.table.table), 'Arn'] };
+const indexArn = (index: string) => ({ 'Fn::Join': ['', [tableArn, `/index/${index}`]] });
+/** Set by the function construct for Powertools and Node, not read as Engage configuration. */
+const PLATFORM_VARIABLES = new Set(['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS']);
+
+/** CloudFormation resolves Ref/GetAtt at deploy time; any of them stands for a real value (a
+ * name, an ARN or a URL), so a URL-shaped sample satisfies every schema such a value must meet. */
+const resolveSample = (env: Json): Record<string, string> =>
+  Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? v : 'https://resolved.example.com/token']));
+
+const actionsOf = (statements: Json[], prefix: string) => statements.flatMap((s) => asList(s.Action) as string[]).filter((a) => a.startsWith(prefix));
+
+describe.each(functionNames)('function %s', (name) => {
+  const spec = specOf(name);
+
+  it('gets an environment that satisfies its own configuration groups', () => {
+    expect(() => loadGroups(manifest[name].config, resolveSample(environmentOf(name)))).not.toThrow();
+  });
+
+  it('gets no variable outside its configuration groups', () => {
+    const allowed = new Set(spec.config.flatMap(groupVariables));
+    const extra = Object.keys(environmentOf(name)).filter((k) => !allowed.has(k) && !PLATFORM_VARIABLES.has(k));
+    expect(extra).toEqual([]);
+  });
+
+  it('may use the table exactly as its manifest grants (access level and listed indexes only)', () => {
+    const dynamo = statementsOf(name).filter((s) => asList(s.Action).some((a: string) => a.startsWith('dynamodb:')));
+    if (!spec.grants.table) return expect(dynamo).toEqual([]);
+    const expected = spec.grants.table.access === 'read' ? [...TABLE_READ_ACTIONS] : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
+    expect(actionsOf(dynamo, 'dynamodb:').sort()).toEqual(expected.sort());
+    for (const s of dynamo) expect(asList(s.Resource)).toEqual([tableArn, ...spec.grants.table.indexes.map(indexArn)]);
+  });
+
+  it('may publish to the Engage bus only if its manifest grants it', () => {
+    const put = statementsOf(name).filter((s) => asList(s.Action).includes('events:PutEvents'));
+    expect(put.map((s) => s.Resource)).toEqual(spec.grants.publish ? [{ 'Fn::GetAtt': [logicalId(stack.bus.bus), 'Arn'] }] : []);
+  });
+
+  it('may send mail only if its manifest grants it', () => {
+    expect(actionsOf(statementsOf(name), 'ses:').length > 0).toBe(spec.grants.send === true);
+  });
+
+  it('may read the link keyring only if its manifest grants it', () => {
+    const reads = statementsOf(name).filter((s) => asList(s.Action).includes('secretsmanager:GetSecretValue'));
+    expect(reads.map((s) => s.Resource)).toEqual(spec.grants.keyring ? [{ Ref: logicalId(stack.links.keyring) }] : []);
+  });
+});
