@@ -1,4 +1,3 @@
-import { Duration } from 'aws-cdk-lib';
 import { FunctionUrlAuthType, InvokeMode, type Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -44,4 +43,3 @@ export class ShopperLinks extends Construct {
   }
 }
 
-export const LINKS_TIMEOUT = Duration.seconds(10);

@@ -79,12 +79,6 @@ export async function compileTemplates(campaign: Campaign): Promise<CompileResul
   return issues.length ? { ok: false, issues } : { ok: true, compiled: { campaign, templates } };
 }
 
-export async function compileCampaign(campaign: Campaign): Promise<CompiledCampaign> {
-  const r = await compileTemplates(campaign);
-  if (!r.ok) throw new Error(r.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  return r.compiled;
-}
-
 export const pickLocale = (c: CompiledCampaign, wanted: Locale): Locale => (c.templates[wanted] ? wanted : c.campaign.fallbackLocale);
 
 export interface RenderedEmail {
@@ -161,8 +155,6 @@ export function formatMoney(amount: number, locale: string, currency: string): s
   return f.format(amount);
 }
 
-/** Localised date for the customer's locale and time zone (kept for dispatch.ts). */
-export const formatDay = (day: string, locale: Locale, timeZone: string): string => formatLocalDate(day, locale, timeZone);
 
 type FilterThis = { context: { getSync(path: PropertyKey[]): unknown } };
 const lookup = (self: FilterThis, path: string[]): string | undefined => {

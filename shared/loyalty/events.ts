@@ -1,11 +1,5 @@
 /** Payloads the loyalty decisions emit; their schemas live with every other event contract. */
 
-export const LoyaltyDetailType = {
-  TierChanged: 'customer.tier-changed',
-  PointsExpiring: 'points.expiring',
-  BirthdayReward: 'customer.birthday-reward',
-} as const;
-
 export { BirthdayRewarded, CustomerTierChanged, PointsExpiring, TierReason } from '../platform/contracts/events.js';
 
 /** What the coupon service is asked to issue; `idempotencyKey` is the ledger key of its cause. */

@@ -22,23 +22,6 @@ export type OrderPointsDecision =
   | { kind: 'duplicate' }
   | { kind: 'apply'; order: LoyaltyOrder; state: LoyaltyState; entries: LedgerEntry[]; tierChange?: CustomerTierChanged };
 
-type EventOf<T extends OrderEvent['type']> = Extract<OrderEvent, { type: T }>;
-
-/** order.placed / order.fulfilled: count the order towards its tier, credit points when earnable. */
-export const decideEarn = (
-  given: { state: LoyaltyState; order: LoyaltyOrder },
-  event: EventOf<'order.placed'> | EventOf<'order.fulfilled'>,
-  now: Date,
-  config: LoyaltyConfig,
-): OrderPointsDecision => decideOrderEvent(given, event, now, config);
-
-/** order.refunded / order.cancelled: take the order's contribution and points back. */
-export const decideReverse = (
-  given: { state: LoyaltyState; order: LoyaltyOrder },
-  event: EventOf<'order.refunded'> | EventOf<'order.cancelled'>,
-  now: Date,
-  config: LoyaltyConfig,
-): OrderPointsDecision => decideOrderEvent(given, event, now, config);
 
 function causeOf(event: OrderEvent): { kind: 'order' | 'refund' | 'cancellation'; key: string } {
   const id = event.detail.orderId;

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateCampaignSource } from '../../../shared/campaigns/load.js';
+import { EngageSettings } from '../../../infra/settings.js';
 
 describe('README', () => {
   it('shows a complete campaign example that validates', async () => {
@@ -10,5 +11,22 @@ describe('README', () => {
     const src = readme.slice(start, readme.indexOf('```', start));
     const result = await validateCampaignSource('wholesale-news.yaml', src);
     expect(result.ok ? [] : result.issues).toEqual([]);
+  });
+});
+
+describe('README map and settings', () => {
+  const readme = readFileSync('README.md', 'utf8');
+
+  it('names only files and folders that exist (the capability map cannot go stale)', () => {
+    const paths = [...readme.matchAll(/`((?:shared|functions|infra|local|cli|test|campaigns|schemas)\/[A-Za-z0-9_./<>*-]*)`/g)].map((m) => m[1]!);
+    expect(paths.length).toBeGreaterThan(15);
+    const missing = paths.filter((p) => !p.includes('<') && !p.includes('*') && !existsSync(p));
+    expect(missing).toEqual([]);
+  });
+
+  it('names only CDK context keys the deployment settings read', () => {
+    const keys = [...readme.matchAll(/engage:([A-Za-z]+)/g)].map((m) => m[1]!);
+    expect(keys.length).toBeGreaterThan(2);
+    expect(keys.filter((k) => !(k in EngageSettings.shape))).toEqual([]);
   });
 });
