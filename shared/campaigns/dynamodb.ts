@@ -68,14 +68,8 @@ export class DynamoSendStore extends DynamoTable implements SendStore {
   }
 
   async listSends(customerId: string): Promise<SendRecord[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk, ':p': keys.sendPrefix },
-      }),
-    );
-    return (out.Items ?? []).map(({ campaignId, occurrence, status, at, kind, messageId, reason, until, trigger }) => ({
+    const items = await this.queryPrefix(keys.customer(customerId).pk, keys.sendPrefix, { consistent: false });
+    return items.map(({ campaignId, occurrence, status, at, kind, messageId, reason, until, trigger }) => ({
       campaignId, occurrence, status, at,
       ...(kind ? { kind } : {}), ...(messageId ? { messageId } : {}), ...(reason ? { reason } : {}), ...(until ? { until } : {}),
       ...(trigger ? { trigger } : {}),

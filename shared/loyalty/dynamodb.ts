@@ -1,5 +1,5 @@
 /** LoyaltyStore over the Engage table (items and access patterns 11–14 in shared/platform/table/keys.ts). */
-import { GetCommand, paginateQuery, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DynamoTable, isConflict, versionGuard, type Item } from '../platform/table/dynamodb.js';
 import { keyId, keys, TableAttr } from '../platform/table/keys.js';
 import type { Versioned } from '../platform/ports.js';
@@ -40,17 +40,7 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
 
   /** The whole statement, oldest first: entries are keyed by cause, so time order is by `at`. */
   async listLedger(customerId: string): Promise<LedgerEntry[]> {
-    const entries: LedgerEntry[] = [];
-    const pages = paginateQuery(
-      { client: this.db },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': keys.loyalty(customerId).pk, ':p': keys.ledgerPrefix },
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) for (const item of page.Items ?? []) entries.push(item.entry as LedgerEntry);
+    const entries = (await this.queryPrefix(keys.loyalty(customerId).pk, keys.ledgerPrefix)).map((item) => item.entry as LedgerEntry);
     return entries.sort((a, b) => a.at.localeCompare(b.at) || a.key.localeCompare(b.key));
   }
 

@@ -86,14 +86,8 @@ export class DynamoOrderStore extends DynamoTable implements OrderStore {
   }
 
   async listOrders(customerId: string): Promise<PlacedOrder[]> {
-    const out = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk, ':p': keys.orderPrefix },
-      }),
-    );
-    return (out.Items ?? []).flatMap((i) => {
+    const items = await this.queryPrefix(keys.customer(customerId).pk, keys.orderPrefix, { consistent: false });
+    return items.flatMap((i) => {
       const o = i.state as OrderState;
       if (!o.placedAt || o.cancelledAt) return [];
       return [{ placedAt: o.placedAt, net: Math.max(0, (o.total ?? 0) - o.refunded) }];

@@ -2,7 +2,7 @@
  * The privacy items of the Engage table: the hashed suppression list (access pattern 15) and the
  * bulk deletes of erasure (see ./erase.ts for the order of the steps and why).
  */
-import { paginateQuery, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoTable } from '../platform/table/dynamodb.js';
 import { keys, type Key } from '../platform/table/keys.js';
 import type { ErasureStore } from './erase.js';
@@ -34,18 +34,7 @@ export class DynamoErasureStore extends DynamoTable implements ErasureStore {
    * item type added later): listing by partition rather than by known prefixes means a new item
    * type can never be forgotten by erasure. */
   async deleteCustomerPartition(customerId: string): Promise<number> {
-    const found: Key[] = [];
-    const pages = paginateQuery(
-      { client: this.db },
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk },
-        ProjectionExpression: 'pk, sk',
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) for (const i of page.Items ?? []) found.push({ pk: i.pk as string, sk: i.sk as string });
+    const found = (await this.queryPrefix(keys.customer(customerId).pk, '', { keysOnly: true })).map((i) => ({ pk: i.pk as string, sk: i.sk as string }));
     await this.batchWrite(found.map((k) => ({ delete: k })));
     return found.length;
   }

@@ -9,6 +9,7 @@ import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
+  paginateQuery,
   type DeleteCommand,
   type PutCommand,
   type TransactWriteCommand,
@@ -79,6 +80,23 @@ export abstract class DynamoTable {
       if (isConditionFailure(e)) return false;
       throw e;
     }
+  }
+
+  /** Every item of one partition whose sort key starts with `prefix` (all of it: '' ), all pages. */
+  protected async queryPrefix(pk: string, prefix: string, opts: { consistent?: boolean; keysOnly?: boolean } = {}): Promise<Item[]> {
+    const items: Item[] = [];
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk, ...(prefix ? { ':p': prefix } : {}) },
+        ...(opts.keysOnly ? { ProjectionExpression: 'pk, sk' } : {}),
+        ConsistentRead: opts.consistent ?? true,
+      },
+    );
+    for await (const page of pages) items.push(...(page.Items ?? []));
+    return items;
   }
 
   /** Strongly consistent reads of any number of keys, keyed by `keyId`; absent keys are missing. */
