@@ -3,55 +3,22 @@
  * via SES v2 — sent once, only with consent, in the customer's language.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { inject } from 'vitest';
-import { DetailType, SHOP_SOURCE } from '../../shared/platform/contracts/events.js';
+import { DetailType } from '../../shared/platform/contracts/events.js';
 import { sweepSegment } from '../../shared/churn/sweep.js';
 import { DEFAULT_RISK_CONFIG } from '../../shared/churn/scores.js';
-import { fetchEml } from '../../local/emulators.js';
-import { isHoldout } from '../../shared/campaigns/policy.js';
 import { couponHash, issueCoupon } from '../../shared/coupons/index.js';
 import { redeemOrderCoupon } from '../../shared/coupons/redeem-order.js';
 import { campaignReport } from '../../shared/campaigns/results.js';
 import type { OrderPlaced } from '../../shared/platform/contracts/events.js';
 import { putRaw, systemForTest } from '../support/system.js';
 import type { LocalSystem } from '../../local/system.js';
-import { mailTo } from '../support/mail.js';
+import { couponCodeIn, mailTo, unsubscribeLink } from '../support/mail.js';
+import { orderEvent } from '../support/events.js';
+import { control, drifting, mailable, NOW, shopper } from '../support/win-back.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
 let stores: LocalSystem['stores'];
-// 10:00 in London, 18:00 in Shanghai, 05:00 in New York (quiet hours there).
-const NOW = new Date('2026-11-20T10:00:00Z');
 
-const profile = (id: string, locale: 'en' | 'zh-CN', consent: boolean, timeZone = locale === 'en' ? 'Europe/London' : 'Asia/Shanghai') => ({
-  source: SHOP_SOURCE,
-  detailType: DetailType.CustomerUpserted,
-  detail: {
-    customerId: id,
-    email: `${id}@example.com`,
-    name: locale === 'en' ? 'Ada Lovelace' : '王芳',
-    locale,
-    timeZone,
-    marketingConsent: consent,
-    occurredAt: '2025-01-01T00:00:00Z',
-  },
-});
-const order = (customerId: string, orderId: string, occurredAt: string) => ({
-  source: SHOP_SOURCE,
-  detailType: DetailType.OrderPlaced,
-  detail: { orderId, customerId, lines: [{ sku: 'tea', quantity: 1, unitPrice: 50 }], total: 50, currency: 'CNY', occurredAt },
-});
-/** Buys every 30 days, last on 2026-09-01: 80 days silent at NOW, > 2 cycles → at risk. */
-const drifting = (id: string) => ['2026-07-03', '2026-08-02', '2026-09-01'].map((d, i) => order(id, `${id}-o${i}`, `${d}T10:00:00Z`));
-
-
-/** An id the win-back holdout (10 %) does not select, so the test does not depend on the hash. */
-const mailable = (base: string) => {
-  for (let i = 0; ; i++) if (!isHoldout('win-back', `${base}${i}`, 10)) return `${base}${i}`;
-};
-/** And one it does select. */
-const control = (base: string) => {
-  for (let i = 0; ; i++) if (isHoldout('win-back', `${base}${i}`, 10)) return `${base}${i}`;
-};
 let ids: Record<'en' | 'zh' | 'noconsent' | 'recent' | 'ny' | 'ctl', string>;
 
 beforeAll(async () => {
@@ -63,18 +30,18 @@ beforeAll(async () => {
   const t = sys.tag;
   ids = { en: mailable(`en-${t}-`), zh: mailable(`zh-${t}-`), noconsent: mailable(`nc-${t}-`), recent: mailable(`rc-${t}-`), ny: mailable(`ny-${t}-`), ctl: control(`ctl-${t}-`) };
   await putRaw(sys, [
-    profile(ids.ny, 'en', true, 'America/New_York'),
+    shopper(ids.ny, 'en', true, 'America/New_York'),
     ...drifting(ids.ny),
-    profile(ids.ctl, 'en', true),
+    shopper(ids.ctl, 'en', true),
     ...drifting(ids.ctl),
-    profile(ids.en, 'en', true),
-    profile(ids.zh, 'zh-CN', true),
-    profile(ids.noconsent, 'en', false),
-    profile(ids.recent, 'en', true),
+    shopper(ids.en, 'en', true),
+    shopper(ids.zh, 'zh-CN', true),
+    shopper(ids.noconsent, 'en', false),
+    shopper(ids.recent, 'en', true),
     ...drifting(ids.en),
     ...drifting(ids.zh),
     ...drifting(ids.noconsent),
-    order(ids.recent, `${ids.recent}-o1`, '2026-11-10T10:00:00Z'),
+    orderEvent(ids.recent, `${ids.recent}-o1`, '2026-11-10T10:00:00Z'),
   ]);
 });
 afterAll(async () => {
@@ -156,9 +123,9 @@ describe('churn sweep → win-back email', () => {
   it('redeems the mailed single-use coupon exactly once when two orders race for it, attributing the revenue', async () => {
     // Given the code printed in the zh-CN win-back mail
     const [mail] = await mailTo(`${ids.zh}@example.com`);
-    const code = /[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{2}/.exec(mail!.body!.text!)![0];
+    const code = couponCodeIn(mail!.body!.text);
     const withCode = (orderId: string) => {
-      const e = order(ids.zh, orderId, '2026-11-21T02:00:00Z');
+      const e = orderEvent(ids.zh, orderId, '2026-11-21T02:00:00Z');
       return { ...e, detail: { ...e.detail, total: 180, couponCode: code.toLowerCase() } };
     };
     // When two orders carrying it arrive together, each delivered twice
@@ -195,9 +162,9 @@ describe('churn sweep → win-back email', () => {
   it('thanks a customer whose order lifts them to gold, in their language, once', async () => {
     // Given a consenting customer whose single order passes the gold spend threshold (loyalty.yaml: 8,000)
     const vip = mailable(`vip-${sys.tag}-`);
-    const big = order(vip, `${vip}-o1`, '2026-11-20T09:30:00Z');
+    const big = orderEvent(vip, `${vip}-o1`, '2026-11-20T09:30:00Z');
     const bigOrder = { ...big, detail: { ...big.detail, total: 9000, lines: [{ sku: 'tea', quantity: 1, unitPrice: 9000 }] } };
-    await putRaw(sys, [profile(vip, 'zh-CN', true)]);
+    await putRaw(sys, [shopper(vip, 'zh-CN', true)]);
     // When the order arrives (twice)
     await putRaw(sys, [bigOrder, bigOrder]);
     // Then loyalty's tier change reaches the VIP campaign and one mail goes out
@@ -209,10 +176,8 @@ describe('churn sweep → win-back email', () => {
   it('honours RFC 8058 one-click unsubscribe: GET changes nothing, POST suppresses, forged tokens do nothing', async () => {
     // Given the win-back mail's List-Unsubscribe header
     const [mail] = await mailTo(`${ids.en}@example.com`);
-    const eml = await fetchEml(inject('endpoints').sesEndpoint, mail!.messageId);
+    const { eml, url } = await unsubscribeLink(mail!.messageId);
     expect(eml).toMatch(/List-Unsubscribe-Post: List-Unsubscribe=One-Click/);
-    // Long header values are folded (RFC 5322): unfold before reading.
-    const url = /List-Unsubscribe: <([^>]+)>/.exec(eml.replace(/\r?\n[ \t]+/g, ' '))![1]!;
     expect(url.startsWith(sys.linksUrl)).toBe(true);
     // When a mail scanner prefetches it, nothing changes
     expect((await fetch(url)).status).toBe(200);
@@ -231,7 +196,7 @@ describe('churn sweep → win-back email', () => {
     // Given the unsubscribed customer drifts again after a new order
     const later = new Date('2027-03-20T10:00:00Z');
     vi.setSystemTime(later);
-    await putRaw(sys, [order(ids.en, `${ids.en}-o9`, '2026-12-01T10:00:00Z')]);
+    await putRaw(sys, [orderEvent(ids.en, `${ids.en}-o9`, '2026-12-01T10:00:00Z')]);
     await sys.sweep(later);
     expect(await mailTo(`${ids.en}@example.com`)).toHaveLength(1);
     expect((await stores.sends.listSends(ids.en)).find((s) => s.occurrence.endsWith('2026-12-01'))).toMatchObject({ status: 'skipped', reason: 'suppressed' });
@@ -254,7 +219,7 @@ describe('churn sweep → win-back email', () => {
     const reminders = (await mailTo(`${ids.ny}@example.com`)).filter((m) => m.subject?.includes('expires soon'));
     expect(reminders).toHaveLength(1);
     const [winBack] = (await mailTo(`${ids.ny}@example.com`)).filter((m) => !m.subject?.includes('expires soon'));
-    const code = /[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{2}/.exec(winBack!.body!.text!)![0];
+    const code = couponCodeIn(winBack!.body!.text);
     expect(reminders[0]!.body!.text).toContain(`••••-••••-••••-${code.slice(-2)}`);
     expect(reminders[0]!.body!.text).not.toContain(code);
     vi.setSystemTime(NOW);
