@@ -23,6 +23,12 @@ export const shopper = (customerId: string, locale: 'en' | 'zh-CN', consent: boo
 export const drifting = (customerId: string) =>
   ['2026-07-03', '2026-08-02', '2026-09-01'].map((d, i) => orderEvent(customerId, `${customerId}-o${i}`, `${d}T10:00:00Z`));
 
+/** A consenting (unless told) shopper with that history: at risk by the rule at NOW. */
+export const driftingShopper = (customerId: string, locale: 'en' | 'zh-CN' = 'en', consent = true, timeZone?: string) => [
+  shopper(customerId, locale, consent, timeZone),
+  ...drifting(customerId),
+];
+
 /** An id the win-back holdout (10 %) does not select, so a test does not depend on the hash. */
 export const mailable = (base: string) => {
   for (let i = 0; ; i++) if (!isHoldout('win-back', `${base}${i}`, 10)) return `${base}${i}`;
