@@ -6,19 +6,19 @@
  * Each block starts its own system (its own table).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DetailType } from '../../shared/platform/contracts/events.js';
+import { documentClient } from '../../shared/platform/table/dynamodb.js';
+import { keys, TableAttr } from '../../shared/platform/table/keys.js';
 import { sweepSegment } from '../../shared/churn/sweep.js';
 import { DEFAULT_RISK_CONFIG } from '../../shared/churn/scores.js';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { refitModel } from '../../shared/churn/refit.js';
-import { keys, TableAttr } from '../../shared/platform/table/keys.js';
 import { makeRng, roundToDayWeeks, simulateParetoNbd } from '../../shared/scoring/simulate.js';
+import type { LocalSystem } from '../../local/system.js';
 import { putRaw, systemForTest, type TestSystem } from '../support/system.js';
 import { mailTo } from '../support/mail.js';
 import { orderEvent } from '../support/events.js';
-import { drifting, mailable, NOW, shopper } from '../support/win-back.js';
-import { documentClient } from '../../shared/platform/table/dynamodb.js';
-import type { LocalSystem } from '../../local/system.js';
+import { driftingShopper, mailable, NOW, shopper } from '../support/win-back.js';
 
 describe('churn sweep (rule)', () => {
   let sys: TestSystem;
@@ -34,11 +34,9 @@ describe('churn sweep (rule)', () => {
     // Three more recent buyers, so that the segment has more than five customers to page through.
     const steady = [1, 2, 3].map((i) => `st${i}-${t}`);
     await putRaw(sys, [
-      shopper(ids.en, 'en', true),
-      shopper(ids.zh, 'zh-CN', true),
+      ...driftingShopper(ids.en),
+      ...driftingShopper(ids.zh, 'zh-CN'),
       shopper(ids.recent, 'en', true),
-      ...drifting(ids.en),
-      ...drifting(ids.zh),
       orderEvent(ids.recent, `${ids.recent}-o1`, '2026-11-10T10:00:00Z'),
       ...steady.flatMap((id) => [shopper(id, 'en', true), orderEvent(id, `${id}-o1`, '2026-11-10T10:00:00Z')]),
     ]);
@@ -108,12 +106,20 @@ async function seed(sys: LocalSystem, prefix: string, n: number, seedValue: numb
   }
   return items.map((i) => i.customerId);
 }
-/** 300 one-time buyers and 800 repeat buyers: the base the refit fits on. */
-const seedBuyers = async (sys: LocalSystem) => {
-  await seed(sys, 'once-', 300, 1, true);
-  await seed(sys, 'c', 800, 7);
-};
+
 const refitEnv = { POWERTOOLS_METRICS_DISABLED: 'true' };
+
+/** A system of its own for the enclosing block, seeded with the base the refit fits on: 300 one-time and 800 repeat buyers. */
+function seededBase(): () => TestSystem {
+  let sys: TestSystem | undefined;
+  beforeAll(async () => {
+    sys = await systemForTest(refitEnv);
+    await seed(sys, 'once-', 300, 1, true);
+    await seed(sys, 'c', 800, 7);
+  });
+  afterAll(() => sys?.close());
+  return () => sys!;
+}
 
 describe('model refit', () => {
   describe('on one-time buyers only', () => {
@@ -134,14 +140,10 @@ describe('model refit', () => {
   });
 
   describe('on a base with repeat buyers', () => {
-    let sys: TestSystem;
-    beforeAll(async () => {
-      sys = await systemForTest(refitEnv);
-      await seedBuyers(sys);
-    });
-    afterAll(() => sys?.close());
+    const base = seededBase();
 
     it('fits, stores version 1 through the scheduled handler, and the sweep then scores with the model', async () => {
+      const sys = base();
       const { stores } = sys;
       expect(await sys.runScheduled('model-refit', REFIT_NOW)).toMatchObject({ kind: 'updated' });
 
@@ -161,6 +163,7 @@ describe('model refit', () => {
     }, 120_000);
 
     it('writes nothing on a second sweep of an unchanged base', async () => {
+      const sys = base();
       // The first sweep scores the base (all 1,100 customers when it runs on a fresh table: hence the time allowed)
       await sys.sweep(new Date(REFIT_NOW.getTime() + 1000));
       const before = sys.bus.published;
@@ -171,14 +174,10 @@ describe('model refit', () => {
   });
 
   describe('versions', () => {
-    let sys: TestSystem;
-    beforeAll(async () => {
-      sys = await systemForTest(refitEnv);
-      await seedBuyers(sys);
-    });
-    afterAll(() => sys?.close());
+    const base = seededBase();
 
     it('versions the next reliable fit and keeps it when a later fit is rejected', async () => {
+      const sys = base();
       const { stores } = sys;
       // Given version 1
       expect(await refitModel({ ...stores, random: makeRng(1) }, REFIT_NOW, { sampleLimit: 10_000 })).toMatchObject({ kind: 'updated', version: 1 });

@@ -4,16 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DetailType, SHOP_SOURCE } from '../../shared/platform/contracts/events.js';
-import { putRaw, systemForTest } from '../support/system.js';
-import type { LocalSystem } from '../../local/system.js';
+import { putRaw, systemForTest, type TestSystem } from '../support/system.js';
 
-let sys: Awaited<ReturnType<typeof systemForTest>>;
-let stores: LocalSystem['stores'];
-
-beforeAll(async () => {
-  sys = await systemForTest();
-  stores = sys.stores;
-});
+let sys: TestSystem;
+beforeAll(async () => void (sys = await systemForTest()));
 afterAll(() => sys?.close());
 
 describe('SES feedback events', () => {
@@ -35,8 +29,8 @@ describe('SES feedback events', () => {
       ses('Email Complaint Received', 'cmp-1', { eventType: 'Complaint', complaint: {} }),
     ]);
     await putRaw(sys, [ses('Email Delivered', 'hard-1', { eventType: 'Delivery' })]);
-    expect((await stores.customers.getCustomer('hard-1'))?.suppressed).toBe(true);
-    expect((await stores.customers.getCustomer('cmp-1'))?.suppressed).toBe(true);
-    expect((await stores.customers.getCustomer('soft-1'))?.suppressed).toBeUndefined();
+    expect((await sys.stores.customers.getCustomer('hard-1'))?.suppressed).toBe(true);
+    expect((await sys.stores.customers.getCustomer('cmp-1'))?.suppressed).toBe(true);
+    expect((await sys.stores.customers.getCustomer('soft-1'))?.suppressed).toBeUndefined();
   });
 });
