@@ -1,13 +1,14 @@
 /**
  * The customer read model through the real handlers: the tier loyalty grants reaches campaign
  * audiences (`audience.tiers`) and templates (`{{ customer.tier }}`), both on scheduled runs (which
- * scan the customers index) and in dispatch (which reads the customer as stored right before it sends).
+ * scan the customers index) and in dispatch (which reads the customer as stored right before it sends);
+ * and the profile itself, which an older customer.upserted delivered late never overwrites.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DetailType, ENGAGE_SOURCE } from '../../shared/platform/contracts/events.js';
+import { DetailType, ENGAGE_SOURCE, SHOP_SOURCE } from '../../shared/platform/contracts/events.js';
 import { orderEvent, profileEvent } from '../support/events.js';
 import { mailTo } from '../support/mail.js';
 import { putRaw, systemForTest } from '../support/system.js';
@@ -73,5 +74,18 @@ describe('customer read model', () => {
     await putRaw(sys, [{ source: ENGAGE_SOURCE, detailType: DetailType.CampaignScheduledSend, detail: { campaignId: 'gold-news', customerId: member, scheduledTime: later } }]);
     expect(await mailTo(`${member}@example.com`)).toHaveLength(0);
     expect(await sys.stores.sends.listSends(member)).toEqual([expect.objectContaining({ campaignId: 'gold-news', status: 'skipped', reason: 'audience' })]);
+  });
+});
+
+describe('profile updates through the local bus', () => {
+  it('ignores an older customer.upserted that arrives after a newer one', async () => {
+    const up = (name: string, occurredAt: string) => ({
+      source: SHOP_SOURCE,
+      detailType: DetailType.CustomerUpserted,
+      detail: { customerId: 'prof-1', email: 'p1@example.com', name, locale: 'en', timeZone: 'Europe/London', marketingConsent: true, occurredAt },
+    });
+    await putRaw(sys, [up('New Name', '2026-05-02T00:00:00Z')]);
+    await putRaw(sys, [up('Old Name', '2026-05-01T00:00:00Z')]);
+    expect((await sys.stores.customers.getCustomer('prof-1'))?.profile?.name).toBe('New Name');
   });
 });

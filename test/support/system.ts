@@ -10,6 +10,8 @@ export async function systemForTest(extraEnv: Record<string, string> = {}, opts:
   return Object.assign(sys, { tag });
 }
 
+export type TestSystem = Awaited<ReturnType<typeof systemForTest>>;
+
 /** Publishes raw entries through the real SDK, as a shop's integration would (new envelope id each time). */
 export async function putRaw(sys: LocalSystem, entries: Array<{ source: string; detailType: string; detail: unknown }>) {
   for (let i = 0; i < entries.length; i += 10) {
