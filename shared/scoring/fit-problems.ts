@@ -35,18 +35,19 @@ function meanOf(v: Float64Array, n: number): number {
   return n ? s / n : 1;
 }
 
-export function bgnbdProblem(cols: Columns, merge = true): Problem {
+/** BG/NBD (shift 0) or MBG/NBD (shift 1, dropout possible at the first purchase); see bgnbd-likelihood.ts. */
+export function bgnbdProblem(cols: Columns, merge = true, shift: 0 | 1 = 0): Problem {
   const c = merge ? compressTriplesIfRepeated(cols) : cols;
   const meanT = cols.n ? meanOf(cols.T, cols.n) : 1;
   const asP = (p: number[]): BgNbdParams => ({ r: p[0]!, alpha: p[1]!, a: p[2]!, b: p[3]! });
   return {
     n: totalWeight(c),
     rows: c.n,
-    llGrad: (p, g) => bgnbdLogLikelihoodDerivs(asP(p), c, g, null),
-    llHess: (p, g, h) => bgnbdLogLikelihoodDerivs(asP(p), c, g, h),
-    ll: (p) => bgnbdLogLikelihoodDerivs(asP(p), c, null, null),
+    llGrad: (p, g) => bgnbdLogLikelihoodDerivs(asP(p), c, g, null, shift),
+    llHess: (p, g, h) => bgnbdLogLikelihoodDerivs(asP(p), c, g, h, shift),
+    ll: (p) => bgnbdLogLikelihoodDerivs(asP(p), c, null, null, shift),
     start: [1, Math.max(meanT / 10, 1e-3), 1, 1],
-    subsample: (m) => bgnbdProblem(sampleRows(c, m)),
+    subsample: (m) => bgnbdProblem(sampleRows(c, m), true, shift),
   };
 }
 

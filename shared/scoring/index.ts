@@ -16,3 +16,4 @@ export * from './rfm.js';
 export * from './risk.js';
 export * from './csv.js';
 export * from './simulate.js';
+export * from './mbgnbd.js';
