@@ -101,7 +101,10 @@ function runOptimizer(prob: Problem, penalizer: number, start: number[], gradTol
     const st = newton(objH, s.theta, gradTol, n, 10);
     return finite(st.f) && st.f <= s.f + 1e-12 * Math.abs(s.f) ? { ...st, iterations: s.iterations + st.iterations } : s;
   };
-  let best = polish(bfgs(obj, theta0, gradTol, n, maxIter));
+  const first = bfgs(obj, theta0, gradTol, n, maxIter, prob.ridge);
+  // On a ridge to a limit model the likelihood only creeps up further out: refining is pointless.
+  if (prob.ridge?.(first.theta)) return { ...first, iterations: first.iterations + spent, llAt };
+  let best = polish(first);
   // Fall back only on a genuine failure: on very large samples the summed-gradient target can sit
   // below floating-point summation noise, and a simplex restart would not improve on that.
   if (!finite(best.f) || !(n * norm(best.grad) <= Math.max(gradTol, 1e-4 * n))) {
