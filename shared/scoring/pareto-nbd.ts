@@ -7,8 +7,7 @@
 import { lgamma, logAddExp, logSubExp } from './special.js';
 import { hyp2f1 } from './hyp2f1.js';
 import { PairCache, type Columns } from './columns.js';
-import { deadIntegrand, logTailLengthRobust, paretoLogDeadOdds } from './pareto-tail.js';
-import { discountedIncrements } from './bgnbd.js';
+import { paretoLogDeadOdds } from './pareto-tail.js';
 
 export interface ParetoNbdParams {
   r: number;
@@ -115,40 +114,4 @@ export function paretoConditionalExpected(p: ParetoNbdParams, t: number, x: numb
 /** Unconditional E[X(t)] for a new customer: rβ/(α(s−1)) · [1 − (β/(β+t))^(s−1)]. */
 export function paretoExpected(p: ParetoNbdParams, t: number): number {
   return paretoExpectedIfAlive(p, t, 0, 0);
-}
-
-export interface ParetoScoreColumns {
-  pAlive: Float64Array;
-  expected: Float64Array;
-  discountedPurchases?: Float64Array;
-}
-
-/** Column scoring (exact); the tail lengths K(x, t) of the dead-in-(t_x, T] integral are memoised per (x, t). */
-export function paretoScore(
-  p: ParetoNbdParams,
-  cols: Columns,
-  opts: { horizon: number; clv?: { periods: number; periodLength: number; discount: number } },
-): ParetoScoreColumns {
-  const n = cols.n;
-  const out: ParetoScoreColumns = { pAlive: new Float64Array(n), expected: new Float64Array(n) };
-  if (opts.clv) out.discountedPurchases = new Float64Array(n);
-  const cache = new PairCache();
-  const clv = opts.clv;
-  for (let i = 0; i < n; i++) {
-    const x = cols.x[i]!;
-    const T = cols.T[i]!;
-    const f = deadIntegrand(p, x);
-    const k = (t: number): number => {
-      let v = cache.get(x, t);
-      if (v === undefined) cache.set(x, t, (v = logTailLengthRobust(f.p[0]!, f.c[0]!, f.p[1]!, f.c[1]!, t)));
-      return v;
-    };
-    const pa = 1 / (1 + Math.exp(paretoLogDeadOdds(p, x, cols.tx[i]!, T, k)));
-    out.pAlive[i] = pa;
-    out.expected[i] = pa * paretoExpectedIfAlive(p, opts.horizon, x, T);
-    if (clv && out.discountedPurchases) {
-      out.discountedPurchases[i] = pa * discountedIncrements((t) => paretoExpectedIfAlive(p, t, x, T), clv.periods, clv.periodLength, clv.discount);
-    }
-  }
-  return out;
 }
