@@ -16,6 +16,9 @@ export interface EvaluationOptions extends RefitPlanOptions {
   outcomeEndDay?: number;
 }
 
+export type RankingId = 'model-rank' | 'p-alive' | 'recency';
+export type LevelsId = 'model' | 'recency-fitted' | 'recency-shares' | 'p-alive-bands' | 'rule-km' | 'rule-completed';
+
 export interface EvaluationReport {
   calibrationEndDay: number;
   outcomeEndDay: number;
@@ -28,10 +31,10 @@ export interface EvaluationReport {
   /** Each candidate refit on all data ≤ D, forecasting the outcome window. */
   forecasts: { model: CountModelName; chosen: boolean; forecast: HoldoutForecast }[];
   /** Continuous rankings: AUC for "no purchase in the outcome window". */
-  rankings: { name: string; auc: number }[];
-  levels: { name: string; report: LevelReport }[];
+  rankings: { id: RankingId; name: string; auc: number }[];
+  levels: { id: LevelsId; name: string; report: LevelReport }[];
   /** In-sample ceilings: the best AUC any three levels of that score reach on this very outcome. */
-  ceilings: { name: string; auc: number }[];
+  ceilings: { id: RankingId; name: string; auc: number }[];
 }
 
 function lastDay(histories: readonly PurchaseDays[]): number {
@@ -65,31 +68,32 @@ export function evaluateChurn(histories: readonly PurchaseDays[], calibrationEnd
   });
 
   const recency = rows.map((r) => r.T - r.tx);
-  const rankings = [{ name: 'days since last purchase', auc: auc(recency, lapsed) }];
+  const rankings: EvaluationReport['rankings'] = [{ id: 'recency', name: 'days since last purchase', auc: auc(recency, lapsed) }];
   // In-sample best any three levels of a score could do on this outcome: context, not a result.
-  const ceilings = [{ name: 'days-since-last-purchase levels', auc: fitLevelThresholds(recency.map((v) => -v), returned, opts.levels)?.auc ?? Number.NaN }];
+  const ceilings: EvaluationReport['ceilings'] = [{ id: 'recency', name: 'days-since-last-purchase levels', auc: fitLevelThresholds(recency.map((v) => -v), returned, opts.levels)?.auc ?? Number.NaN }];
   const levels: EvaluationReport['levels'] = [];
   const choice = plan.choice;
   if (choice) {
     const m = { model: choice.model, params: choice.params } as CountModel;
-    rankings.unshift({ name: `P(alive), ${choice.model}`, auc: auc(rows.map((r) => -pAlive(m, r.x, r.tx, r.T)), lapsed) });
+    rankings.unshift({ id: 'p-alive', name: `P(alive), ${choice.model}`, auc: auc(rows.map((r) => -pAlive(m, r.x, r.tx, r.T)), lapsed) });
     const th = choice.thresholds;
     if (th) {
       const values = rows.map((r) => rankValue(m, th.rankBy, th.horizon, r.x, r.tx, r.T));
-      rankings.unshift({ name: `${th.rankBy === 'expected' ? 'E[X(h)]' : 'P(purchase in h)'}, ${choice.model}`, auc: auc(values.map((v) => -v), lapsed) });
+      const what = `${th.rankBy === 'expected' ? 'E[X(h)]' : 'P(purchase within h)'}, ${choice.model}`;
+      rankings.unshift({ id: 'model-rank', name: what, auc: auc(values.map((v) => -v), lapsed) });
       const modelLevels = values.map((v) => levelOf(v, th));
       const report = levelReport(modelLevels, returned);
-      levels.push({ name: `levels: ${choice.model} ranked`, report });
+      levels.push({ id: 'model', name: `model levels (${what})`, report });
       const shares: [number, number] = [report.levels[0]!.share, report.levels[1]!.share];
-      levels.push({ name: 'days since last purchase, cut points fitted alike', report: levelReport(recencyLevels(histories, calibrationEndDay, th.horizon, opts, recency), returned) });
-      levels.push({ name: 'days since last purchase at equal shares', report: levelReport(levelsAtShares(recency, shares), returned) });
-      ceilings.push({ name: `E[X(h)] levels, ${choice.model}`, auc: fitLevelThresholds(values, returned, opts.levels)?.auc ?? Number.NaN });
+      levels.push({ id: 'recency-fitted', name: 'days since last purchase, cut alike', report: levelReport(recencyLevels(histories, calibrationEndDay, th.horizon, opts, recency), returned) });
+      levels.push({ id: 'recency-shares', name: 'days since last purchase, equal shares', report: levelReport(levelsAtShares(recency, shares), returned) });
+      ceilings.push({ id: 'model-rank', name: `${what} levels`, auc: fitLevelThresholds(values, returned, opts.levels)?.auc ?? Number.NaN });
     }
-    levels.push({ name: `P(alive) bands 0.6/0.3, ${choice.model}`, report: levelReport(rows.map((r) => riskFromPAlive(pAlive(m, r.x, r.tx, r.T)).level), returned) });
+    levels.push({ id: 'p-alive-bands', name: `P(alive) bands 0.6/0.3, ${choice.model}`, report: levelReport(rows.map((r) => riskFromPAlive(pAlive(m, r.x, r.tx, r.T)).level), returned) });
   }
   const gaps = base.flatMap((b) => gapObservationsFromDays(b.days.filter((d) => d <= calibrationEndDay), calibrationEndDay));
-  levels.push({ name: 'rule, Kaplan–Meier gap percentiles', report: levelReport(ruleLevels(rows, kmGapPercentiles(gaps), unitDays), returned) });
-  levels.push({ name: 'rule, completed gaps only', report: levelReport(ruleLevels(rows, gapPercentiles(gaps.filter((g) => g.event).map((g) => g.days)), unitDays), returned) });
+  levels.push({ id: 'rule-km', name: 'rule, Kaplan–Meier gap percentiles', report: levelReport(ruleLevels(rows, kmGapPercentiles(gaps), unitDays), returned) });
+  levels.push({ id: 'rule-completed', name: 'rule, completed gaps only', report: levelReport(ruleLevels(rows, gapPercentiles(gaps.filter((g) => g.event).map((g) => g.days)), unitDays), returned) });
   return {
     calibrationEndDay,
     outcomeEndDay: end,

@@ -31,3 +31,4 @@ export * from './replay.js';
 export * from './simulate-shop.js';
 export * from './scorer.js';
 export * from './xtable.js';
+export * from './report-format.js';
