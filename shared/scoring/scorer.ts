@@ -3,7 +3,8 @@
 // column set, through the same kernel. A customer that cannot be scored (invalid history) gets a
 // value carrying the reason; nothing throws.
 import type { Columns } from './columns.js';
-import { pAlive, expectedIfAlive, purchaseProbIfAlive, type CountModel } from './count-model.js';
+import { expectedIfAlive, purchaseProbIfAlive, type CountModel } from './count-model.js';
+import type { ParetoNbdParams } from './pareto-nbd.js';
 import { deadIntegrand, logTailLengthRobust, paretoLogDeadOdds } from './pareto-tail.js';
 import { gammaGammaConditionalExpectedValue, type GammaGammaParams } from './gamma-gamma.js';
 import { discountedIncrements, resolveClvOptions, type ClvOptions } from './clv.js';
@@ -68,11 +69,44 @@ function checkHistory(x: number, tx: number, T: number, zbar: number | undefined
  */
 interface Kernel {
   shift: number;
-  pAlive(x: number, tx: number, T: number): number;
+  pAlive(x: number, tx: number, T: number, v: number): number;
   ifAlive(x: number, T: number, v: number): number;
   purchase(x: number, T: number, v: number): number;
   discounted(x: number, T: number, v: number): number;
   levelIfAlive(x: number, T: number, v: number): number;
+}
+
+type Alive = (x: number, tx: number, T: number, v: number) => number;
+
+/** BG/NBD, MBG/NBD: closed form, reusing v = ln(α+T). */
+function betaGeoAlive(m: Extract<CountModel, { model: 'bgnbd' | 'mbgnbd' }>): Alive {
+  const { r, alpha, a, b } = m.params;
+  const first = m.model === 'mbgnbd' ? 0 : 1;
+  return (x, tx, T, v) => {
+    if (x < first) return 1;
+    return 1 / (1 + (a / (b + x - 1 + (1 - first))) * Math.exp((r + x) * (v - Math.log(alpha + tx))));
+  };
+}
+
+/**
+ * Pareto/NBD: R = s·[e^((r+x)A + sB + K(t_x))/(β+t_x) − e^(K(T))/(β+T)], A = ln((α+T)/(α+t_x)),
+ * B = ln((β+T)/(β+t_x)), K the tabulated tail length (pareto-tail.ts). Where this overflows or
+ * cancels to ≤ 0, the log-space evaluation decides.
+ */
+function paretoAlive(p: ParetoNbdParams, shift: number, table: (f: (x: number, t: number) => number) => PerXTable): Alive {
+  const { r, alpha, s, beta } = p;
+  const tail = table((x, t) => {
+    const f = deadIntegrand(p, x);
+    return logTailLengthRobust(f.p[0]!, f.c[0]!, f.p[1]!, f.c[1]!, t);
+  });
+  return (x, tx, T, v) => {
+    if (!(tx < T)) return 1;
+    const A = Math.log1p((T - tx) / (alpha + tx)), B = Math.log1p((T - tx) / (beta + tx));
+    const k1 = tail.value(x, tx, Math.log(shift + tx)), k2 = tail.value(x, T, v);
+    const R = s * (Math.exp((r + x) * A + s * B + k1) / (beta + tx) - Math.exp(k2) / (beta + T));
+    if (R >= 0 && R < Infinity) return 1 / (1 + R);
+    return 1 / (1 + Math.exp(paretoLogDeadOdds(p, x, tx, T, (t) => tail.value(x, t, Math.log(shift + t)))));
+  };
 }
 
 function kernel(m: CountModel, o: ScorerOptions): Kernel {
@@ -89,15 +123,7 @@ function kernel(m: CountModel, o: ScorerOptions): Kernel {
   const levelTable = th?.rankBy === 'p-purchase'
     ? (levelH === horizon && purchase ? purchase : table((x, T) => purchaseProbIfAlive(m, levelH, x, T)))
     : levelH === horizon ? ifAlive : table((x, T) => expectedIfAlive(m, levelH, x, T));
-  let alive = (x: number, tx: number, T: number): number => pAlive(m, x, tx, T);
-  if (m.model === 'pareto-nbd') {
-    const p = m.params;
-    const tail = table((x, t) => {
-      const f = deadIntegrand(p, x);
-      return logTailLengthRobust(f.p[0]!, f.c[0]!, f.p[1]!, f.c[1]!, t);
-    });
-    alive = (x, tx, T) => 1 / (1 + Math.exp(paretoLogDeadOdds(p, x, tx, T, (t) => tail.value(x, t, Math.log(shift + t)))));
-  }
+  const alive = m.model === 'pareto-nbd' ? paretoAlive(m.params, shift, table) : betaGeoAlive(m);
   return {
     shift,
     pAlive: alive,
@@ -143,7 +169,7 @@ export function createScorer(m: CountModel, opts: ScorerOptions): Scorer {
     if (bad) return bad;
     try {
       const v = Math.log(k.shift + T);
-      const pa = k.pAlive(x, tx, T);
+      const pa = k.pAlive(x, tx, T, v);
       r[Slot.PAlive] = pa;
       r[Slot.Expected] = pa * k.ifAlive(x, T, v);
       r[Slot.PLapse] = 1 - pa * k.purchase(x, T, v);
