@@ -3,9 +3,9 @@ import {
   mbgnbdLogLikelihoodOne, mbgnbdLogLikelihoodDerivs, mbgnbdPAlive, mbgnbdExpectedIfAlive, mbgnbdConditionalExpected, mbgnbdExpected,
 } from '../../../shared/scoring/mbgnbd.js';
 import { lgamma } from '../../../shared/scoring/special.js';
-import { fitModel } from '../../../shared/scoring/fit.js';
 import { compressTriples } from '../../../shared/scoring/columns.js';
 import { makeRng, simulateMbgNbd, roundToDayWeeks } from '../../../shared/scoring/simulate.js';
+import { expectRecovered } from './recovery.js';
 
 // MBG/NBD estimates on the CDNOW calibration summary as published by BTYDplus and asserted by the
 // lifetimes test suite (test_params_out_is_close_to_BTYDplus); used here as plausible values. The
@@ -86,9 +86,6 @@ describe('mbgnbd', () => {
     // (a, b) are the weakly identified pair: at 20k their sampling error alone is ~10%.
     const truth = { r: 0.6, alpha: 5, a: 0.8, b: 2 };
     const cols = simulateMbgNbd(truth, 50_000, makeRng(31), { minT: 30, maxT: 78, round: roundToDayWeeks });
-    const fit = fitModel('mbgnbd', cols);
-    expect(fit.converged).toBe(true);
-    expect(fit.gradNorm).toBeLessThanOrEqual(1e-6);
-    for (const k of ['r', 'alpha', 'a', 'b'] as const) expect(Math.abs(fit.params[k] / truth[k] - 1)).toBeLessThan(0.15);
+    expectRecovered('mbgnbd', cols, truth, 0.15);
   });
 });
