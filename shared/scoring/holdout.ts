@@ -94,7 +94,6 @@ export function buildHoldout(histories: readonly PurchaseDays[], endDay: number,
   return { cutDay, endDay, length: (endDay - cutDay) / unitDays, unitDays, rows, index };
 }
 
-/** Distinct ascending purchase days from raw order days (any order, repeats allowed). */
 export function distinctDays(days: Iterable<number>): number[] {
   return [...new Set(days)].sort((a, b) => a - b);
 }

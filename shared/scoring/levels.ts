@@ -27,7 +27,6 @@ export function levelOf(value: number, th: Pick<LevelThresholds, 'active' | 'atR
   return value >= th.active ? 'active' : value >= th.atRisk ? 'at-risk' : 'churned';
 }
 
-/** The level as a RiskResult (method 'model', score = the rank value). */
 export function riskFromRank(value: number, th: LevelThresholds): RiskResult {
   return { level: levelOf(value, th), method: 'model', score: value };
 }
