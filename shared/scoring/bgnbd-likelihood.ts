@@ -1,8 +1,11 @@
-// BG/NBD summed log-likelihood with its analytic gradient and Hessian w.r.t. (r, α, a, b).
+// BG/NBD and MBG/NBD summed log-likelihood with analytic gradient and Hessian w.r.t. (r, α, a, b).
 //
 // Per customer (lifetimes' formulation):  ℓ = c(x) + LSE(A3, A4) for x > 0, ℓ = c(0) + A3 for x = 0,
 //   c(x) = lnΓ(r+x) − lnΓ(r) + r·ln α + lnΓ(a+b) + lnΓ(b+x) − lnΓ(b) − lnΓ(a+b+x)
 //   A3 = −(r+x)·ln(α+T),   A4 = ln a − ln(b+x−1) − (r+x)·ln(α+t_x).
+// MBG/NBD (Batislam, Denizel & Filiztekin 2007) also lets a customer drop out at the first
+// purchase, so the Beta part counts x+1 survived purchases: the same formulas with b+x → b+x+1 in
+// c(x) and A4, and the A4 term present for x = 0 too ("shift" = 1 below).
 // c(x) depends on the row only through x, so its contribution (and its digamma/trigamma
 // derivatives) is accumulated once per distinct x from per-x weight totals. The row loop does two
 // logs, one exp and one log1p per repeat buyer (one log for x = 0) and only rational operations for
@@ -19,16 +22,16 @@ const H = (i: number, j: number): number => i * 4 + j;
  * Weighted total log-likelihood; fills grad (length 4) and hess (row-major 4×4, symmetric) when
  * given. Derivatives are with respect to the natural parameters (r, α, a, b).
  */
-export function bgnbdLogLikelihoodDerivs(p: BgNbdParams, cols: Columns, grad: Float64Array | null, hess: Float64Array | null): number {
+export function bgnbdLogLikelihoodDerivs(p: BgNbdParams, cols: Columns, grad: Float64Array | null, hess: Float64Array | null, shift: 0 | 1 = 0): number {
   const { r, alpha, a, b } = p;
   const K = maxX(cols) + 1;
   const cA4 = new Float64Array(K);
   const ib = new Float64Array(K);
   const wByX = new Float64Array(K);
   const logA = Math.log(a);
-  for (let k = 1; k < K; k++) {
-    ib[k] = 1 / (b + k - 1);
-    cA4[k] = logA - Math.log(b + k - 1);
+  for (let k = 1 - shift; k < K; k++) {
+    ib[k] = 1 / (b + k - 1 + shift);
+    cA4[k] = logA - Math.log(b + k - 1 + shift);
   }
   const { x, tx, T, w } = cols;
   const n = cols.n;
@@ -46,7 +49,7 @@ export function bgnbdLogLikelihoodDerivs(p: BgNbdParams, cols: Columns, grad: Fl
     const rx = r + xi;
     const uT = alpha + T[i]!;
     const lT = Math.log(uT);
-    if (k === 0) {
+    if (k === 0 && shift === 0) {
       ll -= wi * rx * lT;
       if (wantG) {
         const iT = 1 / uT;
@@ -101,18 +104,19 @@ export function bgnbdLogLikelihoodDerivs(p: BgNbdParams, cols: Columns, grad: Fl
     const wk = wByX[k]!;
     if (wk === 0) continue;
     W += wk;
-    ll += wk * (lgamma(r + k) - lgR + r * logAl + lgAB + lgamma(b + k) - lgB - lgamma(a + b + k));
+    const kb = k + shift;
+    ll += wk * (lgamma(r + k) - lgR + r * logAl + lgAB + lgamma(b + kb) - lgB - lgamma(a + b + kb));
     if (!wantG) continue;
-    const psiABk = digamma(a + b + k);
+    const psiABk = digamma(a + b + kb);
     gr += wk * (digamma(r + k) - psiR);
     ga += wk * (psiAB - psiABk);
-    gb += wk * (psiAB + digamma(b + k) - psiB - psiABk);
+    gb += wk * (psiAB + digamma(b + kb) - psiB - psiABk);
     if (!wantH) continue;
-    const tABk = trigamma(a + b + k);
+    const tABk = trigamma(a + b + kb);
     hrr += wk * (trigamma(r + k) - tR);
     hAA += wk * (tAB - tABk);
     hAB += wk * (tAB - tABk);
-    hBB += wk * (tAB + trigamma(b + k) - tB - tABk);
+    hBB += wk * (tAB + trigamma(b + kb) - tB - tABk);
   }
   if (grad) {
     grad[0] = gr + W * logAl;

@@ -4,7 +4,7 @@
 import { lgamma } from './special.js';
 import { bgnbdLogLikelihoodDerivs } from './bgnbd-likelihood.js';
 import { hyp2f1 } from './hyp2f1.js';
-import { PairCache, type Columns } from './columns.js';
+import type { Columns } from './columns.js';
 
 export interface BgNbdParams {
   r: number;
@@ -72,65 +72,4 @@ export function bgnbdConditionalExpected(p: BgNbdParams, t: number, x: number, t
 /** Unconditional E[X(t)]: expected repeat purchases in (0, t] for a newly acquired customer. */
 export function bgnbdExpected(p: BgNbdParams, t: number): number {
   return bgnbdExpectedIfAlive(p, t, 0, 0);
-}
-
-export interface BgNbdScoreOptions {
-  horizon: number;
-  /** Also accumulate Σ_k (E[X(k·w)] − E[X((k−1)·w)])/(1+d)^k for CLV (per unit order value). */
-  clv?: { periods: number; periodLength: number; discount: number };
-}
-
-export interface ScoreColumns {
-  pAlive: Float64Array;
-  expected: Float64Array;
-  /** Discounted expected purchases over the CLV periods; multiply by E[Z] for CLV. */
-  discountedPurchases?: Float64Array;
-}
-
-/**
- * Column scoring. E[X(t)|data] = P(alive)·h(x, T, t); h depends on (x, T) only, so it is cached
- * per distinct pair — exact, and a large saving because T takes few distinct values in real bases.
- */
-export function bgnbdScore(p: BgNbdParams, cols: Columns, opts: BgNbdScoreOptions): ScoreColumns {
-  const n = cols.n;
-  const out: ScoreColumns = { pAlive: new Float64Array(n), expected: new Float64Array(n) };
-  const hCache = new PairCache();
-  const dCache = new PairCache();
-  const clv = opts.clv;
-  if (clv) out.discountedPurchases = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const x = cols.x[i]!;
-    const T = cols.T[i]!;
-    const pa = bgnbdPAlive(p, x, cols.tx[i]!, T);
-    out.pAlive[i] = pa;
-    let h = hCache.get(x, T);
-    if (h === undefined) {
-      h = bgnbdExpectedIfAlive(p, opts.horizon, x, T);
-      hCache.set(x, T, h);
-    }
-    out.expected[i] = pa * h;
-    if (clv && out.discountedPurchases) {
-      let d = dCache.get(x, T);
-      if (d === undefined) {
-        d = discountedIncrements((t) => bgnbdExpectedIfAlive(p, t, x, T), clv.periods, clv.periodLength, clv.discount);
-        dCache.set(x, T, d);
-      }
-      out.discountedPurchases[i] = pa * d;
-    }
-  }
-  return out;
-}
-
-/** Σ_{k=1..M} (f(k·w) − f((k−1)·w)) / (1+d)^k — the lifetimes CLV discounting convention. */
-export function discountedIncrements(f: (t: number) => number, periods: number, periodLength: number, discount: number): number {
-  let prev = 0;
-  let sum = 0;
-  let disc = 1;
-  for (let k = 1; k <= periods; k++) {
-    const cur = f(k * periodLength);
-    disc /= 1 + discount;
-    sum += (cur - prev) * disc;
-    prev = cur;
-  }
-  return sum;
 }

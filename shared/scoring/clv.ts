@@ -29,16 +29,21 @@ export function resolveClvOptions(o: ClvOptions = {}): Required<ClvOptions> {
  */
 export function customerLifetimeValue(expectedValue: number, expectedPurchases: (t: number) => number, opts: ClvOptions = {}): number {
   const { periods, periodLength, discount } = resolveClvOptions(opts);
-  let prev = expectedPurchases(0);
+  return expectedValue * discountedIncrements(expectedPurchases, periods, periodLength, discount);
+}
+
+/** Σ_{k=1..M} (f(k·w) − f((k−1)·w)) / (1+d)^k — the lifetimes CLV discounting convention. */
+export function discountedIncrements(f: (t: number) => number, periods: number, periodLength: number, discount: number): number {
+  let prev = f(0);
   let sum = 0;
   let disc = 1;
   for (let k = 1; k <= periods; k++) {
-    const cur = expectedPurchases(k * periodLength);
+    const cur = f(k * periodLength);
     disc /= 1 + discount;
     sum += (cur - prev) * disc;
     prev = cur;
   }
-  return expectedValue * sum;
+  return sum;
 }
 
 export interface CustomerHistory {

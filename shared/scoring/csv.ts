@@ -190,3 +190,18 @@ export function formatSummaryCsv(rows: readonly SummaryRow[]): string {
 export function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+
+/** Distinct ascending purchase days per customer (same-day rows are one purchase), in first-seen order. */
+export function purchaseDaysByCustomer(rows: readonly Transaction[]): Map<string, number[]> {
+  const byCustomer = new Map<string, Set<number>>();
+  rows.forEach((t, i) => {
+    const day = parseDay(t.date);
+    if (Number.isNaN(day)) throw new CsvError(`transaction ${i + 1}: invalid date ${JSON.stringify(t.date)}`);
+    let days = byCustomer.get(t.customerId);
+    if (!days) byCustomer.set(t.customerId, (days = new Set()));
+    days.add(day);
+  });
+  const out = new Map<string, number[]>();
+  for (const [id, days] of byCustomer) out.set(id, [...days].sort((a, b) => a - b));
+  return out;
+}

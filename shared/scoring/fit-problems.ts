@@ -24,7 +24,16 @@ export interface Problem {
   start: number[];
   /** The same problem on m rows drawn uniformly: a cheap source of start values on large data. */
   subsample?: (m: number) => Problem;
+  /** True once θ is on a ridge running off to a limit model, where the fit stops (not converged). */
+  ridge?: (theta: Float64Array) => boolean;
 }
+
+/**
+ * Pareto/NBD dropout rates μ ~ Gamma(s, β) with s ≥ 1000 have a coefficient of variation ≤ 3%:
+ * the homogeneous-dropout limit (s, β → ∞, s/β fixed) for every forecast. Young shops' data often
+ * pull the fit there, where each further step costs thousands of slow 2F1 terms and gains nothing.
+ */
+const PARETO_RIDGE_S = Math.log(1e3);
 
 /** |log-parameter| beyond this is treated as divergence to a boundary (degenerate data). */
 export const THETA_LIMIT = 30;
@@ -35,18 +44,19 @@ function meanOf(v: Float64Array, n: number): number {
   return n ? s / n : 1;
 }
 
-export function bgnbdProblem(cols: Columns, merge = true): Problem {
+/** BG/NBD (shift 0) or MBG/NBD (shift 1, dropout possible at the first purchase); see bgnbd-likelihood.ts. */
+export function bgnbdProblem(cols: Columns, merge = true, shift: 0 | 1 = 0): Problem {
   const c = merge ? compressTriplesIfRepeated(cols) : cols;
   const meanT = cols.n ? meanOf(cols.T, cols.n) : 1;
   const asP = (p: number[]): BgNbdParams => ({ r: p[0]!, alpha: p[1]!, a: p[2]!, b: p[3]! });
   return {
     n: totalWeight(c),
     rows: c.n,
-    llGrad: (p, g) => bgnbdLogLikelihoodDerivs(asP(p), c, g, null),
-    llHess: (p, g, h) => bgnbdLogLikelihoodDerivs(asP(p), c, g, h),
-    ll: (p) => bgnbdLogLikelihoodDerivs(asP(p), c, null, null),
+    llGrad: (p, g) => bgnbdLogLikelihoodDerivs(asP(p), c, g, null, shift),
+    llHess: (p, g, h) => bgnbdLogLikelihoodDerivs(asP(p), c, g, h, shift),
+    ll: (p) => bgnbdLogLikelihoodDerivs(asP(p), c, null, null, shift),
     start: [1, Math.max(meanT / 10, 1e-3), 1, 1],
-    subsample: (m) => bgnbdProblem(sampleRows(c, m)),
+    subsample: (m) => bgnbdProblem(sampleRows(c, m), true, shift),
   };
 }
 
@@ -61,6 +71,7 @@ export function paretoProblem(cols: Columns): Problem {
     llGrad: (p, g) => paretoLogLikelihoodGrad(asP(p), c, g, keys),
     ll: (p) => paretoLogLikelihood(asP(p), c),
     start: [1, Math.max(meanT / 10, 1e-3), 1, Math.max(meanT / 10, 1e-3)],
+    ridge: (theta) => theta[2]! >= PARETO_RIDGE_S,
   };
 }
 

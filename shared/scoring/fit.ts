@@ -1,4 +1,4 @@
-// Maximum-likelihood fitting of BG/NBD, Pareto/NBD and Gamma-Gamma on log-parameters.
+// Maximum-likelihood fitting of BG/NBD, MBG/NBD, Pareto/NBD and Gamma-Gamma on log-parameters.
 //
 // Objective (minimised) = −(weighted mean LL) + penalizer·Σ params², exactly lifetimes' definition
 // (params = exp(log-params)). Reported `gradNorm` is ‖∇_θ (n · objective)‖₂ with θ = log-params,
@@ -7,20 +7,25 @@
 //
 // Strategy: BFGS from the default start, then Newton (analytic Hessian for BG/NBD, differenced
 // analytic gradient otherwise) to drive gradNorm to ≤ gradTol; Nelder–Mead restart on failure.
-// BG/NBD on more than SUBSAMPLE_ABOVE rows first fits a uniform subsample and finishes with a few
+// BG/NBD and MBG/NBD on more than SUBSAMPLE_ABOVE rows first fits a uniform subsample and finishes with a few
 // full-data Newton passes. Identical (x, t_x, T) rows are merged when enough of them repeat.
 import { type Columns, type SummaryRow, toColumns } from './columns.js';
 import type { BgNbdParams } from './bgnbd.js';
+import type { MbgNbdParams } from './mbgnbd.js';
 import type { ParetoNbdParams } from './pareto-nbd.js';
 import { spendColumns, type GammaGammaParams } from './gamma-gamma.js';
 import { bfgs, nelderMead, newtonPolish, norm, type OptimState } from './optimize.js';
 import { newton } from './newton.js';
 import { bgnbdProblem, paretoProblem, gammaGammaProblem, objectives, type Problem } from './fit-problems.js';
 
-export type ModelName = 'bgnbd' | 'pareto-nbd' | 'gamma-gamma';
+export type ModelName = 'bgnbd' | 'mbgnbd' | 'pareto-nbd' | 'gamma-gamma';
+/** The purchase/dropout models (Gamma-Gamma is the spend model fitted beside them). */
+export type CountModelName = Exclude<ModelName, 'gamma-gamma'>;
+export const COUNT_MODELS: readonly CountModelName[] = ['bgnbd', 'mbgnbd', 'pareto-nbd'];
 
 export interface ParamsByModel {
   bgnbd: BgNbdParams;
+  mbgnbd: MbgNbdParams;
   'pareto-nbd': ParetoNbdParams;
   'gamma-gamma': GammaGammaParams;
 }
@@ -47,6 +52,7 @@ export interface FitResult<M extends ModelName = ModelName> {
 
 const PARAM_NAMES: { [M in ModelName]: (keyof ParamsByModel[M] & string)[] } = {
   bgnbd: ['r', 'alpha', 'a', 'b'],
+  mbgnbd: ['r', 'alpha', 'a', 'b'],
   'pareto-nbd': ['r', 'alpha', 's', 'beta'],
   'gamma-gamma': ['p', 'q', 'v'],
 };
@@ -95,7 +101,10 @@ function runOptimizer(prob: Problem, penalizer: number, start: number[], gradTol
     const st = newton(objH, s.theta, gradTol, n, 10);
     return finite(st.f) && st.f <= s.f + 1e-12 * Math.abs(s.f) ? { ...st, iterations: s.iterations + st.iterations } : s;
   };
-  let best = polish(bfgs(obj, theta0, gradTol, n, maxIter));
+  const first = bfgs(obj, theta0, gradTol, n, maxIter, prob.ridge);
+  // On a ridge to a limit model the likelihood only creeps up further out: refining is pointless.
+  if (prob.ridge?.(first.theta)) return { ...first, iterations: first.iterations + spent, llAt };
+  let best = polish(first);
   // Fall back only on a genuine failure: on very large samples the summed-gradient target can sit
   // below floating-point summation noise, and a simplex restart would not improve on that.
   if (!finite(best.f) || !(n * norm(best.grad) <= Math.max(gradTol, 1e-4 * n))) {
@@ -124,6 +133,7 @@ export function fitModel<M extends ModelName>(model: M, data: readonly SummaryRo
   const gradTol = opts.gradTol ?? 1e-6;
   let prob: Problem;
   if (model === 'bgnbd') prob = bgnbdProblem(cols);
+  else if (model === 'mbgnbd') prob = bgnbdProblem(cols, true, 1);
   else if (model === 'pareto-nbd') prob = paretoProblem(cols);
   else {
     if (!cols.zbar) throw new Error('gamma-gamma fit needs zbar (mean repeat transaction value) for each customer');

@@ -125,8 +125,11 @@ function lineSearch(obj: Objective, x: Float64Array, fx: number, gx: Float64Arra
   return prev.a > 0 ? prev : null;
 }
 
-/** BFGS on the inverse Hessian; stops when scale·‖∇f‖ ≤ gradTol or no further progress is possible. */
-export function bfgs(obj: Objective, x0: Float64Array, gradTol: number, scale: number, maxIter = 500): OptimState {
+/**
+ * BFGS on the inverse Hessian; stops when scale·‖∇f‖ ≤ gradTol, no further progress is possible,
+ * or `stop(θ)` says the iterate has reached a region not worth refining (e.g. a ridge to a limit).
+ */
+export function bfgs(obj: Objective, x0: Float64Array, gradTol: number, scale: number, maxIter = 500, stop?: (theta: Float64Array) => boolean): OptimState {
   const d = x0.length;
   let x: Float64Array = Float64Array.from(x0);
   let g: Float64Array = new Float64Array(d);
@@ -135,7 +138,7 @@ export function bfgs(obj: Objective, x0: Float64Array, gradTol: number, scale: n
   let it = 0;
   let first = true;
   for (; it < maxIter && finite(f); it++) {
-    if (scale * norm(g) <= gradTol) break;
+    if (scale * norm(g) <= gradTol || stop?.(x)) break;
     const dir = matVec(H, g).map((v) => -v);
     let ls = lineSearch(obj, x, f, g, dir, first ? Math.min(1, 1 / Math.max(norm(g), 1e-12)) : 1);
     if (!ls) {

@@ -1,10 +1,13 @@
 // Pareto/NBD model (Schmittlein, Morrison & Colombo 1987). Purchases while alive ~ Poisson(λ),
 // λ ~ Gamma(r, α); lifetime ~ Exponential(μ), μ ~ Gamma(s, β).
-// Likelihood in the form used by lifetimes/BTYD (Fader & Hardie 2005 note 009): a log-sum-exp of
-// the "alive at T" term and the "died in (t_x, T]" term A0, which involves 2F1.
+// The summed likelihood for fitting is in the form used by lifetimes/BTYD (Fader & Hardie 2005
+// note 009): a log-sum-exp of the "alive at T" term and the "died in (t_x, T]" term A0 (2F1).
+// Per-customer quantities (P(alive), one customer's likelihood) use pareto-tail.ts, which never
+// throws and stays exact where dropout parameters run off to the homogeneous limit.
 import { lgamma, logAddExp, logSubExp } from './special.js';
 import { hyp2f1 } from './hyp2f1.js';
 import { PairCache, type Columns } from './columns.js';
+import { paretoLogDeadOdds } from './pareto-tail.js';
 
 export interface ParetoNbdParams {
   r: number;
@@ -49,20 +52,16 @@ function logA0From(p: ParetoNbdParams, x: number, tx: number, T: number, logF1: 
   return logSubExp(logF1 - rsx * Math.log(m + tx), logF2 - rsx * Math.log(m + T));
 }
 
-export function paretoLogA0(p: ParetoNbdParams, x: number, tx: number, T: number): number {
-  return logA0From(p, x, tx, T, a0LogHyp(p, x, tx), a0LogHyp(p, x, T));
-}
-
 /** log of the "still alive at T" term: −(r+x)·ln(α+T) − s·ln(β+T). */
 function logAliveTerm(p: ParetoNbdParams, x: number, T: number): number {
   return -(p.r + x) * Math.log(p.alpha + T) - p.s * Math.log(p.beta + T);
 }
 
+/** Per-customer log-likelihood: alive-at-T term times (1 + R), R the dead-in-(t_x, T] odds. */
 export function paretoLogLikelihoodOne(p: ParetoNbdParams, x: number, tx: number, T: number): number {
   const { r, alpha, s, beta } = p;
-  const a1 = lgamma(r + x) - lgamma(r) + r * Math.log(alpha) + s * Math.log(beta);
-  const logA0 = paretoLogA0(p, x, tx, T);
-  return a1 + logAddExp(logAliveTerm(p, x, T), Math.log(s) - Math.log(r + s + x) + logA0);
+  const alive = lgamma(r + x) - lgamma(r) + r * Math.log(alpha) - (r + x) * Math.log(alpha + T) - s * Math.log1p(T / beta);
+  return alive + logAddExp(0, paretoLogDeadOdds(p, x, tx, T));
 }
 
 /** Weighted total log-likelihood; 2F1 values are shared between rows with equal (x, t) keys. */
@@ -87,14 +86,12 @@ export function paretoLogLikelihood(p: ParetoNbdParams, cols: Columns): number {
   return ll;
 }
 
-/** P(alive at T | x, t_x, T) = 1 / (1 + s/(r+s+x) · (α+T)^(r+x) (β+T)^s · A0). */
-function pAliveFrom(p: ParetoNbdParams, x: number, T: number, logA0: number): number {
-  const z = Math.log(p.s) - Math.log(p.r + p.s + x) - logAliveTerm(p, x, T) + logA0;
-  return 1 / (1 + Math.exp(z));
-}
-
+/**
+ * P(alive at T | x, t_x, T) = 1/(1 + R), R the odds of "died in (t_x, T]" (pareto-tail.ts): never
+ * throws for valid parameters, and stays exact in the homogeneous-dropout limit.
+ */
 export function paretoPAlive(p: ParetoNbdParams, x: number, tx: number, T: number): number {
-  return pAliveFrom(p, x, T, paretoLogA0(p, x, tx, T));
+  return 1 / (1 + Math.exp(paretoLogDeadOdds(p, x, tx, T)));
 }
 
 /**
@@ -103,7 +100,8 @@ export function paretoPAlive(p: ParetoNbdParams, x: number, tx: number, T: numbe
  */
 export function paretoExpectedIfAlive(p: ParetoNbdParams, t: number, x: number, T: number): number {
   const { r, alpha, s, beta } = p;
-  const lr = Math.log((beta + T + t) / (beta + T));
+  // log1p: with β ≫ T + t (homogeneous-dropout limit) the ratio itself would lose its digits.
+  const lr = Math.log1p(t / (beta + T));
   const sm1 = s - 1;
   const life = Math.abs(sm1) < 1e-12 ? lr : -Math.expm1(-sm1 * lr) / sm1;
   return ((r + x) / (alpha + T)) * (beta + T) * life;
@@ -116,42 +114,4 @@ export function paretoConditionalExpected(p: ParetoNbdParams, t: number, x: numb
 /** Unconditional E[X(t)] for a new customer: rβ/(α(s−1)) · [1 − (β/(β+t))^(s−1)]. */
 export function paretoExpected(p: ParetoNbdParams, t: number): number {
   return paretoExpectedIfAlive(p, t, 0, 0);
-}
-
-export interface ParetoScoreColumns {
-  pAlive: Float64Array;
-  expected: Float64Array;
-  discountedPurchases?: Float64Array;
-}
-
-/** Column scoring with 2F1 values memoised per (x, t_x) and (x, T). */
-export function paretoScore(
-  p: ParetoNbdParams,
-  cols: Columns,
-  opts: { horizon: number; clv?: { periods: number; periodLength: number; discount: number } },
-): ParetoScoreColumns {
-  const n = cols.n;
-  const out: ParetoScoreColumns = { pAlive: new Float64Array(n), expected: new Float64Array(n) };
-  if (opts.clv) out.discountedPurchases = new Float64Array(n);
-  const hyp = cachedA0LogHyp(p);
-  const clv = opts.clv;
-  for (let i = 0; i < n; i++) {
-    const x = cols.x[i]!;
-    const tx = cols.tx[i]!;
-    const T = cols.T[i]!;
-    const pa = pAliveFrom(p, x, T, logA0From(p, x, tx, T, hyp(x, tx), hyp(x, T)));
-    out.pAlive[i] = pa;
-    out.expected[i] = pa * paretoExpectedIfAlive(p, opts.horizon, x, T);
-    if (clv && out.discountedPurchases) {
-      let prev = 0, sum = 0, disc = 1;
-      for (let k = 1; k <= clv.periods; k++) {
-        const cur = paretoExpectedIfAlive(p, k * clv.periodLength, x, T);
-        disc /= 1 + clv.discount;
-        sum += (cur - prev) * disc;
-        prev = cur;
-      }
-      out.discountedPurchases[i] = pa * sum;
-    }
-  }
-  return out;
 }

@@ -3,7 +3,10 @@
 //   lets customers drop out only right after a repeat purchase, so it returns P(alive) = 1 for
 //   every one-time buyer (x = 0) no matter how long ago they bought — useless for churn.
 // - 'rule': days since last order against the customer's own buying cycle, or against the store's
-//   inter-purchase-gap percentiles for one-time buyers. Used when no reliable fit exists.
+//   inter-purchase-gap percentiles for one-time buyers. Used when no reliable fit exists; pass
+//   kmGapPercentiles (km.ts) as the percentile function to correct the gaps for censoring.
+// Levels ranked by what the chosen model expects, with cut points fitted on a hold-out, are in
+// levels.ts (riskFromRank); they replace the P(alive) bands where a refit supplies cut points.
 import type { FitResult } from './fit.js';
 
 export type RiskLevel = 'active' | 'at-risk' | 'churned';

@@ -1,13 +1,12 @@
 // Column scoring for many customers: P(alive), expected purchases, expected order value, CLV.
+// A thin shape over createScorer (scorer.ts), kept for callers of the original column API.
 import type { Columns } from './columns.js';
-import { bgnbdScore, type BgNbdParams } from './bgnbd.js';
-import { paretoScore, type ParetoNbdParams } from './pareto-nbd.js';
-import { gammaGammaConditionalExpectedValue, type GammaGammaParams } from './gamma-gamma.js';
-import { resolveClvOptions, type ClvOptions } from './clv.js';
+import type { CountModel } from './count-model.js';
+import type { GammaGammaParams } from './gamma-gamma.js';
+import type { ClvOptions } from './clv.js';
+import { createScorer, type ColumnScores } from './scorer.js';
 
-export type ScoringModel =
-  | { model: 'bgnbd'; params: BgNbdParams }
-  | { model: 'pareto-nbd'; params: ParetoNbdParams };
+export type ScoringModel = CountModel;
 
 export interface ScoreOptions {
   /** Forecast horizon t for expected purchases, in the model's time unit. */
@@ -22,25 +21,16 @@ export interface Scores {
   expectedPurchases: Float64Array;
   expectedAvgValue?: Float64Array;
   clv?: Float64Array;
+  /** Rows that could not be scored (their values are NaN); the others are unaffected. */
+  failures: ColumnScores['failures'];
 }
 
 export function scoreColumns(m: ScoringModel, cols: Columns, opts: ScoreOptions): Scores {
-  const withValue = opts.gammaGamma !== undefined && cols.zbar !== undefined;
-  const clv = withValue ? resolveClvOptions(opts.clv) : undefined;
-  const s = m.model === 'bgnbd'
-    ? bgnbdScore(m.params, cols, { horizon: opts.horizon, ...(clv ? { clv } : {}) })
-    : paretoScore(m.params, cols, { horizon: opts.horizon, ...(clv ? { clv } : {}) });
-  const out: Scores = { pAlive: s.pAlive, expectedPurchases: s.expected };
-  if (withValue && opts.gammaGamma && cols.zbar && s.discountedPurchases) {
-    const n = cols.n;
-    const ev = new Float64Array(n);
-    const value = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      ev[i] = gammaGammaConditionalExpectedValue(opts.gammaGamma, cols.x[i]!, cols.zbar[i]!);
-      value[i] = ev[i]! * s.discountedPurchases[i]!;
-    }
-    out.expectedAvgValue = ev;
-    out.clv = value;
-  }
-  return out;
+  const s = createScorer(m, { horizon: opts.horizon, ...(opts.gammaGamma ? { gammaGamma: opts.gammaGamma } : {}), ...(opts.clv ? { clv: opts.clv } : {}) }).scoreColumns(cols);
+  return {
+    pAlive: s.pAlive,
+    expectedPurchases: s.expected,
+    ...(s.clv && s.expectedValue ? { expectedAvgValue: s.expectedValue, clv: s.clv } : {}),
+    failures: s.failures,
+  };
 }

@@ -87,18 +87,28 @@ function store(cols: Columns, i: number, x: number, tx: number, T: number, o: Si
 
 /** BG/NBD: Poisson(λ) purchases; after each repeat purchase the customer dies with probability p. */
 export function simulateBgNbd(p: BgNbdParams, n: number, rng: Rng, o: SimOptions = {}): Columns {
+  return simulateBetaGeo(p, n, rng, o, false);
+}
+
+/** MBG/NBD: as BG/NBD, but the customer may also die right at the first purchase. */
+export function simulateMbgNbd(p: BgNbdParams, n: number, rng: Rng, o: SimOptions = {}): Columns {
+  return simulateBetaGeo(p, n, rng, o, true);
+}
+
+function simulateBetaGeo(p: BgNbdParams, n: number, rng: Rng, o: SimOptions, dropAtFirst: boolean): Columns {
   const cols = emptyColumns(n);
   for (let i = 0; i < n; i++) {
     const T = drawT(rng, o);
     const lambda = gamma(rng, p.r, p.alpha);
     const drop = beta(rng, p.a, p.b);
     let t = 0, x = 0, tx = 0;
-    for (;;) {
+    let alive = !dropAtFirst || rng() >= drop;
+    while (alive) {
       t += -Math.log(rng()) / lambda;
       if (t > T) break;
       x++;
       tx = t;
-      if (rng() < drop) break;
+      alive = rng() >= drop;
     }
     store(cols, i, x, tx, T, o);
   }

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { registerModelCommands } from '../../../cli/model.js';
 import { makeRng, simulateBgNbd, addGammaGammaSpend, roundToDayWeeks } from '../../../shared/scoring/simulate.js';
+import { simulateShop } from '../../../shared/scoring/simulate-shop.js';
+import { formatDay } from '../../../shared/scoring/csv.js';
 
 async function run(args: string[]): Promise<string> {
   let out = '';
@@ -25,6 +27,9 @@ describe('cli model', () => {
   it('fits and prints model, params, logLikelihood and n', async () => {
     const fit = JSON.parse(await run(['model', 'fit', '--model', 'bgnbd', '--input', input]));
     expect(Object.keys(fit.params)).toEqual(['r', 'alpha', 'a', 'b']);
+    const mbg = JSON.parse(await run(['model', 'fit', '--model', 'mbgnbd', '--input', input]));
+    expect(mbg.model).toBe('mbgnbd');
+    expect(mbg.n).toBe(1500);
     expect(fit.n).toBe(1500);
     expect(fit.logLikelihood).toBeLessThan(0);
     const gg = JSON.parse(await run(['model', 'fit', '--model', 'gamma-gamma', '--input', input]));
@@ -54,5 +59,56 @@ describe('cli model', () => {
     writeFileSync(tx, 'customer_id,date,amount\na,1997-01-01,10\na,not-a-date,5\n');
     await expect(run(['model', 'summarize', '--transactions', tx, '--calibration-end', '1997-01-15'])).rejects.toThrow(/row 3: date/);
     await expect(run(['model', 'fit', '--model', 'nope', '--input', input])).rejects.toThrow(/--model must be one of/);
+  });
+});
+
+describe('cli model: selection, evaluation and robust scoring', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'engage-model-eval-'));
+  // a simulated shop's transaction log: MBG/NBD with the CDNOW estimates (BTYDplus via lifetimes)
+  const shop = simulateShop({ model: 'mbgnbd', params: { r: 0.525, alpha: 6.183, a: 0.891, b: 1.614 } }, { customers: 3000, acquisitionDays: 150, endDay: 400 }, makeRng(3));
+  const txLines = ['customer_id,date,amount'];
+  shop.forEach((days, i) => days.forEach((d) => txLines.push(`c${i},${formatDay(d + 9862)},10`)));
+  const txFile = join(dir, 'tx.csv');
+  writeFileSync(txFile, txLines.join('\n'));
+
+  it('prints the refit decision and writes a choice file that model score accepts', async () => {
+    const choiceFile = join(dir, 'choice.json');
+    const text = await run(['model', 'select', '--transactions', txFile, '--end', formatDay(250 + 9862), '--output', choiceFile]);
+    expect(text).toMatch(/Model selection on the hold-out/);
+    expect(text).toMatch(/bgnbd[\s\S]*mbgnbd[\s\S]*pareto-nbd/);
+    expect(text).toMatch(/chosen: \S+ \(accepted\)|refused/);
+    const choice = JSON.parse(readFileSync(choiceFile, 'utf8'));
+    const summary = join(dir, 'summary.csv');
+    writeFileSync(summary, await run(['model', 'summarize', '--transactions', txFile, '--calibration-end', formatDay(250 + 9862)]));
+    const csv = (await run(['model', 'score', '--input', summary, '--params', choiceFile, '--model', choice.model, '--horizon', '13'])).trim().split('\n');
+    expect(csv[0]).toBe('customer_id,p_alive,expected_purchases,p_lapse,level');
+    expect(csv.slice(1).every((l) => /,(active|at-risk|churned)$/.test(l))).toBe(true);
+  });
+
+  it('evaluates levels against the days-since-last-purchase baseline, as a table or JSON', async () => {
+    const args = ['model', 'evaluate', '--transactions', txFile, '--calibration-end', formatDay(250 + 9862)];
+    const text = await run(args);
+    expect(text).toMatch(/AUC for "no purchase in the outcome window"/);
+    expect(text).toMatch(/days since last purchase, cut alike/);
+    const report = JSON.parse(await run([...args, '--json']));
+    expect(report.rankings.map((r: { id: string }) => r.id)).toContain('recency');
+    expect(report.forecasts).toHaveLength(3);
+    await expect(run([...args.slice(0, 4), '--calibration-end', '1997-02-30'])).rejects.toThrow(/--calibration-end must be YYYY-MM-DD/);
+  });
+
+  it('scores every customer with parameters a young shop ran off to, and takes a fit output as --params', async () => {
+    const params = join(dir, 'runoff.json');
+    writeFileSync(params, JSON.stringify({ model: 'pareto-nbd', params: { r: 0.48, alpha: 9.4, s: 1.4e7, beta: 4.6e8 } }));
+    const input = join(dir, 'all.csv');
+    writeFileSync(input, await run(['model', 'summarize', '--transactions', txFile, '--calibration-end', formatDay(400 + 9862)]));
+    let err = '';
+    const program = new Command().exitOverride();
+    let out = '';
+    registerModelCommands(program, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } });
+    await program.parseAsync(['model', 'score', '--input', input, '--params', params, '--model', 'pareto-nbd', '--horizon', '13'], { from: 'user' });
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(3001);
+    expect(lines.slice(1).every((l) => l.split(',').slice(1).every((v) => Number.isFinite(Number(v)) && v !== ''))).toBe(true);
+    expect(err).toBe('');
   });
 });
