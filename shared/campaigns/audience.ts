@@ -24,6 +24,8 @@ export interface CustomerFacts {
   tier?: string;
   tags: string[];
   name?: string;
+  /** 'MM-DD' or 'YYYY-MM-DD' as the shop sent it: dry runs plan birthday campaigns with it. */
+  birthday?: string;
 }
 
 export type AudienceResult = { ok: true } | { ok: false; reason: string };

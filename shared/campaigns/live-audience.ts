@@ -17,8 +17,11 @@ export async function liveAudience(deps: { customers: Pick<CustomerStore, 'scanC
     for (const c of customers) {
       if (!c.profile) continue;
       facts.push(factsOf({ ...c, profile: c.profile }, now));
-      const history = recentSends(await deps.sends.listSends(c.customerId), now);
-      state.set(c.customerId, { history, ...(c.summary.lastDay ? { entry: { lastOrderDay: c.summary.lastDay } } : {}) });
+      const sends = await deps.sends.listSends(c.customerId);
+      // Occurrences already decided: dispatch decides each once, so a plan must not count them again.
+      const decided: Record<string, string[]> = {};
+      for (const s of sends) (decided[s.campaignId] ??= []).push(s.occurrence);
+      state.set(c.customerId, { history: recentSends(sends, now), decided, ...(c.summary.lastDay ? { entry: { lastOrderDay: c.summary.lastDay } } : {}) });
     }
   });
   return { facts, state };

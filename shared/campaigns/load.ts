@@ -45,15 +45,24 @@ export async function validateCampaignSource(file: string, source: string): Prom
     return { ok: false, issues };
   }
   const parsed = Campaign.safeParse(located.doc.toJS());
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((i) => at(i.path, i.message)) };
+  if (!parsed.success) return { ok: false, issues: parsed.error.issues.flatMap((i) => schemaIssues(i).map((x) => at(x.path, x.message))) };
   const issues: CampaignIssue[] = [];
   const stem = basename(file).replace(/\.ya?ml$/, '');
   if (parsed.data.id !== stem) issues.push(at(['id'], `must match the file name "${stem}" (one file per campaign)`));
   const compiled = await compileTemplates(parsed.data);
-  if (!compiled.ok) return { ok: false, issues: [...issues, ...compiled.issues.map((i) => at(i.path, i.message, i.lineInField))] };
+  if (!compiled.ok) issues.push(...compiled.issues.map((i) => at(i.path, i.message, i.lineInField)));
+  // The locales that compiled are rendered too, so one run names every problem of the file.
   issues.push(...checkTemplates(compiled.compiled).map((i) => at(i.path, i.message, i.lineInField)));
-  return issues.length ? { ok: false, issues } : { ok: true, compiled: compiled.compiled };
+  return issues.length ? { ok: false, issues: dedupe(issues) } : { ok: true, compiled: compiled.compiled };
 }
+
+/** An unknown key is reported at the key itself (zod names only the object holding it). */
+function schemaIssues(i: { code: string; path: PropertyKey[]; message: string; keys?: string[] }): Array<{ path: PropertyKey[]; message: string }> {
+  if (i.code === 'unrecognized_keys' && i.keys?.length) return i.keys.map((k) => ({ path: [...i.path, k], message: `unknown key "${k}"` }));
+  return [{ path: i.path, message: i.message }];
+}
+
+const dedupe = (issues: CampaignIssue[]) => [...new Map(issues.map((i) => [formatIssue(i), i])).values()];
 
 export async function validateCampaignDir(dir: string): Promise<{ campaigns: CompiledCampaign[]; issues: CampaignIssue[] }> {
   const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();

@@ -7,6 +7,7 @@ import { Liquid, type Template } from 'liquidjs';
 import mjml2html from 'mjml';
 import type { Locale } from '../platform/contracts/events.js';
 import type { Campaign, EmailTemplate } from './schema.js';
+import { lintLiquid } from './liquid-lint.js';
 
 const options = { strictFilters: true, ownPropertyOnly: true } as const;
 const liquid = new Liquid(options);
@@ -35,7 +36,8 @@ export interface TemplateIssue {
   lineInField?: number;
 }
 
-export type CompileResult = { ok: true; compiled: CompiledCampaign } | { ok: false; issues: TemplateIssue[] };
+/** `compiled` holds every locale that parsed, also when others failed (so they can still be checked). */
+export type CompileResult = { ok: true; compiled: CompiledCampaign } | { ok: false; issues: TemplateIssue[]; compiled: CompiledCampaign };
 
 // The preheader becomes the first (hidden) text of the body: the inbox preview line.
 // (Always emitted: an empty hidden div costs nothing, a Liquid `if` per render does.)
@@ -52,31 +54,35 @@ export async function compileTemplates(campaign: Campaign): Promise<CompileResul
   const issues: TemplateIssue[] = [];
   const templates: Partial<Record<Locale, ParsedTemplate>> = {};
   for (const [locale, t] of Object.entries(campaign.templates) as [Locale, EmailTemplate][]) {
-    const parse = (field: keyof EmailTemplate, src: string, engine: Liquid) => {
+    const parse = (field: keyof EmailTemplate, src: string, engine: Liquid, lint = true) => {
       try {
-        return engine.parse(src);
+        const parsed = engine.parse(src);
+        // What LiquidJS accepts leniently but nobody means (garbled output tags, empty filters).
+        if (lint) for (const l of lintLiquid(src)) issues.push({ path: ['templates', locale, field], message: l.message, lineInField: l.line });
+        return parsed;
       } catch (e) {
         const line = (e as { token?: { getPosition?: () => [number, number] } }).token?.getPosition?.()[0];
         issues.push({ path: ['templates', locale, field], message: `Liquid: ${(e as Error).message}`, ...(line ? { lineInField: line } : {}) });
         return undefined;
       }
     };
-    // Liquid in the MJML source first: its error lines then match the campaign file.
-    if (!parse('mjml', t.mjml, htmlLiquid)) continue;
+    // Liquid in the MJML source first: its error lines then match the campaign file. Every part
+    // is checked even when one fails, so one run reports every problem.
+    const mjmlOk = parse('mjml', t.mjml, htmlLiquid) !== undefined;
+    const subject = parse('subject', t.subject, liquid);
+    const preheader = t.preheader === undefined ? undefined : parse('preheader', t.preheader, liquid);
+    const text = parse('text', t.text, liquid);
+    if (!mjmlOk) continue;
     const { html, errors } = await compileMjml(t.mjml);
     for (const e of errors) issues.push({ path: ['templates', locale, 'mjml'], message: `MJML: ${e.message}`, lineInField: e.line });
     const withPreheader = html.replace(/<body[^>]*>/i, (m) => `${m}${PREHEADER}`);
-    const parsed = {
-      subject: parse('subject', t.subject, liquid),
-      preheader: t.preheader === undefined ? undefined : parse('preheader', t.preheader, liquid),
-      html: parse('mjml', withPreheader, htmlLiquid),
-      text: parse('text', t.text, liquid),
-    };
-    if (parsed.subject && parsed.html && parsed.text) {
-      templates[locale] = { subject: parsed.subject, html: parsed.html, text: parsed.text, ...(parsed.preheader ? { preheader: parsed.preheader } : {}) };
+    // The compiled HTML was linted as MJML source above; its CSS is not Liquid.
+    const parsedHtml = parse('mjml', withPreheader, htmlLiquid, false);
+    if (subject && parsedHtml && text) {
+      templates[locale] = { subject, html: parsedHtml, text, ...(preheader ? { preheader } : {}) };
     }
   }
-  return issues.length ? { ok: false, issues } : { ok: true, compiled: { campaign, templates } };
+  return issues.length ? { ok: false, issues, compiled: { campaign, templates } } : { ok: true, compiled: { campaign, templates } };
 }
 
 export const pickLocale = (c: CompiledCampaign, wanted: Locale): Locale => (c.templates[wanted] ? wanted : c.campaign.fallbackLocale);
@@ -99,25 +105,41 @@ export interface RenderOptions {
  * the language is the template's `locale`.
  */
 export function renderEmail(c: CompiledCampaign, locale: Locale, vars: Record<string, unknown>, opts: RenderOptions = {}): RenderedEmail {
+  const parts = renderEachPart(c, locale, vars, opts);
+  for (const v of Object.values(parts)) if (v instanceof TemplateRenderError) throw v;
+  return parts as RenderedEmail;
+}
+
+/** Every part rendered on its own, a failure kept per part: validation reports them all. */
+export function renderEachPart(c: CompiledCampaign, locale: Locale, vars: Record<string, unknown>, opts: RenderOptions = {}): Record<keyof RenderedEmail, string | TemplateRenderError> {
   const t = c.templates[locale];
   if (!t) throw new Error(`campaign ${c.campaign.id} has no ${locale} template`);
   const ro = { strictVariables: opts.strict ?? false };
   const email = { locale, preheader: '' };
   const scope = { ...vars, email };
-  const render = (field: keyof EmailTemplate, tpl: Template[], engine = liquid) => {
+  const render = (field: keyof EmailTemplate, tpl: Template[], engine = liquid): string | TemplateRenderError => {
     try {
       return engine.renderSync(tpl, scope, ro) as string;
     } catch (e) {
-      throw new TemplateRenderError(c.campaign.id, locale, field, e);
+      return new TemplateRenderError(c.campaign.id, locale, field, e);
     }
   };
-  email.preheader = t.preheader ? render('preheader', t.preheader).trim() : '';
-  return {
-    subject: render('subject', t.subject).trim(),
-    preheader: email.preheader,
-    html: render('mjml', t.html, htmlLiquid),
-    text: render('text', t.text),
-  };
+  const trim = (v: string | TemplateRenderError) => (typeof v === 'string' ? v.trim() : v);
+  const preheader = t.preheader ? trim(render('preheader', t.preheader)) : '';
+  // The body shows the preheader as its hidden first line.
+  email.preheader = typeof preheader === 'string' ? preheader : '';
+  return { subject: trim(render('subject', t.subject)), preheader, html: render('mjml', t.html, htmlLiquid), text: render('text', t.text) };
+}
+
+/** The line of the MJML source at which a strict render fails (the source, not the compiled
+ * HTML, so the line matches the campaign file). */
+export function sourceLineOfFailure(mjmlSource: string, vars: Record<string, unknown>): number | undefined {
+  try {
+    htmlLiquid.parseAndRenderSync(mjmlSource, { ...vars, email: { locale: 'en', preheader: '' } }, { strictVariables: true });
+    return undefined;
+  } catch (e) {
+    return Number(/line:(\d+)/.exec((e as Error).message)?.[1]) || undefined;
+  }
 }
 
 /** Names the template part that failed, so validate can point at its line. */

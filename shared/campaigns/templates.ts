@@ -5,14 +5,16 @@
  *   customer.{name, locale, timeZone, tier, orders}   shop.{name, address, url, currency, timeZone}
  *   links.unsubscribe   links.survey (array of {score, url})   links.surveyByScore["5"]
  *   coupon.{code, kind, value, minSpend, currency, expiresAt, label}   (campaigns with a coupon)
- *   trigger.*   (per trigger type, see TRIGGER_SAMPLES)
+ *   trigger.*   (per trigger type, see triggerSample)
  * Filters: `date_local` (day or instant, customer's zone and template locale), `money`.
  */
 import type { Locale } from '../platform/contracts/events.js';
+import { DAY_MS } from '../platform/time.js';
 import type { EmailLinks } from '../links/links.js';
 import { SCALES, scaleScores } from '../surveys/scale.js';
 import type { CustomerFacts } from './audience.js';
-import { formatMoney, renderEmail, TemplateRenderError, type CompiledCampaign, type TemplateIssue } from './render.js';
+import { formatMoney, renderEachPart, sourceLineOfFailure, TemplateRenderError, type CompiledCampaign, type RenderedEmail, type TemplateIssue } from './render.js';
+import { leftoverSyntax } from './liquid-lint.js';
 import type { Campaign, Trigger } from './schema.js';
 
 export interface ShopInfo {
@@ -58,16 +60,29 @@ export function templateVars(i: TemplateInput): Record<string, unknown> {
   };
 }
 
-/** Sample trigger data: what validate renders against and what preview shows. */
-export const TRIGGER_SAMPLES: { [K in Trigger['type']]: Record<string, unknown> } = {
-  'risk-entered': { level: 'at-risk', daysSinceLastOrder: 75, lastOrderDay: '2026-03-01' },
-  'order-delivered': { orderId: 'A10023', deliveredAt: '2026-05-08T06:30:00Z' },
-  birthday: { birthday: '2026-05-20', year: 2026 },
-  'tier-changed': { from: 'silver', to: 'gold', toName: { en: 'Gold', 'zh-CN': '金卡' }, direction: 'up' },
-  schedule: {},
-  'survey-low-score': { score: 2, scaleMax: 5, comment: 'The parcel arrived late.', orderId: 'A10023' },
-  'coupon-expiring': { daysLeft: 3, campaignId: 'win-back' },
-};
+/** Sample trigger data: what validate renders against and what preview shows, with dates
+ * relative to `now` (a preview must not show an offer that already expired). */
+export function triggerSample(t: Trigger, facts: CustomerFacts, now: Date): Record<string, unknown> {
+  const day = (offsetDays: number) => new Date(now.getTime() + offsetDays * DAY_MS).toISOString().slice(0, 10);
+  switch (t.type) {
+    case 'risk-entered': {
+      const days = facts.daysSinceLastOrder ?? 75;
+      return { level: t.level, daysSinceLastOrder: days, lastOrderDay: facts.lastOrderDay ?? day(-days) };
+    }
+    case 'order-delivered':
+      return { orderId: 'A10023', deliveredAt: new Date(now.getTime() - t.delayHours * 3_600_000).toISOString() };
+    case 'birthday':
+      return { birthday: day(0), year: Number(day(0).slice(0, 4)) };
+    case 'tier-changed':
+      return { from: 'silver', to: 'gold', toName: { en: 'Gold', 'zh-CN': '金卡' }, direction: 'up' };
+    case 'schedule':
+      return { scheduledTime: now.toISOString() };
+    case 'survey-low-score':
+      return { score: 2, scaleMax: 5, comment: 'The parcel arrived late.', orderId: 'A10023' };
+    case 'coupon-expiring':
+      return { daysLeft: t.daysBefore, campaignId: 'win-back' };
+  }
+}
 
 export const SAMPLE_SHOP: ShopInfo = {
   name: 'Maple & Tea',
@@ -77,6 +92,7 @@ export const SAMPLE_SHOP: ShopInfo = {
   timeZone: 'Asia/Shanghai',
 };
 
+/** The sample customer of previews and validation; `sampleFacts(now)` dates the last order 75 days back. */
 export const SAMPLE_FACTS: CustomerFacts = {
   customerId: 'cus_sample_0001',
   name: 'Lin Mei',
@@ -94,6 +110,8 @@ export const SAMPLE_FACTS: CustomerFacts = {
   tags: ['tea'],
 };
 
+export const sampleFacts = (now: Date): CustomerFacts => ({ ...SAMPLE_FACTS, lastOrderDay: new Date(now.getTime() - 75 * DAY_MS).toISOString().slice(0, 10) });
+
 const SAMPLE_BASE = 'https://engage.example.com';
 
 export function sampleLinks(c: Campaign): EmailLinks {
@@ -106,22 +124,22 @@ export function sampleLinks(c: Campaign): EmailLinks {
   };
 }
 
-export function sampleCoupon(c: Campaign, shop: ShopInfo): CouponVars | undefined {
+export function sampleCoupon(c: Campaign, shop: ShopInfo, now: Date = new Date()): CouponVars | undefined {
   if (!c.coupon && c.trigger.type !== 'coupon-expiring') return undefined;
-  const action = c.coupon ?? { kind: 'percent' as const, value: 10, expiresInDays: 3 };
+  const action = c.coupon ?? { kind: 'percent' as const, value: 10, expiresInDays: c.trigger.type === 'coupon-expiring' ? c.trigger.daysBefore : 3 };
   return {
     code: 'K7QM-4XTP-9RWD-3H',
     kind: action.kind,
     value: action.value,
     ...(action.minSpend !== undefined ? { minSpend: action.minSpend } : {}),
     currency: shop.currency,
-    expiresAt: '2026-06-01T15:59:59Z',
+    expiresAt: new Date(now.getTime() + action.expiresInDays * DAY_MS).toISOString(),
   };
 }
 
-export function sampleInput(c: Campaign, locale: Locale, facts: CustomerFacts = SAMPLE_FACTS, shop: ShopInfo = SAMPLE_SHOP): TemplateInput {
-  const coupon = sampleCoupon(c, shop);
-  return { facts: { ...facts, locale }, locale, shop, links: sampleLinks(c), trigger: TRIGGER_SAMPLES[c.trigger.type], ...(coupon ? { coupon } : {}) };
+export function sampleInput(c: Campaign, locale: Locale, facts: CustomerFacts = SAMPLE_FACTS, shop: ShopInfo = SAMPLE_SHOP, now: Date = new Date()): TemplateInput {
+  const coupon = sampleCoupon(c, shop, now);
+  return { facts: { ...facts, locale }, locale, shop, links: sampleLinks(c), trigger: triggerSample(c.trigger, facts, now), ...(coupon ? { coupon } : {}) };
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -137,17 +155,22 @@ export function checkTemplates(compiled: CompiledCampaign): TemplateIssue[] {
   const issues: TemplateIssue[] = [];
   for (const locale of Object.keys(compiled.templates) as Locale[]) {
     const input = sampleInput(c, locale);
-    let mail;
-    try {
-      mail = renderEmail(compiled, locale, templateVars(input), { strict: true });
-    } catch (e) {
-      const field = e instanceof TemplateRenderError ? e.field : 'mjml';
-      const cause = e instanceof TemplateRenderError ? (e.cause as Error) : (e as Error);
-      // Lines in the compiled HTML mean nothing to the author of the MJML.
-      const message = field === 'mjml' ? cause.message.replace(/, line:\d+, col:\d+/, '') : cause.message;
-      issues.push({ path: ['templates', locale, field], message: `Liquid: ${message}` });
-      continue;
+    const vars = templateVars(input);
+    const parts = renderEachPart(compiled, locale, vars, { strict: true });
+    let failed = false;
+    for (const [part, v] of Object.entries(parts) as [keyof RenderedEmail, string | TemplateRenderError][]) {
+      const field = part === 'html' ? 'mjml' : part;
+      if (v instanceof TemplateRenderError) {
+        failed = true;
+        issues.push(renderIssue(c, locale, v, vars));
+        continue;
+      }
+      // HTML's CSS legitimately holds "}" and "%": only opening delimiters count there.
+      const left = part === 'html' ? (/\{\{|\{%/.exec(v)?.[0] ?? null) : leftoverSyntax(v);
+      if (left) issues.push({ path: ['templates', locale, field], message: `Liquid: the rendered ${part} still shows "${left}": a tag is not closed or not opened` });
     }
+    if (failed) continue;
+    const mail = parts as RenderedEmail;
     const need = (what: string, value: string | undefined) => {
       if (value === undefined) return;
       if (!mail.html.includes(escapeHtml(value))) issues.push({ path: ['templates', locale, 'mjml'], message: `must include ${what}` });
@@ -161,4 +184,17 @@ export function checkTemplates(compiled: CompiledCampaign): TemplateIssue[] {
     if (input.coupon) need('{{ coupon.code }}', input.coupon.code);
   }
   return issues;
+}
+
+/** Where a render failure is in the author's text: the line LiquidJS names, and for the body the
+ * line in the MJML source (the compiled HTML's lines mean nothing to its author). */
+function renderIssue(c: Campaign, locale: Locale, e: TemplateRenderError, vars: Record<string, unknown>): TemplateIssue {
+  const cause = e.cause as Error;
+  const message = `Liquid: ${cause.message.replace(/, line:\d+, col:\d+/, '')}`;
+  const path = ['templates', locale, e.field];
+  let line = Number(/line:(\d+)/.exec(cause.message)?.[1]) || undefined;
+  if (e.field === 'mjml') {
+    line = sourceLineOfFailure(c.templates[locale]?.mjml ?? '', vars);
+  }
+  return { path, message, ...(line ? { lineInField: line } : {}) };
 }

@@ -21,5 +21,6 @@ export function factsOf(c: CustomerView & { profile: Profile }, now: Date): Cust
     ...(p ? { daysSinceLastOrder: Math.floor(p.daysSinceLastOrder) } : {}),
     ...(c.summary.lastDay ? { lastOrderDay: c.summary.lastDay } : {}),
     ...(c.tier ? { tier: c.tier } : {}),
+    ...(c.profile.birthday ? { birthday: c.profile.birthday } : {}),
   };
 }

@@ -78,6 +78,50 @@ describe('validate reports every error with file, line and path', () => {
       'templates.zh-CN.text must include {{ shop.addr',
     ]);
   });
+  it('given a subject with an unclosed output tag, when validated, then it is an error at that line (LiquidJS alone renders just the name)', async () => {
+    const src = winBack.replace('subject: "{{ customer.name }}, we miss you at {{ shop.name }}"', 'subject: "{{ customer.name , we miss you at {{ shop.name }}"');
+    const issues = await issuesOf('win-back.yaml', src);
+    expect(issues).toEqual([expect.objectContaining({ path: 'templates.en.subject', line: lineOf(src, '{{ customer.name , we miss'), message: expect.stringMatching(/"}}" is missing/) })]);
+  });
+  it('given an empty filter, when validated, then it is an error', async () => {
+    const src = winBack.replace('{{ shop.name }} · {{ shop.address }}\n      You receive', '{{ shop.name }} · {{ shop.address | }}\n      You receive');
+    expect(src).not.toBe(winBack);
+    const issues = await issuesOf('win-back.yaml', src);
+    expect(issues).toEqual([expect.objectContaining({ path: 'templates.en.text', line: lineOf(src, '{{ shop.address | }}'), message: expect.stringMatching(/empty filter/) })]);
+  });
+  it('given text after a variable or a stray "}}", when validated, then both are errors', async () => {
+    const src = winBack.replace('preheader: "It has been {{ trigger.daysSinceLastOrder }} days.', 'preheader: "It has been {{ trigger.daysSinceLastOrder days }} days }}.');
+    const issues = await issuesOf('win-back.yaml', src);
+    expect(issues.map((i) => i.message)).toEqual([expect.stringMatching(/not one value/), expect.stringMatching(/without a matching/), 'Liquid: undefined variable: days']);
+    expect(new Set(issues.map((i) => i.line))).toEqual(new Set([lineOf(src, 'preheader: "It has been')]));
+  });
+  it('given an unknown filter, when validated, then it is an error', async () => {
+    const src = winBack.replace('{{ coupon.expiresAt | date_local }}, once.</mj-text>', '{{ coupon.expiresAt | date_locale }}, once.</mj-text>');
+    const issues = await issuesOf('win-back.yaml', src);
+    expect(issues).toEqual([expect.objectContaining({ path: 'templates.en.mjml', message: expect.stringMatching(/undefined filter: date_locale/) })]);
+  });
+  it('given two template errors in one file, when validated, then both are reported, each at its own line', async () => {
+    const src = winBack
+      .replace('Hello {{ customer.name }},\n\n', 'Hello {{ customer.nickname }},\n\n')
+      .replace('subject: "{{ customer.name }}，{{ shop.name }} 想念您"', 'subject: "{{ customer.name }}，{{ shop.nam | }} 想念您"');
+    const issues = await issuesOf('win-back.yaml', src);
+    expect(issues.map((i) => [i.path, i.line, i.message.replace(/^Liquid: /, '').slice(0, 26)])).toEqual([
+      ['templates.zh-CN.subject', lineOf(src, '{{ shop.nam | }}'), '{{ shop.nam | }} has an em'],
+      ['templates.en.text', lineOf(src, 'Hello {{ customer.nickname }}'), 'undefined variable: custom'],
+      ['templates.zh-CN.subject', lineOf(src, '{{ shop.nam | }}'), 'undefined variable: shop.n'],
+    ]);
+  });
+  it('given an undefined variable in the MJML body, then its line in the campaign file is named', async () => {
+    const src = winBack.replace('<mj-text font-size="14px">Valid until', '<mj-text font-size="14px">{{ coupon.nope }} Valid until');
+    const [issue] = await issuesOf('win-back.yaml', src);
+    expect(issue).toMatchObject({ path: 'templates.en.mjml', line: lineOf(src, '{{ coupon.nope }}') });
+  });
+  it('given an unknown key deep in the file, then the key\'s own line is named, not the root', async () => {
+    const src = winBack.replace('onCapped: defer', 'onCapped: defer\nonCaped: skip');
+    const issues = await issuesOf('win-back.yaml', src);
+    expect(issues).toEqual([expect.objectContaining({ path: 'onCaped', line: lineOf(src, 'onCaped: skip'), message: 'unknown key "onCaped"' })]);
+    expect(lineOf(src, 'onCaped: skip')).toBeGreaterThan(4);
+  });
   it('the id must match the file name', async () => {
     expect((await issuesOf('other.yaml', winBack)).map((i) => i.path)).toEqual(['id']);
   });

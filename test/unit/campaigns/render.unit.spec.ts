@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCampaigns } from '../../../shared/campaigns/load.js';
-import { planCampaign, previewCampaign } from '../../../shared/campaigns/plan.js';
+import { formatPlan, planCampaign, previewCampaign } from '../../../shared/campaigns/plan.js';
 import { formatLocalDate, formatMoney, renderEmail, type CompiledCampaign } from '../../../shared/campaigns/render.js';
 import { SAMPLE_FACTS, sampleInput, templateVars } from '../../../shared/campaigns/templates.js';
 import { runTemplateBench } from '../../../bench/templates.js';
@@ -56,19 +56,52 @@ describe('previewCampaign', () => {
 });
 
 describe('planCampaign', () => {
-  it('decides per customer and counts outcomes by reason', () => {
+  it('given a birthday campaign, when planned, then only today\'s birthdays in each customer\'s zone are decided', () => {
     const c = get('birthday').campaign;
-    const now = new Date('2026-05-10T04:00:00Z');
+    const now = new Date('2026-05-10T04:00:00Z'); // 12:00 in Shanghai, still 9 May in Los Angeles
+    const today = { ...SAMPLE_FACTS, birthday: '1990-05-10' };
     const customers = [
-      { ...SAMPLE_FACTS, customerId: 'a' },
-      { ...SAMPLE_FACTS, customerId: 'b', consent: false },
-      { ...SAMPLE_FACTS, customerId: 'c', suppressed: true },
-      { ...SAMPLE_FACTS, customerId: 'd' },
+      { ...today, customerId: 'a' },
+      { ...today, customerId: 'b', consent: false },
+      { ...today, customerId: 'c', suppressed: true },
+      { ...today, customerId: 'd' },
+      { ...today, customerId: 'e', birthday: '05-11' },
+      { ...today, customerId: 'f', timeZone: 'America/Los_Angeles' },
+      { ...SAMPLE_FACTS, customerId: 'g' },
     ];
     const plan = planCampaign(c, customers, { d: { history: [{ at: '2026-05-10T01:00:00Z', kind: 'marketing' }] } }, now);
     expect(plan.rows.map((r) => [r.customerId, r.decision])).toEqual([['a', 'send'], ['b', 'skip'], ['c', 'skip'], ['d', 'defer']]);
-    expect(plan.counts).toEqual({ send: 1, defer: 1, skip: { 'no-consent': 1, suppressed: 1 } });
-    expect(plan.rows[0]).toMatchObject({ locale: 'zh-CN' });
+    expect(plan.counts).toEqual({ triggered: 4, notTriggered: 3, send: 1, defer: 1, skip: { 'no-consent': 1, suppressed: 1 } });
+    expect(plan.rows[0]).toMatchObject({ locale: 'zh-CN', occurrence: 'birthday#2026' });
+  });
+
+  it('given win-back, when planned, then only customers entering its level now count — not churned, active, or already decided entries', () => {
+    const c = get('win-back').campaign;
+    const now = new Date('2026-05-10T04:00:00Z');
+    const base = { ...SAMPLE_FACTS, lastOrderDay: '2026-02-01', daysSinceLastOrder: 98 };
+    const customers = [
+      { ...base, customerId: 'entering', riskLevel: 'at-risk' as const },
+      { ...base, customerId: 'decided', riskLevel: 'at-risk' as const },
+      { ...base, customerId: 'churned', riskLevel: 'churned' as const },
+      { ...base, customerId: 'active', riskLevel: 'active' as const },
+    ];
+    const state = { decided: { history: [], decided: { 'win-back': ['at-risk:2026-02-01'] } } };
+    const plan = planCampaign(c, customers, state, now);
+    expect(plan.counts.triggered).toBe(1);
+    expect(plan.counts.notTriggered).toBe(3);
+    expect(plan.rows.map((r) => [r.customerId, r.occurrence])).toEqual([['entering', 'at-risk:2026-02-01']]);
+  });
+
+  it('given a scheduled campaign, the whole audience is planned; an event-driven one says it cannot be planned', () => {
+    const now = new Date('2026-05-10T04:00:00Z');
+    const customers = [{ ...SAMPLE_FACTS, customerId: 'a' }, { ...SAMPLE_FACTS, customerId: 'b' }];
+    const scheduled = planCampaign(get('monthly-favourites').campaign, customers, {}, now);
+    expect(scheduled.trigger.plannable).toBe(true);
+    expect(scheduled.counts.triggered).toBe(2);
+    const survey = planCampaign(get('post-delivery-survey').campaign, customers, {}, now);
+    expect(survey.trigger).toMatchObject({ plannable: false, reason: expect.stringContaining('per delivery') });
+    expect(survey.rows).toEqual([]);
+    expect(formatPlan(survey)).toMatch(/not plannable/);
   });
 });
 
