@@ -1,12 +1,11 @@
 /**
- * `engage customer show <id>`: one customer as Engage sees them — profile, order summary, scores,
- * loyalty tier and points, the latest ledger entries and every message with its outcome.
+ * `engage customer show <id>`: one customer as Engage sees them — profile (with suppression reason
+ * and date), order summary in the shop currency, scores, loyalty tier and points, the latest
+ * ledger entries, every message with its outcome, coupons (by the code's last two characters,
+ * never the code) and survey answers. Times are shown in the customer's own time zone.
  *
- * Reads the table named by TABLE_NAME with the default AWS credential and region chain. Against
- * the local system (npm start) point the SDK at DynamoDB Local with the standard variable, e.g.
- *   AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000 AWS_REGION=us-east-1 \
- *   AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local TABLE_NAME=engage-local \
- *   npm run engage -- customer show c-42
+ * Reads the table named by TABLE_NAME with the default AWS credential and region chain, or the
+ * running demo's with `--local` (npm start writes its endpoints to .engage/local.json).
  *
  * `engage customer forget <id>`: GDPR/PIPL erasure, the same as publishing
  * customer.erase-requested (see shared/privacy/erase.ts). Irreversible; safe to repeat.
@@ -14,11 +13,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import { eraseCustomer } from '../shared/privacy/erase.js';
-import type { CustomerView as CustomerReadModel } from '../shared/customers/view.js';
-import type { LedgerEntry, LoyaltyState } from '../shared/loyalty/index.js';
-import type { SendRecord } from '../shared/campaigns/port.js';
-import type { TableStores } from '../shared/platform/runtime/deps.js';
-import { openTable } from './table.js';
+import { couponHintOf, lookupCustomer, type CustomerLookup } from '../shared/customers/lookup.js';
+import { formatMoney } from '../shared/campaigns/render.js';
+import { resolveTimeZone } from '../shared/platform/time.js';
+import { withLocalOption, withTable } from './table.js';
+import { configuredShop } from './shop.js';
 
 export interface CustomerCommandIo {
   stdout?: { write(s: string): unknown };
@@ -26,52 +25,41 @@ export interface CustomerCommandIo {
   dynamodb?: DynamoDBClient;
 }
 
-/** The customer read model plus the statement behind it: point lots, ledger and messages. */
-export interface CustomerView {
-  customer: CustomerReadModel | null;
-  loyalty: LoyaltyState | null;
-  ledger: LedgerEntry[];
-  sends: SendRecord[];
-}
-
 const RECENT_LEDGER = 10;
-
-export async function loadCustomerView(stores: TableStores, customerId: string): Promise<CustomerView> {
-  const [customer, state, ledger, sends] = await Promise.all([
-    stores.customers.readCustomer(customerId),
-    stores.loyalty.load(customerId),
-    stores.loyalty.listLedger(customerId),
-    stores.sends.listSends(customerId),
-  ]);
-  return { customer, loyalty: state.loyalty?.value.state ?? null, ledger, sends };
-}
-
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 const row = (label: string, value: string) => `  ${label.padEnd(11)}${value}\n`;
 
-export function formatCustomerView(id: string, v: CustomerView): string {
+/** "2026-11-20 16:15 Asia/Shanghai": an instant as the customer lived it. */
+export function localTime(iso: string | undefined, timeZone: string): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const f = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
+  return `${f.format(d)}`;
+}
+
+export function formatCustomerView(id: string, v: CustomerLookup, shop: { currency: string; timeZone?: string }): string {
   const { customer: c, loyalty: l } = v;
-  let s = `Customer ${id}\n`;
   const p = c?.profile;
-  s += row(
-    'Profile',
-    p
-      ? `${p.name} <${p.email}> · ${p.locale} · ${p.timeZone}${p.birthday ? ` · birthday ${p.birthday}` : ''} · consent ${p.marketingConsent ? 'yes' : 'no'}${c?.suppressed ? ' · SUPPRESSED' : ''}`
-      : '(none)',
-  );
+  const tz = resolveTimeZone(p?.timeZone, shop.timeZone);
+  const at = (iso: string | undefined) => localTime(iso, tz);
+  const money = (n: number) => formatMoney(n, p?.locale ?? 'en', shop.currency);
+  let s = `Customer ${id}   (times in ${tz})\n`;
+  const suppression = c?.suppressed ? ` · SUPPRESSED (${c.suppression?.reason ?? 'reason unknown'}${c.suppression?.at ? ` on ${at(c.suppression.at)}` : ''})` : '';
+  s += row('Profile', p ? `${p.name} <${p.email}> · ${p.locale} · ${p.timeZone}${p.birthday ? ` · birthday ${p.birthday}` : ''} · consent ${p.marketingConsent ? 'yes' : 'no'}${suppression}` : '(none)');
   const sum = c?.summary;
-  s += row('Orders', sum ? `${sum.orders} orders on ${sum.purchaseDays} days · spend ${sum.spend}${sum.firstDay ? ` · first ${sum.firstDay} · last ${sum.lastDay}` : ''}` : '(none)');
-  s += row('Risk', c?.risk ? `${c.risk.level} (${c.risk.method}) since ${c.risk.since} · judged on last order ${c.risk.lastOrderDay}` : '(not scored)');
+  s += row('Orders', sum ? `${sum.orders} orders on ${sum.purchaseDays} days · spend ${money(sum.spend)}${sum.firstDay ? ` · first ${sum.firstDay} · last ${sum.lastDay}` : ''}` : '(none)');
+  s += row('Risk', c?.risk ? `${c.risk.level} (${c.risk.method}) since ${at(c.risk.since)} · judged on last order ${c.risk.lastOrderDay}` : '(not scored)');
   s += row('Segment', c?.segment ?? '(none)');
   const pr = c?.prediction;
   s += row(
     'Prediction',
     pr
-      ? `P(alive) ${pr.pAlive.toFixed(2)} · every ~${Math.round(pr.avgDaysBetweenOrders)} days · next ~${pr.expectedNextOrderDay}${pr.clv12m !== undefined ? ` · CLV 12m ${pr.clv12m.toFixed(2)}` : ''} · model v${pr.modelVersion}`
+      ? `P(alive) ${pr.pAlive.toFixed(2)} · every ~${Math.round(pr.avgDaysBetweenOrders)} days · next ~${pr.expectedNextOrderDay}${pr.clv12m !== undefined ? ` · CLV 12m ${money(pr.clv12m)}` : ''} · model v${pr.modelVersion}`
       : '(none)',
   );
   if (c?.tier && l) {
-    s += row('Tier', `${c.tier} since ${c.tierSince ?? l.tierSince}${l.grace ? ` · in grace until ${l.grace.until}` : ''} · joined ${l.memberSince}`);
+    s += row('Tier', `${c.tier} since ${at(c.tierSince ?? l.tierSince)}${l.grace ? ` · in grace until ${at(l.grace.until)}` : ''} · joined ${at(l.memberSince)}`);
     const lots = Object.entries(l.lots)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, lot]) => `${k}: ${lot.points}`)
@@ -82,46 +70,60 @@ export function formatCustomerView(id: string, v: CustomerView): string {
   }
   const recent = v.ledger.slice(-RECENT_LEDGER).reverse();
   s += `  Ledger (latest ${recent.length} of ${v.ledger.length})\n`;
-  for (const e of recent) s += `    ${e.at}  ${e.kind.padEnd(8)} ${signed(e.points).padStart(7)} → ${String(e.balanceAfter).padStart(7)}  ${e.key}${e.couponValue ? ` · coupon ${e.couponValue}` : ''}\n`;
-  const sends = [...v.sends].sort((a, b) => b.at.localeCompare(a.at));
-  s += `  Messages (${sends.length})\n`;
-  for (const m of sends) {
-    const detail = [m.reason, m.messageId && `message ${m.messageId}`, m.until && `until ${m.until}`].filter(Boolean).join(' · ');
-    s += `    ${m.at}  ${m.campaignId}  ${m.status}${detail ? `  ${detail}` : ''}\n`;
+  for (const e of recent) s += `    ${at(e.at)}  ${e.kind.padEnd(8)} ${signed(e.points).padStart(7)} → ${String(e.balanceAfter).padStart(7)}  ${e.key}${e.couponValue ? ` · coupon ${e.couponValue}` : ''}\n`;
+  s += `  Messages (${v.sends.length})\n`;
+  for (const m of v.sends) {
+    const detail = [m.reason, m.messageId && `message ${m.messageId}`, m.until && `until ${at(m.until)}`].filter(Boolean).join(' · ');
+    s += `    ${at(m.at)}  ${m.campaignId}  ${m.status}${detail ? `  ${detail}` : ''}\n`;
+  }
+  s += `  Coupons (${v.coupons.length})\n`;
+  for (const k of v.coupons) {
+    const terms = k.kind === 'percent' ? `${k.value}% off` : `${formatMoney(k.value, p?.locale ?? 'en', k.currency)} off`;
+    const state = k.redeemedBy ? `redeemed by order ${k.redeemedBy} on ${at(k.redeemedAt)}` : Date.parse(k.expiresAt) < Date.now() ? `expired ${at(k.expiresAt)}` : `valid until ${at(k.expiresAt)}`;
+    s += `    ${couponHintOf(k)}  ${terms}${k.minSpend !== undefined ? ` over ${formatMoney(k.minSpend, p?.locale ?? 'en', k.currency)}` : ''} · ${k.campaignId} · issued ${at(k.issuedAt)} · ${state}\n`;
+  }
+  const answered = v.surveys.filter((x) => x.answer);
+  s += `  Survey answers (${answered.length} of ${v.surveys.length} asked)\n`;
+  for (const x of answered) {
+    const a = x.answer!;
+    s += `    ${at(a.answeredAt)}  ${x.kind.toUpperCase()} ${a.score}${x.orderId ? ` · order ${x.orderId}` : ''} · ${x.campaignId}${a.comment ? ` · "${a.comment}"` : ''}\n`;
   }
   return s;
 }
 
 export function registerCustomerCommands(program: Command, io: CustomerCommandIo = {}): Command {
   const customer = program.commands.find((c) => c.name() === 'customer') ?? program.command('customer').description('look up customers in the Engage table');
-  customer
-    .command('show <id>')
-    .description('profile, summary, scores, tier, points, recent ledger entries and messages of one customer (reads TABLE_NAME)')
-    .option('--json', 'print the raw view as JSON')
-    .action(async (id: string, o: { json?: boolean }) => {
-      const t = openTable(io.dynamodb);
-      try {
-        const view = await loadCustomerView(t.stores, id);
+  const write = (s: string) => (io.stdout ?? process.stdout).write(s);
+  withLocalOption(
+    customer
+      .command('show <id>')
+      .description('profile, summary, scores, tier, points, ledger, messages, coupons and survey answers of one customer (TABLE_NAME, or --local)')
+      .option('--json', 'print the raw view as JSON'),
+  ).action(async (id: string, o: { json?: boolean; local?: boolean }) => {
+    await withTable(
+      o,
+      async (t) => {
+        const view = await lookupCustomer(t.stores, id);
         if (!view.customer && !view.loyalty) throw new Error(`no customer "${id}" in table ${t.tableName}`);
-        (io.stdout ?? process.stdout).write(o.json ? `${JSON.stringify(view, null, 2)}\n` : formatCustomerView(id, view));
-      } finally {
-        t.close();
-      }
-    });
-  customer
-    .command('forget <id>')
-    .description('erase a customer (GDPR/PIPL): delete every item and coupon, keep only a hash of the address on the suppression list (reads TABLE_NAME)')
-    .action(async (id: string) => {
-      const t = openTable(io.dynamodb);
-      try {
+        write(o.json ? `${JSON.stringify(view, null, 2)}\n` : formatCustomerView(id, view, configuredShop().info));
+      },
+      io.dynamodb,
+    );
+  });
+  withLocalOption(
+    customer
+      .command('forget <id>')
+      .description('erase a customer (GDPR/PIPL): delete every item and coupon, keep only a hash of the address on the suppression list (TABLE_NAME, or --local)'),
+  ).action(async (id: string, o: { local?: boolean }) => {
+    await withTable(
+      o,
+      async (t) => {
         // The same function as the customer.erase-requested event, so both paths erase alike.
         const s = await eraseCustomer(t.stores, id, new Date());
-        (io.stdout ?? process.stdout).write(
-          `Customer ${id} erased: ${s.itemsDeleted} items, ${s.couponsDeleted} coupons deleted; address ${s.suppressed ? 'suppressed (hash kept)' : 'not on file (already erased?)'}\n`,
-        );
-      } finally {
-        t.close();
-      }
-    });
+        write(`Customer ${id} erased: ${s.itemsDeleted} items, ${s.couponsDeleted} coupons deleted; address ${s.suppressed ? 'suppressed (hash kept)' : 'not on file (already erased?)'}\n`);
+      },
+      io.dynamodb,
+    );
+  });
   return customer;
 }

@@ -16,6 +16,10 @@ export interface LocalSettings {
   keyringFile: string;
 }
 
+/** The demo shop's settings: what every local function's `shop` group holds (and what the CLI's
+ * previews and dry runs use unless SHOP_* variables say otherwise). */
+export const LOCAL_SHOP: Record<string, string> = { [EnvVar.shopName]: 'Engage Demo Shop', [EnvVar.shopAddress]: '88 Demo Road, Hangzhou 310000, China', [EnvVar.shopTimeZone]: 'Asia/Shanghai' };
+
 /** Variable values by group. Groups with defaults only (churn, refit) need nothing here. */
 export function localGroupValues(s: LocalSettings): Record<ConfigGroupName, Record<string, string>> {
   return {
@@ -27,7 +31,7 @@ export function localGroupValues(s: LocalSettings): Record<ConfigGroupName, Reco
     loyalty: { [EnvVar.loyaltyConfig]: s.loyaltyConfig },
     mail: { [EnvVar.senderEmail]: 'hello@shop.example.com' },
     campaigns: { [EnvVar.campaignsDir]: s.campaignsDir },
-    shop: { [EnvVar.shopName]: 'Engage Demo Shop', [EnvVar.shopAddress]: '88 Demo Road, Hangzhou 310000, China', [EnvVar.shopTimeZone]: 'Asia/Shanghai' },
+    shop: LOCAL_SHOP,
     linkBase: { [EnvVar.publicBaseUrl]: s.linksUrl },
     keyring: { [EnvVar.keyringFile]: s.keyringFile },
   };

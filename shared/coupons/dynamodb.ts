@@ -7,7 +7,18 @@ import type { CouponState } from './redeem.js';
 
 export class DynamoCouponStore extends DynamoTable implements CouponStore {
   async putCoupon(coupon: CouponState): Promise<boolean> {
-    return this.conditional(new PutCommand({ TableName: this.tableName, Item: { ...keys.coupon(coupon.codeHash), coupon }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    const created = await this.conditional(new PutCommand({ TableName: this.tableName, Item: { ...keys.coupon(coupon.codeHash), coupon }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    // A pointer in the customer's partition, so their coupons are one Query away (customer
+    // lookups) and erasure's partition delete takes it too. Written after the coupon: a crash in
+    // between only hides the coupon from lookups, it never points at a coupon that is not there.
+    if (created) await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.couponRef(coupon.customerId, coupon.codeHash), codeHash: coupon.codeHash } }));
+    return created;
+  }
+
+  async listCustomerCoupons(customerId: string): Promise<CouponState[]> {
+    const refs = await this.queryPrefix(keys.customer(customerId).pk, keys.couponRefPrefix, { consistent: false });
+    const found = await this.batchGet(refs.map((r) => keys.coupon(r.codeHash as string)), { consistent: false });
+    return [...found.values()].map((i) => i.coupon as CouponState).sort((a, b) => b.issuedAt.localeCompare(a.issuedAt));
   }
 
   async getCoupon(codeHash: string): Promise<CouponState | null> {

@@ -14,4 +14,6 @@ export interface CouponStore {
   getCoupon(codeHash: string): Promise<CouponState | null>;
   /** Marks the coupon redeemed by this order (and attributes its revenue) unless another order already has (false). */
   redeemCoupon(codeHash: string, redemption: Redemption): Promise<boolean>;
+  /** The customer's coupons as stored now (redeemed or not); the codes themselves are never stored. */
+  listCustomerCoupons(customerId: string): Promise<CouponState[]>;
 }

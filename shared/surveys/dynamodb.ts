@@ -16,6 +16,11 @@ export class DynamoSurveyStore extends DynamoTable implements SurveyStore {
     return ((await this.get(keys.survey(customerId, surveyId)))?.survey as SurveyState | undefined) ?? null;
   }
 
+  async listSurveys(customerId: string): Promise<SurveyState[]> {
+    const items = await this.queryPrefix(keys.customer(customerId).pk, keys.surveyPrefix, { consistent: false });
+    return items.map((i) => i.survey as SurveyState);
+  }
+
   async answerSurvey(customerId: string, surveyId: string, answer: SurveyAnswer, expected: 'unanswered' | 'uncommented'): Promise<boolean> {
     return this.conditional(
       new UpdateCommand({

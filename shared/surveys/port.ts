@@ -6,5 +6,7 @@ export interface SurveyStore {
   putSurvey(survey: SurveyState): Promise<void>;
   getSurvey(customerId: string, surveyId: string): Promise<SurveyState | null>;
   /** Writes the answer only if the stored one is still `expected` (none, or one without a comment). */
+  /** Every survey mailed to the customer, answered or not. */
+  listSurveys(customerId: string): Promise<SurveyState[]>;
   answerSurvey(customerId: string, surveyId: string, answer: SurveyAnswer, expected: 'unanswered' | 'uncommented'): Promise<boolean>;
 }

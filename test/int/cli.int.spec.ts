@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerCampaignCommands } from '../../cli/campaigns.js';
 import { orderEvent, profileEvent } from '../support/events.js';
@@ -37,13 +38,26 @@ afterAll(() => sys?.close());
 
 describe('engage campaigns (live table)', () => {
   it('dry-run lists who would get the win-back now and why the others are skipped', async () => {
+    // Given both customers at risk (as the sweep would leave them), cli-b without consent
+    for (const id of ['cli-a', 'cli-b']) {
+      await sys.dynamodb.send(
+        new UpdateItemCommand({
+          TableName: sys.tableName,
+          Key: { pk: { S: `CUST#${id}` }, sk: { S: 'CUSTOMER' } },
+          UpdateExpression: 'SET risk = :r',
+          ExpressionAttributeValues: { ':r': { M: { level: { S: 'at-risk' }, method: { S: 'rule' }, since: { S: NOW }, lastOrderDay: { S: '2026-08-01' } } } },
+        }),
+      );
+    }
+    // When dry-run prints JSON, then stdout is nothing but that JSON, summary included
     const text = await run('campaigns', 'dry-run', 'win-back', '--now', NOW, '--json');
-    const rows = JSON.parse(text.slice(0, text.lastIndexOf('\nwin-back:'))).rows as Array<{ customerId: string; decision: string; reason?: string }>;
-    const byId = Object.fromEntries(rows.map((r) => [r.customerId, r]));
+    const parsed = JSON.parse(text) as { campaigns: Array<{ campaignId: string; counts: { triggered: number; skip: Record<string, number> }; rows: Array<{ customerId: string; decision: string; reason?: string }> }> };
+    const plan = parsed.campaigns[0]!;
+    const byId = Object.fromEntries(plan.rows.map((r) => [r.customerId, r]));
     expect(byId['cli-b']).toMatchObject({ decision: 'skip', reason: 'no-consent' });
-    // cli-a has no risk level yet (no sweep ran), so the audience filter or the send decision applies — but never consent
     expect(byId['cli-a']?.reason).not.toBe('no-consent');
-    expect(text).toMatch(/win-back: send \d+, defer \d+, skip \{.*"no-consent":1/);
+    expect(plan.counts).toMatchObject({ triggered: 2, skip: expect.objectContaining({ 'no-consent': 1 }) });
+    expect(await run('campaigns', 'dry-run', 'win-back', '--now', NOW)).toMatch(/^win-back: 2 triggered now .*no-consent 1/);
   });
 
   it('preview --customer renders a stored customer in their language', async () => {

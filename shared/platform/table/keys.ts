@@ -22,6 +22,9 @@
  * 15. Suppressed address (hash only, never the email)  GetItem  pk=SUPPRESS#<sha256(trimmed lower-cased email)>  sk=SUPPRESS;
  *     outlives erasure of the CUST# partition, so a re-registered address stays suppressed
  * 16. Survey of one mail, answered once            GetItem  pk=CUST#<cid>  sk=SURVEY#<campaign>:<occurrence>
+ * 16b. A customer's survey answers                Query    pk=CUST#<cid>  sk begins_with SURVEY#
+ * 17. A customer's coupons (terms and hint, never the code; the state stays on COUPON#)
+ *                                                  Query    pk=CUST#<cid>  sk begins_with COUPONREF#, then BatchGet COUPON#<hash>
  *
  * The sweep reads only (5): customer items are a few hundred bytes, orders never enter the index.
  */
@@ -76,6 +79,9 @@ export const keys = {
   survey: (customerId: string, surveyId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `SURVEY#${surveyId}` }),
   coupon: (codeHash: string): Key => ({ pk: `COUPON#${codeHash}`, sk: 'COUPON' }),
   couponPrefix: 'COUPON#',
+  couponRef: (customerId: string, codeHash: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `COUPONREF#${codeHash}` }),
+  couponRefPrefix: 'COUPONREF#',
+  surveyPrefix: 'SURVEY#',
   loyalty: (customerId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: 'LOYALTY' }),
   loyaltyOrder: (customerId: string, orderId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `LOYALTY#ORDER#${orderId}` }),
   ledger: (customerId: string, entryKey: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `LEDGER#${entryKey}` }),
