@@ -5,6 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { handleLink, routeOf } from '../../shared/links/service.js';
 import { systemClock } from '../../shared/platform/ports.js';
+import { shopInfoFrom } from '../../shared/platform/config.js';
 import { publisherFrom, storesFrom } from '../../shared/platform/runtime/deps.js';
 import { defineFunction } from '../../shared/platform/runtime/function.js';
 import { keyringFrom } from '../../shared/platform/runtime/keyring.js';
@@ -12,7 +13,8 @@ import { logger } from '../../shared/platform/runtime/logger.js';
 
 export const { build, handler } = defineFunction('links', async (config) => {
   const { customers, suppression, surveys } = storesFrom(config);
-  const deps = { customers, suppression, surveys, publisher: publisherFrom(config), keyring: await keyringFrom(config), clock: systemClock, randomBytes };
+  const { name, url } = shopInfoFrom(config);
+  const deps = { customers, suppression, surveys, publisher: publisherFrom(config), keyring: await keyringFrom(config), clock: systemClock, randomBytes, shop: { name, url } };
   return middy(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     // Tokens never reach the logs: only the method and the route's name.
     logger.info('link', { method: event.requestContext.http.method, route: routeOf(event.rawPath) });

@@ -18,6 +18,7 @@ export function toCustomer(item: Item): CustomerRecord {
     ...(item.suppressed ? { suppressed: true } : {}),
     ...(item.suppression ? { suppression: item.suppression as { reason: string; at: string } } : {}),
     ...(item.tier ? { tier: item.tier as string } : {}),
+    ...(item.resubscribed ? { resubscribed: item.resubscribed as { at: string; lifted: string } } : {}),
   };
 }
 
@@ -60,7 +61,11 @@ export class DynamoCustomerStore extends DynamoTable implements CustomerStore {
 
   /** Profile and suppression in one write, so no reader ever sees the new profile without the flag. */
   async putSuppressedProfile(customerId: string, profile: Profile, suppression: { reason: string; at: string }): Promise<'applied' | 'stale'> {
-    return this.writeProfile(customerId, profile, `${profileWrite}, suppressed = :t, suppression = if_not_exists(suppression, :s)`, { ':t': true, ':s': suppression });
+    return this.writeProfile(customerId, profile, `${profileWrite}, suppressed = :t, suppression = if_not_exists(suppression, :s) ADD suppressionReasons :rs`, {
+      ':t': true,
+      ':s': suppression,
+      ':rs': new Set([suppression.reason]),
+    });
   }
 
   private async writeProfile(customerId: string, profile: Profile, update: string, values: Record<string, unknown>): Promise<'applied' | 'stale'> {
@@ -77,6 +82,19 @@ export class DynamoCustomerStore extends DynamoTable implements CustomerStore {
     return applied ? 'applied' : 'stale';
   }
 
+  async liftSuppression(customerId: string, onlyReason: string, at: string): Promise<boolean> {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.customer(customerId),
+        // The lift is recorded (when, and what it lifted); the reasons set goes with the flag.
+        UpdateExpression: 'REMOVE suppressed, suppression, suppressionReasons SET resubscribed = :rec',
+        ConditionExpression: 'suppression.reason = :r AND (attribute_not_exists(suppressionReasons) OR size(suppressionReasons) = :one)',
+        ExpressionAttributeValues: { ':r': onlyReason, ':one': 1, ':rec': { at, lifted: onlyReason } },
+      }),
+    );
+  }
+
   async suppress(customerId: string, reason: string, at: string): Promise<void> {
     try {
       await this.db.send(
@@ -84,9 +102,10 @@ export class DynamoCustomerStore extends DynamoTable implements CustomerStore {
           TableName: this.tableName,
           Key: keys.customer(customerId),
           // The first reason and time stay: a later duplicate click changes nothing.
-          UpdateExpression: 'SET suppressed = :t, suppression = if_not_exists(suppression, :s)',
+          // Every reason is kept as a set as well: a resubscribe may lift an unsubscribe only.
+          UpdateExpression: 'SET suppressed = :t, suppression = if_not_exists(suppression, :s) ADD suppressionReasons :rs',
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':t': true, ':s': { reason, at } },
+          ExpressionAttributeValues: { ':t': true, ':s': { reason, at }, ':rs': new Set([reason]) },
         }),
       );
     } catch (e) {

@@ -21,4 +21,6 @@ export interface CustomerStore {
   putSuppressedProfile(customerId: string, profile: Profile, suppression: { reason: string; at: string }): Promise<'applied' | 'stale'>;
   /** Never marketing mail again (unsubscribe, bounce, complaint); idempotent, first reason kept. */
   suppress(customerId: string, reason: string, at: string): Promise<void>;
+  /** Lifts the suppression only if `onlyReason` is its one reason (true); records the lift. */
+  liftSuppression(customerId: string, onlyReason: string, at: string): Promise<boolean>;
 }

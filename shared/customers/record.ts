@@ -43,6 +43,8 @@ export interface CustomerRecord {
   suppressed?: boolean;
   /** Why and when it was first suppressed. */
   suppression?: { reason: string; at: string };
+  /** The last time the customer subscribed again after an unsubscribe (shopper page). */
+  resubscribed?: { at: string; lifted: string };
   /** The loyalty tier, copied here by loyalty whenever it changes, so scans of the customers
    * index see it without reading every loyalty item. */
   tier?: string;

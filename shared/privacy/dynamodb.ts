@@ -2,13 +2,13 @@
  * The privacy items of the Engage table: the hashed suppression list (access pattern 15) and the
  * bulk deletes of erasure (see ./erase.ts for the order of the steps and why).
  */
-import { paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoTable } from '../platform/table/dynamodb.js';
 import { keys, type Key } from '../platform/table/keys.js';
 import type { ErasureStore } from './erase.js';
-import type { AddressSuppressionList } from './suppression.js';
+import type { AddressSuppressionList, AddressSuppressionLift } from './suppression.js';
 
-export class DynamoSuppressionList extends DynamoTable implements AddressSuppressionList {
+export class DynamoSuppressionList extends DynamoTable implements AddressSuppressionList, AddressSuppressionLift {
   /** The hash only, never the address; the first reason and time stay, so a repeat (redelivery,
    * second unsubscribe) changes nothing. */
   async suppressAddress(emailHash: string, reason: string, at: string): Promise<void> {
@@ -16,9 +16,22 @@ export class DynamoSuppressionList extends DynamoTable implements AddressSuppres
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.suppressedAddress(emailHash),
-        UpdateExpression: 'SET reason = if_not_exists(reason, :r), #at = if_not_exists(#at, :at)',
+        // Every reason is kept too (a set), so a resubscribe can tell "only unsubscribed" apart.
+        UpdateExpression: 'SET reason = if_not_exists(reason, :r), #at = if_not_exists(#at, :at) ADD reasons :rs',
         ExpressionAttributeNames: { '#at': 'at' },
-        ExpressionAttributeValues: { ':r': reason, ':at': at },
+        ExpressionAttributeValues: { ':r': reason, ':at': at, ':rs': new Set([reason]) },
+      }),
+    );
+  }
+
+  async liftAddressSuppression(emailHash: string, onlyReason: string): Promise<boolean> {
+    return this.conditional(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: keys.suppressedAddress(emailHash),
+        // Absent (never listed) or listed for this reason alone; never lift a bounce or an erasure.
+        ConditionExpression: 'attribute_not_exists(pk) OR (reason = :r AND (attribute_not_exists(reasons) OR size(reasons) = :one))',
+        ExpressionAttributeValues: { ':r': onlyReason, ':one': 1 },
       }),
     );
   }

@@ -13,6 +13,13 @@ export interface AddressSuppressionList {
   getAddressSuppression(emailHash: string): Promise<{ reason: string; at: string } | null>;
 }
 
+/** Resubscribing (shopper page): what may come off the list, and only that. */
+export interface AddressSuppressionLift {
+  /** Takes the address off the list only if it is listed for `onlyReason` and nothing else
+   * (true), or not listed at all (true); false when another reason keeps it. */
+  liftAddressSuppression(emailHash: string, onlyReason: string): Promise<boolean>;
+}
+
 /** Addresses are compared case-insensitively and without surrounding blanks (as shops store them
  * inconsistently); the local part's case is not significant in practice for any major provider. */
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();

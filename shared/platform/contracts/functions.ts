@@ -95,7 +95,8 @@ export const manifest = {
   links: {
     summary: 'Shopper links: one-click unsubscribe and survey answers',
     trigger: { kind: 'url' },
-    config: ['table', 'bus', 'keyring'],
+    // shop: the pages carry the shop's name and a link back to it.
+    config: ['table', 'bus', 'keyring', 'shop'],
     grants: { table: readWrite(), publish: true, keyring: true },
     memoryMb: 256,
     timeoutSeconds: 10,
