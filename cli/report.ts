@@ -1,7 +1,15 @@
-/** `engage report campaigns`: recipients vs control per campaign, from the table. */
+/**
+ * `engage report`: the marketer's report as one self-contained HTML file (charts as SVG, labels
+ * in --lang). `engage report campaigns`: recipients vs control per campaign, as text or JSON.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { campaignReport, type CampaignResult } from '../shared/campaigns/results.js';
-import { openTable } from './table.js';
+import { buildReport, parseLang, ScanKpiSource } from '../shared/reports/index.js';
+import { loadLoyaltyConfig } from '../shared/loyalty/config.js';
+import { withLocalOption, withTable } from './table.js';
+import { configuredShop } from './shop.js';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 
@@ -21,17 +29,44 @@ export function formatReport(results: CampaignResult[]): string {
     .join('\n\n');
 }
 
+/** The first tier of loyalty.yaml, when the file is there (upgrades are counted from it). */
+export function baseTierOf(path = process.env.LOYALTY_CONFIG ?? 'loyalty.yaml'): string | undefined {
+  try {
+    return loadLoyaltyConfig(path).tiers[0]?.id;
+  } catch {
+    return undefined;
+  }
+}
+
 export function registerReportCommands(program: Command): void {
-  program
-    .command('report')
-    .description('reports over the Engage table (TABLE_NAME; AWS_ENDPOINT_URL_DYNAMODB for the local one)')
-    .command('campaigns')
-    .description('per campaign: recipients vs holdout control, conversion, revenue per member, lift with a 95 % interval')
-    .option('--window-days <n>', 'an order within this many days after the decision counts', (v) => Number.parseInt(v, 10), 30)
-    .option('--json', 'print JSON')
-    .action(async (o: { windowDays: number; json?: boolean }) => {
-      const t = openTable();
-      const results = await campaignReport(t.stores, o.windowDays).finally(() => t.close());
-      process.stdout.write(`${o.json ? JSON.stringify(results, null, 2) : formatReport(results)}\n`);
+  const report = withLocalOption(
+    program
+      .command('report')
+      .description('the marketer\'s report: one self-contained HTML file with KPI trends, customer flow, RFM, risk, cohorts, CLV, campaigns and satisfaction (TABLE_NAME, or --local)')
+      .option('--out <file>', 'the HTML file to write', 'out/report.html')
+      .option('--lang <lang>', 'zh-CN or en', 'en')
+      .option('--weeks <n>', 'weeks in the trend charts', (v) => Number.parseInt(v, 10), 26)
+      .option('--json', 'print the KPIs as JSON on stdout as well'),
+  ).action(async (o: { out: string; lang: string; weeks: number; json?: boolean; local?: boolean }) => {
+    const lang = parseLang(o.lang);
+    const shop = configuredShop().info;
+    const { kpis, html } = await withTable(o, (t) => {
+      const source = new ScanKpiSource(t.db, t.tableName, { currency: shop.currency, timeZone: shop.timeZone ?? 'UTC', ...(baseTierOf() ? { baseTier: baseTierOf()! } : {}) });
+      return buildReport(source, { now: new Date(), weeks: o.weeks }, lang, { shopName: shop.name });
     });
+    mkdirSync(dirname(o.out), { recursive: true });
+    writeFileSync(o.out, html);
+    if (o.json) process.stdout.write(`${JSON.stringify(kpis, null, 2)}\n`);
+    else process.stdout.write(`wrote ${o.out} (${kpis.totals.customers} customers, ${kpis.totals.orders} orders, ${kpis.campaigns.length} campaigns)\n`);
+  });
+  withLocalOption(
+    report
+      .command('campaigns')
+      .description('per campaign: recipients vs holdout control, conversion, revenue per member, lift with a 95 % interval')
+      .option('--window-days <n>', 'an order within this many days after the decision counts', (v) => Number.parseInt(v, 10), 30)
+      .option('--json', 'print JSON'),
+  ).action(async (o: { windowDays: number; json?: boolean; local?: boolean }) => {
+    const results = await withTable(o, (t) => campaignReport(t.stores, o.windowDays));
+    process.stdout.write(`${o.json ? JSON.stringify(results, null, 2) : formatReport(results)}\n`);
+  });
 }

@@ -6,12 +6,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import { EnvVar, TableConfig, loadConfig } from '../shared/platform/config.js';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../shared/platform/table/dynamodb.js';
 import { tableStores, type TableStores } from '../shared/platform/runtime/deps.js';
 import { readLocalEndpoints } from '../local/endpoints.js';
 
 export interface CliTable {
   tableName: string;
+  db: DynamoDBDocumentClient;
   stores: TableStores;
   close(): void;
 }
@@ -29,11 +31,13 @@ export function openTable(client?: DynamoDBClient, opts: TableOptions = {}): Cli
     const e = readLocalEndpoints();
     // DynamoDB Local accepts any credentials; the SDK only needs some to sign with.
     const own = client ?? new DynamoDBClient({ region: e.region, endpoint: e.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    return { tableName: e.tableName, stores: tableStores(documentClient(own), e.tableName), close: () => (client ? undefined : own.destroy()) };
+    const db = documentClient(own);
+    return { tableName: e.tableName, db, stores: tableStores(db, e.tableName), close: () => (client ? undefined : own.destroy()) };
   }
   const tableName = loadConfig(TableConfig)[EnvVar.tableName];
   const own = client ?? new DynamoDBClient({});
-  return { tableName, stores: tableStores(documentClient(own), tableName), close: () => (client ? undefined : own.destroy()) };
+  const db = documentClient(own);
+  return { tableName, db, stores: tableStores(db, tableName), close: () => (client ? undefined : own.destroy()) };
 }
 
 export async function withTable<T>(opts: TableOptions, fn: (t: CliTable) => Promise<T>, client?: DynamoDBClient): Promise<T> {

@@ -1,0 +1,79 @@
+/**
+ * KpiSource over the Engage table, phase 1: one parallel Scan of the whole table computes every
+ * KPI (an operator path, like campaign results: for a report run weekly or a console opened now
+ * and then, not per event). Phase 2 replaces this adapter with Queries of incremental counter
+ * items written in the same conditional writes as the transitions they count; the report and the
+ * console only know the KpiSource port.
+ */
+import { paginateScan } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable, type Item } from '../platform/table/dynamodb.js';
+import { customerIdOfPk, dayFromSortKey, keys } from '../platform/table/keys.js';
+import { toCustomer } from '../customers/dynamodb.js';
+import { orderContribution, type DayState, type OrderState } from '../orders/decide.js';
+import type { SendRecord } from '../campaigns/port.js';
+import type { SurveyState } from '../surveys/response.js';
+import type { LoyaltyState } from '../loyalty/index.js';
+import { gapPercentileFn, type BaseStats } from '../churn/model.js';
+import { DEFAULT_RISK_CONFIG } from '../churn/scores.js';
+import type { KpiData, KpiQuery } from './kpis.js';
+import type { KpiSource } from './port.js';
+import { computeKpis, withCampaigns, type KpiSnapshot } from './snapshot.js';
+
+export interface ScanKpiOptions {
+  currency: string;
+  timeZone: string;
+  /** The loyalty programme's first tier (loyalty.yaml). */
+  baseTier?: string;
+}
+
+const SEGMENTS = 4;
+
+export class ScanKpiSource extends DynamoTable implements KpiSource {
+  constructor(
+    db: ConstructorParameters<typeof DynamoTable>[0],
+    tableName: string,
+    private readonly opts: ScanKpiOptions,
+  ) {
+    super(db, tableName);
+  }
+
+  async readKpis(q: KpiQuery): Promise<KpiData> {
+    const s = await this.snapshot();
+    return withCampaigns(computeKpis(s, q), s, q.conversionWindowDays ?? 30);
+  }
+
+  async snapshot(): Promise<KpiSnapshot> {
+    const s: KpiSnapshot = { currency: this.opts.currency, timeZone: this.opts.timeZone, customers: [], purchaseDays: new Map(), orders: [], loyalty: [], sends: [], surveys: [], oneTimeAtRiskDays: DEFAULT_RISK_CONFIG.defaultGapDays * DEFAULT_RISK_CONFIG.atRiskMultiple, atRiskMultiple: DEFAULT_RISK_CONFIG.atRiskMultiple, ...(this.opts.baseTier ? { baseTier: this.opts.baseTier } : {}) };
+    await Promise.all(Array.from({ length: SEGMENTS }, (_, segment) => this.scanSegment(segment, (item) => this.collect(s, item))));
+    for (const days of s.purchaseDays.values()) days.sort();
+    return s;
+  }
+
+  private collect(s: KpiSnapshot, item: Item): void {
+    const pk = item.pk as string;
+    const sk = item.sk as string;
+    if (pk === keys.storeStats().pk && sk === keys.storeStats().sk) {
+      const p75 = gapPercentileFn(item.stats as BaseStats | undefined)(DEFAULT_RISK_CONFIG.atRiskPercentile);
+      if (Number.isFinite(p75)) s.oneTimeAtRiskDays = p75;
+      return;
+    }
+    if (!pk.startsWith('CUST#')) return;
+    const customerId = customerIdOfPk(pk);
+    if (sk === keys.customer(customerId).sk) s.customers.push(toCustomer(item));
+    else if (sk.startsWith(keys.dayPrefix)) {
+      if (((item as Partial<DayState>).count ?? 0) > 0) (s.purchaseDays.get(customerId) ?? s.purchaseDays.set(customerId, []).get(customerId)!).push(dayFromSortKey(sk));
+    } else if (sk.startsWith(keys.orderPrefix)) {
+      const o = item.state as OrderState | undefined;
+      const c = o ? orderContribution({ placed: !!o.placedAt, cancelled: !!o.cancelledAt, ...(o.total !== undefined ? { total: o.total } : {}), refunded: o.refunded }) : { orders: 0, spend: 0 };
+      if (o?.placedAt && c.orders) s.orders.push({ customerId, placedAt: o.placedAt, day: o.day ?? o.placedAt.slice(0, 10), net: c.spend });
+    } else if (sk === keys.loyalty(customerId).sk) {
+      const l = item.state as LoyaltyState;
+      s.loyalty.push({ customerId, tier: l.tier, tierSince: l.tierSince });
+    } else if (sk.startsWith(keys.sendPrefix)) s.sends.push({ ...(item as unknown as SendRecord), customerId });
+    else if (sk.startsWith(keys.surveyPrefix)) s.surveys.push(item.survey as SurveyState);
+  }
+
+  private async scanSegment(segment: number, onItem: (i: Item) => void): Promise<void> {
+    for await (const page of paginateScan({ client: this.db }, { TableName: this.tableName, Segment: segment, TotalSegments: SEGMENTS })) for (const i of page.Items ?? []) onItem(i);
+  }
+}
