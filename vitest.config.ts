@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three layers, one command: `unit` (pure, no Java, seconds), `int` (real handlers against DynamoDB
+ * Four layers, one command: `unit` (pure, no Java, seconds), `int` (real handlers against DynamoDB
  * Local and the SES emulator, started once for the run), `infra` (CDK templates, synthesized once
- * for the run). `npm test` runs all three; `npm run test:unit` etc. one.
+ * for the run), `browser` (the local console in Debian's chromium, on the same emulators).
+ * `npm test` runs all four; `npm run test:unit` etc. one.
  */
 export default defineConfig({
   test: {
@@ -28,6 +29,11 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'infra', include: ['test/infra/**/*.spec.ts'], globalSetup: ['test/infra/global-setup.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+      },
+      {
+        extends: true,
+        // A real browser (puppeteer-core driving /usr/bin/chromium) against the console on the emulators.
+        test: { name: 'browser', include: ['test/browser/**/*.browser.spec.ts'], globalSetup: ['test/int/global-setup.ts'], testTimeout: 60_000, hookTimeout: 180_000 },
       },
     ],
   },

@@ -13,7 +13,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Command } from 'commander';
 import { eraseCustomer } from '../shared/privacy/erase.js';
-import { couponHintOf, lookupCustomer, type CustomerLookup } from '../shared/customers/lookup.js';
+import { couponHintOf, localTime, lookupCustomer, type CustomerLookup } from '../shared/customers/lookup.js';
 import { formatMoney } from '../shared/campaigns/render.js';
 import { resolveTimeZone } from '../shared/platform/time.js';
 import { withLocalOption, withTable } from './table.js';
@@ -28,15 +28,6 @@ export interface CustomerCommandIo {
 const RECENT_LEDGER = 10;
 const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
 const row = (label: string, value: string) => `  ${label.padEnd(11)}${value}\n`;
-
-/** "2026-11-20 16:15 Asia/Shanghai": an instant as the customer lived it. */
-export function localTime(iso: string | undefined, timeZone: string): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const f = new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
-  return `${f.format(d)}`;
-}
 
 export function formatCustomerView(id: string, v: CustomerLookup, shop: { currency: string; timeZone?: string }): string {
   const { customer: c, loyalty: l } = v;

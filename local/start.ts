@@ -11,6 +11,9 @@ import { startEmulators, fetchSentMail, fetchEml } from './emulators.js';
 import { generateDemoShop } from './demo-shop.js';
 import { startLocalSystem } from './system.js';
 import { reportTable } from './report.js';
+import { startLocalConsole } from './console/index.js';
+import { headlineKpis, writeLocalReport } from './report-html.js';
+import { parseLang } from '../shared/reports/index.js';
 
 const program = new Command('engage-local')
   .description('Run Engage locally on embedded emulators with a demo shop')
@@ -18,8 +21,9 @@ const program = new Command('engage-local')
   .option('--out <dir>', 'write summary.json and every sent email as mail/<message-id>.eml')
   .option('--customers <n>', 'demo shop size', (v) => Number.parseInt(v, 10), 2000)
   .option('--seed <n>', 'demo shop random seed', (v) => Number.parseInt(v, 10), 42)
+  .option('--lang <lang>', 'language of the report and the console dashboard (zh-CN or en)', 'en')
   .parse();
-const opts = program.opts<{ once?: boolean; out?: string; customers: number; seed: number }>();
+const opts = program.opts<{ once?: boolean; out?: string; customers: number; seed: number; lang: string }>();
 
 const say = (msg: string) => process.stdout.write(`${msg}\n`);
 const timings: Record<string, number> = {};
@@ -39,6 +43,8 @@ let exitCode = 0;
 try {
   const sys = await startLocalSystem(emulators);
   say(`DynamoDB Local ${emulators.dynamodbEndpoint} · SES v2 ${emulators.sesEndpoint}`);
+  const ui = await startLocalConsole(sys, { lang: parseLang(opts.lang) });
+  say(`Console ${ui.url} (dashboard, campaigns, customers, email previews)`);
 
   const now = new Date();
   const shop = generateDemoShop({ customers: opts.customers, seed: opts.seed, now });
@@ -105,8 +111,9 @@ try {
     const dir = resolve(opts.out);
     mkdirSync(join(dir, 'mail'), { recursive: true });
     for (const m of emails) writeFileSync(join(dir, 'mail', `${m.messageId}.eml`), await fetchEml(emulators.sesEndpoint, m.messageId));
-    writeFileSync(join(dir, 'summary.json'), `${JSON.stringify({ ...summary, wallMs: Math.round(performance.now() - started) }, null, 2)}\n`);
-    say(`Wrote ${join(dir, 'summary.json')} and ${emails.length} emails to ${join(dir, 'mail')}`);
+    const report = await writeLocalReport(sys, dir, parseLang(opts.lang), now);
+    writeFileSync(join(dir, 'summary.json'), `${JSON.stringify({ ...summary, kpis: headlineKpis(report.kpis), wallMs: Math.round(performance.now() - started) }, null, 2)}\n`);
+    say(`Wrote ${join(dir, 'summary.json')}, ${report.file} and ${emails.length} emails to ${join(dir, 'mail')}`);
   }
 
   if (!opts.once) {
@@ -119,6 +126,7 @@ try {
     });
     clearInterval(due);
   }
+  await ui.close();
   await sys.close();
 } catch (e) {
   process.stderr.write(`${(e as Error).stack ?? e}\n`);

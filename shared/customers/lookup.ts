@@ -41,3 +41,11 @@ export async function lookupCustomer(deps: LookupDeps, customerId: string): Prom
 }
 
 export const couponHintOf = (c: Pick<CouponState, 'codeHint'>): string => `••••-••••-••••-${c.codeHint ?? '••'}`;
+
+/** "2026-11-20 16:15": an instant as the customer lived it, in their time zone. */
+export function localTime(iso: string | undefined, timeZone: string): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
+}

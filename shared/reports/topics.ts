@@ -9,7 +9,7 @@ import type { LowComment } from './kpis.js';
 export type Topic = 'delivery' | 'damaged' | 'wrong-item' | 'quality' | 'price' | 'service' | 'other';
 
 export const TOPIC_KEYWORDS: Record<Exclude<Topic, 'other'>, string[]> = {
-  delivery: ['late', 'slow', 'delay', 'shipping', 'delivery', 'deliver', 'courier', 'arrived', 'took', 'never came', 'waiting', '快递', '物流', '慢', '送货', '发货', '到货', '延迟', '没到', '等了'],
+  delivery: ['late', 'slow', 'delay', 'shipping', 'delivery', 'deliver', 'courier', 'took', 'never came', 'waiting', '快递', '物流', '慢', '送货', '发货', '到货', '延迟', '没到', '等了'],
   damaged: ['broken', 'crushed', 'damaged', 'leak', 'smashed', 'dent', 'torn', '破', '碎', '损坏', '压坏', '漏', '坏了', '包装'],
   'wrong-item': ['wrong', 'missing', 'not what i ordered', 'incomplete', '发错', '少了', '漏发', '不对', '错了'],
   quality: ['quality', 'taste', 'stale', 'fake', 'bad', 'bitter', 'smell', 'old', '质量', '味道', '口感', '不新鲜', '假', '难喝', '难吃', '过期'],
