@@ -65,7 +65,9 @@ export function registerReportCommands(program: Command): void {
       .description('per campaign: recipients vs holdout control, conversion, revenue per member, lift with a 95 % interval')
       .option('--window-days <n>', 'an order within this many days after the decision counts', (v) => Number.parseInt(v, 10), 30)
       .option('--json', 'print JSON'),
-  ).action(async (o: { windowDays: number; json?: boolean; local?: boolean }) => {
+  ).action(async (_: unknown, cmd: Command) => {
+    // `report` takes --local too; commander may give it to the parent, so read both.
+    const o = cmd.optsWithGlobals<{ windowDays: number; json?: boolean; local?: boolean }>();
     const results = await withTable(o, (t) => campaignReport(t.stores, o.windowDays));
     process.stdout.write(`${o.json ? JSON.stringify(results, null, 2) : formatReport(results)}\n`);
   });

@@ -7,6 +7,7 @@ import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerCampaignCommands } from '../../cli/campaigns.js';
 import { registerCustomerCommands } from '../../cli/customer.js';
+import { registerReportCommands } from '../../cli/report.js';
 import { readLocalEndpoints, writeLocalEndpoints } from '../../local/endpoints.js';
 import { issueUniqueCoupon } from '../../shared/coupons/issue.js';
 import { randomBytes } from 'node:crypto';
@@ -94,5 +95,16 @@ describe('engage … --local', () => {
     expect(until).not.toBeNull();
     const [, y, m, d] = until!.map(Number);
     expect(Date.UTC(y!, m! - 1, d!)).toBeGreaterThan(Date.now());
+  });
+
+  it('report --local writes one self-contained HTML file in the chosen language; report campaigns still answers', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'report-')), 'r.html');
+    const said = await run((p) => registerReportCommands(p), 'report', '--local', '--lang', 'zh-CN', '--out', file);
+    expect(said).toMatch(/^wrote .*r\.html \(1 customers, 1 orders/);
+    const html = readFileSync(file, 'utf8');
+    expect(html).toMatch(/^<!doctype html><html lang="zh-CN">/);
+    expect(html).toContain('<svg');
+    expect(html).toContain('复购率');
+    expect(await run((p) => registerReportCommands(p), 'report', 'campaigns', '--local')).toMatch(/No campaign has mailed/);
   });
 });
