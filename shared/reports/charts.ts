@@ -53,7 +53,7 @@ export function revenueTrends(weeks: PeriodKpi[], L: ReportLabels): ChartOption 
 export function customerFlow(f: KpiData['flow'], L: ReportLabels): ChartOption {
   const values = [f.new, f.active, f.atRisk, f.churned, f.reactivated];
   return base({
-    xAxis: { type: 'category', data: L.flowStages, axisLabel: { interval: 0 } },
+    xAxis: { type: 'category', data: L.flowStages, axisLabel: { interval: 0, fontSize: 10, width: 84, overflow: 'break' } },
     yAxis: { type: 'value', minInterval: 1 },
     series: [{ type: 'bar', data: values.map((value, i) => ({ value, itemStyle: { color: ['#2f6f8f', '#6a9a3a', '#c9a227', '#c0504d', '#7b4f9d'][i] } })), label: { show: true, position: 'top' } }],
   });

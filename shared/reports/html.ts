@@ -15,7 +15,7 @@ export const REPORT_CSS = `body{font-family:${charts.FONT};color:#2b2b2b;backgro
 main{max-width:1100px;margin:0 auto;padding:24px}h1{font-size:26px;margin:0 0 4px}h2{font-size:18px;margin:0 0 12px}
 section{background:#fff;border-radius:8px;padding:16px 20px;margin:16px 0}.muted{color:#777;font-size:13px}
 .tiles{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:12px}.tile{background:#faf7f2;border-radius:6px;padding:10px 12px}
-.tile b{display:block;font-size:22px}.grid2{display:grid;grid-template-columns:1fr 1fr;gap:16px}@media(max-width:800px){.grid2{grid-template-columns:1fr}}
+.tile b{display:block;font-size:20px;overflow-wrap:anywhere}.grid2{display:grid;grid-template-columns:1fr 1fr;gap:16px}@media(max-width:800px){.grid2{grid-template-columns:1fr}}
 table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #eee}td.n,th.n{text-align:right}
 figure{margin:0}svg{max-width:100%;height:auto}nav{background:#2b2b2b;padding:10px 24px}nav a{color:#fff;margin-right:18px;text-decoration:none}
 blockquote{margin:4px 0 4px 0;padding:4px 10px;border-left:3px solid #c9a227;background:#faf7f2}`;
