@@ -8,7 +8,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const emulators = await startEmulators({ handleSignals: true });
+  const emulators = await startEmulators({ handleSignals: true, startTimeoutMs: 90_000 });
   project.provide('endpoints', { dynamodbEndpoint: emulators.dynamodbEndpoint, sesEndpoint: emulators.sesEndpoint });
   return async () => emulators.stop();
 }

@@ -35,7 +35,8 @@ describe('Module: local/emulators', () => {
 
   beforeAll(async () => {
     const startedAt = Date.now();
-    emulators = await startEmulators();
+    // A second DynamoDB Local beside the shared one: give a loaded machine time to start it.
+    emulators = await startEmulators({ startTimeoutMs: 90_000 });
     startupMs = Date.now() - startedAt;
   }, 60_000);
 
