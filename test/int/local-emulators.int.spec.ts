@@ -38,7 +38,7 @@ describe('Module: local/emulators', () => {
     // A second DynamoDB Local beside the shared one: give a loaded machine time to start it.
     emulators = await startEmulators({ startTimeoutMs: 90_000 });
     startupMs = Date.now() - startedAt;
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await emulators?.stop();
