@@ -3,13 +3,13 @@
 // run (exit 0); only a bench that throws makes the exit code non-zero.
 //
 // To add a bench, implement `Bench` (bench/bench.ts) and append it to BENCHES.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { passes, type Bench, type BenchFigure } from './bench.js';
 import { scoringBench } from './scoring.js';
 import { runTemplateBench } from './templates.js';
 import { loopBench } from './loop.js';
 import { bundlesBench } from './bundles.js';
+import { recordResults } from './results.js';
 
 const templateBench: Bench = {
   name: 'templates',
@@ -53,23 +53,6 @@ export function formatTable(results: { bench: string; figures: BenchFigure[] }[]
   );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [row(header, widths), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map((r) => row(r, widths))].join('\n');
-}
-
-export const RESULTS_FILE = new URL('./results.json', import.meta.url);
-
-/**
- * `bench/results.json` is `{ "<bench>": { "<figure>": value } }`: each run replaces the entries of
- * the benches it ran and keeps the others, so benches run separately add up to one file.
- */
-export function mergeResults(previous: Record<string, Record<string, number>>, results: { bench: string; figures: BenchFigure[] }[]) {
-  const merged = { ...previous };
-  for (const { bench, figures } of results) merged[bench] = Object.fromEntries(figures.map((f) => [`${f.figure} (${f.unit})`, Number(f.value.toPrecision(4))]));
-  return merged;
-}
-
-function recordResults(results: { bench: string; figures: BenchFigure[] }[]): void {
-  const previous = existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Record<string, Record<string, number>>) : {};
-  writeFileSync(RESULTS_FILE, `${JSON.stringify(mergeResults(previous, results), null, 2)}\n`);
 }
 
 export async function runBenches(names: string[] = []): Promise<number> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeResults } from '../../../bench/run.js';
+import { mergeResults } from '../../../bench/results.js';
 
 describe('bench/results.json', () => {
   it('replaces the figures of the benches that ran and keeps every other bench', () => {
