@@ -3,7 +3,6 @@
 // SDK resolvable (what the Lambda runtime provides). For the functions that load campaigns, the
 // handler build (config, adapters, templates, keys) is timed too: in Lambda it runs during init.
 // Run: npx tsx bench/bundles.ts (or npm run bench -- bundles)
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { functionEnv, localGroupValues } from '../local/env.js';
 import { ensureLocalKeyring } from '../shared/platform/runtime/keyring.js';
 import { functionNames, manifest, type FunctionName } from '../shared/platform/contracts/functions.js';
 import type { Bench, BenchFigure } from './bench.js';
+import { probeBundle } from './lambda-probe.js';
 
 export interface BundleFigures {
   synthSeconds: number;
@@ -23,39 +23,6 @@ export interface BundleFigures {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const loadsCampaigns = (fn: FunctionName) => (manifest[fn].config as readonly string[]).includes('campaigns');
-
-// Runs in the fresh process: register the Lambda-like resolver, then time the import (and build).
-const PROBE = `
-import { register } from 'node:module';
-register(process.env.PROBE_LOADER, { data: { bundleUrl: process.env.PROBE_BUNDLE_DIR, sdkParentUrl: process.env.PROBE_SDK_PARENT } });
-const t0 = performance.now();
-const mod = await import(process.env.PROBE_BUNDLE);
-const initMs = performance.now() - t0;
-let buildMs;
-if (process.env.PROBE_BUILD_ENV) {
-  const t1 = performance.now();
-  await mod.build(JSON.parse(process.env.PROBE_BUILD_ENV));
-  buildMs = performance.now() - t1;
-}
-console.log(JSON.stringify({ initMs, buildMs }));
-`;
-
-function probe(bundleDir: string, buildEnv?: Record<string, string>): { initMs: number; buildMs?: number } {
-  const out = execFileSync(process.execPath, ['--input-type=module', '--no-warnings', '-e', PROBE], {
-    cwd: bundleDir,
-    env: {
-      PATH: process.env.PATH ?? '',
-      AWS_REGION: 'us-east-1',
-      PROBE_LOADER: pathToFileURL(path.join(REPO_ROOT, 'bench', 'lambda-resolve.mjs')).href,
-      PROBE_BUNDLE_DIR: pathToFileURL(bundleDir).href + '/',
-      PROBE_SDK_PARENT: pathToFileURL(path.join(REPO_ROOT, 'package.json')).href,
-      PROBE_BUNDLE: pathToFileURL(path.join(bundleDir, 'index.mjs')).href,
-      ...(buildEnv ? { PROBE_BUILD_ENV: JSON.stringify(buildEnv) } : {}),
-    },
-    encoding: 'utf8',
-  });
-  return JSON.parse(out.trim().split('\n').at(-1)!) as { initMs: number; buildMs?: number };
-}
 
 export function measureBundles(runs = 5): BundleFigures {
   const outdir = mkdtempSync(path.join(tmpdir(), 'engage-bundles-'));
@@ -85,7 +52,7 @@ export function measureBundles(runs = 5): BundleFigures {
             }),
           )
         : undefined;
-      const samples = Array.from({ length: runs }, () => probe(dir, env));
+      const samples = Array.from({ length: runs }, () => probeBundle(dir, env));
       functions[name] = {
         bundleBytes: statSync(path.join(dir, 'index.mjs')).size,
         initMs: median(samples.map((s) => s.initMs)),

@@ -8,6 +8,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { EnvVar } from '../../shared/platform/config.js';
 import { manifest, type FunctionName } from '../../shared/platform/contracts/functions.js';
+import { PRECOMPILED_MJML_FILE } from '../../shared/campaigns/mjml-compile.js';
 import { acknowledgeNag } from '../nag.js';
 
 /** Repository root, resolved from this file so synth works from any cwd and any machine. */
@@ -20,6 +21,12 @@ export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
 export const BUNDLED_CAMPAIGNS_DIR = '/var/task/campaigns';
 /** Where loyalty.yaml lives inside a bundle that reads it (config group `loyalty`). */
 export const BUNDLED_LOYALTY_CONFIG = '/var/task/loyalty.yaml';
+
+/** Runs scripts/precompile-mjml.ts with this node and the project's tsx (no network, no npx). */
+const precompileCommand = (campaignsDir: string, outFile: string): string =>
+  [process.execPath, path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(REPO_ROOT, 'scripts', 'precompile-mjml.ts'), campaignsDir, outFile]
+    .map((a) => `"${a}"`)
+    .join(' ');
 
 export interface EngageFunctionProps {
   readonly name: FunctionName;
@@ -40,6 +47,8 @@ export class EngageFunction extends NodejsFunction {
     const spec = manifest[props.name];
     const config: readonly string[] = spec.config;
     const bundleCampaigns = config.includes('campaigns');
+    // Functions that send mail render campaign templates: their MJML is compiled into the bundle.
+    const precompileMjml = bundleCampaigns && config.includes('mail');
     const bundleFiles = config.includes('loyalty') ? ['loyalty.yaml'] : [];
     const logGroup = new LogGroup(scope, `${id}Logs`, {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
@@ -83,8 +92,10 @@ export class EngageFunction extends NodejsFunction {
         minify: true,
         sourceMap: true,
         target: 'node24',
-        // The runtime ships AWS SDK v3; bundling it would only grow cold starts.
-        externalModules: ['@aws-sdk/*'],
+        // The runtime ships AWS SDK v3; bundling it would only grow cold starts. MJML never runs in
+        // Lambda (templates are compiled at build time), and it would pull in ~7 MB, the
+        // TypeScript compiler among it: left out, so importing it there fails loudly.
+        externalModules: ['@aws-sdk/*', 'mjml'],
         ...(bundleCampaigns || bundleFiles.length
           ? {
               commandHooks: {
@@ -92,6 +103,7 @@ export class EngageFunction extends NodejsFunction {
                 beforeInstall: () => [],
                 afterBundling: (inputDir: string, outputDir: string) => [
                   ...(bundleCampaigns ? [`cp -r "${path.join(inputDir, 'campaigns')}" "${path.join(outputDir, 'campaigns')}"`] : []),
+                  ...(precompileMjml ? [precompileCommand(path.join(inputDir, 'campaigns'), path.join(outputDir, 'campaigns', PRECOMPILED_MJML_FILE))] : []),
                   ...bundleFiles.map((f) => `cp "${path.join(inputDir, f)}" "${path.join(outputDir, path.basename(f))}"`),
                 ],
               },

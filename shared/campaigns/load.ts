@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Campaign } from './schema.js';
 import { compileTemplates, type CompiledCampaign } from './render.js';
+import { compileMjml, mjmlCompilerFor, type MjmlCompiler } from './mjml-compile.js';
 import { checkTemplates } from './templates.js';
 import { locate, parseLocated } from './yaml-lines.js';
 
@@ -33,7 +34,14 @@ export class CampaignConfigError extends Error {
 
 export type SourceResult = { ok: true; compiled: CompiledCampaign } | { ok: false; issues: CampaignIssue[] };
 
-export async function validateCampaignSource(file: string, source: string): Promise<SourceResult> {
+export interface LoadOptions {
+  /** false: the campaign definitions only, templates neither compiled nor parsed (for jobs that never render). @default true */
+  templates?: boolean;
+  /** @default MJML itself, or the build-time output a bundle carries (mjml-compile.ts) */
+  mjml?: MjmlCompiler;
+}
+
+export async function validateCampaignSource(file: string, source: string, opts: LoadOptions = {}): Promise<SourceResult> {
   const located = parseLocated(source);
   const at = (path: readonly PropertyKey[], message: string, lineInField?: number): CampaignIssue => {
     const pos = locate(located, path);
@@ -49,7 +57,8 @@ export async function validateCampaignSource(file: string, source: string): Prom
   const issues: CampaignIssue[] = [];
   const stem = basename(file).replace(/\.ya?ml$/, '');
   if (parsed.data.id !== stem) issues.push(at(['id'], `must match the file name "${stem}" (one file per campaign)`));
-  const compiled = await compileTemplates(parsed.data);
+  if (opts.templates === false) return issues.length ? { ok: false, issues } : { ok: true, compiled: { campaign: parsed.data, templates: {} } };
+  const compiled = await compileTemplates(parsed.data, opts.mjml ?? compileMjml);
   if (!compiled.ok) issues.push(...compiled.issues.map((i) => at(i.path, i.message, i.lineInField)));
   // The locales that compiled are rendered too, so one run names every problem of the file.
   issues.push(...checkTemplates(compiled.compiled).map((i) => at(i.path, i.message, i.lineInField)));
@@ -64,12 +73,13 @@ function schemaIssues(i: { code: string; path: PropertyKey[]; message: string; k
 
 const dedupe = (issues: CampaignIssue[]) => [...new Map(issues.map((i) => [formatIssue(i), i])).values()];
 
-export async function validateCampaignDir(dir: string): Promise<{ campaigns: CompiledCampaign[]; issues: CampaignIssue[] }> {
+export async function validateCampaignDir(dir: string, opts: LoadOptions = {}): Promise<{ campaigns: CompiledCampaign[]; issues: CampaignIssue[] }> {
   const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
   const issues: CampaignIssue[] = [];
   const campaigns: CompiledCampaign[] = [];
+  const withMjml = opts.templates === false || opts.mjml ? opts : { ...opts, mjml: mjmlCompilerFor(dir) };
   for (const file of files) {
-    const r = await validateCampaignSource(file, readFileSync(join(dir, file), 'utf8'));
+    const r = await validateCampaignSource(file, readFileSync(join(dir, file), 'utf8'), withMjml);
     if (r.ok) campaigns.push(r.compiled);
     else issues.push(...r.issues);
   }
@@ -81,9 +91,12 @@ export async function validateCampaignDir(dir: string): Promise<{ campaigns: Com
   return { campaigns, issues };
 }
 
-/** All campaigns or a CampaignConfigError listing every issue. MJML compiles here, once. */
-export async function loadCampaigns(dir: string): Promise<CompiledCampaign[]> {
-  const { campaigns, issues } = await validateCampaignDir(dir);
+/**
+ * All campaigns or a CampaignConfigError listing every issue. MJML compiles here, once (or its
+ * build-time output is read); with `templates: false` only the definitions are checked.
+ */
+export async function loadCampaigns(dir: string, opts: LoadOptions = {}): Promise<CompiledCampaign[]> {
+  const { campaigns, issues } = await validateCampaignDir(dir, opts);
   if (issues.length) throw new CampaignConfigError(dir, issues);
   return campaigns;
 }

@@ -4,7 +4,7 @@
  * At send: the parsed templates are personalised (fast, sync) with the customer's variables.
  */
 import { Liquid, type Template } from 'liquidjs';
-import mjml2html from 'mjml';
+import { compileMjml, type MjmlCompiler } from './mjml-compile.js';
 import type { Locale } from '../platform/contracts/events.js';
 import type { Campaign, EmailTemplate } from './schema.js';
 import { lintLiquid } from './liquid-lint.js';
@@ -43,14 +43,13 @@ export type CompileResult = { ok: true; compiled: CompiledCampaign } | { ok: fal
 // (Always emitted: an empty hidden div costs nothing, a Liquid `if` per render does.)
 const PREHEADER = '<div style="display:none;max-height:0;overflow:hidden;mso-hide:all">{{ email.preheader }}</div>';
 
-export async function compileMjml(source: string): Promise<{ html: string; errors: { line: number; message: string }[] }> {
-  // No web fonts: nothing fetched from third parties when a mail is opened.
-  const out = await mjml2html(source, { validationLevel: 'soft', keepComments: false, fonts: {} });
-  return { html: out.html, errors: out.errors.map((e) => ({ line: e.line, message: e.message })) };
-}
+export { compileMjml } from './mjml-compile.js';
 
-/** Compiles every locale; collects every problem instead of stopping at the first. */
-export async function compileTemplates(campaign: Campaign): Promise<CompileResult> {
+/**
+ * Compiles every locale; collects every problem instead of stopping at the first. `mjml` is MJML
+ * itself by default, or a bundle's build-time output (see mjml-compile.ts).
+ */
+export async function compileTemplates(campaign: Campaign, mjml: MjmlCompiler = compileMjml): Promise<CompileResult> {
   const issues: TemplateIssue[] = [];
   const templates: Partial<Record<Locale, ParsedTemplate>> = {};
   for (const [locale, t] of Object.entries(campaign.templates) as [Locale, EmailTemplate][]) {
@@ -73,7 +72,7 @@ export async function compileTemplates(campaign: Campaign): Promise<CompileResul
     const preheader = t.preheader === undefined ? undefined : parse('preheader', t.preheader, liquid);
     const text = parse('text', t.text, liquid);
     if (!mjmlOk) continue;
-    const { html, errors } = await compileMjml(t.mjml);
+    const { html, errors } = await mjml(t.mjml);
     for (const e of errors) issues.push({ path: ['templates', locale, 'mjml'], message: `MJML: ${e.message}`, lineInField: e.line });
     const withPreheader = html.replace(/<body[^>]*>/i, (m) => `${m}${PREHEADER}`);
     // The compiled HTML was linted as MJML source above; its CSS is not Liquid.

@@ -10,7 +10,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { probeBundle } from '../../bench/lambda-probe.js';
+import { functionEnv, localGroupValues } from '../../local/env.js';
+import { PRECOMPILED_MJML_FILE } from '../../shared/campaigns/mjml-compile.js';
+import { ensureLocalKeyring } from '../../shared/platform/runtime/keyring.js';
 import { EnvVar } from '../../shared/platform/config.js';
 import { FunctionName, routes } from '../../shared/platform/contracts/functions.js';
 import { CUSTOMERS_INDEX, DUE_INDEX, TableAttr } from '../../shared/platform/table/keys.js';
@@ -203,18 +207,48 @@ describe('functions', () => {
     });
   });
 
-  it('bundles campaign-dispatch locally (no Docker) as ESM with the campaigns directory inside', () => {
+  describe('campaign bundles (bundled for real, then built in a Lambda-like process: only Node built-ins and the AWS SDK resolvable)', () => {
     const dir = path.join(outdir, 'bundle-probe');
-    const app = new App({ outdir: dir });
-    const probe = new Stack(app, 'Probe');
-    const fn = new EngageFunction(probe, 'CampaignDispatch', { name: FunctionName.CampaignDispatch });
-    app.synth();
-    const code = (Template.fromStack(probe).toJSON().Resources[probe.getLogicalId(fn.node.defaultChild as CfnElement)] as Json).Properties.Code;
-    const asset = path.join(dir, `asset.${String(code.S3Key).replace(/\.zip$/, '')}`);
-    expect(existsSync(path.join(asset, 'index.mjs'))).toBe(true);
-    expect(readFileSync(path.join(asset, 'index.mjs'), 'utf8')).toContain('createRequire');
-    expect(existsSync(path.join(asset, 'campaigns', 'win-back.yaml'))).toBe(true);
-  }, 30_000);
+    const assets = {} as Record<'dispatch' | 'schedule', string>;
+    const keyringFile = path.join(outdir, 'keyring.json');
+    const envFor = (name: FunctionName, asset: string) =>
+      functionEnv(name, localGroupValues({ tableName: 'engage-probe', eventBusName: 'engage-probe', campaignsDir: path.join(asset, 'campaigns'), loyaltyConfig: 'unused', linksUrl: 'https://links.example.com', keyringFile }));
+
+    beforeAll(() => {
+      const app = new App({ outdir: dir });
+      const probe = new Stack(app, 'Probe');
+      const fns = {
+        dispatch: new EngageFunction(probe, 'CampaignDispatch', { name: FunctionName.CampaignDispatch }),
+        schedule: new EngageFunction(probe, 'CampaignSchedule', { name: FunctionName.CampaignSchedule }),
+      };
+      app.synth();
+      const resources = Template.fromStack(probe).toJSON().Resources as Json;
+      for (const [k, fn] of Object.entries(fns)) {
+        const code = resources[probe.getLogicalId(fn.node.defaultChild as CfnElement)].Properties.Code;
+        assets[k as keyof typeof assets] = path.join(dir, `asset.${String(code.S3Key).replace(/\.zip$/, '')}`);
+      }
+      ensureLocalKeyring(keyringFile);
+    }, 120_000);
+
+    it('campaign-dispatch: ESM, the campaigns and their build-time MJML output inside, MJML itself left out', () => {
+      const bundle = readFileSync(path.join(assets.dispatch, 'index.mjs'), 'utf8');
+      expect(bundle).toContain('createRequire');
+      expect(existsSync(path.join(assets.dispatch, 'campaigns', 'win-back.yaml'))).toBe(true);
+      expect(existsSync(path.join(assets.dispatch, 'campaigns', PRECOMPILED_MJML_FILE))).toBe(true);
+      // MJML with its dependencies (the TypeScript compiler among them) was ~7.6 MB of this bundle.
+      expect(bundle).not.toContain('mjml-core');
+      expect(bundle.length).toBeLessThan(1.5e6);
+    });
+
+    it('campaign-dispatch builds its handler from the bundle alone (templates from the build-time output)', () => {
+      expect(probeBundle(assets.dispatch, envFor(FunctionName.CampaignDispatch, assets.dispatch)).buildMs).toBeGreaterThan(0);
+    }, 60_000);
+
+    it('campaign-schedule loads campaigns without templates: no MJML output bundled, and none needed', () => {
+      expect(existsSync(path.join(assets.schedule, 'campaigns', PRECOMPILED_MJML_FILE))).toBe(false);
+      expect(probeBundle(assets.schedule, envFor(FunctionName.CampaignSchedule, assets.schedule)).buildMs).toBeGreaterThan(0);
+    }, 60_000);
+  });
 
   it('every function has an Errors alarm wired to the alarm topic', () => {
     for (const name of all) {

@@ -17,7 +17,7 @@ describe('committed campaigns', () => {
     const all = await loadCampaigns('campaigns');
     expect(all.map((c) => c.campaign.id).sort()).toEqual(['birthday', 'coupon-reminder', 'monthly-favourites', 'post-delivery-survey', 'service-recovery', 'vip-thank-you', 'win-back']);
     for (const c of all) expect(Object.keys(c.templates).sort()).toEqual(['en', 'zh-CN']);
-  });
+  }, 30_000); // the first MJML compile of the file also loads MJML (imported lazily)
   it('each file points editors at the JSON Schema on its first line', () => {
     for (const f of readdirSync('campaigns')) {
       expect(readFileSync(join('campaigns', f), 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=../schemas/campaign.schema.json');
