@@ -7,11 +7,13 @@ import { dispatchDue, dispatchTrigger } from '../../shared/campaigns/dispatch.js
 import { systemClock } from '../../shared/platform/ports.js';
 import { sqsFunction } from '../../shared/platform/runtime/consumer.js';
 import { mailerFrom, storesFrom } from '../../shared/platform/runtime/deps.js';
-import { keyringFrom } from '../../shared/platform/runtime/keyring.js';
+import { keyringCacheFrom } from '../../shared/platform/runtime/keyring.js';
 
 export const { build, handler } = sqsFunction('campaign-dispatch', async (config) => {
   const { customers, sends, coupons, surveys } = storesFrom(config);
-  // Templates are compiled (MJML) and keys fetched once per cold start.
+  // Templates are loaded once per cold start; the keyring is re-read after its time limit, so a
+  // rotation reaches warm containers.
+  const keyrings = keyringCacheFrom(config);
   const deps = {
     customers, sends, coupons, surveys,
     mailer: mailerFrom(config),
@@ -20,9 +22,12 @@ export const { build, handler } = sqsFunction('campaign-dispatch', async (config
     shop: shopInfoFrom(config),
     cap: capFrom(config),
     baseUrl: config[EnvVar.publicBaseUrl],
-    keyring: await keyringFrom(config),
+    keyring: await keyrings.get(),
     clock: systemClock,
     randomBytes,
   };
-  return (event) => (event.type === DetailType.CampaignSendDue ? dispatchDue(deps, event.detail) : dispatchTrigger(deps, event));
+  return async (event) => {
+    const current = { ...deps, keyring: await keyrings.get() };
+    return event.type === DetailType.CampaignSendDue ? dispatchDue(current, event.detail) : dispatchTrigger(current, event);
+  };
 });

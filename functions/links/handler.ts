@@ -8,18 +8,19 @@ import { systemClock } from '../../shared/platform/ports.js';
 import { shopInfoFrom } from '../../shared/platform/config.js';
 import { publisherFrom, storesFrom } from '../../shared/platform/runtime/deps.js';
 import { defineFunction } from '../../shared/platform/runtime/function.js';
-import { keyringFrom } from '../../shared/platform/runtime/keyring.js';
+import { keyringCacheFrom } from '../../shared/platform/runtime/keyring.js';
 import { logger } from '../../shared/platform/runtime/logger.js';
 
 export const { build, handler } = defineFunction('links', async (config) => {
   const { customers, suppression, surveys } = storesFrom(config);
   const { name, url } = shopInfoFrom(config);
-  const deps = { customers, suppression, surveys, publisher: publisherFrom(config), keyring: await keyringFrom(config), clock: systemClock, randomBytes, shop: { name, url } };
+  const keyrings = keyringCacheFrom(config);
+  const deps = { customers, suppression, surveys, publisher: publisherFrom(config), keyring: await keyrings.get(), clock: systemClock, randomBytes, shop: { name, url } };
   return middy(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     // Tokens never reach the logs: only the method and the route's name.
     logger.info('link', { method: event.requestContext.http.method, route: routeOf(event.rawPath) });
     const body = event.body && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-    const res = await handleLink(deps, {
+    const res = await handleLink({ ...deps, keyring: await keyrings.get() }, {
       method: event.requestContext.http.method,
       path: event.rawPath,
       query: Object.fromEntries(new URLSearchParams(event.rawQueryString ?? '')),

@@ -2,6 +2,8 @@
  * The link-signing keyring: JSON `{ "current": { "kid", "secret" }, "previous": [...] }` with
  * base64 secrets of ≥ 32 bytes. In AWS it is a Secrets Manager secret; locally a generated file.
  * Rotation: put a new `current`, move the old one to `previous` until its links have expired.
+ * Running containers re-read it after `KEYRING_TTL_MS` (cachedKeyring), so a rotation reaches
+ * every warm function within minutes, without a deploy.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,6 +11,8 @@ import { dirname } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { EnvVar, type KeyringConfig } from '../config.js';
+import { systemClock, type Clock } from '../ports.js';
+import { logger } from './logger.js';
 import type { TokenKey, TokenKeyring } from '../../links/token.js';
 
 const KeyJson = z.object({ kid: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/), secret: z.string().min(43) });
@@ -27,13 +31,69 @@ export function parseKeyring(json: string): TokenKeyring {
   return { current: toKey(k.current), ...(k.previous ? { previous: k.previous.map(toKey) } : {}) };
 }
 
-export async function keyringFrom(config: z.infer<typeof KeyringConfig>): Promise<TokenKeyring> {
+/** The keyring's JSON, from the local file or from Secrets Manager. */
+export async function readKeyringJson(config: z.infer<typeof KeyringConfig>): Promise<string> {
   const file = config[EnvVar.keyringFile];
-  if (file) return parseKeyring(readFileSync(file, 'utf8'));
+  if (file) return readFileSync(file, 'utf8');
   const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: config[EnvVar.keyringSecretId]! }));
   if (!out.SecretString) throw new Error('token keyring secret has no string value');
-  return parseKeyring(out.SecretString);
+  return out.SecretString;
 }
+
+export async function keyringFrom(config: z.infer<typeof KeyringConfig>): Promise<TokenKeyring> {
+  return parseKeyring(await readKeyringJson(config));
+}
+
+/** How long a container trusts the keyring it read: the longest a rotation takes to arrive. */
+export const KEYRING_TTL_MS = 5 * 60_000;
+/** After a failed re-read, the last good keyring is kept and the read retried this much later. */
+export const KEYRING_RETRY_MS = 30_000;
+
+export interface KeyringCache {
+  /** The keyring, re-read once it is older than the time limit. */
+  get(): Promise<TokenKeyring>;
+}
+
+/**
+ * The keyring with a time limit. Concurrent callers share one read; a failed re-read (Secrets
+ * Manager unavailable) keeps serving the last good keyring — an unsubscribe must not fail because
+ * a refresh did — and only the very first read can fail the caller.
+ */
+export function cachedKeyring(read: () => Promise<string>, opts: { ttlMs?: number; retryMs?: number; clock?: Clock } = {}): KeyringCache {
+  const ttl = opts.ttlMs ?? KEYRING_TTL_MS;
+  const retry = opts.retryMs ?? KEYRING_RETRY_MS;
+  const clock = opts.clock ?? systemClock;
+  let current: TokenKeyring | undefined;
+  let refreshAt = 0;
+  let inFlight: Promise<TokenKeyring> | undefined;
+
+  const refresh = async (): Promise<TokenKeyring> => {
+    try {
+      const next = parseKeyring(await read());
+      current = next;
+      refreshAt = clock().getTime() + ttl;
+      return next;
+    } catch (e) {
+      if (!current) throw e;
+      logger.warn('keyring re-read failed; keeping the last good keyring', { error: (e as Error).name, reason: (e as Error).message });
+      refreshAt = clock().getTime() + retry;
+      return current;
+    } finally {
+      inFlight = undefined;
+    }
+  };
+
+  return {
+    get: () => {
+      if (current && clock().getTime() < refreshAt) return Promise.resolve(current);
+      return (inFlight ??= refresh());
+    },
+  };
+}
+
+/** A function's keyring from its configuration, re-read after the time limit. */
+export const keyringCacheFrom = (config: z.infer<typeof KeyringConfig>, opts: { ttlMs?: number; clock?: Clock } = {}): KeyringCache =>
+  cachedKeyring(() => readKeyringJson(config), opts);
 
 /** Creates a local keyring file once, so links in the local mail viewer keep working across runs. */
 export function ensureLocalKeyring(path: string): void {
