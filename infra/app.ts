@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { EngageStack } from './engage-stack.js';
 import { readSettings } from './settings.js';
@@ -16,10 +16,16 @@ export interface BuiltApp {
  */
 export function buildApp(props: AppProps = {}): BuiltApp {
   const app = new App(props);
-  const stack = new EngageStack(app, 'Engage', {
-    description: 'Engage: serverless customer-engagement automation',
-    settings: readSettings(app),
+  const settings = readSettings(app);
+  // One stack per stage; pinned to the stage's account/region when given, so `cdk deploy` with
+  // credentials for another account refuses instead of deploying there.
+  const stack = new EngageStack(app, `Engage-${settings.stage}`, {
+    description: `Engage (${settings.stage}): serverless customer-engagement automation`,
+    ...(settings.account || settings.region ? { env: { account: settings.account, region: settings.region } } : {}),
+    terminationProtection: settings.production,
+    settings,
   });
+  Tags.of(stack).add('engage:stage', settings.stage);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
 }

@@ -1,15 +1,20 @@
 import path from 'node:path';
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
-import { FunctionName, functionNames, routes } from '../shared/platform/contracts/functions.js';
+import { FunctionName, functionNames, manifest, routes } from '../shared/platform/contracts/functions.js';
 import { campaignSchedules } from './campaign-schedules.js';
+import { EngageDashboard } from './constructs/dashboard.js';
 import { EngageBus } from './constructs/event-bus.js';
 import { EventConsumer } from './constructs/event-consumer.js';
 import { EngageFunction, REPO_ROOT } from './constructs/function.js';
+import { JobFailures } from './constructs/job-failures.js';
 import { JobSchedule, scheduledRunPayload } from './constructs/job-schedule.js';
+import { LinksWebAcl } from './constructs/links-web-acl.js';
 import { Mail } from './constructs/mail.js';
 import { Monitoring } from './constructs/monitoring.js';
+import { SendingGuard } from './constructs/sending-guard.js';
 import { ShopperLinks } from './constructs/shopper-links.js';
 import { EngageTable } from './constructs/table.js';
 import { wireFunction } from './function-wiring.js';
@@ -23,48 +28,71 @@ const constructId = (name: FunctionName) => Object.entries(FunctionName).find(([
 
 /** Composition only: every function comes from the manifest, every permission from its construct. */
 export class EngageStack extends Stack {
+  readonly settings: EngageSettings;
   readonly table: EngageTable;
   readonly bus: EngageBus;
   readonly mail: Mail;
   readonly monitoring: Monitoring;
   readonly functions: Record<FunctionName, EngageFunction>;
   readonly consumers: EventConsumer[];
+  readonly scheduleGroup: ScheduleGroup;
   readonly sweep: JobSchedule;
   readonly refit: JobSchedule;
   readonly due: JobSchedule;
   readonly campaignSchedules: JobSchedule[];
+  readonly jobFailures: Partial<Record<FunctionName, JobFailures>>;
   readonly links: ShopperLinks;
+  /** Only when the stage is in us-east-1 (CLOUDFRONT WebACLs live there) and none was given. */
+  readonly webAcl?: LinksWebAcl;
+  readonly sendingGuard: SendingGuard;
+  readonly dashboard: EngageDashboard;
 
   constructor(scope: Construct, id: string, props: EngageStackProps) {
     super(scope, id, props);
-    const s = props.settings;
+    const s = (this.settings = props.settings);
 
     this.table = new EngageTable(this, 'Data');
     this.bus = new EngageBus(this, 'Events', { eventBusName: s.eventBusName });
     this.mail = new Mail(this, 'Mail', {
       senderEmail: s.senderEmail,
       ...(s.senderDomain ? { senderDomain: s.senderDomain } : {}),
+      ...(s.mailFromDomain ? { mailFromDomain: s.mailFromDomain } : {}),
       createIdentity: s.createEmailIdentity,
     });
     this.monitoring = new Monitoring(this, 'Monitoring', s.alarmEmail ? { alarmEmail: s.alarmEmail } : {});
 
     const fns = Object.fromEntries(functionNames.map((name) => [name, new EngageFunction(this, constructId(name), { name })])) as Record<FunctionName, EngageFunction>;
     this.functions = fns;
-    this.links = new ShopperLinks(this, 'ShopperLinks', { handler: fns.links });
+    if (!s.wafWebAclArn && s.region === 'us-east-1') this.webAcl = new LinksWebAcl(this, 'LinksWebAcl', { ratePerIp: s.linksRateLimit });
+    const webAclArn = s.wafWebAclArn ?? this.webAcl?.arn;
+    this.links = new ShopperLinks(this, 'ShopperLinks', {
+      handler: fns.links,
+      reservedConcurrency: s.linksReservedConcurrency,
+      ...(s.linksDomain && s.linksCertificateArn ? { domain: { name: s.linksDomain, certificateArn: s.linksCertificateArn } } : {}),
+      ...(webAclArn ? { webAclArn } : {}),
+    });
     for (const fn of Object.values(fns)) wireFunction(fn, { table: this.table, bus: this.bus, mail: this.mail, links: this.links }, s);
 
-    // SES publishes its sending events to the default bus only.
+    // SES publishes its sending events to the default bus only, for every configuration set in
+    // the account: each stage's rule takes its own configuration set's events.
     const defaultBus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     this.consumers = routes.map((route) => {
-      const bus = route.bus === 'default' ? defaultBus : this.bus.bus;
-      const consumer = new EventConsumer(this, `${route.id}Route`, { route, bus, fn: fns[route.target] });
-      this.monitoring.notify(consumer.dlqAlarm);
+      const onDefault = route.bus === 'default';
+      const consumer = new EventConsumer(this, `${route.id}Route`, {
+        route,
+        bus: onDefault ? defaultBus : this.bus.bus,
+        fn: fns[route.target],
+        ...(onDefault ? { detail: this.mail.eventDetailFilter } : {}),
+      });
+      this.monitoring.notify(...consumer.alarms);
       return consumer;
     });
 
-    this.sweep = new JobSchedule(this, 'Sweep', { target: fns['sweep-start'], expression: s.sweepSchedule, description: 'Daily Engage churn sweep' });
-    this.due = new JobSchedule(this, 'Due', { target: fns['dispatch-due'], expression: 'rate(15 minutes)', description: 'Engage deferred sends', flexibleWindowMinutes: 5 });
-    this.refit = new JobSchedule(this, 'Refit', { target: fns['model-refit'], expression: s.refitSchedule, description: 'Weekly Engage model refit' });
+    this.scheduleGroup = new ScheduleGroup(this, 'Schedules', { scheduleGroupName: `engage-${s.stage}` });
+    const group = this.scheduleGroup;
+    this.sweep = new JobSchedule(this, 'Sweep', { target: fns['sweep-start'], expression: s.sweepSchedule, description: 'Daily Engage churn sweep', group });
+    this.due = new JobSchedule(this, 'Due', { target: fns['dispatch-due'], expression: 'rate(15 minutes)', description: 'Engage deferred sends', flexibleWindowMinutes: 5, group });
+    this.refit = new JobSchedule(this, 'Refit', { target: fns['model-refit'], expression: s.refitSchedule, description: 'Weekly Engage model refit', group });
     this.campaignSchedules = campaignSchedules(path.join(REPO_ROOT, 'campaigns')).map(
       (c) =>
         new JobSchedule(this, `Campaign-${c.campaignId}`, {
@@ -73,10 +101,38 @@ export class EngageStack extends Stack {
           ...(c.timeZone ? { timeZone: c.timeZone } : {}),
           description: `Engage scheduled campaign ${c.campaignId}`,
           payload: { ...scheduledRunPayload, campaignId: c.campaignId },
+          group,
         }),
     );
-    for (const schedule of [this.sweep, this.refit, this.due, ...this.campaignSchedules]) this.monitoring.notify(schedule.dlqAlarm);
+    for (const schedule of [this.sweep, this.refit, this.due, ...this.campaignSchedules]) this.monitoring.notify(...schedule.alarms);
+    this.jobFailures = {};
+    for (const name of functionNames.filter((n) => manifest[n].trigger.kind === 'schedule')) {
+      const failures = new JobFailures(this, `${constructId(name)}Failures`, { fn: fns[name], description: `Engage job ${name}` });
+      this.monitoring.notify(...failures.alarms);
+      this.jobFailures[name] = failures;
+    }
 
+    this.sendingGuard = new SendingGuard(this, 'SendingGuard', {
+      configurationSetName: this.mail.configurationSet.configurationSetName,
+      configurationSetArn: this.mail.configurationSetArn,
+      bounceRateAlarm: s.bounceRateAlarm,
+      complaintRateAlarm: s.complaintRateAlarm,
+      bounceRatePause: s.bounceRatePause,
+      complaintRatePause: s.complaintRatePause,
+    });
+    this.monitoring.notify(...this.sendingGuard.alarms);
+    this.monitoring.watchSending();
     for (const name of functionNames) this.monitoring.watchFunction(constructId(name), fns[name]);
+
+    this.dashboard = new EngageDashboard(this, 'Operations', {
+      stage: s.stage,
+      functions: fns,
+      queues: Object.fromEntries(this.consumers.map((c) => [c.node.id, c.queue])),
+      deadLetterQueues: Object.fromEntries([
+        ...this.consumers.map((c) => [c.node.id, c.deadLetterQueue] as const),
+        ...Object.entries(this.jobFailures).map(([n, f]) => [`${n} failed runs`, f.queue] as const),
+      ]),
+      reputation: { bounceAlarm: s.bounceRateAlarm, complaintAlarm: s.complaintRateAlarm, bouncePause: s.bounceRatePause, complaintPause: s.complaintRatePause },
+    });
   }
 }

@@ -51,7 +51,7 @@ export function settingsVariables(group: ConfigGroupName, s: EngageSettings): Re
 }
 
 /** Which grant each resource-bound configuration group goes with. */
-const GROUP_GRANT = { table: 'table', bus: 'publish', mail: 'send', keyring: 'keyring' } as const;
+const GROUP_GRANT = { table: 'table', bus: 'publish', mail: 'send', keyring: 'keyring', linkOrigin: 'origin' } as const;
 
 export function wireFunction(fn: EngageFunction, r: FunctionResources, settings: EngageSettings): void {
   const spec = specOf(fn.engageName);
@@ -65,6 +65,7 @@ export function wireFunction(fn: EngageFunction, r: FunctionResources, settings:
   if (spec.grants.publish) r.bus.grantPut(fn);
   if (spec.grants.send) r.mail.grantSend(fn);
   if (spec.grants.keyring) r.links.grantKeyring(fn);
+  if (spec.grants.origin) r.links.grantOrigin(fn);
   if (groups.has('linkBase')) r.links.pointLinksFrom(fn);
   for (const g of groups) for (const [k, v] of Object.entries(settingsVariables(g, settings))) fn.addEnvironment(k, v);
 }

@@ -34,6 +34,8 @@ export function localGroupValues(s: LocalSettings): Record<ConfigGroupName, Reco
     shop: LOCAL_SHOP,
     linkBase: { [EnvVar.publicBaseUrl]: s.linksUrl },
     keyring: { [EnvVar.keyringFile]: s.keyringFile },
+    // No CDN in front of the local links server, so no origin secret to check.
+    linkOrigin: {},
   };
 }
 

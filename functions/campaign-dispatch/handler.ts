@@ -3,11 +3,20 @@ import { randomBytes } from 'node:crypto';
 import { DetailType } from '../../shared/platform/contracts/events.js';
 import { EnvVar, capFrom, shopInfoFrom } from '../../shared/platform/config.js';
 import { loadCampaigns } from '../../shared/campaigns/load.js';
-import { dispatchDue, dispatchTrigger } from '../../shared/campaigns/dispatch.js';
+import { dispatchDue, dispatchTrigger, type DispatchOutcome } from '../../shared/campaigns/dispatch.js';
 import { systemClock } from '../../shared/platform/ports.js';
 import { sqsFunction } from '../../shared/platform/runtime/consumer.js';
 import { mailerFrom, storesFrom } from '../../shared/platform/runtime/deps.js';
 import { keyringCacheFrom } from '../../shared/platform/runtime/keyring.js';
+import { sendMetrics, type SendMetrics } from '../../shared/platform/runtime/metrics.js';
+
+/** Each decision as a business metric (a duplicate delivery decided nothing new). */
+function count(metrics: SendMetrics, o: DispatchOutcome): void {
+  if (o.outcome === 'sent') metrics.count('sent');
+  else if (o.outcome === 'skipped' || o.outcome === 'control') metrics.count('skipped', o.outcome === 'control' ? 'control' : o.reason);
+  else if (o.outcome === 'deferred') metrics.count('deferred');
+  else if (o.outcome === 'rejected') metrics.count('failed');
+}
 
 export const { build, handler } = sqsFunction('campaign-dispatch', async (config) => {
   const { customers, sends, coupons, surveys } = storesFrom(config);
@@ -26,8 +35,12 @@ export const { build, handler } = sqsFunction('campaign-dispatch', async (config
     clock: systemClock,
     randomBytes,
   };
+  const metrics = sendMetrics();
   return async (event) => {
     const current = { ...deps, keyring: await keyrings.get() };
-    return event.type === DetailType.CampaignSendDue ? dispatchDue(current, event.detail) : dispatchTrigger(current, event);
+    const outcomes = event.type === DetailType.CampaignSendDue ? await dispatchDue(current, event.detail) : await dispatchTrigger(current, event);
+    for (const o of outcomes) count(metrics, o);
+    metrics.publish();
+    return outcomes;
   };
 });

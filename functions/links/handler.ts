@@ -5,20 +5,24 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { handleLink, routeOf } from '../../shared/links/service.js';
 import { systemClock } from '../../shared/platform/ports.js';
-import { shopInfoFrom } from '../../shared/platform/config.js';
+import { EnvVar, shopInfoFrom } from '../../shared/platform/config.js';
 import { publisherFrom, storesFrom } from '../../shared/platform/runtime/deps.js';
 import { defineFunction } from '../../shared/platform/runtime/function.js';
 import { keyringCacheFrom } from '../../shared/platform/runtime/keyring.js';
+import { originGuardFromSecret } from '../../shared/platform/runtime/origin.js';
 import { logger } from '../../shared/platform/runtime/logger.js';
 
 export const { build, handler } = defineFunction('links', async (config) => {
   const { customers, suppression, surveys } = storesFrom(config);
   const { name, url } = shopInfoFrom(config);
   const keyrings = keyringCacheFrom(config);
+  const originSecret = config[EnvVar.linkOriginSecretId];
+  const origin = originSecret ? originGuardFromSecret(originSecret) : undefined;
   const deps = { customers, suppression, surveys, publisher: publisherFrom(config), keyring: await keyrings.get(), clock: systemClock, randomBytes, shop: { name, url } };
   return middy(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     // Tokens never reach the logs: only the method and the route's name.
     logger.info('link', { method: event.requestContext.http.method, route: routeOf(event.rawPath) });
+    if (origin && !(await origin.allows(event.headers ?? {}))) return { statusCode: 403, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Forbidden' };
     const body = event.body && event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
     const res = await handleLink({ ...deps, keyring: await keyrings.get() }, {
       method: event.requestContext.http.method,

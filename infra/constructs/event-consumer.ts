@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
@@ -7,11 +7,16 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Route } from '../../shared/platform/contracts/functions.js';
+import { anyMessageAlarm, DEAD_LETTER_MAX_AGE, oldestMessageAlarm, WORK_QUEUE_MAX_AGE } from './queue-alarms.js';
 
 export interface EventConsumerProps {
   readonly route: Route;
   readonly bus: IEventBus;
   readonly fn: LambdaFunction;
+  /** Content filter on `detail`, e.g. SES events of this stage's configuration set only. */
+  readonly detail?: Record<string, unknown>;
+  /** @default WORK_QUEUE_MAX_AGE */
+  readonly maxMessageAge?: Duration;
 }
 
 /**
@@ -23,6 +28,8 @@ export class EventConsumer extends Construct {
   readonly deadLetterQueue: Queue;
   readonly rule: Rule;
   readonly dlqAlarm: Alarm;
+  /** Dead letters, their age, and the age of the oldest message waiting in the queue. */
+  readonly alarms: Alarm[];
 
   constructor(scope: Construct, id: string, props: EventConsumerProps) {
     super(scope, id);
@@ -47,7 +54,7 @@ export class EventConsumer extends Construct {
     this.rule = new Rule(this, 'Rule', {
       eventBus: bus,
       description: `Engage route ${route.id} → ${route.target}`,
-      eventPattern: { source: [...route.pattern.source], detailType: [...route.pattern.detailType] },
+      eventPattern: { source: [...route.pattern.source], detailType: [...route.pattern.detailType], ...(props.detail ? { detail: props.detail } : {}) },
       targets: [
         new SqsQueue(this.queue, {
           // Events EventBridge cannot deliver (e.g. queue policy or KMS trouble) are kept in the
@@ -67,13 +74,12 @@ export class EventConsumer extends Construct {
       }),
     );
 
-    this.dlqAlarm = new Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: `Engage route ${route.id}: messages in the dead-letter queue`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    const what = `Engage route ${route.id}`;
+    this.dlqAlarm = anyMessageAlarm(this, 'DeadLetterAlarm', this.deadLetterQueue, `${what}: messages in the dead-letter queue`);
+    this.alarms = [
+      this.dlqAlarm,
+      oldestMessageAlarm(this, 'DeadLetterAgeAlarm', this.deadLetterQueue, DEAD_LETTER_MAX_AGE, `${what}: dead letters not redriven`),
+      oldestMessageAlarm(this, 'QueueAgeAlarm', this.queue, props.maxMessageAge ?? WORK_QUEUE_MAX_AGE, `${what}: backlog`),
+    ];
   }
 }

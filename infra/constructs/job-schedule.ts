@@ -1,13 +1,14 @@
-import { Duration, TimeZone } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { ArnFormat, Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import { ContextAttribute, type IScheduleGroup, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ScheduledRun } from '../../shared/platform/contracts/events.js';
 import { acknowledgeNag, nagArnRef } from '../nag.js';
+import { anyMessageAlarm, DEAD_LETTER_MAX_AGE, oldestMessageAlarm } from './queue-alarms.js';
 
 /**
  * The payload the schedule sends. scheduled-time is stable across the retries of one run, so
@@ -50,6 +51,8 @@ export interface JobScheduleProps {
   readonly flexibleWindowMinutes?: number;
   /** IANA zone the cron expression is read in. @default UTC */
   readonly timeZone?: string;
+  /** The stage's schedule group; the invoke role trusts only schedules in it. @default the account's default group */
+  readonly group?: IScheduleGroup;
   /** Payload override, only for tests of the synth-time check. @default scheduledRunPayload */
   readonly payload?: Record<string, unknown>;
 }
@@ -59,6 +62,7 @@ export class JobSchedule extends Construct {
   readonly schedule: Schedule;
   readonly deadLetterQueue: Queue;
   readonly dlqAlarm: Alarm;
+  readonly alarms: Alarm[];
 
   constructor(scope: Construct, id: string, props: JobScheduleProps) {
     super(scope, id);
@@ -73,7 +77,17 @@ export class JobSchedule extends Construct {
     acknowledgeNag(this.deadLetterQueue, 'AwsSolutions-SQS3', 'This queue is the dead-letter queue of a schedule');
 
     // Our own role (not the shared one the target would create) so its acknowledgment stays local.
-    const role = new Role(this, 'InvokeRole', { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
+    // Scheduler may assume it only for schedules of this account in this stage's group (confused
+    // deputy): Scheduler sets aws:SourceArn to the schedule *group*.
+    const stack = Stack.of(this);
+    const groupArn =
+      props.group?.scheduleGroupArn ??
+      stack.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    const role = new Role(this, 'InvokeRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': stack.account, 'aws:SourceArn': groupArn },
+      }),
+    });
     acknowledgeNag(
       role,
       `AwsSolutions-IAM5[Resource::${nagArnRef(props.target)}:*]`,
@@ -82,6 +96,7 @@ export class JobSchedule extends Construct {
 
     this.schedule = new Schedule(this, 'Schedule', {
       description: props.description,
+      ...(props.group ? { scheduleGroup: props.group } : {}),
       schedule: ScheduleExpression.expression(props.expression, props.timeZone ? TimeZone.of(props.timeZone) : undefined),
       // Spreads the run in a window: no exact-minute requirement, and it eases Lambda bursts.
       timeWindow: TimeWindow.flexible(Duration.minutes(props.flexibleWindowMinutes ?? 15)),
@@ -94,13 +109,11 @@ export class JobSchedule extends Construct {
       }),
     });
 
-    this.dlqAlarm = new Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: `${props.description}: an invocation was given up`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    // The group is named, not referenced, in the schedule: without this CloudFormation could
+    // create the schedule before its group.
+    if (props.group) this.schedule.node.addDependency(props.group);
+
+    this.dlqAlarm = anyMessageAlarm(this, 'DeadLetterAlarm', this.deadLetterQueue, `${props.description}: an invocation was given up`);
+    this.alarms = [this.dlqAlarm, oldestMessageAlarm(this, 'DeadLetterAgeAlarm', this.deadLetterQueue, DEAD_LETTER_MAX_AGE, `${props.description}: dead letters not looked at`)];
   }
 }

@@ -1,27 +1,47 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import {
   ConfigurationSet,
   ConfigurationSetTlsPolicy,
+  DkimIdentity,
+  EasyDkimSigningKeyLength,
+  EmailIdentity,
   EmailSendingEvent,
   EventDestination,
-  EmailIdentity,
   Identity,
+  MailFromBehaviorOnMxFailure,
   SuppressionReasons,
 } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
-import { EventBus } from 'aws-cdk-lib/aws-events';
 import { EnvVar } from '../../shared/platform/config.js';
 
 export interface MailProps {
   /** From address of every Engage message. */
   readonly senderEmail: string;
-  /** Verify this domain (DKIM, needed for bulk-sender rules) instead of the single address. */
+  /** Verify this domain (Easy DKIM, needed for bulk-sender rules) instead of the single address. */
   readonly senderDomain?: string;
+  /** Custom MAIL FROM (a subdomain of senderDomain), so SPF aligns with the From domain. */
+  readonly mailFromDomain?: string;
   /** Set false when the identity is managed outside this stack. @default true */
   readonly createIdentity?: boolean;
 }
+
+/**
+ * Every sending event Engage wants back: bounces and complaints suppress, the rest are recorded or
+ * ignored by ses-feedback (see SES_EVENTS in the manifest). SEND and SUBSCRIPTION are not needed.
+ */
+export const PUBLISHED_SES_EVENTS = [
+  EmailSendingEvent.BOUNCE,
+  EmailSendingEvent.COMPLAINT,
+  EmailSendingEvent.DELIVERY,
+  EmailSendingEvent.REJECT,
+  EmailSendingEvent.RENDERING_FAILURE,
+  EmailSendingEvent.DELIVERY_DELAY,
+  EmailSendingEvent.OPEN,
+  EmailSendingEvent.CLICK,
+];
 
 /** SES v2 sending setup: a configuration set with account-level hygiene, and the sender identity. */
 export class Mail extends Construct {
@@ -41,11 +61,11 @@ export class Mail extends Construct {
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
       tlsPolicy: ConfigurationSetTlsPolicy.REQUIRE,
     });
-    // Bounces and complaints come back to Engage's suppression list via the default bus
-    // (the only bus SES publishes to); the message tags carry the customer id.
+    // SES publishes to the default bus only; the message tags carry the customer id back, and
+    // SES's own `ses:configuration-set` tag lets each stage's rule take only its own events.
     this.configurationSet.addEventDestination('ToEventBridge', {
       destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
-      events: [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.DELIVERY],
+      events: PUBLISHED_SES_EVENTS,
     });
 
     const domain = props.senderDomain ?? props.senderEmail.split('@')[1] ?? props.senderEmail;
@@ -53,11 +73,34 @@ export class Mail extends Construct {
       this.identity = new EmailIdentity(this, 'Identity', {
         identity: props.senderDomain ? Identity.domain(props.senderDomain) : Identity.email(props.senderEmail),
         configurationSet: this.configurationSet,
+        ...(props.senderDomain
+          ? {
+              dkimIdentity: DkimIdentity.easyDkim(EasyDkimSigningKeyLength.RSA_2048_BIT),
+              dkimSigning: true,
+              ...(props.mailFromDomain
+                ? { mailFromDomain: props.mailFromDomain, mailFromBehaviorOnMxFailure: MailFromBehaviorOnMxFailure.USE_DEFAULT_VALUE }
+                : {}),
+            }
+          : {}),
       });
+      // A recreated identity needs new DNS records and a new review; sent mail keeps its DKIM.
+      this.identity.applyRemovalPolicy(RemovalPolicy.RETAIN);
       this.identityArns = [this.identity.emailIdentityArn];
+      if (props.senderDomain) this.outputDnsRecords(props.senderDomain, props.mailFromDomain);
     } else {
       // Unknown whether the address or its domain is the verified identity: allow exactly those two.
       this.identityArns = [this.identityArn(props.senderEmail), this.identityArn(domain)];
+    }
+  }
+
+  /** The records the shop creates at its DNS provider (README: Deploying to AWS). */
+  private outputDnsRecords(domain: string, mailFrom?: string): void {
+    const identity = this.identity!;
+    identity.dkimRecords.forEach((r, i) => new CfnOutput(this, `DkimRecord${i + 1}`, { description: `DKIM: CNAME ${i + 1} of 3 for ${domain}`, value: `${r.name} CNAME ${r.value}` }));
+    if (mailFrom) {
+      const region = Stack.of(this).region;
+      new CfnOutput(this, 'MailFromMx', { description: `MAIL FROM: MX record of ${mailFrom}`, value: `${mailFrom} MX 10 feedback-smtp.${region}.amazonses.com` });
+      new CfnOutput(this, 'MailFromSpf', { description: `MAIL FROM: SPF record of ${mailFrom}`, value: `${mailFrom} TXT "v=spf1 include:amazonses.com ~all"` });
     }
   }
 
@@ -74,12 +117,21 @@ export class Mail extends Construct {
     });
   }
 
-  /** ses:SendEmail/SendRawEmail on the sender identity and configuration set only, plus env vars. */
+  /** What a rule on the default bus matches in `detail` to see this stage's sending events only. */
+  get eventDetailFilter(): Record<string, unknown> {
+    return { mail: { tags: { 'ses:configuration-set': [this.configurationSet.configurationSetName] } } };
+  }
+
+  /**
+   * ses:SendEmail/SendRawEmail on the sender identity and configuration set only, and only with the
+   * configured From address (a compromised function cannot send as anyone else), plus env vars.
+   */
   grantSend(fn: LambdaFunction): void {
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
         resources: [...this.identityArns, this.configurationSetArn],
+        conditions: { StringEquals: { 'ses:FromAddress': this.senderEmail } },
       }),
     );
     fn.addEnvironment(EnvVar.senderEmail, this.senderEmail);

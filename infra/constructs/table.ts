@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { EnvVar } from '../../shared/platform/config.js';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Grants } from '../../shared/platform/contracts/functions.js';
-import { TABLE_INDEXES, TableAttr } from '../../shared/platform/table/keys.js';
+import { PARTITIONS, TABLE_INDEXES, TableAttr, type IndexName } from '../../shared/platform/table/keys.js';
 
 /**
  * The single Engage table (design in shared/platform/table/keys.ts). Customer history is the product's
@@ -39,17 +39,38 @@ export class EngageTable extends Construct {
   }
 
   /**
-   * Data-plane access as the function's manifest grants it: the table, and exactly the indexes
-   * listed (no index/* wildcard), plus the variable the handler reads the name from.
+   * Data-plane access as the function's manifest grants it: item actions on the table limited to
+   * the listed partition families (dynamodb:LeadingKeys; Scan is not an item action, so it is
+   * not granted then), each listed index in its one access pattern, exact index ARNs (no
+   * index/*), plus the variable the handler reads the name from.
    */
   grantTo(fn: LambdaFunction, grant: NonNullable<Grants['table']>): void {
-    const actions = grant.access === 'read' ? TABLE_READ_ACTIONS : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
-    const resources = [this.table.tableArn, ...grant.indexes.map((i) => `${this.table.tableArn}/index/${i}`)];
-    fn.addToRolePolicy(new PolicyStatement({ actions: [...actions], resources }));
+    const itemActions = grant.access === 'read' ? ITEM_READ_ACTIONS : [...ITEM_READ_ACTIONS, ...ITEM_WRITE_ACTIONS];
+    if (!grant.partitions) {
+      fn.addToRolePolicy(new PolicyStatement({ actions: [...itemActions, ...TABLE_WIDE_ACTIONS], resources: [this.table.tableArn] }));
+    } else if (grant.partitions.length) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: [...itemActions],
+          resources: [this.table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': grant.partitions.map((p) => PARTITIONS[p]) } },
+        }),
+      );
+    }
+    for (const index of grant.indexes) {
+      fn.addToRolePolicy(new PolicyStatement({ actions: [...INDEX_ACTIONS[index]], resources: [`${this.table.tableArn}/index/${index}`] }));
+    }
     fn.addEnvironment(EnvVar.tableName, this.table.tableName);
   }
 }
 
-/** What reading items takes (TransactWriteItems needs the item actions it contains). */
-export const TABLE_READ_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'] as const;
-export const TABLE_WRITE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
+/** Actions on items by key (TransactWriteItems needs the item actions it contains). */
+export const ITEM_READ_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query'] as const;
+export const ITEM_WRITE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
+/** Only for a grant over the whole table. */
+export const TABLE_WIDE_ACTIONS = ['dynamodb:Scan'] as const;
+/** The one access pattern of each index (shared/platform/table/keys.ts). */
+export const INDEX_ACTIONS: Record<IndexName, readonly string[]> = {
+  customers: ['dynamodb:Scan'],
+  due: ['dynamodb:Query'],
+};

@@ -29,6 +29,7 @@ export const EnvVar = {
   publicBaseUrl: 'PUBLIC_BASE_URL',
   keyringSecretId: 'TOKEN_KEYRING_SECRET_ID',
   keyringFile: 'TOKEN_KEYRING_FILE',
+  linkOriginSecretId: 'LINK_ORIGIN_SECRET_ID',
   loyaltyConfig: 'LOYALTY_CONFIG',
 } as const;
 
@@ -110,6 +111,12 @@ export const KeyringConfig = z
     path: [EnvVar.keyringSecretId],
   });
 
+/**
+ * The secret CloudFront sends as a header on every request it forwards to the links function, so
+ * requests that bypass the distribution (and its WebACL) are refused. Unset locally: no CDN.
+ */
+export const LinkOriginConfig = z.object({ [EnvVar.linkOriginSecretId]: z.string().min(1).optional() });
+
 /** Every configuration group, by the name manifests use. */
 export const ConfigGroups = {
   table: TableConfig,
@@ -123,6 +130,7 @@ export const ConfigGroups = {
   shop: ShopConfig,
   linkBase: LinkBaseConfig,
   keyring: KeyringConfig,
+  linkOrigin: LinkOriginConfig,
 } as const;
 export type ConfigGroupName = keyof typeof ConfigGroups;
 export type ConfigOfGroup<G extends ConfigGroupName> = z.infer<(typeof ConfigGroups)[G]>;

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { groupVariables, loadGroups } from '../../shared/platform/config.js';
 import { functionNames, manifest, specOf } from '../../shared/platform/contracts/functions.js';
-import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from '../../infra/constructs/table.js';
+import { INDEX_ACTIONS, ITEM_READ_ACTIONS, ITEM_WRITE_ACTIONS, TABLE_WIDE_ACTIONS } from '../../infra/constructs/table.js';
+import { PARTITIONS } from '../../shared/platform/table/keys.js';
 import { asList, synthesized, type Json } from './template.js';
 
 const { stack, logicalId, statementsOf, environmentOf } = synthesized();
@@ -35,12 +36,25 @@ describe.each(functionNames)('function %s', (name) => {
     expect(extra).toEqual([]);
   });
 
-  it('may use the table exactly as its manifest grants (access level and listed indexes only)', () => {
+  it('may use the table exactly as its manifest grants: item actions on its partition families only, each index in its one pattern', () => {
     const dynamo = statementsOf(name).filter((s) => asList(s.Action).some((a: string) => a.startsWith('dynamodb:')));
-    if (!spec.grants.table) return expect(dynamo).toEqual([]);
-    const expected = spec.grants.table.access === 'read' ? [...TABLE_READ_ACTIONS] : [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS];
-    expect(actionsOf(dynamo, 'dynamodb:').sort()).toEqual(expected.sort());
-    for (const s of dynamo) expect(asList(s.Resource)).toEqual([tableArn, ...spec.grants.table.indexes.map(indexArn)]);
+    const grant = spec.grants.table;
+    if (!grant) return expect(dynamo).toEqual([]);
+    const onTable = dynamo.filter((s) => JSON.stringify(asList(s.Resource)) === JSON.stringify([tableArn]));
+    const items = grant.access === 'read' ? [...ITEM_READ_ACTIONS] : [...ITEM_READ_ACTIONS, ...ITEM_WRITE_ACTIONS];
+    if (!grant.partitions) {
+      expect(onTable.map((s) => [asList(s.Action).sort(), s.Condition])).toEqual([[[...items, ...TABLE_WIDE_ACTIONS].sort(), undefined]]);
+    } else if (grant.partitions.length === 0) {
+      expect(onTable).toEqual([]);
+    } else {
+      expect(onTable.map((s) => [asList(s.Action).sort(), s.Condition])).toEqual([
+        [items.sort(), { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': grant.partitions.map((p) => PARTITIONS[p]) } }],
+      ]);
+    }
+    const onIndexes = dynamo.filter((s) => !onTable.includes(s));
+    expect(onIndexes.map((s) => [asList(s.Resource), asList(s.Action).sort(), s.Condition])).toEqual(
+      grant.indexes.map((i) => [[indexArn(i)], [...INDEX_ACTIONS[i]].sort(), undefined]),
+    );
   });
 
   it('may publish to the Engage bus only if its manifest grants it', () => {
@@ -52,8 +66,11 @@ describe.each(functionNames)('function %s', (name) => {
     expect(actionsOf(statementsOf(name), 'ses:').length > 0).toBe(spec.grants.send === true);
   });
 
-  it('may read the link keyring only if its manifest grants it', () => {
+  it('may read the link keyring, and the links origin secret, only if its manifest grants it', () => {
     const reads = statementsOf(name).filter((s) => asList(s.Action).includes('secretsmanager:GetSecretValue'));
-    expect(reads.map((s) => s.Resource)).toEqual(spec.grants.keyring ? [{ Ref: logicalId(stack.links.keyring) }] : []);
+    expect(reads.map((s) => s.Resource)).toEqual([
+      ...(spec.grants.keyring ? [{ Ref: logicalId(stack.links.keyring) }] : []),
+      ...(spec.grants.origin ? [{ Ref: logicalId(stack.links.originSecret) }] : []),
+    ]);
   });
 });

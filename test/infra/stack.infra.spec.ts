@@ -74,7 +74,8 @@ describe('table', () => {
 
 describe('routing: one consumer per entry of `routes`', () => {
   it('creates exactly one rule per route', () => {
-    expect(Object.keys(template.findResources('AWS::Events::Rule'))).toHaveLength(routes.length);
+    const routeRules = Object.values(template.findResources('AWS::Events::Rule')).filter((r: Json) => String(r.Properties.Description).startsWith('Engage route '));
+    expect(routeRules.map((r: Json) => r.Properties.Description).sort()).toEqual(routes.map((r) => `Engage route ${r.id} → ${r.target}`).sort());
   });
 
   for (const route of routes) {
@@ -302,19 +303,19 @@ describe('shopper links', () => {
     template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [fnId(FunctionName.Links), 'Arn'] } });
   });
 
-  it('points the links in mail at the Function URL', () => {
+  it('points the links in mail at the CloudFront distribution (no custom domain in this stage)', () => {
     const vars = (template.toJSON().Resources[fnId(FunctionName.CampaignDispatch)] as Json).Properties.Environment.Variables as Json;
-    expect(vars[EnvVar.publicBaseUrl]).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^LinksFunctionUrl/), 'FunctionUrl'] });
+    expect(vars[EnvVar.publicBaseUrl]).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.links.distribution), 'DomainName'] }]] });
     expect(vars[EnvVar.keyringSecretId]).toEqual({ Ref: logicalId(stack.links.keyring) });
   });
 });
 
 describe('SES feedback', () => {
-  it('publishes bounces, complaints and deliveries of the configuration set to the default bus', () => {
+  it('publishes bounces, complaints, deliveries, rejects, rendering failures, delays, opens and clicks of the configuration set to the default bus', () => {
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: Match.objectLike({
         Enabled: true,
-        MatchingEventTypes: ['bounce', 'complaint', 'delivery'],
+        MatchingEventTypes: ['bounce', 'complaint', 'delivery', 'reject', 'renderingFailure', 'deliveryDelay', 'open', 'click'],
         EventBridgeDestination: { EventBusArn: Match.anyValue() },
       }),
     });

@@ -27,6 +27,11 @@ export const DetailType = {
   SesBounced: 'Email Bounced',
   SesComplaint: 'Email Complaint Received',
   SesDelivered: 'Email Delivered',
+  SesRejected: 'Email Rejected',
+  SesRenderingFailed: 'Email Rendering Failed',
+  SesDeliveryDelayed: 'Email Delivery Delayed',
+  SesOpened: 'Email Opened',
+  SesClicked: 'Email Clicked',
   CustomerTierChanged: 'customer.tier-changed',
   PointsExpiring: 'points.expiring',
   BirthdayRewarded: 'customer.birthday-reward',
@@ -203,9 +208,13 @@ export const CampaignSendDue = z.object({
 });
 export type CampaignSendDue = z.infer<typeof CampaignSendDue>;
 
-/** The part of an SES sending event Engage reads; the message tags carry our ids back. */
+/**
+ * The part of an SES sending event Engage reads; the message tags carry our ids back. Every
+ * event type the configuration set publishes parses (the feedback handler may ignore some), so a
+ * newly published type is never dead-lettered as malformed.
+ */
 export const SesEmailEvent = z.object({
-  eventType: z.enum(['Bounce', 'Complaint', 'Delivery']),
+  eventType: z.enum(['Bounce', 'Complaint', 'Delivery', 'Reject', 'Rendering Failure', 'DeliveryDelay', 'Open', 'Click']),
   mail: z.object({
     messageId: z.string(),
     tags: z.record(z.string(), z.array(z.string())).default({}),
@@ -291,6 +300,11 @@ export const contracts = {
   [DetailType.SesBounced]: { source: SES_SOURCE, schema: SesEmailEvent },
   [DetailType.SesComplaint]: { source: SES_SOURCE, schema: SesEmailEvent },
   [DetailType.SesDelivered]: { source: SES_SOURCE, schema: SesEmailEvent },
+  [DetailType.SesRejected]: { source: SES_SOURCE, schema: SesEmailEvent },
+  [DetailType.SesRenderingFailed]: { source: SES_SOURCE, schema: SesEmailEvent },
+  [DetailType.SesDeliveryDelayed]: { source: SES_SOURCE, schema: SesEmailEvent },
+  [DetailType.SesOpened]: { source: SES_SOURCE, schema: SesEmailEvent },
+  [DetailType.SesClicked]: { source: SES_SOURCE, schema: SesEmailEvent },
   [DetailType.CustomerTierChanged]: { source: ENGAGE_SOURCE, schema: CustomerTierChanged },
   [DetailType.PointsExpiring]: { source: ENGAGE_SOURCE, schema: PointsExpiring },
   [DetailType.BirthdayRewarded]: { source: ENGAGE_SOURCE, schema: BirthdayRewarded },

@@ -6,7 +6,7 @@
  * from it; handlers get their config typed from it. Nothing else restates any of this.
  */
 import type { ConfigGroupName } from '../config.js';
-import type { IndexName } from '../table/keys.js';
+import type { IndexName, TablePartition } from '../table/keys.js';
 import { contracts, DetailType, type DetailOf, type DetailTypeName } from './events.js';
 
 export interface RouteSpec {
@@ -29,14 +29,20 @@ export type Trigger =
   | { readonly kind: 'url' };
 
 export interface Grants {
-  /** Data-plane access to the table, and to exactly these indexes. */
-  readonly table?: { readonly access: 'read' | 'readWrite'; readonly indexes: readonly IndexName[] };
+  /**
+   * Data-plane access: item reads (and writes) on exactly the partition families listed (IAM
+   * `dynamodb:LeadingKeys`), each listed index in its one access pattern (customers: Scan, due:
+   * Query). `partitions` omitted means the whole table, Scan included (erasure, until it queries).
+   */
+  readonly table?: { readonly access: 'read' | 'readWrite'; readonly indexes: readonly IndexName[]; readonly partitions?: readonly TablePartition[] };
   /** events:PutEvents on the Engage bus. */
   readonly publish?: true;
   /** ses:SendEmail from the sender identity through the configuration set. */
   readonly send?: true;
   /** Read the link-signing keyring secret. */
   readonly keyring?: true;
+  /** Read the secret CloudFront presents to the links function. */
+  readonly origin?: true;
 }
 
 export interface FunctionSpec {
@@ -51,20 +57,33 @@ export interface FunctionSpec {
 }
 
 const ORDER_EVENTS = [DetailType.OrderPlaced, DetailType.OrderFulfilled, DetailType.OrderCancelled, DetailType.OrderRefunded] as const;
-const readWrite = (...indexes: IndexName[]) => ({ access: 'readWrite', indexes }) as const;
+/** Every sending event the configuration set publishes (infra/constructs/mail.ts). */
+const SES_EVENTS = [
+  DetailType.SesBounced,
+  DetailType.SesComplaint,
+  DetailType.SesDelivered,
+  DetailType.SesRejected,
+  DetailType.SesRenderingFailed,
+  DetailType.SesDeliveryDelayed,
+  DetailType.SesOpened,
+  DetailType.SesClicked,
+] as const;
+const readWrite = (partitions: readonly TablePartition[], ...indexes: IndexName[]) => ({ access: 'readWrite', indexes, partitions }) as const;
 
 export const manifest = {
   'order-events': {
     summary: 'Order events into the running customer summary; redeems Engage coupons',
     trigger: { kind: 'queue', routes: [{ id: 'OrderEvents', events: ORDER_EVENTS, batchSize: 10, maxReceiveCount: 5 }] },
     config: ['table'],
-    grants: { table: readWrite() },
+    // Orders and summaries in the customer's partition; redeemed coupons.
+    grants: { table: readWrite(['customer', 'coupon']) },
   },
   'customer-upsert': {
     summary: 'Customer profiles (last writer by occurredAt), honouring the hashed suppression list',
     trigger: { kind: 'queue', routes: [{ id: 'CustomerUpserts', events: [DetailType.CustomerUpserted], batchSize: 10, maxReceiveCount: 5 }] },
     config: ['table'],
-    grants: { table: readWrite() },
+    // The profile, and the hashed address list it honours.
+    grants: { table: readWrite(['customer', 'suppression']) },
     memoryMb: 256,
   },
   'sweep-start': {
@@ -78,7 +97,8 @@ export const manifest = {
     summary: 'Scores one scan segment: risk level, RFM segment, predictions; emits risk transitions',
     trigger: { kind: 'queue', routes: [{ id: 'SweepSegments', events: [DetailType.SweepSegmentRequested], batchSize: 1, maxReceiveCount: 3 }] },
     config: ['table', 'bus', 'churn'],
-    grants: { table: readWrite('customers'), publish: true },
+    // Scores in each customer item; the current model and base statistics from STORE.
+    grants: { table: readWrite(['customer', 'store'], 'customers'), publish: true },
     // A segment page scan plus its writes; it yields a continuation well before this.
     memoryMb: 1024,
     timeoutSeconds: 300,
@@ -87,7 +107,8 @@ export const manifest = {
     summary: 'Weekly fit of the buy-till-you-die models and the base statistics',
     trigger: { kind: 'schedule' },
     config: ['table', 'refit'],
-    grants: { table: readWrite('customers') },
+    // Reads summaries through the index only; writes models and statistics to STORE.
+    grants: { table: readWrite(['store'], 'customers') },
     // Scans every summary and fits on up to the sample limit: memory buys CPU.
     memoryMb: 3008,
     timeoutSeconds: 900,
@@ -96,8 +117,9 @@ export const manifest = {
     summary: 'Shopper links: one-click unsubscribe and survey answers',
     trigger: { kind: 'url' },
     // shop: the pages carry the shop's name and a link back to it.
-    config: ['table', 'bus', 'keyring', 'shop'],
-    grants: { table: readWrite(), publish: true, keyring: true },
+    config: ['table', 'bus', 'keyring', 'shop', 'linkOrigin'],
+    // Public: the customer's own items (suppression flag, surveys) and the hashed address list only.
+    grants: { table: readWrite(['customer', 'suppression']), publish: true, keyring: true, origin: true },
     memoryMb: 256,
     timeoutSeconds: 10,
   },
@@ -108,13 +130,14 @@ export const manifest = {
       routes: [{ id: 'LoyaltyEvents', events: [...ORDER_EVENTS, DetailType.PointsRedeemRequested], batchSize: 10, maxReceiveCount: 5 }],
     },
     config: ['table', 'bus', 'loyalty'],
-    grants: { table: readWrite(), publish: true },
+    // Loyalty items, ledger and tier in the customer's partition; coupons from redeemed points.
+    grants: { table: readWrite(['customer', 'coupon']), publish: true },
   },
   'loyalty-sweep': {
     summary: 'Tier reviews, point expiry and birthday rewards for one scan segment',
     trigger: { kind: 'queue', routes: [{ id: 'LoyaltySegments', events: [DetailType.LoyaltySegmentRequested], batchSize: 1, maxReceiveCount: 3 }] },
     config: ['table', 'bus', 'loyalty'],
-    grants: { table: readWrite('customers'), publish: true },
+    grants: { table: readWrite(['customer', 'coupon'], 'customers'), publish: true },
     memoryMb: 1024,
     timeoutSeconds: 300,
   },
@@ -141,32 +164,34 @@ export const manifest = {
       ],
     },
     config: ['table', 'mail', 'campaigns', 'shop', 'linkBase', 'keyring'],
-    grants: { table: readWrite(), send: true, keyring: true },
+    // Customer, sends and surveys in the customer's partition; the coupons it issues and reminds of.
+    grants: { table: readWrite(['customer', 'coupon']), send: true, keyring: true },
     timeoutSeconds: 60,
   },
   'dispatch-due': {
     summary: 'Every 15 minutes: deferred sends that are due go back to dispatch',
     trigger: { kind: 'schedule' },
     config: ['table', 'bus'],
-    grants: { table: { access: 'read', indexes: ['due'] }, publish: true },
+    grants: { table: { access: 'read', indexes: ['due'], partitions: [] }, publish: true },
     memoryMb: 256,
     timeoutSeconds: 120,
   },
   'ses-feedback': {
-    summary: 'SES bounces and complaints onto the suppression list',
+    summary: 'SES bounces and complaints onto the suppression list (other sending events: recorded or ignored)',
     trigger: {
       kind: 'queue',
-      routes: [{ id: 'SesFeedback', events: [DetailType.SesBounced, DetailType.SesComplaint, DetailType.SesDelivered], batchSize: 10, maxReceiveCount: 5, bus: 'default' }],
+      routes: [{ id: 'SesFeedback', events: SES_EVENTS, batchSize: 10, maxReceiveCount: 5, bus: 'default' }],
     },
     config: ['table'],
-    grants: { table: readWrite() },
+    grants: { table: readWrite(['customer', 'suppression']) },
     memoryMb: 256,
   },
   'customer-erase': {
     summary: 'GDPR/PIPL erasure of one customer; the address hash stays suppressed',
     trigger: { kind: 'queue', routes: [{ id: 'CustomerErasure', events: [DetailType.CustomerEraseRequested], batchSize: 1, maxReceiveCount: 5 }] },
     config: ['table'],
-    grants: { table: readWrite() },
+    // Still the whole table: coupons are found by a filtered Scan until erasure queries them.
+    grants: { table: { access: 'readWrite', indexes: [] } },
     memoryMb: 256,
     timeoutSeconds: 120,
   },
@@ -174,7 +199,7 @@ export const manifest = {
     summary: "A scheduled campaign's run: one campaign.scheduled-send per audience member",
     trigger: { kind: 'schedule' },
     config: ['table', 'bus', 'campaigns'],
-    grants: { table: { access: 'read', indexes: ['customers'] }, publish: true },
+    grants: { table: { access: 'read', indexes: ['customers'], partitions: [] }, publish: true },
     memoryMb: 1024,
     timeoutSeconds: 900,
   },

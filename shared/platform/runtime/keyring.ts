@@ -11,8 +11,8 @@ import { dirname } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { EnvVar, type KeyringConfig } from '../config.js';
-import { systemClock, type Clock } from '../ports.js';
-import { logger } from './logger.js';
+import type { Clock } from '../ports.js';
+import { cached, type Cached } from './cache.js';
 import type { TokenKey, TokenKeyring } from '../../links/token.js';
 
 const KeyJson = z.object({ kid: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/), secret: z.string().min(43) });
@@ -49,47 +49,11 @@ export const KEYRING_TTL_MS = 5 * 60_000;
 /** After a failed re-read, the last good keyring is kept and the read retried this much later. */
 export const KEYRING_RETRY_MS = 30_000;
 
-export interface KeyringCache {
-  /** The keyring, re-read once it is older than the time limit. */
-  get(): Promise<TokenKeyring>;
-}
+export type KeyringCache = Cached<TokenKeyring>;
 
-/**
- * The keyring with a time limit. Concurrent callers share one read; a failed re-read (Secrets
- * Manager unavailable) keeps serving the last good keyring — an unsubscribe must not fail because
- * a refresh did — and only the very first read can fail the caller.
- */
-export function cachedKeyring(read: () => Promise<string>, opts: { ttlMs?: number; retryMs?: number; clock?: Clock } = {}): KeyringCache {
-  const ttl = opts.ttlMs ?? KEYRING_TTL_MS;
-  const retry = opts.retryMs ?? KEYRING_RETRY_MS;
-  const clock = opts.clock ?? systemClock;
-  let current: TokenKeyring | undefined;
-  let refreshAt = 0;
-  let inFlight: Promise<TokenKeyring> | undefined;
-
-  const refresh = async (): Promise<TokenKeyring> => {
-    try {
-      const next = parseKeyring(await read());
-      current = next;
-      refreshAt = clock().getTime() + ttl;
-      return next;
-    } catch (e) {
-      if (!current) throw e;
-      logger.warn('keyring re-read failed; keeping the last good keyring', { error: (e as Error).name, reason: (e as Error).message });
-      refreshAt = clock().getTime() + retry;
-      return current;
-    } finally {
-      inFlight = undefined;
-    }
-  };
-
-  return {
-    get: () => {
-      if (current && clock().getTime() < refreshAt) return Promise.resolve(current);
-      return (inFlight ??= refresh());
-    },
-  };
-}
+/** The keyring with a time limit (see cache.ts): a failed re-read keeps the last good keyring. */
+export const cachedKeyring = (read: () => Promise<string>, opts: { ttlMs?: number; retryMs?: number; clock?: Clock } = {}): KeyringCache =>
+  cached(async () => parseKeyring(await read()), { ttlMs: opts.ttlMs ?? KEYRING_TTL_MS, retryMs: opts.retryMs ?? KEYRING_RETRY_MS, what: 'token keyring', ...(opts.clock ? { clock: opts.clock } : {}) });
 
 /** A function's keyring from its configuration, re-read after the time limit. */
 export const keyringCacheFrom = (config: z.infer<typeof KeyringConfig>, opts: { ttlMs?: number; clock?: Clock } = {}): KeyringCache =>

@@ -96,3 +96,16 @@ export const dayFromSortKey = (sk: string): string => sk.slice(keys.dayPrefix.le
 
 /** A key as one string, for maps of batch-read items. */
 export const keyId = (k: Key): string => `${k.pk}|${k.sk}`;
+
+/**
+ * The partition families of the table as IAM sees them: `dynamodb:LeadingKeys` patterns, derived
+ * from the key builders. A function's manifest lists the families it touches, so its role cannot
+ * reach the others (the links function cannot read models, the sweep cannot touch coupons).
+ */
+export const PARTITIONS = {
+  customer: keys.customer('*').pk,
+  coupon: keys.coupon('*').pk,
+  suppression: keys.suppressedAddress('*').pk,
+  store: keys.storeStats().pk,
+} as const;
+export type TablePartition = keyof typeof PARTITIONS;

@@ -1,0 +1,105 @@
+/**
+ * Least privilege from the manifest (issue 10, item 8), beyond what functions.infra.spec.ts checks
+ * per function: the public links role, sending only as the shop, schedules that only this stage's
+ * schedule group can use, a shop publisher that cannot forge Engage's own events, and an archive
+ * without personal data.
+ */
+import { describe, expect, it } from 'vitest';
+import { Match } from 'aws-cdk-lib/assertions';
+import { SHOP_DETAIL_TYPES, UNARCHIVED_EVENTS } from '../../infra/constructs/event-bus.js';
+import { DetailType, ENGAGE_SOURCE, SHOP_SOURCE } from '../../shared/platform/contracts/events.js';
+import { FunctionName, functionNames, specOf } from '../../shared/platform/contracts/functions.js';
+import { asList, synthesized, type Json } from './template.js';
+
+const { stack, template, logicalId, statementsOf, statementsOfRole, resource } = synthesized();
+const tableArn = { 'Fn::GetAtt': [logicalId(stack.table.table), 'Arn'] };
+
+describe('the table', () => {
+  it('the public links function cannot Scan, and reaches only customer partitions and the hashed address list', () => {
+    const dynamo = statementsOf(FunctionName.Links).filter((s) => asList(s.Action).some((a: string) => a.startsWith('dynamodb:')));
+    expect(dynamo.flatMap((s) => asList(s.Action))).not.toContain('dynamodb:Scan');
+    expect(dynamo.map((s) => [s.Resource, s.Condition])).toEqual([[tableArn, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CUST#*', 'SUPPRESS#*'] } }]]);
+  });
+
+  it('only the erasure function (still a filtered Scan) may read the table outside its partition families', () => {
+    const unconditioned = functionNames.filter((n) =>
+      statementsOf(n).some((s) => JSON.stringify(asList(s.Resource)) === JSON.stringify([tableArn]) && asList(s.Action).some((a: string) => a.startsWith('dynamodb:')) && !s.Condition),
+    );
+    expect(unconditioned).toEqual([FunctionName.CustomerErase]);
+  });
+
+  it('no policy names index/* (exact index ARNs only)', () => {
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('/index/*');
+  });
+});
+
+describe('sending', () => {
+  it('campaign-dispatch may send only from the configured address, through its identity and configuration set', () => {
+    const [ses] = statementsOf(FunctionName.CampaignDispatch).filter((s) => asList(s.Action).includes('ses:SendEmail'));
+    expect(ses!.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'noreply@example.com' } });
+    expect(JSON.stringify(ses!.Resource)).toContain('configuration-set/');
+    expect(asList(ses!.Resource)).not.toContain('*');
+  });
+});
+
+describe('schedules', () => {
+  const invokeRoles = () => Object.values(template.findResources('AWS::IAM::Role')).filter((r: Json) => JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com')) as Json[];
+
+  it('every schedule is in the stage\'s own schedule group, created after it', () => {
+    for (const s of Object.values(template.findResources('AWS::Scheduler::Schedule')) as Json[]) {
+      expect(s.Properties.GroupName).toBe('engage-dev');
+      expect(s.DependsOn).toContain(logicalId(stack.scheduleGroup));
+    }
+  });
+
+  it('Scheduler may assume an invoke role only for this account and this group (confused deputy)', () => {
+    expect(invokeRoles().length).toBe(3 + stack.campaignSchedules.length);
+    for (const role of invokeRoles()) {
+      const [statement] = role.Properties.AssumeRolePolicyDocument.Statement as Json[];
+      expect(statement!.Condition).toEqual({
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' }, 'aws:SourceArn': { 'Fn::GetAtt': [logicalId(stack.scheduleGroup), 'Arn'] } },
+      });
+    }
+  });
+});
+
+describe('the shop publisher role', () => {
+  const roleId = logicalId(stack.bus.shopPublisherRole);
+
+  it('may only put engage.shop events of the shop contracts on the Engage bus, so nobody can forge engage.core events', () => {
+    expect(statementsOfRole(roleId)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'events:PutEvents',
+        Resource: { 'Fn::GetAtt': [logicalId(stack.bus.bus), 'Arn'] },
+        Condition: { StringEquals: { 'events:source': SHOP_SOURCE, 'events:detail-type': SHOP_DETAIL_TYPES } },
+      },
+    ]);
+    expect(SHOP_DETAIL_TYPES).toContain(DetailType.OrderPlaced);
+    expect(SHOP_DETAIL_TYPES).not.toContain(DetailType.CampaignScheduledSend);
+    expect(SHOP_SOURCE).not.toBe(ENGAGE_SOURCE);
+  });
+
+  it('is assumable from this account and its ARN is an output', () => {
+    expect(JSON.stringify(resource(roleId).Properties.AssumeRolePolicyDocument)).toContain(':root');
+    template.hasOutput('*', { Value: { 'Fn::GetAtt': [roleId, 'Arn'] } });
+  });
+});
+
+describe('the archive', () => {
+  it('keeps every Engage event except personal data (profiles) and erasure requests', () => {
+    template.hasResourceProperties('AWS::Events::Archive', {
+      EventPattern: { account: [{ Ref: 'AWS::AccountId' }], 'detail-type': [{ 'anything-but': [...UNARCHIVED_EVENTS] }] },
+    });
+    expect(UNARCHIVED_EVENTS).toEqual([DetailType.CustomerUpserted, DetailType.CustomerEraseRequested]);
+  });
+});
+
+describe('grants come from the manifest', () => {
+  it('only the links function may read the origin secret', () => {
+    expect(functionNames.filter((n) => specOf(n).grants.origin)).toEqual([FunctionName.Links]);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(['secretsmanager:GetSecretValue']), Resource: { Ref: logicalId(stack.links.originSecret) } })]) },
+    });
+  });
+});
