@@ -5,7 +5,9 @@ import { RetryableError } from '../platform/errors.js';
 
 // Everything else (MessageRejected, MailFromDomainNotVerified, AccountSuspended, BadRequest…)
 // will fail the same way again, so retrying would only delay the dead-letter path.
-const RETRYABLE = new Set(['TooManyRequestsException', 'LimitExceededException', 'ThrottlingException', 'InternalFailure', 'ServiceUnavailable']);
+// SendingPausedException: the configuration set was paused (the reputation guard, or by hand);
+// the mail must wait for the resume (dead-letter queue, then redrive), not be recorded as refused.
+const RETRYABLE = new Set(['TooManyRequestsException', 'LimitExceededException', 'ThrottlingException', 'InternalFailure', 'ServiceUnavailable', 'SendingPausedException']);
 
 export class SesMailer implements Mailer {
   constructor(
