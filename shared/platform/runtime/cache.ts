@@ -5,7 +5,6 @@
  * the source never fails a caller that already had a value — only the very first read can.
  */
 import { systemClock, type Clock } from '../ports.js';
-import { logger } from './logger.js';
 
 export interface CacheOptions {
   ttlMs: number;
@@ -33,6 +32,9 @@ export function cached<T>(load: () => Promise<T>, opts: CacheOptions): Cached<T>
       return value;
     } catch (e) {
       if (!current) throw e;
+      // Imported here, on the rare failure path: importing the logger configures it from the
+      // environment, and this module is loaded (via the keyring) before a runtime sets that up.
+      const { logger } = await import('./logger.js');
       logger.warn(`${opts.what}: re-read failed; keeping the last good value`, { error: (e as Error).name, reason: (e as Error).message });
       refreshAt = clock().getTime() + opts.retryMs;
       return current.value;
