@@ -81,8 +81,14 @@ export class ShopperLinks extends Construct {
         // Refuse plain HTTP rather than redirect: a redirected POST loses its body (RFC 8058).
         viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
       },
-      ...(props.domain ? { domainNames: [props.domain.name], certificate: Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn) } : {}),
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+      // (The default cloudfront.net certificate has a fixed policy: a minimum applies to our own.)
+      ...(props.domain
+        ? {
+            domainNames: [props.domain.name],
+            certificate: Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
       httpVersion: HttpVersion.HTTP2_AND_3,
       ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
     });
