@@ -12,14 +12,17 @@ import { acceptedBy, type EventOf, type EventTypeOf, type QueueFunction } from '
 import { MalformedEventError } from '../errors.js';
 import { parseEnvelope } from './envelope.js';
 import { defineFunction, type ConfigOf, type FunctionModule } from './function.js';
-import { logger } from './logger.js';
+import { logger, NO_EVENT_LOGGING } from './logger.js';
 
 export type RecordHandler<E> = (event: E, context: Context) => Promise<unknown>;
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 export function sqsConsumer<F extends QueueFunction>(fn: F, handle: RecordHandler<EventOf<F>>): SqsHandler {
   const accepted = acceptedBy(fn) as readonly EventTypeOf<F>[];
-  const processor = new BatchProcessor(EventType.SQS);
+  // A BatchProcessor holds the records and failures of the batch it is processing, so one per
+  // invocation: with one per module, overlapping invocations (the local bus runs several at
+  // once, as can a Lambda handler that awaits) clear each other's failures and a failed record
+  // is reported as done instead of reaching its dead-letter queue.
   const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
     processPartialResponse(
       event,
@@ -40,10 +43,10 @@ export function sqsConsumer<F extends QueueFunction>(fn: F, handle: RecordHandle
           throw e;
         }
       },
-      processor,
+      new BatchProcessor(EventType.SQS),
       { context, throwOnFullBatchFailure: false },
     );
-  return middy(handler).use(injectLambdaContext(logger));
+  return middy(handler).use(injectLambdaContext(logger, NO_EVENT_LOGGING));
 }
 
 /** A queue-fed function: its record handler is set up once per cold start from its config. */
