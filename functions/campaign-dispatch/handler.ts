@@ -14,17 +14,16 @@ import { sendMetrics, type SendMetrics } from '../../shared/platform/runtime/met
 function count(metrics: SendMetrics, o: DispatchOutcome): void {
   if (o.outcome === 'sent') metrics.count('sent');
   else if (o.outcome === 'skipped' || o.outcome === 'control') metrics.count('skipped', o.outcome === 'control' ? 'control' : o.reason);
-  else if (o.outcome === 'deferred') metrics.count('deferred');
-  else if (o.outcome === 'rejected') metrics.count('failed');
+  else if (o.outcome === 'deferred' || o.outcome === 'failed' || o.outcome === 'unknown') metrics.count(o.outcome);
 }
 
 export const { build, handler } = sqsFunction('campaign-dispatch', async (config) => {
-  const { customers, sends, coupons, surveys } = storesFrom(config);
+  const { customers, sends, coupons, surveys, suppression } = storesFrom(config);
   // Templates are loaded once per cold start; the keyring is re-read after its time limit, so a
   // rotation reaches warm containers.
   const keyrings = keyringCacheFrom(config);
   const deps = {
-    customers, sends, coupons, surveys,
+    customers, sends, coupons, surveys, suppression,
     mailer: mailerFrom(config),
     campaigns: await loadCampaigns(config[EnvVar.campaignsDir]),
     from: config[EnvVar.senderEmail],

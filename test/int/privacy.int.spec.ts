@@ -67,7 +67,7 @@ const coupon = (code: string, customerId: string) => ({
 async function seedCustomer(customerId: string, email: string, code: string) {
   await putRaw(sys, [upserted(customerId, email)]);
   await putRaw(sys, [placed(customerId, `o-${customerId}-1`, 1500), placed(customerId, `o-${customerId}-2`, 300)]);
-  expect(await stores.sends.claimSend(customerId, 'win-back', 'at-risk#2026-01-01', recent)).toBe(true);
+  expect(await stores.sends.claimSend(customerId, 'win-back', 'at-risk#2026-01-01', recent)).toBe('claimed');
   await stores.sends.completeSend(customerId, { campaignId: 'win-back', occurrence: 'at-risk#2026-01-01', status: 'sent', at: recent, kind: 'marketing', messageId: 'm-1' });
   expect(await stores.coupons.putCoupon(coupon(code, customerId))).toBe(true);
 }
