@@ -42,4 +42,6 @@ export const { build, handler } = sqsFunction('campaign-dispatch', async (config
     metrics.publish();
     return outcomes;
   };
-});
+},
+// Records one by one: rendering is CPU-bound and would starve another record's timed SES call.
+{ sequential: true });

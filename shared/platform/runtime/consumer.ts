@@ -17,7 +17,17 @@ import { logger, NO_EVENT_LOGGING } from './logger.js';
 export type RecordHandler<E> = (event: E, context: Context) => Promise<unknown>;
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-export function sqsConsumer<F extends QueueFunction>(fn: F, handle: RecordHandler<EventOf<F>>): SqsHandler {
+export interface ConsumerOptions {
+  /**
+   * Process a batch's records one after another. For a function whose records do CPU-bound work
+   * between timed calls (campaign dispatch renders mail, then calls SES with a timeout), records
+   * in parallel would starve each other's calls on the one event loop: a reply that arrived in
+   * time would be read late and count as timed out.
+   */
+  sequential?: boolean;
+}
+
+export function sqsConsumer<F extends QueueFunction>(fn: F, handle: RecordHandler<EventOf<F>>, opts: ConsumerOptions = {}): SqsHandler {
   const accepted = acceptedBy(fn) as readonly EventTypeOf<F>[];
   // A BatchProcessor holds the records and failures of the batch it is processing, so one per
   // invocation: with one per module, overlapping invocations (the local bus runs several at
@@ -44,7 +54,7 @@ export function sqsConsumer<F extends QueueFunction>(fn: F, handle: RecordHandle
         }
       },
       new BatchProcessor(EventType.SQS),
-      { context, throwOnFullBatchFailure: false },
+      { context, throwOnFullBatchFailure: false, processInParallel: !opts.sequential },
     );
   return middy(handler).use(injectLambdaContext(logger, NO_EVENT_LOGGING));
 }
@@ -53,7 +63,8 @@ export function sqsConsumer<F extends QueueFunction>(fn: F, handle: RecordHandle
 export const sqsFunction = <F extends QueueFunction>(
   fn: F,
   setup: (config: ConfigOf<F>) => RecordHandler<EventOf<F>> | Promise<RecordHandler<EventOf<F>>>,
-): FunctionModule<SqsHandler> => defineFunction(fn, async (config) => sqsConsumer(fn, await setup(config)));
+  opts: ConsumerOptions = {},
+): FunctionModule<SqsHandler> => defineFunction(fn, async (config) => sqsConsumer(fn, await setup(config), opts));
 
 // Results may hold customer data; log only their shape-level summary.
 const summarize = (r: unknown) => (typeof r === 'string' ? r : Array.isArray(r) ? r.length : undefined);
