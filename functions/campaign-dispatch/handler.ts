@@ -12,9 +12,11 @@ import { sendMetrics, type SendMetrics } from '../../shared/platform/runtime/met
 
 /** Each decision as a business metric (a duplicate delivery decided nothing new). */
 function count(metrics: SendMetrics, o: DispatchOutcome): void {
-  if (o.outcome === 'sent') metrics.count('sent');
-  else if (o.outcome === 'skipped' || o.outcome === 'control') metrics.count('skipped', o.outcome === 'control' ? 'control' : o.reason);
-  else if (o.outcome === 'deferred' || o.outcome === 'failed' || o.outcome === 'unknown') metrics.count(o.outcome);
+  if (o.outcome === 'duplicate') return;
+  const campaign = o.campaignId;
+  if (o.outcome === 'sent') metrics.count('sent', { campaign });
+  else if (o.outcome === 'control') metrics.count('skipped', { campaign, reason: 'control' });
+  else metrics.count(o.outcome, { campaign, reason: o.reason || undefined });
 }
 
 export const { build, handler } = sqsFunction('campaign-dispatch', async (config) => {

@@ -34,6 +34,8 @@
  */
 import { createHash } from 'node:crypto';
 
+const ERASED_PK = 'ERASED#';
+
 export const TableAttr = {
   pk: 'pk',
   sk: 'sk',
@@ -94,7 +96,7 @@ export const keys = {
   ledgerPrefix: 'LEDGER#',
   suppressedAddress: (emailHash: string): Key => ({ pk: `SUPPRESS#${emailHash}`, sk: 'SUPPRESS' }),
   /** Keyed by a hash of the id: the tombstone must not keep the erased id itself in clear. */
-  erased: (customerId: string): Key => ({ pk: `ERASED#${createHash('sha256').update(`customer\0${customerId}`).digest('hex')}`, sk: 'ERASED' }),
+  erased: (customerId: string): Key => ({ pk: `${ERASED_PK}${createHash('sha256').update(`customer\0${customerId}`).digest('hex')}`, sk: 'ERASED' }),
   cap: (customerId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: 'CAP' }),
 } as const;
 
@@ -116,5 +118,6 @@ export const PARTITIONS = {
   coupon: keys.coupon('*').pk,
   suppression: keys.suppressedAddress('*').pk,
   store: keys.storeStats().pk,
+  erased: `${ERASED_PK}*`,
 } as const;
 export type TablePartition = keyof typeof PARTITIONS;

@@ -102,7 +102,7 @@ describe('sending under SES faults', () => {
     expect(await mailTo(`${id}@example.com`)).toHaveLength(1);
     const item = await sendItem(sys, id, 'win-back', 'at-risk:2026-09-01');
     expect(item).toMatchObject({ status: 'unknown', reason: expect.any(String) });
-    expect(output.metrics()).toContainEqual(expect.objectContaining({ name: 'SendUnknown', dimensions: expect.objectContaining({ campaign: 'win-back' }) }));
+    expect(output.metrics()).toContainEqual(expect.objectContaining({ name: 'MailUnknown', dimensions: expect.objectContaining({ campaign: 'win-back' }) }));
     // When the trigger is redelivered and the due job runs later
     await putRaw(sys, [riskChanged(id, T0)]);
     vi.setSystemTime(at(T0, 60));
@@ -159,10 +159,10 @@ describe('sending under SES faults', () => {
     const metrics = output.metrics().filter((m) => m.dimensions.campaign === 'win-back');
     expect(metrics).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ name: 'SendFailed', dimensions: expect.objectContaining({ reason: 'MessageRejected' }) }),
-        expect.objectContaining({ name: 'SendSent' }),
-        expect.objectContaining({ name: 'SendSkipped', dimensions: expect.objectContaining({ reason: 'no-consent' }) }),
-        expect.objectContaining({ name: 'SendDeferred', dimensions: expect.objectContaining({ reason: 'quiet-hours' }) }),
+        expect.objectContaining({ name: 'MailFailed', dimensions: expect.objectContaining({ reason: 'MessageRejected' }) }),
+        expect.objectContaining({ name: 'MailSent' }),
+        expect.objectContaining({ name: 'MailSkipped', dimensions: expect.objectContaining({ reason: 'no-consent' }) }),
+        expect.objectContaining({ name: 'MailDeferred', dimensions: expect.objectContaining({ reason: 'quiet-hours' }) }),
       ]),
     );
   });

@@ -14,7 +14,7 @@ describe('classifySesError', () => {
     ['throttled (429)', answered('TooManyRequestsException', 429), 'retry'],
     ['sending rate exceeded', answered('LimitExceededException', 400), 'retry'],
     ['refused for good', answered('MessageRejected', 400), 'rejected'],
-    ['account paused', answered('SendingPausedException', 400), 'rejected'],
+    ['account paused', answered('SendingPausedException', 400), 'retry'],
     ['a 5xx answer: may have been accepted', answered('InternalFailure', 500), 'unknown'],
     ['connection refused: never left', network('ECONNREFUSED'), 'retry'],
     ['no socket within the connection timeout', Object.assign(new Error('@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 3000 ms.'), { name: 'TimeoutError' }), 'retry'],
