@@ -29,7 +29,9 @@ export function localGroupValues(s: LocalSettings): Record<ConfigGroupName, Reco
     churn: {},
     refit: {},
     loyalty: { [EnvVar.loyaltyConfig]: s.loyaltyConfig },
-    mail: { [EnvVar.senderEmail]: 'hello@shop.example.com' },
+    // Locally every function and the SES emulator share one event loop: a reply can be read
+    // late while other invocations render mail, which must not count as "SES did not answer".
+    mail: { [EnvVar.senderEmail]: 'hello@shop.example.com', [EnvVar.sesRequestTimeoutMs]: '30000' },
     campaigns: { [EnvVar.campaignsDir]: s.campaignsDir },
     shop: LOCAL_SHOP,
     linkBase: { [EnvVar.publicBaseUrl]: s.linksUrl },

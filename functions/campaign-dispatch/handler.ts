@@ -12,19 +12,20 @@ import { sendMetrics, type SendMetrics } from '../../shared/platform/runtime/met
 
 /** Each decision as a business metric (a duplicate delivery decided nothing new). */
 function count(metrics: SendMetrics, o: DispatchOutcome): void {
-  if (o.outcome === 'sent') metrics.count('sent');
-  else if (o.outcome === 'skipped' || o.outcome === 'control') metrics.count('skipped', o.outcome === 'control' ? 'control' : o.reason);
-  else if (o.outcome === 'deferred') metrics.count('deferred');
-  else if (o.outcome === 'rejected') metrics.count('failed');
+  if (o.outcome === 'duplicate') return;
+  const campaign = o.campaignId;
+  if (o.outcome === 'sent') metrics.count('sent', { campaign });
+  else if (o.outcome === 'control') metrics.count('skipped', { campaign, reason: 'control' });
+  else metrics.count(o.outcome, { campaign, reason: o.reason || undefined });
 }
 
 export const { build, handler } = sqsFunction('campaign-dispatch', async (config) => {
-  const { customers, sends, coupons, surveys } = storesFrom(config);
+  const { customers, sends, coupons, surveys, suppression } = storesFrom(config);
   // Templates are loaded once per cold start; the keyring is re-read after its time limit, so a
   // rotation reaches warm containers.
   const keyrings = keyringCacheFrom(config);
   const deps = {
-    customers, sends, coupons, surveys,
+    customers, sends, coupons, surveys, suppression,
     mailer: mailerFrom(config),
     campaigns: await loadCampaigns(config[EnvVar.campaignsDir]),
     from: config[EnvVar.senderEmail],
@@ -43,4 +44,6 @@ export const { build, handler } = sqsFunction('campaign-dispatch', async (config
     metrics.publish();
     return outcomes;
   };
-});
+},
+// Records one by one: rendering is CPU-bound and would starve another record's timed SES call.
+{ sequential: true });

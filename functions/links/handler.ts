@@ -10,7 +10,7 @@ import { publisherFrom, storesFrom } from '../../shared/platform/runtime/deps.js
 import { defineFunction } from '../../shared/platform/runtime/function.js';
 import { keyringCacheFrom } from '../../shared/platform/runtime/keyring.js';
 import { originGuardFromSecret } from '../../shared/platform/runtime/origin.js';
-import { logger } from '../../shared/platform/runtime/logger.js';
+import { logger, NO_EVENT_LOGGING } from '../../shared/platform/runtime/logger.js';
 
 export const { build, handler } = defineFunction('links', async (config) => {
   const { customers, suppression, surveys } = storesFrom(config);
@@ -31,5 +31,5 @@ export const { build, handler } = defineFunction('links', async (config) => {
       ...(body ? { body } : {}),
     });
     return { statusCode: res.status, headers: res.headers, body: res.body };
-  }).use(injectLambdaContext(logger));
+  }).use(injectLambdaContext(logger, NO_EVENT_LOGGING));
 });

@@ -13,7 +13,8 @@ import type { SurveyState } from '../surveys/response.js';
 import { surveyIdOf } from '../links/links.js';
 import { DAY_MS } from '../platform/time.js';
 import type { CustomerFacts } from './audience.js';
-import { decideDelivery, type MailKind, type ShopPolicy } from './policy.js';
+import { decideDelivery, legalGate, type MailKind, type ShopPolicy } from './policy.js';
+import type { CustomerRecord } from '../customers/record.js';
 import type { Campaign } from './schema.js';
 import { sendWindow } from './triggers.js';
 
@@ -84,4 +85,17 @@ export function decideDispatch(input: DispatchInput): DispatchDecision {
       }
     : undefined;
   return { kind: 'send', locale: delivery.locale, facts, ...(coupon ? { coupon } : {}), ...(survey ? { survey } : {}) };
+}
+
+export type LastLook = { send: true; to: string } | { send: false; reason: 'no-profile' | 'suppressed' | 'no-consent' };
+
+/**
+ * The last look before the SES call, on the customer as stored at that moment and on whether
+ * their address is on the hashed suppression list (an address unsubscribed, bounced or erased
+ * under any customer id). The mail goes to the address read now.
+ */
+export function lastLook(campaign: Campaign, customer: CustomerRecord | null, addressListed: boolean): LastLook {
+  if (!customer?.profile) return { send: false, reason: 'no-profile' };
+  const gate = legalGate(campaign, { suppressed: customer.suppressed === true || addressListed, consent: customer.profile.marketingConsent });
+  return gate ? { send: false, reason: gate } : { send: true, to: customer.profile.email };
 }

@@ -1,25 +1,157 @@
-/** SendStore over the Engage table: send claims and outcomes (access patterns 7 and 8) and the
- * sparse due index of deferred sends (9). */
-import { DeleteCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoTable } from '../platform/table/dynamodb.js';
+/** SendStore over the Engage table: send claims and outcomes (access patterns 7 and 8), the
+ * sparse due index of pending sends (9) and the frequency-cap ledger (18). */
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable, cancellationAt, isConditionFailure, isConflict, versionGuard, type Item } from '../platform/table/dynamodb.js';
+import { RetryableError } from '../platform/errors.js';
 import { DUE_INDEX, TableAttr, customerIdOfPk, keys } from '../platform/table/keys.js';
-import type { DueSend, SendRecord, SendStore } from './port.js';
+import { instantMs } from '../platform/time.js';
+import { FINAL_STATUSES, type CapLedger, type Claim, type ClaimResult, type DueSend, type MarkResult, type ReclaimResult, type SendRecord, type SendStore } from './port.js';
+
+/** Final outcomes are kept this long (CAN-SPAM opt-outs, campaign reports, dedupe of late
+ * triggers); the frequency cap needs 7 days, coupon reminders live on pending items. */
+export const SEND_RECORD_TTL_DAYS = 400;
+
+const expiry = (at: string) => ({ [TableAttr.ttl]: Math.floor(instantMs(at) / 1000) + SEND_RECORD_TTL_DAYS * 86_400 });
+
+const RECORD_FIELDS = ['campaignId', 'occurrence', 'status', 'at', 'kind', 'messageId', 'reason', 'until', 'trigger', 'attempt', 'couponKid', 'couponHash', 'retries'] as const;
+const toRecord = (i: Item): SendRecord => Object.fromEntries(RECORD_FIELDS.flatMap((f) => (i[f] !== undefined ? [[f, i[f]]] : []))) as unknown as SendRecord;
+
+const names = { '#st': 'status', '#at': 'at', '#s': TableAttr.dueShard, '#d': TableAttr.dueAt };
 
 export class DynamoSendStore extends DynamoTable implements SendStore {
-  async claimSend(customerId: string, campaignId: string, occurrence: string, at: string): Promise<boolean> {
+  async claimSend(customerId: string, campaignId: string, occurrence: string, at: string, claim?: Claim): Promise<ClaimResult> {
+    const pending = claim
+      ? { attempt: claim.attempt, kind: claim.kind, trigger: claim.trigger, couponKid: claim.couponKid, customerId, [TableAttr.dueShard]: keys.dueShard(customerId), [TableAttr.dueAt]: claim.leaseUntil }
+      : {};
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            this.notErased(customerId),
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.send(customerId, campaignId, occurrence), campaignId, occurrence, status: 'claimed', at, ...pending },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return 'claimed';
+    } catch (e) {
+      if (cancellationAt(e, 0) === 'ConditionalCheckFailed') return 'erased';
+      if (cancellationAt(e, 1) === 'ConditionalCheckFailed') return 'taken';
+      // Another transaction on the same send right now (a concurrent duplicate): ask again later.
+      if (isConflict(e)) throw new RetryableError(`claim of ${campaignId}/${occurrence} raced another transaction`);
+      throw e;
+    }
+  }
+
+  async reclaimDue(customerId: string, campaignId: string, occurrence: string, dueAt: string, c: { attempt: string; at: string; leaseUntil: string; couponKid: string }): Promise<ReclaimResult> {
+    const Key = keys.send(customerId, campaignId, occurrence);
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key,
+          UpdateExpression: 'SET #st = :claimed, #at = :at, attempt = :a, #d = :lease, couponKid = if_not_exists(couponKid, :kid)',
+          ConditionExpression: '#d = :due AND (#st = :deferred OR #st = :claimed)',
+          ExpressionAttributeNames: { '#st': names['#st'], '#at': names['#at'], '#d': names['#d'] },
+          ExpressionAttributeValues: { ':claimed': 'claimed', ':deferred': 'deferred', ':due': dueAt, ':at': c.at, ':a': c.attempt, ':lease': c.leaseUntil, ':kid': c.couponKid },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { kind: 'claimed', record: toRecord(out.Attributes ?? {}) };
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+    // Its attempt died while SES had the mail: whether it went out is unknown, and it is not sent again.
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key,
+          UpdateExpression: 'SET #st = :unknown, reason = :r, #at = :at, #ttl = :ttl REMOVE #s, #d, attempt',
+          ConditionExpression: '#d = :due AND #st = :sending',
+          ExpressionAttributeNames: { ...names, '#ttl': TableAttr.ttl },
+          ExpressionAttributeValues: { ':unknown': 'unknown', ':sending': 'sending', ':r': 'interrupted', ':at': c.at, ':due': dueAt, ':ttl': expiry(c.at)[TableAttr.ttl] },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { kind: 'interrupted', record: toRecord(out.Attributes ?? {}) };
+    } catch (e) {
+      if (isConditionFailure(e)) return { kind: 'taken' };
+      throw e;
+    }
+  }
+
+  async markSending(
+    customerId: string,
+    campaignId: string,
+    occurrence: string,
+    attempt: string,
+    mark: { at: string; leaseUntil: string; couponHash?: string },
+    cap?: { ledger: CapLedger; entry: { at: string; key: string }; windowMs: number },
+  ): Promise<MarkResult> {
+    const update = {
+      TableName: this.tableName,
+      Key: keys.send(customerId, campaignId, occurrence),
+      UpdateExpression: `SET #st = :sending, #at = :at, #d = :lease${mark.couponHash ? ', couponHash = :h' : ''}`,
+      ConditionExpression: '#st = :claimed AND attempt = :a',
+      ExpressionAttributeNames: { '#st': names['#st'], '#at': names['#at'], '#d': names['#d'] },
+      ExpressionAttributeValues: { ':sending': 'sending', ':claimed': 'claimed', ':a': attempt, ':at': mark.at, ':lease': mark.leaseUntil, ...(mark.couponHash ? { ':h': mark.couponHash } : {}) },
+    };
+    if (!cap) return (await this.conditional(new UpdateCommand(update))) ? 'ok' : 'lost';
+    const since = instantMs(cap.entry.at) - cap.windowMs;
+    const recent = [...cap.ledger.recent.filter((r) => instantMs(r.at) > since && r.key !== cap.entry.key), cap.entry];
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: update },
+            { Put: { TableName: this.tableName, Item: { ...keys.cap(customerId), recent, [TableAttr.version]: cap.ledger.v + 1 }, ...versionGuard(cap.ledger.v) } },
+          ],
+        }),
+      );
+      return 'ok';
+    } catch (e) {
+      if (cancellationAt(e, 0) === 'ConditionalCheckFailed') return 'lost';
+      if (isConflict(e)) return 'cap-conflict';
+      throw e;
+    }
+  }
+
+  async completeSend(customerId: string, r: SendRecord, guard?: { attempt: string }): Promise<boolean> {
+    // A deferral joins the sparse due index; any other outcome leaves it (Put replaces the item),
+    // and final ones expire. The attempt token goes: no later write of that attempt applies.
+    const { attempt: _done, ...record } = r;
+    const due = r.status === 'deferred' && r.until ? { [TableAttr.dueShard]: keys.dueShard(customerId), [TableAttr.dueAt]: r.until } : {};
+    const ttl = FINAL_STATUSES.has(r.status) ? expiry(r.at) : {};
     return this.conditional(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.send(customerId, campaignId, occurrence), campaignId, occurrence, status: 'claimed', at },
-        ConditionExpression: 'attribute_not_exists(pk)',
+        Item: { ...keys.send(customerId, r.campaignId, r.occurrence), ...record, customerId, ...due, ...ttl },
+        ...(guard ? { ConditionExpression: 'attempt = :a', ExpressionAttributeValues: { ':a': guard.attempt } } : {}),
       }),
     );
   }
 
-  async completeSend(customerId: string, r: SendRecord): Promise<void> {
-    // A deferral joins the sparse due index; any other outcome leaves it (Put replaces the item).
-    const due = r.status === 'deferred' && r.until ? { [TableAttr.dueShard]: keys.dueShard(customerId), [TableAttr.dueAt]: r.until, customerId } : {};
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.send(customerId, r.campaignId, r.occurrence), ...r, ...due } }));
+  async scheduleSend(customerId: string, r: SendRecord): Promise<boolean> {
+    const due = r.until ? { [TableAttr.dueShard]: keys.dueShard(customerId), [TableAttr.dueAt]: r.until } : {};
+    return this.conditional(
+      new TransactWriteCommand({
+        TransactItems: [
+          this.notErased(customerId),
+          { Put: { TableName: this.tableName, Item: { ...keys.send(customerId, r.campaignId, r.occurrence), ...r, customerId, ...due }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+      }),
+    );
+  }
+
+  async getCap(customerId: string): Promise<CapLedger> {
+    const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.cap(customerId), ConsistentRead: true }));
+    return { recent: (out.Item?.recent as CapLedger['recent'] | undefined) ?? [], v: (out.Item?.[TableAttr.version] as number | undefined) ?? 0 };
   }
 
   async listDue(shard: string, now: string, limit: number): Promise<DueSend[]> {
@@ -33,47 +165,16 @@ export class DynamoSendStore extends DynamoTable implements SendStore {
         Limit: limit,
       }),
     );
-    return (out.Items ?? []).map((i) => ({
-      customerId: i.customerId as string,
-      campaignId: i.campaignId as string,
-      occurrence: i.occurrence as string,
-      dueAt: i[TableAttr.dueAt] as string,
-      trigger: i.trigger as DueSend['trigger'],
-    }));
-  }
-
-  async reclaimDeferred(customerId: string, campaignId: string, occurrence: string, dueAt: string, at: string): Promise<boolean> {
-    return this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.send(customerId, campaignId, occurrence),
-        UpdateExpression: 'SET #st = :claimed, #at = :at REMOVE #s, #d',
-        ConditionExpression: '#st = :deferred AND #d = :due',
-        ExpressionAttributeNames: { '#st': 'status', '#at': 'at', '#s': TableAttr.dueShard, '#d': TableAttr.dueAt },
-        ExpressionAttributeValues: { ':claimed': 'claimed', ':deferred': 'deferred', ':due': dueAt, ':at': at },
-      }),
-    );
-  }
-
-  async releaseSend(customerId: string, campaignId: string, occurrence: string): Promise<void> {
-    await this.conditional(
-      new DeleteCommand({
-        TableName: this.tableName,
-        Key: keys.send(customerId, campaignId, occurrence),
-        ConditionExpression: '#s = :claimed',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':claimed': 'claimed' },
-      }),
+    // (A claim written without a trigger — by an operator tool — has nothing to hand on.)
+    return (out.Items ?? []).flatMap((i) =>
+      i.trigger
+        ? [{ customerId: i.customerId as string, campaignId: i.campaignId as string, occurrence: i.occurrence as string, dueAt: i[TableAttr.dueAt] as string, trigger: i.trigger as DueSend['trigger'] }]
+        : [],
     );
   }
 
   async listSends(customerId: string): Promise<SendRecord[]> {
-    const items = await this.queryPrefix(keys.customer(customerId).pk, keys.sendPrefix, { consistent: false });
-    return items.map(({ campaignId, occurrence, status, at, kind, messageId, reason, until, trigger }) => ({
-      campaignId, occurrence, status, at,
-      ...(kind ? { kind } : {}), ...(messageId ? { messageId } : {}), ...(reason ? { reason } : {}), ...(until ? { until } : {}),
-      ...(trigger ? { trigger } : {}),
-    }) as SendRecord);
+    return (await this.queryPrefix(keys.customer(customerId).pk, keys.sendPrefix)).map(toRecord);
   }
 
   /** Every send record in the table (a full scan: for operator reports only). */

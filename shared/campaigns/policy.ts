@@ -53,7 +53,8 @@ export function nextAllowedTime(now: Date, timeZone: string, quiet: QuietHours |
   const quietNow = crossesMidnight ? m >= s || m < e : m >= s && m < e;
   if (!quietNow) return now;
   const endDay = crossesMidnight && m >= s ? addCalendarDays(w, 1) : w;
-  const end = zonedInstant({ ...endDay, hour: Math.floor(e / 60), minute: e % 60 }, timeZone);
+  // The end of the window: when clocks fall back inside it, the later of the two instants.
+  const end = zonedInstant({ ...endDay, hour: Math.floor(e / 60), minute: e % 60 }, timeZone, 'later');
   return end > now ? end : now;
 }
 
@@ -105,11 +106,19 @@ export const pickTemplateLocale = (c: Campaign, wanted: Locale): Locale => (c.te
  * 7. quiet hours in the customer's zone (marketing, or a campaign that sets them) — defer.
  * A deferral is decided again at `until` (caps and audience may have changed by then).
  */
+/** The legal gates, never overridden: marketing never reaches a suppressed address, mail that
+ * needs consent never reaches someone without it. Judged again right before the SES call. */
+export function legalGate(c: Campaign, f: { suppressed: boolean; consent: boolean }): 'suppressed' | 'no-consent' | null {
+  if (c.kind === 'marketing' && f.suppressed) return 'suppressed';
+  if (requiresConsent(c) && !f.consent) return 'no-consent';
+  return null;
+}
+
 export function decideDelivery(input: DeliveryInput): DeliveryDecision {
   const { campaign: c, facts, now } = input;
   const marketing = c.kind === 'marketing';
-  if (marketing && facts.suppressed) return { decision: 'skip', reason: 'suppressed' };
-  if (requiresConsent(c) && !facts.consent) return { decision: 'skip', reason: 'no-consent' };
+  const gate = legalGate(c, facts);
+  if (gate) return { decision: 'skip', reason: gate };
   if (c.exit.orderedSinceEntry && input.entry && facts.lastOrderDay !== input.entry.lastOrderDay) {
     return { decision: 'skip', reason: 'exited', detail: 'orderedSinceEntry' };
   }

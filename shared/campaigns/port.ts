@@ -1,7 +1,16 @@
 /** What campaign dispatch needs from storage (DynamoSendStore in ./dynamodb.ts). */
 import type { Occasion } from '../platform/contracts/events.js';
 
-export type SendStatus = 'claimed' | 'sent' | 'skipped' | 'control' | 'deferred' | 'failed';
+/**
+ * The states of one send (campaign, customer, occurrence); see dispatch.ts for the transitions.
+ * Pending states — claimed, sending, deferred — always sit in the due index with a due time, so
+ * none can be forgotten: a deferral is decided again when due, a claim whose attempt died is
+ * taken over once its lease runs out, and a send that died while SES had it becomes `unknown`.
+ */
+export type SendStatus = 'claimed' | 'sending' | 'sent' | 'skipped' | 'control' | 'deferred' | 'failed' | 'unknown';
+
+/** Outcomes nothing will change any more: they expire (TTL) after SEND_RECORD_TTL_DAYS. */
+export const FINAL_STATUSES: ReadonlySet<SendStatus> = new Set(['sent', 'skipped', 'control', 'failed', 'unknown']);
 
 export interface SendRecord {
   campaignId: string;
@@ -12,9 +21,18 @@ export interface SendRecord {
   kind?: 'marketing' | 'transactional';
   messageId?: string;
   reason?: string;
-  /** For a deferral: when it may be decided again, and the trigger to decide it with. */
+  /** For a deferral: when it may be decided again, and the trigger to decide it with (pending
+   * states keep the trigger too, for the due job to hand them on). */
   until?: string;
   trigger?: Occasion;
+  /** The attempt that holds a claimed or sending send: later writes of other attempts fail. */
+  attempt?: string;
+  /** The keyring key the coupon code is derived with (fixed at the first claim), and the hash of
+   * the code in the mail (written before SES is called). */
+  couponKid?: string;
+  couponHash?: string;
+  /** Definite SES refusals (throttling) so far: the retry budget. */
+  retries?: number;
 }
 
 export interface DueSend {
@@ -25,17 +43,67 @@ export interface DueSend {
   trigger: Occasion;
 }
 
+/** What an attempt writes when it claims a send. */
+export interface Claim {
+  attempt: string;
+  kind: 'marketing' | 'transactional';
+  trigger: Occasion;
+  /** Until when this attempt holds the claim; the send's due time meanwhile. */
+  leaseUntil: string;
+  couponKid: string;
+}
+
+export type ClaimResult = 'claimed' | 'taken' | 'erased';
+
+export type ReclaimResult =
+  /** This attempt now holds the send (a deferral, or a claim whose attempt died). */
+  | { kind: 'claimed'; record: SendRecord }
+  /** The send was `sending` when its attempt died: SES may have it. Now recorded `unknown`. */
+  | { kind: 'interrupted'; record: SendRecord }
+  /** Not that pending send any more (a duplicate due event, or decided meanwhile). */
+  | { kind: 'taken' };
+
+/** A marketing send in the frequency cap's ledger. */
+export interface CapEntry {
+  at: string;
+  /** `<campaignId>#<occurrence>`: a send's own retry does not cap itself. */
+  key: string;
+}
+export interface CapLedger {
+  recent: CapEntry[];
+  /** Optimistic version (0: none yet). */
+  v: number;
+}
+
+export type MarkResult = 'ok' | 'lost' | 'cap-conflict';
+
 export interface SendStore {
-  /** Conditional create: false when this (campaign, customer, occurrence) was already claimed. */
-  claimSend(customerId: string, campaignId: string, occurrence: string, at: string): Promise<boolean>;
-  completeSend(customerId: string, record: SendRecord): Promise<void>;
-  /** Undo a claim whose send failed retryably, so the retry can send. */
-  releaseSend(customerId: string, campaignId: string, occurrence: string): Promise<void>;
+  /** Conditional create (with the claim's lease in the due index): 'taken' when this (campaign,
+   * customer, occurrence) exists already, 'erased' when the customer was erased. */
+  claimSend(customerId: string, campaignId: string, occurrence: string, at: string, claim?: Claim): Promise<ClaimResult>;
+  /** Takes over the pending send the due event names, only if it is still due at `dueAt`. */
+  reclaimDue(customerId: string, campaignId: string, occurrence: string, dueAt: string, claim: { attempt: string; at: string; leaseUntil: string; couponKid: string }): Promise<ReclaimResult>;
+  /**
+   * claimed → sending, only for the attempt holding the claim ('lost' otherwise), right before
+   * SES is called. For marketing mail the cap ledger gets the send in the same transaction, under
+   * its version ('cap-conflict': another send got there first: read the ledger and decide again).
+   */
+  markSending(
+    customerId: string,
+    campaignId: string,
+    occurrence: string,
+    attempt: string,
+    mark: { at: string; leaseUntil: string; couponHash?: string },
+    cap?: { ledger: CapLedger; entry: CapEntry; windowMs: number },
+  ): Promise<MarkResult>;
+  /** Writes an outcome (replacing the item); with `guard`, only while that attempt holds the send. */
+  completeSend(customerId: string, record: SendRecord, guard?: { attempt: string }): Promise<boolean>;
+  /** Creates a new deferred send if absent (coupon reminders); never for an erased customer. */
+  scheduleSend(customerId: string, record: SendRecord): Promise<boolean>;
+  getCap(customerId: string): Promise<CapLedger>;
   listSends(customerId: string): Promise<SendRecord[]>;
-  /** Deferred sends due by `now`, from one shard of the due index. */
+  /** Pending sends due by `now`, from one shard of the due index. */
   listDue(shard: string, now: string, limit: number): Promise<DueSend[]>;
-  /** Turns a deferral back into a claim, only if it is still that deferral (false otherwise). */
-  reclaimDeferred(customerId: string, campaignId: string, occurrence: string, dueAt: string, at: string): Promise<boolean>;
   /** Every send record in the table (a full scan: for operator reports only). */
   sendRecords(): AsyncIterable<SendRecord & { customerId: string }>;
 }

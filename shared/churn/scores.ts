@@ -80,7 +80,9 @@ export function scoreCustomer(customer: CustomerRecord, model: StoreModel, cfg: 
     method,
     ...(segment ? { segment } : {}),
     ...(prediction ? { prediction } : {}),
-    daysSinceLastOrder: Math.floor((now.getTime() - Date.parse(lastOrderDay)) / DAY_MS),
+    // Clamped: a last order up to the contract's clock skew ahead of "now" falls on tomorrow's
+    // date near midnight, which is "today", not minus one day.
+    daysSinceLastOrder: Math.max(0, Math.floor((now.getTime() - Date.parse(lastOrderDay)) / DAY_MS)),
     lastOrderDay,
   };
 }

@@ -1,7 +1,8 @@
 /**
- * Issuing coupons, the one way: a fresh code from injected randomness, and the coupon state
- * stored under the code's hash (plus its last two characters, so a reminder can say which code
- * it means without storing it). Campaign and loyalty coupons both come from here.
+ * Issuing coupons, the one way: the coupon state stored under the code's hash (plus its last two
+ * characters, so a reminder can say which code it means without storing it). Campaign coupons
+ * have codes derived per send (./derive.ts), loyalty coupons fresh ones from injected randomness
+ * (they are created in the same transaction as their ledger entry, which makes them once-only).
  */
 import type { RandomBytes } from '../platform/ports.js';
 import { DAY_MS } from '../platform/time.js';
@@ -42,10 +43,27 @@ export function newCoupon(terms: CouponTerms, owner: CouponOwner, now: Date, ran
   return { code, state: { ...issueCoupon(terms, { ...owner, codeHash: couponHash(code) }, now), codeHint: code.slice(-2) } };
 }
 
-/** Stores a new coupon; a (vanishingly rare) hash collision draws another code. */
+/** Stores a new coupon with a random code; a (vanishingly rare) hash collision draws another
+ * code. For coupons issued outside a send (operator tools, fixtures): a send derives its code. */
 export async function issueUniqueCoupon(store: CouponStore, terms: CouponTerms, owner: CouponOwner, now: Date, randomBytes: RandomBytes): Promise<{ code: string; state: CouponState }> {
   for (;;) {
     const coupon = newCoupon(terms, owner, now, randomBytes);
     if (await store.putCoupon(coupon.state)) return coupon;
   }
+}
+
+/**
+ * Stores the coupon for a given (derived, see ./derive.ts) code, once: a retried send finds the
+ * coupon its first attempt stored and mails that one, with its original expiry (null when the
+ * owner was erased meanwhile: nothing is stored, nothing may be sent). A code held by
+ * another owner would be a 2^-70 collision; it is refused loudly rather than shared.
+ */
+export async function issueCouponOnce(store: CouponStore, terms: CouponTerms, owner: CouponOwner, now: Date, code: string): Promise<CouponState | null> {
+  const state: CouponState = { ...issueCoupon(terms, { ...owner, codeHash: couponHash(code) }, now), codeHint: code.slice(-2) };
+  if (await store.putCoupon(state)) return state;
+  const existing = await store.getCoupon(state.codeHash);
+  // Neither created nor there: the owner was erased meanwhile (null: send nothing).
+  if (!existing) return null;
+  if (existing.customerId === owner.customerId && existing.campaignId === owner.campaignId) return existing;
+  throw new Error(`coupon code of ${owner.campaignId} collides with another coupon`);
 }

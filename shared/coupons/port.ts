@@ -9,7 +9,7 @@ export interface Redemption {
 }
 
 export interface CouponStore {
-  /** Conditional create by code hash: false when the hash exists (draw another code). */
+  /** Conditional create by code hash: false when the hash exists, or the owner was erased. */
   putCoupon(coupon: CouponState): Promise<boolean>;
   getCoupon(codeHash: string): Promise<CouponState | null>;
   /** Marks the coupon redeemed by this order (and attributes its revenue) unless another order already has (false). */

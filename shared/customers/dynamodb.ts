@@ -1,9 +1,9 @@
 /** CustomerStore over the Engage table: the customer item (access patterns 1 and 5). */
-import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoTable, isConditionFailure, type Item } from '../platform/table/dynamodb.js';
+import { ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable, cancellationAt, isConditionFailure, isConflict, type Item } from '../platform/table/dynamodb.js';
 import { CUSTOMERS_INDEX, TableAttr, keyId, keys } from '../platform/table/keys.js';
 import { emptySummary, type OrderSummary } from '../orders/decide.js';
-import type { CustomerPage, CustomerStore, Cursor } from './port.js';
+import type { CustomerPage, CustomerStore, Cursor, ProfileWrite } from './port.js';
 import type { CustomerRecord, Prediction, Profile, RiskState } from './record.js';
 import { customerView, type CustomerView, type LoyaltyPart } from './view.js';
 
@@ -55,31 +55,50 @@ export class DynamoCustomerStore extends DynamoTable implements CustomerStore {
     };
   }
 
-  async putProfile(customerId: string, profile: Profile): Promise<'applied' | 'stale'> {
-    return this.writeProfile(customerId, profile, profileWrite, {});
+  async putProfile(customerId: string, profile: Profile, seen: string | null): Promise<ProfileWrite> {
+    return this.writeProfile(customerId, profile, seen, profileWrite, {});
   }
 
   /** Profile and suppression in one write, so no reader ever sees the new profile without the flag. */
-  async putSuppressedProfile(customerId: string, profile: Profile, suppression: { reason: string; at: string }): Promise<'applied' | 'stale'> {
-    return this.writeProfile(customerId, profile, `${profileWrite}, suppressed = :t, suppression = if_not_exists(suppression, :s) ADD suppressionReasons :rs`, {
+  async putSuppressedProfile(customerId: string, profile: Profile, seen: string | null, suppression: { reason: string; at: string }): Promise<ProfileWrite> {
+    return this.writeProfile(customerId, profile, seen, `${profileWrite}, suppressed = :t, suppression = if_not_exists(suppression, :s) ADD suppressionReasons :rs`, {
       ':t': true,
       ':s': suppression,
       ':rs': new Set([suppression.reason]),
     });
   }
 
-  private async writeProfile(customerId: string, profile: Profile, update: string, values: Record<string, unknown>): Promise<'applied' | 'stale'> {
-    const applied = await this.conditional(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.customer(customerId),
-        UpdateExpression: update,
-        ConditionExpression: 'attribute_not_exists(profile) OR profile.updatedAt < :updated',
-        ExpressionAttributeNames: { '#g': TableAttr.gsi1pk, '#v': TableAttr.version },
-        ExpressionAttributeValues: { ':p': profile, ':c': customerId, ':updated': profile.updatedAt, ':zero': 0, ':one': 1, ...values },
-      }),
-    );
-    return applied ? 'applied' : 'stale';
+  /**
+   * Optimistic on the profile alone (not the item version, which order ingest bumps): the write
+   * holds only if the stored profile is still the one decided against. Which profile is newer is
+   * decided in code, by instant (record.ts); a string comparison in the condition would order
+   * `09:00+08:00` after `05:00Z`. The tombstone check keeps a replay from recreating an erased customer.
+   */
+  private async writeProfile(customerId: string, profile: Profile, seen: string | null, update: string, values: Record<string, unknown>): Promise<ProfileWrite> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            this.notErased(customerId),
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.customer(customerId),
+                UpdateExpression: update,
+                ConditionExpression: seen === null ? 'attribute_not_exists(profile)' : 'profile.updatedAt = :seen',
+                ExpressionAttributeNames: { '#g': TableAttr.gsi1pk, '#v': TableAttr.version },
+                ExpressionAttributeValues: { ':p': profile, ':c': customerId, ':zero': 0, ':one': 1, ...(seen === null ? {} : { ':seen': seen }), ...values },
+              },
+            },
+          ],
+        }),
+      );
+      return 'applied';
+    } catch (e) {
+      if (cancellationAt(e, 0) === 'ConditionalCheckFailed') return 'erased';
+      if (isConflict(e)) return 'conflict';
+      throw e;
+    }
   }
 
   async liftSuppression(customerId: string, onlyReason: string, at: string): Promise<boolean> {

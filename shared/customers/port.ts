@@ -4,6 +4,8 @@ import type { CustomerView } from './view.js';
 
 export type Cursor = Record<string, string>;
 
+export type ProfileWrite = 'applied' | 'conflict' | 'erased';
+
 export interface CustomerPage {
   customers: CustomerView[];
   cursor?: Cursor;
@@ -15,10 +17,12 @@ export interface CustomerStore {
   readCustomer(customerId: string): Promise<CustomerView | null>;
   /** One page of one parallel-scan segment of the customers index. */
   scanCustomers(page: { segment: number; totalSegments: number; cursor?: Cursor; limit: number }): Promise<CustomerPage>;
-  /** Applies only if newer than the stored profile (by occurredAt). */
-  putProfile(customerId: string, profile: Profile): Promise<'applied' | 'stale'>;
+  /** Writes the profile if the stored one is still the one the decision saw (`seen`: its
+   * updatedAt, null when there was none): 'conflict' when another upsert got there first, 'erased'
+   * when the customer was erased (nothing is written). */
+  putProfile(customerId: string, profile: Profile, seen: string | null): Promise<ProfileWrite>;
   /** putProfile for a listed address: profile and suppression in one write. */
-  putSuppressedProfile(customerId: string, profile: Profile, suppression: { reason: string; at: string }): Promise<'applied' | 'stale'>;
+  putSuppressedProfile(customerId: string, profile: Profile, seen: string | null, suppression: { reason: string; at: string }): Promise<ProfileWrite>;
   /** Never marketing mail again (unsubscribe, bounce, complaint); idempotent, first reason kept. */
   suppress(customerId: string, reason: string, at: string): Promise<void>;
   /** Lifts the suppression only if `onlyReason` is its one reason (true); records the lift. */

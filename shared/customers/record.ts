@@ -1,6 +1,7 @@
 /** The customer item: profile (from the shop), running order summary, and Engage's risk view. */
 import type { CustomerUpserted, Locale, RiskLevel, RiskMethod } from '../platform/contracts/events.js';
 import { emptySummary, type OrderSummary } from '../orders/decide.js';
+import { instantMs } from '../platform/time.js';
 
 export interface Profile {
   email: string;
@@ -65,8 +66,8 @@ export function profileFrom(d: CustomerUpserted): Profile {
   };
 }
 
-/** Last writer wins by the shop's occurredAt, not by arrival. */
+/** Last writer wins by the shop's occurredAt (as instants, whatever their offsets), not by arrival. */
 export function decideProfile(current: Profile | undefined, incoming: CustomerUpserted): Profile | null {
-  if (current && current.updatedAt >= incoming.occurredAt) return null;
+  if (current && instantMs(current.updatedAt) >= instantMs(incoming.occurredAt)) return null;
   return profileFrom(incoming);
 }

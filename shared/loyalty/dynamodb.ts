@@ -1,8 +1,9 @@
 /** LoyaltyStore over the Engage table (items and access patterns 11–14 in shared/platform/table/keys.ts). */
 import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { DynamoTable, isConflict, versionGuard, type Item } from '../platform/table/dynamodb.js';
+import { DynamoTable, cancellationAt, isConflict, versionGuard, type Item } from '../platform/table/dynamodb.js';
 import { keyId, keys, TableAttr } from '../platform/table/keys.js';
 import type { Versioned } from '../platform/ports.js';
+import { instantMs } from '../platform/time.js';
 import type { LedgerEntry, LoyaltyOrder, LoyaltyState } from './index.js';
 import type { LoyaltyCommit, LoyaltyItem, LoyaltyStore, Outbox } from './port.js';
 
@@ -18,11 +19,12 @@ const toLoyalty = (item: Item): Versioned<LoyaltyItem> => ({
 
 export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
   async load(customerId: string, orderId?: string) {
-    const wanted = [keys.loyalty(customerId), ...(orderId ? [keys.loyaltyOrder(customerId, orderId)] : [])];
+    const wanted = [keys.loyalty(customerId), keys.erased(customerId), ...(orderId ? [keys.loyaltyOrder(customerId, orderId)] : [])];
     const found = await this.batchGet(wanted);
     const loyalty = found.get(keyId(wanted[0]!));
-    const order = orderId ? found.get(keyId(wanted[1]!)) : undefined;
+    const order = orderId ? found.get(keyId(wanted[2]!)) : undefined;
     return {
+      erased: found.has(keyId(wanted[1]!)),
       loyalty: loyalty ? toLoyalty(loyalty) : null,
       order: order ? { value: order.order as LoyaltyOrder, v: order[TableAttr.version] as number } : null,
     };
@@ -41,12 +43,13 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
   /** The whole statement, oldest first: entries are keyed by cause, so time order is by `at`. */
   async listLedger(customerId: string): Promise<LedgerEntry[]> {
     const entries = (await this.queryPrefix(keys.loyalty(customerId).pk, keys.ledgerPrefix)).map((item) => item.entry as LedgerEntry);
-    return entries.sort((a, b) => a.at.localeCompare(b.at) || a.key.localeCompare(b.key));
+    return entries.sort((a, b) => instantMs(a.at) - instantMs(b.at) || a.key.localeCompare(b.key));
   }
 
-  async commit(c: LoyaltyCommit): Promise<'ok' | 'conflict'> {
+  async commit(c: LoyaltyCommit): Promise<'ok' | 'conflict' | 'erased'> {
     const put = (Item: Item, guard: object) => ({ Put: { TableName: this.tableName, Item, ...guard } });
     const items: TransactItems = [
+      this.notErased(c.customerId),
       put(
         { ...keys.loyalty(c.customerId), customerId: c.customerId, state: c.loyalty.value.state, outbox: c.loyalty.value.outbox, [TableAttr.version]: c.loyalty.v + 1 },
         versionGuard(c.loyalty.v),
@@ -64,6 +67,7 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return 'ok';
     } catch (e) {
+      if (cancellationAt(e, 0) === 'ConditionalCheckFailed') return 'erased';
       if (isConflict(e)) return 'conflict';
       throw e;
     }

@@ -6,7 +6,8 @@
  */
 import type { Lot, LoyaltyState } from './state.js';
 
-export type LedgerKind = 'earn' | 'reverse' | 'redeem' | 'expire' | 'birthday';
+/** 'rejected': a refused redemption, kept under its key (0 points) so the same key is refused again. */
+export type LedgerKind = 'earn' | 'reverse' | 'redeem' | 'expire' | 'birthday' | 'rejected';
 
 export interface LedgerEntry {
   /** 'earn#<orderId>', 'refund#<orderId>#<refundId>', 'cancel#<orderId>', 'redeem#<key>',
@@ -28,6 +29,9 @@ export interface LedgerEntry {
   /** couponHash of the coupon issued with this entry (same transaction): a retry finds the entry
    * and issues nothing more. The code itself is never stored. */
   couponHash?: string;
+  /** For a refused redemption: why, and how many points were asked for. */
+  reason?: string;
+  requested?: number;
 }
 
 export const sumLots = (lots: Record<string, Lot>): number => Object.values(lots).reduce((s, l) => s + l.points, 0);

@@ -8,6 +8,7 @@
 import type { OutgoingEvent } from '../platform/contracts/events.js';
 import type { EventPublisher } from '../platform/ports.js';
 import type { LoyaltyStore, Outbox } from './port.js';
+import { instantMs } from '../platform/time.js';
 
 /** Far beyond one publish with SDK retries: an entry this old was left by a failed writer. */
 export const OUTBOX_GRACE_MS = 60_000;
@@ -32,8 +33,8 @@ export async function flushOutbox(
   own: OutgoingEvent[] = [],
 ): Promise<number> {
   const mine = new Set(own.map(eventKey));
-  const stale = new Date(now.getTime() - OUTBOX_GRACE_MS).toISOString();
-  const due = Object.entries(outbox ?? {}).filter(([k, p]) => mine.has(k) || p.at <= stale);
+  const stale = now.getTime() - OUTBOX_GRACE_MS;
+  const due = Object.entries(outbox ?? {}).filter(([k, p]) => mine.has(k) || instantMs(p.at) <= stale);
   if (due.length === 0) return 0;
   await deps.publisher.publish(due.map(([, p]) => p.event));
   await deps.store.clearOutbox(customerId, due.map(([k]) => k));

@@ -114,14 +114,16 @@ export interface RedeemCommand {
   now: Date;
 }
 
-export type RedeemReject = 'insufficient' | 'below-minimum' | 'not-a-step' | 'invalid-key' | 'key-reused';
+export type RedeemReject = 'insufficient' | 'below-minimum' | 'not-a-step' | 'invalid-key' | 'key-reused' | 'erased';
 
 export type RedeemDecision =
   | { kind: 'redeem'; entry: LedgerEntry; state: LoyaltyState; coupon: CouponRequest }
   | { kind: 'duplicate'; entry: LedgerEntry }
-  | { kind: 'reject'; reason: RedeemReject };
+  /** `remember`: the refusal to store under the key, so a retry of the same key is refused too. */
+  | { kind: 'reject'; reason: RedeemReject; remember?: LedgerEntry };
 
-const KEY = /^[A-Za-z0-9._:@-]{1,128}$/;
+/** The contract's id rule (shared/platform/contracts/primitives.ts). */
+const KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * `existing` is the ledger item 'redeem#<key>' if the store found one. The store's transaction
@@ -135,19 +137,28 @@ export function decideRedeem(
   config: LoyaltyConfig,
 ): RedeemDecision {
   if (!KEY.test(cmd.key)) return { kind: 'reject', reason: 'invalid-key' };
-  if (given.existing) {
-    // A retry is the same request; the same key for another amount is a client bug, not a retry.
-    return -given.existing.points === cmd.points ? { kind: 'duplicate', entry: given.existing } : { kind: 'reject', reason: 'key-reused' };
+  const key = `redeem#${cmd.key}`;
+  const { existing } = given;
+  if (existing) {
+    // A retry is the same request and gets the same answer, a refusal included (the customer may
+    // have earned more since: the shop asks again with a new key); the same key for another
+    // amount is a client bug, not a retry.
+    if (existing.kind === 'rejected') return existing.requested === cmd.points ? { kind: 'reject', reason: existing.reason as RedeemReject } : { kind: 'reject', reason: 'key-reused' };
+    return -existing.points === cmd.points ? { kind: 'duplicate', entry: existing } : { kind: 'reject', reason: 'key-reused' };
   }
-  const { minPoints, step, pointsPerUnit } = config.redemption;
-  if (!Number.isInteger(cmd.points) || cmd.points < minPoints) return { kind: 'reject', reason: 'below-minimum' };
-  if (cmd.points % step !== 0) return { kind: 'reject', reason: 'not-a-step' };
   const { state } = given;
-  if (cmd.points > state.balance) return { kind: 'reject', reason: 'insufficient' };
+  const refuse = (reason: RedeemReject): RedeemDecision => ({
+    kind: 'reject',
+    reason,
+    remember: { key, kind: 'rejected', points: 0, lots: {}, balanceAfter: state.balance, at: cmd.now.toISOString(), reason, requested: cmd.points },
+  });
+  const { minPoints, step, pointsPerUnit } = config.redemption;
+  if (!Number.isInteger(cmd.points) || cmd.points < minPoints) return refuse('below-minimum');
+  if (cmd.points % step !== 0) return refuse('not-a-step');
+  if (cmd.points > state.balance) return refuse('insufficient');
 
   const debit = debitLots(state.lots, cmd.points);
   const next: LoyaltyState = { ...state, lots: debit.lots, balance: state.balance - cmd.points };
-  const key = `redeem#${cmd.key}`;
   const value = cmd.points / pointsPerUnit;
   const entry: LedgerEntry = { key, kind: 'redeem', points: -cmd.points, lots: debit.taken, balanceAfter: next.balance, at: cmd.now.toISOString(), couponValue: value };
   return {

@@ -34,13 +34,15 @@ export interface LoyaltyCommit {
 }
 
 export interface LoyaltyStore {
-  load(customerId: string, orderId?: string): Promise<{ loyalty: Versioned<LoyaltyItem> | null; order: Versioned<LoyaltyOrder> | null }>;
+  /** `erased`: the customer was erased; nothing may be written for them again. */
+  load(customerId: string, orderId?: string): Promise<{ loyalty: Versioned<LoyaltyItem> | null; order: Versioned<LoyaltyOrder> | null; erased?: boolean }>;
   /** LOYALTY items of many customers (absent ones are missing from the map). */
   loadMany(customerIds: string[]): Promise<Map<string, Versioned<LoyaltyItem>>>;
   getLedgerEntry(customerId: string, key: string): Promise<LedgerEntry | null>;
   listLedger(customerId: string): Promise<LedgerEntry[]>;
-  /** Atomic; 'conflict' when an item changed since it was read or a key already exists. */
-  commit(c: LoyaltyCommit): Promise<'ok' | 'conflict'>;
+  /** Atomic; 'conflict' when an item changed since it was read or a key already exists,
+   * 'erased' when the customer was erased (nothing written). */
+  commit(c: LoyaltyCommit): Promise<'ok' | 'conflict' | 'erased'>;
   /** Drops published events from the outbox (no version change: a racing writer that re-adds
    * them only causes a harmless re-publish). */
   clearOutbox(customerId: string, keys: string[]): Promise<void>;

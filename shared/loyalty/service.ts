@@ -41,11 +41,13 @@ export async function handleLoyaltyEvent(deps: LoyaltyDeps, event: LoyaltyEvent)
   return applyLoyaltyOrderEvent(deps, event);
 }
 
-export async function applyLoyaltyOrderEvent(deps: LoyaltyDeps, event: OrderEvent): Promise<'applied' | 'duplicate'> {
+/** 'erased': the customer was erased; a replayed or late event writes nothing back. */
+export async function applyLoyaltyOrderEvent(deps: LoyaltyDeps, event: OrderEvent): Promise<'applied' | 'duplicate' | 'erased'> {
   const { customerId, orderId } = event.detail;
   return retryOnConflict(`loyalty for order ${orderId}`, async () => {
     const now = deps.clock();
-    const { loyalty, order } = await deps.store.load(customerId, orderId);
+    const { loyalty, order, erased } = await deps.store.load(customerId, orderId);
+    if (erased) return 'erased';
     const state = loyalty?.value.state ?? newLoyaltyState(customerId, now, deps.config);
     const d = decideOrderEvent({ state, order: order?.value ?? newLoyaltyOrder(orderId) }, event, now, deps.config);
     if (d.kind === 'duplicate') {
@@ -63,6 +65,7 @@ export async function applyLoyaltyOrderEvent(deps: LoyaltyDeps, event: OrderEven
       coupons: [],
       ...(tier ? { customerTier: tier } : {}),
     });
+    if (result === 'erased') return 'erased';
     if (result !== 'ok') return CONFLICT;
     await flushOutbox(deps, customerId, outbox, now, events);
     return 'applied';
@@ -80,6 +83,8 @@ export type RedeemOutcome =
  * a retry (redelivery, or a crash after the commit) finds the entry and issues nothing, and a
  * coupon never exists without the points having been taken. The plain code exists only in
  * memory and in the return value (for a synchronous caller); it is never logged or stored.
+ * A refusal (too few points, below the minimum, not a step) is stored under the same key, so the
+ * same request retried later is refused again instead of redeemed: one outcome per key.
  */
 export async function redeemPoints(deps: LoyaltyDeps, req: PointsRedeemRequested): Promise<RedeemOutcome> {
   const { customerId } = req;
@@ -88,10 +93,23 @@ export async function redeemPoints(deps: LoyaltyDeps, req: PointsRedeemRequested
   return retryOnConflict(`redemption ${req.key}`, async () => {
     const now = deps.clock();
     const existing = await deps.store.getLedgerEntry(customerId, `redeem#${req.key}`);
-    const { loyalty } = await deps.store.load(customerId);
+    const { loyalty, erased } = await deps.store.load(customerId);
+    if (erased) return { outcome: 'rejected', reason: 'erased' } as const;
     const state = loyalty?.value.state ?? newLoyaltyState(customerId, now, deps.config);
     const d = decideRedeem({ state, existing }, { key: req.key, points: req.points, now }, deps.config);
-    if (d.kind === 'reject') return { outcome: 'rejected', reason: d.reason } as const;
+    if (d.kind === 'reject') {
+      if (!d.remember) return { outcome: 'rejected', reason: d.reason } as const;
+      // The state is written back unchanged under its version: a concurrent order or
+      // redemption makes this a conflict, and the request is decided again on the new balance.
+      const kept = await deps.store.commit({
+        customerId,
+        loyalty: { value: { state, outbox: loyalty?.value.outbox ?? {} }, v: loyalty?.v ?? 0 },
+        entries: [d.remember],
+        coupons: [],
+      });
+      if (kept === 'conflict') return CONFLICT;
+      return { outcome: 'rejected', reason: kept === 'erased' ? 'erased' : d.reason } as const;
+    }
     if (d.kind === 'duplicate') {
       await flushOutbox(deps, customerId, loyalty?.value.outbox, now);
       return { outcome: 'duplicate', entry: d.entry } as const;
@@ -104,6 +122,7 @@ export async function redeemPoints(deps: LoyaltyDeps, req: PointsRedeemRequested
       entries: [entry],
       coupons: [coupon],
     });
+    if (result === 'erased') return { outcome: 'rejected', reason: 'erased' } as const;
     return result === 'ok' ? ({ outcome: 'redeemed', entry, code } as const) : CONFLICT;
   });
 }

@@ -140,6 +140,8 @@ async function sweepCustomer(deps: LoyaltySweepDeps, customer: CustomerRecord, l
       coupons: d.coupons,
       ...(tier ? { customerTier: tier } : {}),
     });
+    // Erased since the page was scanned: nothing is written for them again.
+    if (result === 'erased') return null;
     if (result !== 'ok') return CONFLICT;
     await flushOutbox(deps, customerId, outbox, deps.clock(), d.events);
     return d;

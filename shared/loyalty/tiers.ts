@@ -11,7 +11,7 @@ import { tierIndex, type LoyaltyConfig } from './config.js';
 import type { CustomerTierChanged, TierReason } from './events.js';
 import { round2 } from './order.js';
 import type { LoyaltyState, MonthBucket } from './state.js';
-import { addDays, addMonths, daysBetween, isoDate, isLeapYear, localDate, monthKey } from '../platform/time.js';
+import { addDays, addMonths, daysBetween, isoDate, isLeapYear, localDate, monthKey, instantMs } from '../platform/time.js';
 
 export const WINDOW_MONTHS = 13;
 
@@ -140,7 +140,7 @@ export type ReviewDecision =
  */
 export function decideReview(state: LoyaltyState, now: Date, config: LoyaltyConfig): ReviewDecision {
   const period = reviewPeriod(state, now, config);
-  const graceOver = !!state.grace && now.toISOString() >= state.grace.until;
+  const graceOver = !!state.grace && now.getTime() >= instantMs(state.grace.until);
   const periodDue = period !== undefined && (state.lastReview === undefined || period > state.lastReview);
   if (!periodDue && !graceOver) return { kind: 'not-due' };
 

@@ -1,6 +1,6 @@
 /** OrderStore over the Engage table (access patterns 1–4 in shared/platform/table/keys.ts). */
 import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { DynamoTable, isConflict, mergeGuard, versionGuard } from '../platform/table/dynamodb.js';
+import { DynamoTable, cancellationAt, isConflict, mergeGuard, versionGuard } from '../platform/table/dynamodb.js';
 import { TableAttr, dayFromSortKey, keyId, keys } from '../platform/table/keys.js';
 import { emptyOrder, emptySummary, type Neighbours, type OrderState, type OrderSummary } from './decide.js';
 import type { OrderCommit, OrderContext, OrderStore, PlacedOrder } from './port.js';
@@ -14,7 +14,7 @@ const summaryGuard = (v: number) => (v === 0 ? { ConditionExpression: 'attribute
 export class DynamoOrderStore extends DynamoTable implements OrderStore {
   /** One BatchGetItem (strongly consistent); a second read only when the day is not yet known. */
   async loadOrderContext(customerId: string, orderId: string, day?: string): Promise<OrderContext> {
-    const wanted = [keys.customer(customerId), keys.order(customerId, orderId), ...(day ? [keys.day(customerId, day)] : [])];
+    const wanted = [keys.customer(customerId), keys.order(customerId, orderId), keys.erased(customerId), ...(day ? [keys.day(customerId, day)] : [])];
     const items = await this.batchGet(wanted);
     const customer = items.get(keyId(wanted[0]!));
     const order = items.get(keyId(wanted[1]!));
@@ -22,6 +22,7 @@ export class DynamoOrderStore extends DynamoTable implements OrderStore {
     const dayKey = orderState.day ?? day;
     const dayItem = !dayKey ? undefined : dayKey === day ? items.get(keyId(keys.day(customerId, dayKey))) : await this.get(keys.day(customerId, dayKey));
     return {
+      erased: items.has(keyId(keys.erased(customerId))),
       summary: { value: (customer?.summary as OrderSummary | undefined) ?? emptySummary(), v: (customer?.[TableAttr.version] as number) ?? 0 },
       order: { value: orderState, v: (order?.[TableAttr.version] as number) ?? 0 },
       day: dayItem ? { value: { count: dayItem.count as number, spend: dayItem.spend as number }, v: dayItem[TableAttr.version] as number } : null,
@@ -47,8 +48,9 @@ export class DynamoOrderStore extends DynamoTable implements OrderStore {
     return { ...(afterFirst ? { afterFirst } : {}), ...(beforeLast ? { beforeLast } : {}) };
   }
 
-  async commitOrder(c: OrderCommit): Promise<'ok' | 'conflict'> {
+  async commitOrder(c: OrderCommit): Promise<'ok' | 'conflict' | 'erased'> {
     const items: TransactItems = [
+      this.notErased(c.customerId),
       {
         Put: {
           TableName: this.tableName,
@@ -80,6 +82,7 @@ export class DynamoOrderStore extends DynamoTable implements OrderStore {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return 'ok';
     } catch (e) {
+      if (cancellationAt(e, 0) === 'ConditionalCheckFailed') return 'erased';
       if (isConflict(e)) return 'conflict'; // incl. a concurrent transaction: read again
       throw e;
     }

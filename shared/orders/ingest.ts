@@ -8,7 +8,8 @@ import { redeemOrderCoupon, type RedemptionOutcome } from '../coupons/redeem-ord
 import { decideOrder } from './decide.js';
 import type { OrderStore } from './port.js';
 
-export type IngestOutcome = 'applied' | 'duplicate';
+/** 'erased': the customer was erased; a replayed or late event writes nothing back. */
+export type IngestOutcome = 'applied' | 'duplicate' | 'erased';
 
 export async function ingestOrderEvent(store: OrderStore, event: OrderEvent): Promise<IngestOutcome> {
   const { customerId, orderId } = event.detail;
@@ -16,6 +17,7 @@ export async function ingestOrderEvent(store: OrderStore, event: OrderEvent): Pr
   // Another writer may keep winning (a burst of one customer's events): the queue redelivers then.
   return retryOnConflict(`order ${orderId}`, async () => {
     const ctx = await store.loadOrderContext(customerId, orderId, placedDay);
+    if (ctx.erased) return 'erased';
     const given = { order: ctx.order.value, day: ctx.day?.value ?? null, summary: ctx.summary.value };
     let decision = decideOrder(given, event);
     if (decision.kind === 'need-neighbours') {
@@ -31,7 +33,7 @@ export async function ingestOrderEvent(store: OrderStore, event: OrderEvent): Pr
       day: decision.day ? { ...decision.day, v: ctx.day?.v ?? 0 } : null,
       summary: { value: decision.summary, v: ctx.summary.v },
     });
-    return result === 'ok' ? 'applied' : CONFLICT;
+    return result === 'ok' ? 'applied' : result === 'erased' ? 'erased' : CONFLICT;
   });
 }
 
@@ -44,6 +46,7 @@ export interface OrderOutcome {
  * steps are idempotent, so a retry after a failure in the second redoes neither twice. */
 export async function handleOrderEvent(deps: { orders: OrderStore; coupons: CouponStore; clock: Clock }, event: OrderEvent): Promise<OrderOutcome> {
   const summary = await ingestOrderEvent(deps.orders, event);
+  if (summary === 'erased') return { summary };
   if (event.type !== DetailType.OrderPlaced || !event.detail.couponCode) return { summary };
   return { summary, coupon: await redeemOrderCoupon(deps.coupons, event.detail, deps.clock()) };
 }

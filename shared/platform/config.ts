@@ -11,6 +11,7 @@ export const EnvVar = {
   eventBusName: 'EVENT_BUS_NAME',
   senderEmail: 'SENDER_EMAIL',
   configurationSet: 'SES_CONFIGURATION_SET',
+  sesRequestTimeoutMs: 'SES_REQUEST_TIMEOUT_MS',
   campaignsDir: 'CAMPAIGNS_DIR',
   atRiskMultiple: 'CHURN_AT_RISK_MULTIPLE',
   churnedMultiple: 'CHURN_CHURNED_MULTIPLE',
@@ -51,6 +52,8 @@ export const DEFAULTS = {
   /** Klaviyo's Smart Sending gap, and a weekly ceiling. */
   capMinGapHours: 16,
   capMaxPerWeek: 3,
+  /** How long a SendEmail may take before its outcome counts as unknown (SES answers in ~0.1 s). */
+  sesRequestTimeoutMs: 10_000,
 } as const;
 
 const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
@@ -82,6 +85,7 @@ export const RefitConfig = z.object({
 export const MailConfig = z.object({
   [EnvVar.senderEmail]: z.email(),
   [EnvVar.configurationSet]: z.string().min(1).optional(),
+  [EnvVar.sesRequestTimeoutMs]: z.coerce.number().int().min(100).max(30_000).default(DEFAULTS.sesRequestTimeoutMs),
 });
 
 export const CampaignsConfig = z.object({ [EnvVar.campaignsDir]: z.string().min(1) });

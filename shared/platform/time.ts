@@ -5,6 +5,10 @@
 
 export const DAY_MS = 86_400_000;
 
+/** Milliseconds since the epoch of an ISO instant with any offset: the only way instants are
+ * compared (never as strings: `09:00+08:00` is earlier than `05:00Z` of the same day). */
+export const instantMs = (iso: string): number => Date.parse(iso);
+
 /** The UTC calendar day (YYYY-MM-DD) of an instant. */
 export const utcDay = (iso: string): string => new Date(iso).toISOString().slice(0, 10);
 
@@ -57,15 +61,19 @@ const offsetMinutes = (ms: number, timeZone: string) => (asUtc(wallClock(new Dat
 
 /**
  * The instant the zone's clocks show `w`. In a DST gap (the time does not exist) the result is
- * shifted forward by the gap, as cron does; in an overlap the earlier instant is returned.
+ * shifted forward by the gap, as cron does. In an overlap (clocks fall back and show the time
+ * twice) `pick` chooses: the earlier instant suits the start of something (a day starts the
+ * first time midnight shows), the later one its end (quiet hours ending at 01:30 are not over
+ * until the clock has shown 01:30 for the last time).
  */
-export function zonedInstant(w: WallClock, timeZone: string): Date {
+export function zonedInstant(w: WallClock, timeZone: string, pick: 'earlier' | 'later' = 'earlier'): Date {
   const local = asUtc(w);
   const before = local - offsetMinutes(local - 86_400_000 / 2, timeZone) * 60_000;
   const after = local - offsetMinutes(local + 86_400_000 / 2, timeZone) * 60_000;
   const matches = (ms: number) => asUtc(wallClock(new Date(ms), timeZone)) === local;
   const candidates = [before, after].filter(matches).sort((a, b) => a - b);
-  return new Date(candidates[0] ?? Math.max(before, after));
+  const chosen = pick === 'earlier' ? candidates[0] : candidates.at(-1);
+  return new Date(chosen ?? Math.max(before, after));
 }
 
 /** The calendar date `days` after the given one (pure date arithmetic, no zone). */

@@ -43,6 +43,19 @@ export class DynamoSuppressionList extends DynamoTable implements AddressSuppres
 }
 
 export class DynamoErasureStore extends DynamoTable implements ErasureStore {
+  /** No id, no address: the key is a hash of the id, the item only says when. */
+  async writeTombstone(customerId: string, at: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.erased(customerId),
+        UpdateExpression: 'SET #at = if_not_exists(#at, :at)',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
   /** Every sort key of CUST#<id> (profile, orders, days, sends, loyalty, ledger, surveys, and any
    * item type added later): listing by partition rather than by known prefixes means a new item
    * type can never be forgotten by erasure. */

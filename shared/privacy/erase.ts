@@ -6,20 +6,31 @@
  * SHA-256 of the normalized address is kept: enough to recognise the address when the shop sends
  * it again, not enough to mail it.
  *
+ * Erasure cannot be undone by replay: it first leaves a tombstone keyed by (a hash of) the
+ * customer id, and every write that could recreate one of the customer's items — profile upsert,
+ * order ingest, loyalty, campaign claims, surveys — checks the tombstone inside its own
+ * transaction (shared/privacy/erase.ts). An archive replay, a late retry or an event whose
+ * processing raced the erasure therefore writes nothing. The address side of the tombstone is
+ * the hashed suppression list: the same address under a new id is stored suppressed. The id is
+ * dead for good; a shop re-registering the person uses a new id.
+ *
  * Order of the steps (each idempotent, so a redelivery simply re-runs them):
- *  1. read the email from the profile (it is about to be deleted);
- *  2. write the hash item, then flag the customer item suppressed: from here on a crash leaves at
+ *  1. write the tombstone: from here on nothing new lands in the partition;
+ *  2. read the email from the profile (it is about to be deleted);
+ *  3. write the hash item, then flag the customer item suppressed: from here on a crash leaves at
  *     worst a half-deleted customer that nothing will mail, never a re-mailable profile;
- *  3. delete every item of the CUST#<id> partition;
- *  4. delete the customer's coupons (COUPON#<hash> items outside the partition).
+ *  4. delete every item of the CUST#<id> partition;
+ *  5. delete the customer's coupons (COUPON#<hash> items outside the partition).
  * A redelivery finds no profile (nothing to hash: the first run wrote it), an empty partition and
  * no coupons, and reports zeros.
  */
 import type { CustomerStore } from '../customers/port.js';
 import { emailHash, type AddressSuppressionList } from './suppression.js';
 
-/** Bulk deletes of one customer's data; both return how many items they deleted. */
+/** The tombstone and the bulk deletes of one customer's data (the deletes return how many items went). */
 export interface ErasureStore {
+  /** Idempotent: the first erasure's time stays. */
+  writeTombstone(customerId: string, at: string): Promise<void>;
   deleteCustomerPartition(customerId: string): Promise<number>;
   deleteCouponsOf(customerId: string): Promise<number>;
 }
@@ -41,6 +52,7 @@ export const ERASURE_REASON = 'erasure';
 
 export async function eraseCustomer(deps: ErasureDeps, customerId: string, now: Date): Promise<ErasureSummary> {
   const at = now.toISOString();
+  await deps.erasure.writeTombstone(customerId, at);
   const email = (await deps.customers.getCustomer(customerId))?.profile?.email;
   if (email) {
     await deps.suppression.suppressAddress(emailHash(email), ERASURE_REASON, at);

@@ -1,14 +1,20 @@
 /** SurveyStore over the Engage table (access pattern 16: SURVEY#<campaign>:<occurrence>). */
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoTable } from '../platform/table/dynamodb.js';
 import { keys } from '../platform/table/keys.js';
 import type { SurveyStore } from './port.js';
 import type { SurveyAnswer, SurveyState } from './response.js';
 
 export class DynamoSurveyStore extends DynamoTable implements SurveyStore {
+  /** Created once (a retried send keeps the first), and never for an erased customer. */
   async putSurvey(survey: SurveyState): Promise<void> {
     await this.conditional(
-      new PutCommand({ TableName: this.tableName, Item: { ...keys.survey(survey.customerId, survey.surveyId), survey }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      new TransactWriteCommand({
+        TransactItems: [
+          this.notErased(survey.customerId),
+          { Put: { TableName: this.tableName, Item: { ...keys.survey(survey.customerId, survey.surveyId), survey }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+      }),
     );
   }
 

@@ -134,9 +134,10 @@ describe('campaign results (lift against the holdout)', () => {
     const due = new Date('2026-11-20T13:05:00Z');
     vi.setSystemTime(due);
     await sys.runScheduled('dispatch-due', due);
-    vi.setSystemTime(NOW);
-    // and zh orders the next day
+    // and zh orders the next day (the contract refuses business times ahead of the clock)
+    vi.setSystemTime(new Date('2026-11-21T02:05:00Z'));
     await putRaw(sys, [orderEvent(zh, `${zh}-o9`, '2026-11-21T02:00:00Z', 180)]);
+    vi.setSystemTime(NOW);
   });
   afterAll(() => sys?.close());
 

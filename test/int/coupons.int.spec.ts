@@ -16,7 +16,8 @@ let sys: TestSystem;
 /** zh races two orders for its code; red redeems its code once; keep never redeems. */
 let ids: Record<'zh' | 'red' | 'keep', string>;
 
-/** An order for 180 carrying a coupon code, as the shop sends it (any case). */
+/** An order for 180 carrying a coupon code, as the shop sends it (any case), the next morning. */
+const NEXT_MORNING = new Date('2026-11-21T02:05:00Z');
 const withCoupon = (customerId: string, orderId: string, code: string) => {
   const e = orderEvent(customerId, orderId, '2026-11-21T02:00:00Z', 180);
   return { ...e, detail: { ...e.detail, couponCode: code.toLowerCase() } };
@@ -48,6 +49,7 @@ describe('single-use coupons', () => {
     // When two orders carrying it arrive together, each delivered twice
     const a = withCoupon(ids.zh, 'race-a', code);
     const b = withCoupon(ids.zh, 'race-b', code);
+    vi.setSystemTime(NEXT_MORNING); // (the contract refuses business times ahead of the clock)
     await putRaw(sys, [a, b, a, b]);
     // Then exactly one order holds it, with the revenue attributed to win-back
     const coupon = await sys.stores.coupons.getCoupon(couponHash(code));
@@ -73,7 +75,9 @@ describe('single-use coupons', () => {
   it('reminds about an unredeemed coupon three days before it expires, and not about a redeemed one', async () => {
     const { stores } = sys;
     // Given red redeemed the code from its win-back mail
-    await putRaw(sys, [withCoupon(ids.red, `${ids.red}-o9`, await mailedCode(ids.red))]);
+    const redeeming = withCoupon(ids.red, `${ids.red}-o9`, await mailedCode(ids.red));
+    vi.setSystemTime(NEXT_MORNING);
+    await putRaw(sys, [redeeming]);
     // The win-back coupons were issued at NOW with 14 days of validity: reminders are due at NOW + 11 days
     // (the fake clock advances with real time, so the issue time is NOW plus a few seconds)
     const reminderOf = async (customerId: string) => (await stores.sends.listSends(customerId)).find((r) => r.campaignId === 'coupon-reminder' && r.until?.startsWith('2026-12-01T10:0'));

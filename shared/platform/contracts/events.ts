@@ -3,7 +3,9 @@
  * Imported by the handlers (runtime parsing), by infra (rule patterns) and by the local runner.
  */
 import { z } from 'zod';
+import { Count, Currency, Id, Instant, Money, ShopTime, Text } from './primitives.js';
 
+export { Id, Instant, ShopTime } from './primitives.js';
 
 export const SHOP_SOURCE = 'engage.shop';
 export const ENGAGE_SOURCE = 'engage.core';
@@ -38,12 +40,6 @@ export const DetailType = {
 } as const;
 export type DetailTypeName = (typeof DetailType)[keyof typeof DetailType];
 
-// Ids end up inside DynamoDB sort keys joined by '#', so '#' and whitespace are refused up front.
-const Id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:@-]+$/, 'only letters, digits and . _ : @ -');
-const Instant = z.iso.datetime({ offset: true });
-const Money = z.number().finite().nonnegative();
-const Currency = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code, e.g. CNY');
-
 export const Locale = z.enum(['zh-CN', 'en']);
 export type Locale = z.infer<typeof Locale>;
 
@@ -63,34 +59,34 @@ export type RiskMethod = z.infer<typeof RiskMethod>;
 
 export const OrderLine = z.object({
   sku: Id,
-  name: z.string().max(200).optional(),
-  quantity: z.number().int().positive(),
+  name: Text(200).optional(),
+  quantity: Count.max(1_000_000),
   unitPrice: Money,
 });
 
 export const OrderPlaced = z.object({
   orderId: Id,
   customerId: Id,
-  lines: z.array(OrderLine).min(1),
+  lines: z.array(OrderLine).min(1).max(500),
   total: Money,
   currency: Currency,
   couponCode: z.string().min(1).max(64).optional(),
-  occurredAt: Instant,
+  occurredAt: ShopTime,
 });
 export type OrderPlaced = z.infer<typeof OrderPlaced>;
 
 export const OrderFulfilled = z.object({
   orderId: Id,
   customerId: Id,
-  occurredAt: Instant,
+  occurredAt: ShopTime,
 });
 export type OrderFulfilled = z.infer<typeof OrderFulfilled>;
 
 export const OrderCancelled = z.object({
   orderId: Id,
   customerId: Id,
-  reason: z.string().max(200).optional(),
-  occurredAt: Instant,
+  reason: Text(200).optional(),
+  occurredAt: ShopTime,
 });
 export type OrderCancelled = z.infer<typeof OrderCancelled>;
 
@@ -101,21 +97,21 @@ export const OrderRefunded = z.object({
   refundId: Id,
   amount: Money,
   currency: Currency,
-  occurredAt: Instant,
+  occurredAt: ShopTime,
 });
 export type OrderRefunded = z.infer<typeof OrderRefunded>;
 
 export const CustomerUpserted = z.object({
   customerId: Id,
-  email: z.email(),
-  name: z.string().min(1).max(200),
+  email: z.email().max(254),
+  name: Text(200).min(1),
   locale: Locale,
   timeZone: TimeZone,
   birthday: z.string().regex(/^(\d{4}-)?\d{2}-\d{2}$/, 'MM-DD or YYYY-MM-DD').optional(),
   marketingConsent: z.boolean(),
   /** The shop's own labels (e.g. "wholesale", "newsletter-2026"), for campaign audiences. */
   tags: z.array(z.string().min(1).max(64)).max(50).optional(),
-  occurredAt: Instant,
+  occurredAt: ShopTime,
 });
 export type CustomerUpserted = z.infer<typeof CustomerUpserted>;
 
@@ -149,7 +145,7 @@ export type SweepSegmentRequested = z.infer<typeof SweepSegmentRequested>;
 export const CustomerEraseRequested = z.object({
   customerId: Id,
   requestId: z.string().min(1).max(128),
-  occurredAt: Instant,
+  occurredAt: ShopTime,
 });
 export type CustomerEraseRequested = z.infer<typeof CustomerEraseRequested>;
 
@@ -277,8 +273,8 @@ export type BirthdayRewarded = z.infer<typeof BirthdayRewarded>;
 export const PointsRedeemRequested = z.object({
   customerId: Id,
   key: Id,
-  points: z.number().int().positive(),
-  occurredAt: Instant,
+  points: Count,
+  occurredAt: ShopTime,
 });
 export type PointsRedeemRequested = z.infer<typeof PointsRedeemRequested>;
 

@@ -76,14 +76,14 @@ export const manifest = {
     trigger: { kind: 'queue', routes: [{ id: 'OrderEvents', events: ORDER_EVENTS, batchSize: 10, maxReceiveCount: 5 }] },
     config: ['table'],
     // Orders and summaries in the customer's partition; redeemed coupons.
-    grants: { table: readWrite(['customer', 'coupon']) },
+    grants: { table: readWrite(['customer', 'coupon', 'erased']) },
   },
   'customer-upsert': {
     summary: 'Customer profiles (last writer by occurredAt), honouring the hashed suppression list',
     trigger: { kind: 'queue', routes: [{ id: 'CustomerUpserts', events: [DetailType.CustomerUpserted], batchSize: 10, maxReceiveCount: 5 }] },
     config: ['table'],
     // The profile, and the hashed address list it honours.
-    grants: { table: readWrite(['customer', 'suppression']) },
+    grants: { table: readWrite(['customer', 'suppression', 'erased']) },
     memoryMb: 256,
   },
   'sweep-start': {
@@ -131,13 +131,13 @@ export const manifest = {
     },
     config: ['table', 'bus', 'loyalty'],
     // Loyalty items, ledger and tier in the customer's partition; coupons from redeemed points.
-    grants: { table: readWrite(['customer', 'coupon']), publish: true },
+    grants: { table: readWrite(['customer', 'coupon', 'erased']), publish: true },
   },
   'loyalty-sweep': {
     summary: 'Tier reviews, point expiry and birthday rewards for one scan segment',
     trigger: { kind: 'queue', routes: [{ id: 'LoyaltySegments', events: [DetailType.LoyaltySegmentRequested], batchSize: 1, maxReceiveCount: 3 }] },
     config: ['table', 'bus', 'loyalty'],
-    grants: { table: readWrite(['customer', 'coupon'], 'customers'), publish: true },
+    grants: { table: readWrite(['customer', 'coupon', 'erased'], 'customers'), publish: true },
     memoryMb: 1024,
     timeoutSeconds: 300,
   },
@@ -165,7 +165,7 @@ export const manifest = {
     },
     config: ['table', 'mail', 'campaigns', 'shop', 'linkBase', 'keyring'],
     // Customer, sends and surveys in the customer's partition; the coupons it issues and reminds of.
-    grants: { table: readWrite(['customer', 'coupon']), send: true, keyring: true },
+    grants: { table: readWrite(['customer', 'coupon', 'suppression', 'erased']), send: true, keyring: true },
     timeoutSeconds: 60,
   },
   'dispatch-due': {

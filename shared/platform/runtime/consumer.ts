@@ -12,14 +12,27 @@ import { acceptedBy, type EventOf, type EventTypeOf, type QueueFunction } from '
 import { MalformedEventError } from '../errors.js';
 import { parseEnvelope } from './envelope.js';
 import { defineFunction, type ConfigOf, type FunctionModule } from './function.js';
-import { logger } from './logger.js';
+import { logger, NO_EVENT_LOGGING } from './logger.js';
 
 export type RecordHandler<E> = (event: E, context: Context) => Promise<unknown>;
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-export function sqsConsumer<F extends QueueFunction>(fn: F, handle: RecordHandler<EventOf<F>>): SqsHandler {
+export interface ConsumerOptions {
+  /**
+   * Process a batch's records one after another. For a function whose records do CPU-bound work
+   * between timed calls (campaign dispatch renders mail, then calls SES with a timeout), records
+   * in parallel would starve each other's calls on the one event loop: a reply that arrived in
+   * time would be read late and count as timed out.
+   */
+  sequential?: boolean;
+}
+
+export function sqsConsumer<F extends QueueFunction>(fn: F, handle: RecordHandler<EventOf<F>>, opts: ConsumerOptions = {}): SqsHandler {
   const accepted = acceptedBy(fn) as readonly EventTypeOf<F>[];
-  const processor = new BatchProcessor(EventType.SQS);
+  // A BatchProcessor holds the records and failures of the batch it is processing, so one per
+  // invocation: with one per module, overlapping invocations (the local bus runs several at
+  // once, as can a Lambda handler that awaits) clear each other's failures and a failed record
+  // is reported as done instead of reaching its dead-letter queue.
   const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
     processPartialResponse(
       event,
@@ -40,17 +53,18 @@ export function sqsConsumer<F extends QueueFunction>(fn: F, handle: RecordHandle
           throw e;
         }
       },
-      processor,
-      { context, throwOnFullBatchFailure: false },
+      new BatchProcessor(EventType.SQS),
+      { context, throwOnFullBatchFailure: false, processInParallel: !opts.sequential },
     );
-  return middy(handler).use(injectLambdaContext(logger));
+  return middy(handler).use(injectLambdaContext(logger, NO_EVENT_LOGGING));
 }
 
 /** A queue-fed function: its record handler is set up once per cold start from its config. */
 export const sqsFunction = <F extends QueueFunction>(
   fn: F,
   setup: (config: ConfigOf<F>) => RecordHandler<EventOf<F>> | Promise<RecordHandler<EventOf<F>>>,
-): FunctionModule<SqsHandler> => defineFunction(fn, async (config) => sqsConsumer(fn, await setup(config)));
+  opts: ConsumerOptions = {},
+): FunctionModule<SqsHandler> => defineFunction(fn, async (config) => sqsConsumer(fn, await setup(config), opts));
 
 // Results may hold customer data; log only their shape-level summary.
 const summarize = (r: unknown) => (typeof r === 'string' ? r : Array.isArray(r) ? r.length : undefined);

@@ -42,4 +42,17 @@ export const storesFrom = (config: z.infer<typeof TableConfig>, client = new Dyn
 
 export const publisherFrom = (config: z.infer<typeof BusConfig>) => new EventBridgePublisher(new EventBridgeClient({}), config[EnvVar.eventBusName]);
 
-export const mailerFrom = (config: z.infer<typeof MailConfig>) => new SesMailer(new SESv2Client({}), config[EnvVar.configurationSet]);
+/**
+ * One attempt per SendEmail at the SDK level (the SDK would otherwise resend after a dropped
+ * reply and duplicate the mail; SesMailer retries only what SES certainly refused), a short
+ * connection timeout (no socket: certainly not sent) and a request timeout after which the
+ * outcome is unknown.
+ */
+export const mailerFrom = (config: z.infer<typeof MailConfig>) =>
+  new SesMailer(
+    new SESv2Client({
+      maxAttempts: 1,
+      requestHandler: { connectionTimeout: 3_000, requestTimeout: config[EnvVar.sesRequestTimeoutMs], throwOnRequestTimeout: true },
+    }),
+    config[EnvVar.configurationSet],
+  );

@@ -24,11 +24,17 @@ export const SendMetric = {
 } as const;
 export type SendOutcomeKind = keyof typeof SendMetric;
 
-/** Dimension of the per-reason MailSkipped series. */
+/** Dimensions of the per-campaign, per-reason series. */
 export const SKIP_REASON_DIMENSION = 'reason';
+export const CAMPAIGN_DIMENSION = 'campaign';
+
+export interface SendDetail {
+  campaign?: string;
+  reason?: string;
+}
 
 export interface SendMetrics {
-  count(kind: SendOutcomeKind, reason?: string): void;
+  count(kind: SendOutcomeKind, detail?: SendDetail): void;
   /** Writes what was counted (call once per invocation or record; a no-op when nothing was). */
   publish(): void;
 }
@@ -37,13 +43,13 @@ export const businessMetrics = (): Metrics => new Metrics({ namespace: METRICS_N
 
 export function sendMetrics(metrics: Metrics = businessMetrics()): SendMetrics {
   return {
-    count(kind, reason) {
+    count(kind, { campaign, reason } = {}) {
       metrics.addMetric(SendMetric[kind], MetricUnit.Count, 1);
-      if (kind === 'skipped' && reason) {
-        const single = metrics.singleMetric();
-        single.addDimension(SKIP_REASON_DIMENSION, reason);
-        single.addMetric(SendMetric.skipped, MetricUnit.Count, 1);
-      }
+      if (!campaign && !reason) return;
+      const single = metrics.singleMetric();
+      if (campaign) single.addDimension(CAMPAIGN_DIMENSION, campaign);
+      if (reason) single.addDimension(SKIP_REASON_DIMENSION, reason);
+      single.addMetric(SendMetric[kind], MetricUnit.Count, 1);
     },
     publish() {
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();

@@ -10,7 +10,7 @@ import { ScheduledRun } from '../contracts/events.js';
 import type { FunctionName } from '../contracts/functions.js';
 import { MalformedEventError } from '../errors.js';
 import { defineFunction, type ConfigOf, type FunctionModule } from './function.js';
-import { logger } from './logger.js';
+import { logger, NO_EVENT_LOGGING } from './logger.js';
 
 export type Job = (run: ScheduledRun, context: Context) => Promise<Record<string, unknown>>;
 export type ScheduledHandler = (event: unknown, context: Context) => Promise<Record<string, unknown>>;
@@ -23,7 +23,7 @@ export function scheduledJob(fn: FunctionName, job: Job): ScheduledHandler {
     logger.info('scheduled run', { fn, scheduledTime: run.data.scheduledTime, ...(run.data.campaignId ? { campaignId: run.data.campaignId } : {}), ...outcome });
     return outcome;
   };
-  return middy(handler).use(injectLambdaContext(logger));
+  return middy(handler).use(injectLambdaContext(logger, NO_EVENT_LOGGING));
 }
 
 export const scheduledFunction = <F extends FunctionName>(fn: F, setup: (config: ConfigOf<F>) => Job | Promise<Job>): FunctionModule<ScheduledHandler> =>

@@ -16,7 +16,7 @@ import {
   type UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { RetryableError } from '../errors.js';
-import { TableAttr, keyId, type Key } from './keys.js';
+import { TableAttr, keyId, keys, type Key } from './keys.js';
 
 export type Item = Record<string, unknown>;
 type ConditionalWrite = PutCommand | UpdateCommand | DeleteCommand | TransactWriteCommand;
@@ -39,6 +39,10 @@ export const isConditionFailure = (e: unknown) =>
 export const isConflict = (e: unknown) =>
   isConditionFailure(e) ||
   (e instanceof TransactionCanceledException && (e.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict'));
+
+/** The reason code DynamoDB gave for item `index` of a cancelled transaction ('None' when that item was fine). */
+export const cancellationAt = (e: unknown, index: number): string | undefined =>
+  e instanceof TransactionCanceledException ? e.CancellationReasons?.[index]?.Code : undefined;
 
 export function mergeGuard(
   guard: { ConditionExpression: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> },
@@ -64,6 +68,19 @@ export abstract class DynamoTable {
     protected readonly db: DynamoDBDocumentClient,
     protected readonly tableName: string,
   ) {}
+
+  /**
+   * The first item of a transaction that may (re)create a customer's items: it fails when the
+   * customer has been erased (shared/privacy/erase.ts), so a replayed or late event cannot
+   * bring anything back, however its read raced the erasure. Check with `cancellationAt(e, 0)`.
+   */
+  protected notErased(customerId: string) {
+    return { ConditionCheck: { TableName: this.tableName, Key: keys.erased(customerId), ConditionExpression: 'attribute_not_exists(pk)' } };
+  }
+
+  protected async isErased(customerId: string): Promise<boolean> {
+    return (await this.get(keys.erased(customerId))) !== undefined;
+  }
 
   protected async get(key: Key): Promise<Item | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));

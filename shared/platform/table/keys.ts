@@ -25,9 +25,17 @@
  * 16b. A customer's survey answers                Query    pk=CUST#<cid>  sk begins_with SURVEY#
  * 17. A customer's coupons (terms and hint, never the code; the state stays on COUPON#)
  *                                                  Query    pk=CUST#<cid>  sk begins_with COUPONREF#, then BatchGet COUPON#<hash>
+ * 18. Erasure tombstone (the id hashed)              GetItem / ConditionCheck pk=ERASED#<sha256(cid)>  sk=ERASED; every
+ *     write that could recreate a customer's items checks it in the same transaction (see shared/privacy/erase.ts)
+ * 19. Frequency-cap ledger of marketing sends        GetItem  pk=CUST#<cid>  sk=CAP; written with a version guard in the
+ *     same transaction that marks a send `sending`, so two concurrent sends cannot both pass the cap
  *
  * The sweep reads only (5): customer items are a few hundred bytes, orders never enter the index.
  */
+import { createHash } from 'node:crypto';
+
+const ERASED_PK = 'ERASED#';
+
 export const TableAttr = {
   pk: 'pk',
   sk: 'sk',
@@ -87,6 +95,9 @@ export const keys = {
   ledger: (customerId: string, entryKey: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `LEDGER#${entryKey}` }),
   ledgerPrefix: 'LEDGER#',
   suppressedAddress: (emailHash: string): Key => ({ pk: `SUPPRESS#${emailHash}`, sk: 'SUPPRESS' }),
+  /** Keyed by a hash of the id: the tombstone must not keep the erased id itself in clear. */
+  erased: (customerId: string): Key => ({ pk: `${ERASED_PK}${createHash('sha256').update(`customer\0${customerId}`).digest('hex')}`, sk: 'ERASED' }),
+  cap: (customerId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: 'CAP' }),
 } as const;
 
 /** The customer id of any item in a customer partition. */
@@ -107,5 +118,6 @@ export const PARTITIONS = {
   coupon: keys.coupon('*').pk,
   suppression: keys.suppressedAddress('*').pk,
   store: keys.storeStats().pk,
+  erased: `${ERASED_PK}*`,
 } as const;
 export type TablePartition = keyof typeof PARTITIONS;

@@ -102,8 +102,18 @@ describe('redeeming points', () => {
     const m = given();
     m.order(placed('o1', 300), MARCH);
     m.redeem('k1', 100, MARCH);
-    expect(m.redeem(key, points, MARCH)).toEqual({ kind: 'reject', reason });
+    expect(m.redeem(key, points, MARCH)).toMatchObject({ kind: 'reject', reason });
     expect(m.balance).toBe(200);
+  });
+
+  it('remembers a refusal under its key: the same request is refused again once the balance would cover it', () => {
+    const m = given();
+    const refused = decideRedeem({ state: m.state }, { key: 'k9', points: 500, now: MARCH }, m.config);
+    expect(refused).toMatchObject({ kind: 'reject', reason: 'insufficient', remember: { key: 'redeem#k9', kind: 'rejected', points: 0, requested: 500 } });
+    m.order(placed('o1', 900), MARCH);
+    const existing = refused.kind === 'reject' ? refused.remember! : null;
+    expect(decideRedeem({ state: m.state, existing }, { key: 'k9', points: 500, now: MARCH }, m.config)).toEqual({ kind: 'reject', reason: 'insufficient' });
+    expect(decideRedeem({ state: m.state, existing }, { key: 'k9', points: 600, now: MARCH }, m.config)).toEqual({ kind: 'reject', reason: 'key-reused' });
   });
 });
 
@@ -150,7 +160,7 @@ describe('concurrent redemptions', () => {
     const b = decideRedeem({ state: read.state }, { key: 'b', points: 400, now: MARCH }, m.config);
     expect([commit(a, read.version), commit(b, read.version)]).toEqual(['written', 'condition-failed']);
     const retried = decideRedeem({ state: store.state }, { key: 'b', points: 400, now: MARCH }, m.config);
-    expect(retried).toEqual({ kind: 'reject', reason: 'insufficient' });
+    expect(retried).toMatchObject({ kind: 'reject', reason: 'insufficient' });
     expect(store.state.balance).toBe(100);
   });
 });

@@ -110,10 +110,11 @@ describe('Function: redeemPoints', () => {
     expect(verifyLedger(store.items.get('c1')!.value.state, await store.listLedger('c1'))).toEqual([]);
   });
 
-  it('rejects what the balance cannot cover without writing', async () => {
+  it('rejects what the balance cannot cover, writing only the refusal under its key', async () => {
     const { store, deps } = setup();
     expect(await redeemPoints(deps, { customerId: 'c1', key: 'k1', points: 100, occurredAt: '2026-03-01T04:00:00Z' })).toEqual({ outcome: 'rejected', reason: 'insufficient' });
-    expect(store.items.size + store.coupons.size).toBe(0);
+    expect(store.coupons.size).toBe(0);
+    expect([...store.ledger.values()]).toEqual([expect.objectContaining({ key: 'redeem#k1', kind: 'rejected', points: 0 })]);
   });
 });
 

@@ -14,7 +14,8 @@ describe('parseEnvelope', () => {
   const accepted = acceptedBy('order-events');
 
   it('returns the typed detail of a valid event', () => {
-    expect(parseEnvelope(envelope('order.placed', order), accepted)).toEqual({ type: 'order.placed', detail: order });
+    // (instants leave the contract as canonical UTC)
+    expect(parseEnvelope(envelope('order.placed', order), accepted)).toEqual({ type: 'order.placed', detail: { ...order, occurredAt: '2026-01-01T00:00:00.000Z' } });
   });
 
   it.each([

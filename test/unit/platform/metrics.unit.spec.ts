@@ -17,17 +17,17 @@ function captureEmf() {
 afterEach(() => vi.restoreAllMocks());
 
 describe('Function: sendMetrics', () => {
-  it('counts each outcome under its name with service=engage, and skips also by reason', () => {
+  it('counts each outcome under its name with service=engage, and again by campaign and reason', () => {
     const emf = captureEmf();
     const m = sendMetrics();
     m.count('sent');
     m.count('sent');
-    m.count('skipped', 'consent');
+    m.count('skipped', { campaign: 'win-back', reason: 'consent' });
     m.count('failed');
     m.publish();
     emf.restore();
     const byReason = emf.lines.find((l) => l[SKIP_REASON_DIMENSION] === 'consent')!;
-    expect(byReason).toMatchObject({ service: 'engage', [SendMetric.skipped]: 1 });
+    expect(byReason).toMatchObject({ service: 'engage', campaign: 'win-back', [SendMetric.skipped]: 1 });
     const totals = emf.lines.find((l) => SendMetric.sent in l)!;
     // Two counts in one document are a value array; CloudWatch sums it.
     expect(totals).toMatchObject({ service: 'engage', [SendMetric.sent]: [1, 1], [SendMetric.skipped]: 1, [SendMetric.failed]: 1 });

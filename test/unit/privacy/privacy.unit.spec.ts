@@ -43,6 +43,7 @@ function fakes(customer: CustomerRecord | null, items: number, coupons: number, 
       getAddressSuppression: async (h) => hashes.get(h) ?? null,
     },
     erasure: {
+      writeTombstone: async () => step('tombstone'),
       deleteCustomerPartition: async () => {
         step('deletePartition');
         const n = state.items;
@@ -71,7 +72,7 @@ describe('eraseCustomer', () => {
   it('lists the hash and flags the customer before deleting anything, then reports what it deleted', async () => {
     const f = fakes(erin, 12, 2);
     expect(await eraseCustomer(f.deps, 'c-1', now)).toEqual({ itemsDeleted: 12, couponsDeleted: 2, suppressed: true });
-    expect(f.calls).toEqual(['suppressAddress', 'suppress', 'deletePartition', 'deleteCoupons']);
+    expect(f.calls).toEqual(['tombstone', 'suppressAddress', 'suppress', 'deletePartition', 'deleteCoupons']);
     expect([...f.hashes]).toEqual([[emailHash('erin@example.com'), { reason: 'erasure', at: now.toISOString() }]]);
   });
 
@@ -95,6 +96,6 @@ describe('eraseCustomer', () => {
   it('still deletes a customer who never had a profile (orders only), with nothing to list', async () => {
     const f = fakes({ customerId: 'c-2', summary: emptySummary() }, 3, 0);
     expect(await eraseCustomer(f.deps, 'c-2', now)).toEqual({ itemsDeleted: 3, couponsDeleted: 0, suppressed: false });
-    expect(f.calls).toEqual(['deletePartition', 'deleteCoupons']);
+    expect(f.calls).toEqual(['tombstone', 'deletePartition', 'deleteCoupons']);
   });
 });

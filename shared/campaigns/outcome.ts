@@ -1,0 +1,54 @@
+/** Dispatch's outcomes, written while the attempt holds the send (the handler counts each one as a
+ * business metric, shared/platform/runtime/metrics.ts). */
+import type { Occasion } from '../platform/contracts/events.js';
+import type { DispatchDeps } from './dispatch.js';
+import type { SendRecord } from './port.js';
+
+export type DispatchOutcome =
+  | { campaignId: string; outcome: 'sent'; messageId: string }
+  | { campaignId: string; outcome: 'skipped' | 'control' | 'deferred' | 'failed' | 'unknown'; reason: string }
+  | { campaignId: string; outcome: 'duplicate' };
+
+/** How long an attempt holds a claim or a `sending` send: far beyond the function's 60 s timeout,
+ * so a live attempt is never taken over. */
+export const LEASE_MS = 5 * 60_000;
+
+/** The attempt holding a send, and what the send carries from earlier attempts. */
+export interface Attempt {
+  campaignId: string;
+  kind: 'marketing' | 'transactional';
+  occasion: Occasion;
+  token: string;
+  couponKid: string;
+  retries: number;
+}
+
+export type Outcome = Pick<SendRecord, 'status' | 'reason' | 'until' | 'messageId' | 'couponHash' | 'retries'>;
+
+/** Writes the outcome while this attempt holds the send. */
+export async function record(deps: DispatchDeps, a: Attempt, now: Date, o: Outcome): Promise<DispatchOutcome> {
+  const { campaignId } = a;
+  const e = a.occasion;
+  const written = await deps.sends.completeSend(
+    e.customerId,
+    {
+      campaignId,
+      occurrence: e.occurrence,
+      kind: a.kind,
+      at: now.toISOString(),
+      // A deferral is decided again with its trigger; a final outcome needs it no more.
+      ...(o.status === 'deferred' ? { trigger: e } : {}),
+      couponKid: a.couponKid,
+      ...(a.retries ? { retries: a.retries } : {}),
+      ...o,
+    },
+    { attempt: a.token },
+  );
+  // Another attempt holds the send now (a takeover after a lease ran out): its outcome counts.
+  if (!written) return { campaignId, outcome: 'duplicate' };
+  if (o.status === 'sent') return { campaignId, outcome: 'sent', messageId: o.messageId! };
+  return { campaignId, outcome: o.status as 'skipped', reason: o.reason ?? '' };
+}
+
+export const leaseFrom = (now: Date): string => new Date(now.getTime() + LEASE_MS).toISOString();
+export const attemptToken = (deps: DispatchDeps): string => Buffer.from(deps.randomBytes(12)).toString('hex');

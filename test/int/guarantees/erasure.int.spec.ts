@@ -1,0 +1,72 @@
+/**
+ * Guarantee: erasure cannot be undone. After `customer.erase-requested`, replaying the customer's
+ * old events (an archive replay, a late retry, an event racing the erasure) through every ingest
+ * path — profiles, orders, loyalty, campaign dispatch — writes nothing back and mails nobody.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DetailType, SHOP_SOURCE } from '../../../shared/platform/contracts/events.js';
+import { putRaw } from '../../support/system.js';
+import { mailTo } from '../../support/mail.js';
+import { containing, invoke, sqsBatch, systemWithFaults, type FaultySystem } from '../../support/faults.js';
+import { fulfilled, mailable, partition, placed, profile, riskChanged, tierChanged } from '../../support/guarantees.js';
+
+let sys: FaultySystem;
+const T0 = new Date('2026-11-20T10:00:00Z');
+
+beforeAll(async () => {
+  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+  vi.setSystemTime(T0);
+  sys = await systemWithFaults();
+});
+afterAll(async () => {
+  await sys?.close();
+  vi.useRealTimers();
+});
+
+const erase = (customerId: string) => ({
+  source: SHOP_SOURCE,
+  detailType: DetailType.CustomerEraseRequested,
+  detail: { customerId, requestId: `req-${customerId}`, occurredAt: new Date().toISOString() },
+});
+const redeem = (customerId: string, key: string) => ({
+  source: SHOP_SOURCE,
+  detailType: DetailType.PointsRedeemRequested,
+  detail: { customerId, key, points: 500, occurredAt: new Date().toISOString() },
+});
+
+describe('erasure under replay', () => {
+  it('writes nothing back when the erased customer’s old events are replayed through every ingest path', async () => {
+    const id = mailable('win-back', `er-${sys.tag}-`);
+    const history = [
+      profile(id, { occurredAt: '2026-10-01T00:00:00Z' }),
+      placed(id, `${id}-o1`, '2026-09-01T10:00:00Z', 900),
+      placed(id, `${id}-o2`, '2026-11-19T10:00:00Z', 900),
+      fulfilled(id, `${id}-o2`, '2026-11-19T12:00:00Z'),
+    ];
+    await putRaw(sys, history);
+    expect((await partition(sys, id)).length).toBeGreaterThan(3);
+    // When the customer is erased
+    await putRaw(sys, [erase(id)]);
+    expect(await partition(sys, id)).toEqual([]);
+    // and everything is replayed: the shop's history, a redemption, and Engage's own triggers
+    await putRaw(sys, [...history, redeem(id, 'k-1'), riskChanged(id, T0), tierChanged(id, T0)]);
+    await sys.runScheduled('dispatch-due', new Date(T0.getTime() + 4 * 86_400_000));
+    // Then nothing of the customer exists again, and nobody was mailed
+    expect(await partition(sys, id)).toEqual([]);
+    expect(await sys.stores.customers.getCustomer(id)).toBeNull();
+    expect(await mailTo(`${id}@example.com`)).toHaveLength(0);
+    expect(sys.bus.deadLetters).toEqual([]);
+  });
+
+  it('writes nothing back for an order whose write races the erasure', async () => {
+    const id = `race-${sys.tag}`;
+    await putRaw(sys, [profile(id), placed(id, `${id}-o1`, '2026-11-01T10:00:00Z')]);
+    // Given the erasure completes between the order's read and its write
+    sys.dynamo.beforeNext('TransactWriteItems', containing(`ORDER#${id}-o2`), async () => {
+      await invoke(sys, 'customer-erase', sqsBatch([erase(id)]));
+    });
+    await putRaw(sys, [placed(id, `${id}-o2`, '2026-11-02T10:00:00Z')]);
+    // Then neither order ingest nor loyalty (whichever the erasure raced) recreated anything
+    expect(await partition(sys, id)).toEqual([]);
+  });
+});
