@@ -13,6 +13,7 @@ import { documentClient } from '../../shared/platform/table/dynamodb.js';
 import { putRaw, systemForTest, type TestSystem } from '../support/system.js';
 import { mailTo } from '../support/mail.js';
 import { driftingShopper, mailable, NOW } from '../support/win-back.js';
+import { simulateEngagement } from '../../local/engagement-sim.js';
 
 let sys: TestSystem;
 let id: string;
@@ -90,5 +91,31 @@ describe('engagement of one send', () => {
     const before = await today();
     await putRaw(sys, [sesEvent(DetailType.SesOpened, 'Open', { open: { timestamp: after(60) } }, { campaign: 'win-back', customer: id, occurrence: 'no-such-occurrence' })]);
     expect(await today()).toEqual(before);
+  });
+});
+
+describe('the local stand-in for SES event publishing (the demo)', () => {
+  it('publishes deliveries, opens and clicks of every sent mail through the real handler, the same for a seed, and a re-run counts nothing twice', async () => {
+    const local = await systemForTest();
+    try {
+      const ids = Array.from({ length: 6 }, (_, i) => mailable(`sim${i}-${local.tag}-`));
+      await putRaw(local, ids.flatMap((c) => driftingShopper(c)));
+      await local.sweep(NOW);
+      const first = await simulateEngagement(local, { seed: 7, now: new Date(NOW.getTime() + 86_400_000) });
+      expect(first.mails).toBe(6);
+      const day = NOW.toISOString().slice(0, 10);
+      const counted = async () => (await local.stores.engagement.campaignDays('win-back', day, '2026-11-21')).reduce((sum, d) => {
+        for (const [k, v] of Object.entries(d.counts)) sum[k] = (sum[k] ?? 0) + v;
+        return sum;
+      }, {} as Record<string, number>);
+      const after = await counted();
+      expect(after).toEqual(Object.fromEntries(Object.entries({ delivered: first.delivered, opened: first.opened, clicked: first.clicked, machineClicked: first.scanned }).filter(([, v]) => v > 0)));
+      // The same seed draws the same events; recorded facts are not counted again
+      expect(await simulateEngagement(local, { seed: 7, now: new Date(NOW.getTime() + 86_400_000) })).toEqual(first);
+      expect(await counted()).toEqual(after);
+      expect(local.bus.deadLetters).toEqual([]);
+    } finally {
+      await local.close();
+    }
   });
 });
