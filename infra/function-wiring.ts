@@ -45,6 +45,8 @@ export function settingsVariables(group: ConfigGroupName, s: EngageSettings): Re
         [EnvVar.capMinGapHours]: String(s.capMinGapHours),
         [EnvVar.capMaxPerWeek]: String(s.capMaxPerWeek),
       };
+    case 'engagement':
+      return { [EnvVar.botClickSeconds]: String(s.botClickSeconds), [EnvVar.attributionDays]: String(s.attributionDays) };
     default:
       return {};
   }

@@ -71,6 +71,8 @@ export const EngageSettings = z.object({
   shopTimeZone: z.string().min(1).default(DEFAULTS.shopTimeZone),
   capMinGapHours: z.coerce.number().min(0).max(24 * 14).default(DEFAULTS.capMinGapHours),
   capMaxPerWeek: z.coerce.number().int().min(1).max(100).default(DEFAULTS.capMaxPerWeek),
+  botClickSeconds: z.coerce.number().min(0).max(3600).default(DEFAULTS.botClickSeconds),
+  attributionDays: z.coerce.number().min(0).max(90).default(DEFAULTS.attributionDays),
 });
 export type EngageSettingsInput = z.infer<typeof EngageSettings>;
 

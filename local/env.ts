@@ -38,6 +38,7 @@ export function localGroupValues(s: LocalSettings): Record<ConfigGroupName, Reco
     keyring: { [EnvVar.keyringFile]: s.keyringFile },
     // No CDN in front of the local links server, so no origin secret to check.
     linkOrigin: {},
+    engagement: {},
   };
 }
 

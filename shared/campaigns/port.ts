@@ -33,6 +33,10 @@ export interface SendRecord {
   couponHash?: string;
   /** Definite SES refusals (throttling) so far: the retry budget. */
   retries?: number;
+  /** What SES reported back about the mail, each the first time (shared/engagement). */
+  deliveredAt?: string;
+  openedAt?: string;
+  clickedAt?: string;
 }
 
 export interface DueSend {

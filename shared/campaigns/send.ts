@@ -10,6 +10,7 @@
  *  4. SES, and the outcome it allows: sent, failed (refused for good), deferred for a retry
  *     (refused for now: throttled), unknown (may have gone out: never sent again).
  */
+import { withoutTracking } from '../mail/no-track.js';
 import { DAY_MS } from '../platform/time.js';
 import { CONFLICT, retryOnConflict } from '../platform/retry.js';
 import type { Occasion } from '../platform/contracts/events.js';
@@ -57,10 +58,12 @@ export async function sendMail(deps: DispatchDeps, c: CompiledCampaign, a: Attem
     to: look.to,
     from: deps.from,
     subject: email.subject,
-    html: email.html,
+    // The unsubscribe link is never rewritten by SES click tracking.
+    html: withoutTracking(email.html, [links.unsubscribe]),
     text: email.text,
     ...(campaign.kind === 'marketing' ? { headers: listUnsubscribeHeaders(links.unsubscribe) } : {}),
-    tags: { campaign: campaign.id, customer: e.customerId },
+    // The send's key: SES's delivery, open and click events come back to this very send.
+    tags: { campaign: campaign.id, customer: e.customerId, occurrence: e.occurrence },
   });
   const sentAt = deps.clock();
   const hash = issued ? { couponHash: issued.codeHash } : {};

@@ -32,6 +32,8 @@ export const EnvVar = {
   keyringFile: 'TOKEN_KEYRING_FILE',
   linkOriginSecretId: 'LINK_ORIGIN_SECRET_ID',
   loyaltyConfig: 'LOYALTY_CONFIG',
+  botClickSeconds: 'ENGAGEMENT_BOT_CLICK_SECONDS',
+  attributionDays: 'ATTRIBUTION_WINDOW_DAYS',
 } as const;
 
 /** The one place defaults live: runtime schemas below and infra/settings.ts both read them. */
@@ -54,6 +56,10 @@ export const DEFAULTS = {
   capMaxPerWeek: 3,
   /** How long a SendEmail may take before its outcome counts as unknown (SES answers in ~0.1 s). */
   sesRequestTimeoutMs: 10_000,
+  /** A click sooner than this after delivery is a link scanner's, not a person's. */
+  botClickSeconds: 10,
+  /** An order this many days after a person's click is the clicked campaign's (last touch). */
+  attributionDays: 5,
 } as const;
 
 const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
@@ -101,6 +107,12 @@ export const ShopConfig = z.object({
   [EnvVar.capMaxPerWeek]: z.coerce.number().int().min(1).max(100).default(DEFAULTS.capMaxPerWeek),
 });
 
+/** Engagement tracking (shared/engagement): the machine-click rule and the attribution window. */
+export const EngagementConfig = z.object({
+  [EnvVar.botClickSeconds]: z.coerce.number().min(0).max(3600).default(DEFAULTS.botClickSeconds),
+  [EnvVar.attributionDays]: z.coerce.number().min(0).max(90).default(DEFAULTS.attributionDays),
+});
+
 /** Where the links in mail point (the links function's public URL). */
 export const LinkBaseConfig = z.object({ [EnvVar.publicBaseUrl]: z.url() });
 
@@ -135,6 +147,7 @@ export const ConfigGroups = {
   linkBase: LinkBaseConfig,
   keyring: KeyringConfig,
   linkOrigin: LinkOriginConfig,
+  engagement: EngagementConfig,
 } as const;
 export type ConfigGroupName = keyof typeof ConfigGroups;
 export type ConfigOfGroup<G extends ConfigGroupName> = z.infer<(typeof ConfigGroups)[G]>;

@@ -15,6 +15,7 @@ import type { SurveyState } from '../surveys/response.js';
 import type { LoyaltyState } from '../loyalty/index.js';
 import { gapPercentileFn, type BaseStats } from '../churn/model.js';
 import { DEFAULT_RISK_CONFIG } from '../churn/scores.js';
+import { DEFAULTS } from '../platform/config.js';
 import type { KpiData, KpiQuery } from './kpis.js';
 import type { KpiSource } from './port.js';
 import { computeKpis, withCampaigns, type KpiSnapshot } from './snapshot.js';
@@ -39,7 +40,7 @@ export class ScanKpiSource extends DynamoTable implements KpiSource {
 
   async readKpis(q: KpiQuery): Promise<KpiData> {
     const s = await this.snapshot();
-    return withCampaigns(computeKpis(s, q), s, q.conversionWindowDays ?? 30);
+    return withCampaigns(computeKpis(s, q), s, q.conversionWindowDays ?? 30, q.attributionDays ?? DEFAULTS.attributionDays);
   }
 
   async snapshot(): Promise<KpiSnapshot> {

@@ -44,9 +44,9 @@ function campaignTable(k: KpiData, L: ReportLabels, money: (n: number) => string
   const n = (v: number | null) => (v === null ? `<span class="muted" title="${L.notMeasured}">—</span>` : String(v));
   const rows = k.campaigns.map((c) => {
     const lift = c.lift.kind === 'report' ? `${pct(c.lift.absoluteLift.estimate)} [${pct(c.lift.absoluteLift.low)} … ${pct(c.lift.absoluteLift.high)}]` : '—';
-    return `<tr data-campaign="${escapeHtml(c.campaignId)}"><td>${escapeHtml(c.campaignId)}</td>${[c.sent, c.delivered, c.opened, c.clicked, c.converted].map((v) => `<td class="n">${n(v)}</td>`).join('')}<td class="n">${c.control}</td><td class="n">${c.unsubscribed}</td><td class="n">${c.bounced}</td><td class="n">${money(c.revenue)}</td><td class="n">${lift}</td></tr>`;
+    return `<tr data-campaign="${escapeHtml(c.campaignId)}"><td>${escapeHtml(c.campaignId)}</td>${[c.sent, c.delivered, c.opened, c.clicked, c.converted].map((v) => `<td class="n">${n(v)}</td>`).join('')}<td class="n">${c.control}</td><td class="n">${c.unsubscribed}</td><td class="n">${c.bounced}</td><td class="n">${money(c.revenue)}</td><td class="n">${c.clickOrders}</td><td class="n">${money(c.clickRevenue)}</td><td class="n">${lift}</td></tr>`;
   });
-  const head = [L.campaign, ...L.funnelSteps, L.control, 'Unsub.', 'Bounce', L.revenue, 'Lift'].map((h, i) => `<th${i ? ' class="n"' : ''}>${escapeHtml(h)}</th>`).join('');
+  const head = [L.campaign, ...L.funnelSteps, L.control, L.unsubscribed, L.bounced, L.revenue, L.clickOrders, L.clickRevenue, 'Lift'].map((h, i) => `<th${i ? ' class="n"' : ''}>${escapeHtml(h)}</th>`).join('');
   return `<table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table><p class="muted">— ${L.notMeasured}</p>`;
 }
 

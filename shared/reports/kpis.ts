@@ -43,6 +43,9 @@ export interface CampaignKpi {
   control: number;
   converted: number;
   revenue: number;
+  /** Orders whose last touch was a click on this campaign's mail within the attribution window. */
+  clickOrders: number;
+  clickRevenue: number;
   lift: LiftReport;
 }
 
@@ -81,4 +84,6 @@ export interface KpiQuery {
   cohortMonths?: number;
   /** An order within this many days after a decision counts as a conversion (default 30). */
   conversionWindowDays?: number;
+  /** An order within this many days after a person's click is the clicked campaign's (default 5). */
+  attributionDays?: number;
 }

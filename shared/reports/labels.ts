@@ -41,6 +41,10 @@ export interface ReportLabels {
   lift: string;
   liftNote: string;
   control: string;
+  unsubscribed: string;
+  bounced: string;
+  clickOrders: string;
+  clickRevenue: string;
   notMeasured: string;
   noData: string;
   surveys: string;
@@ -91,6 +95,10 @@ export const LABELS: Record<ReportLang, ReportLabels> = {
     lift: 'Conversion lift vs holdout (95 % interval)',
     liftNote: 'Recipients’ minus control’s conversion rate; a bar that crosses 0 is not significant.',
     control: 'Control',
+    unsubscribed: 'Unsub.',
+    bounced: 'Bounced',
+    clickOrders: 'Orders after a click',
+    clickRevenue: 'Revenue after a click',
     notMeasured: 'not measured yet',
     noData: 'No data yet',
     surveys: 'Satisfaction',
@@ -139,6 +147,10 @@ export const LABELS: Record<ReportLang, ReportLabels> = {
     lift: '相对对照组的转化提升（95% 区间）',
     liftNote: '收件人转化率减去对照组转化率；跨过 0 的区间不显著。',
     control: '对照组',
+    unsubscribed: '退订',
+    bounced: '退信',
+    clickOrders: '点击后下单',
+    clickRevenue: '点击后销售额',
     notMeasured: '尚未统计',
     noData: '暂无数据',
     surveys: '满意度',

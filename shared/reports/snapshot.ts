@@ -132,7 +132,7 @@ export function computeKpis(s: KpiSnapshot, q: KpiQuery): KpiData {
 }
 
 /** Adds the per-campaign KPIs (async: conversions go through the campaign results' one rule). */
-export async function withCampaigns(k: KpiData, s: KpiSnapshot, windowDays: number): Promise<KpiData> {
+export async function withCampaigns(k: KpiData, s: KpiSnapshot, windowDays: number, attributionDays = 5): Promise<KpiData> {
   const ordersOf = new Map<string, Array<{ placedAt: string; net: number }>>();
   for (const o of s.orders) (ordersOf.get(o.customerId) ?? ordersOf.set(o.customerId, []).get(o.customerId)!).push(o);
   const results = await campaignReport({ sends: { sendRecords: async function* () { yield* s.sends; } }, orders: { listOrders: async (id) => ordersOf.get(id) ?? [] } }, windowDays);
@@ -151,23 +151,62 @@ export async function withCampaigns(k: KpiData, s: KpiSnapshot, windowDays: numb
     else b.bounced++;
   }
   const ids = [...new Set([...results.map((r) => r.campaignId), ...s.sends.filter((x) => x.status === 'sent').map((x) => x.campaignId)])].sort();
+  const engaged = engagementOf(s.sends);
+  const byClick = clickAttribution(s, attributionDays);
   const campaigns: CampaignKpi[] = ids.map((id) => {
     const r = results.find((x) => x.campaignId === id);
     return {
       campaignId: id,
       sent: r?.recipients.members ?? 0,
-      delivered: null,
-      opened: null,
-      clicked: null,
+      ...(engaged.get(id) ?? { delivered: null, opened: null, clicked: null }),
       unsubscribed: blamed.get(id)?.unsubscribed ?? 0,
       bounced: blamed.get(id)?.bounced ?? 0,
       control: r?.control.members ?? 0,
       converted: r?.recipients.converters ?? 0,
       revenue: round2(r?.recipients.revenue ?? 0),
+      clickOrders: byClick.get(id)?.orders ?? 0,
+      clickRevenue: round2(byClick.get(id)?.revenue ?? 0),
       lift: r?.lift ?? { kind: 'insufficient-data', reason: 'no-recipients' },
     };
   });
   return { ...k, campaigns };
+}
+
+/** Delivered, opened and clicked per campaign from the facts on its sends; null (not measured)
+ * for a campaign none of whose mail has a delivery reported: SES events are not flowing. */
+function engagementOf(sends: KpiSnapshot['sends']): Map<string, { delivered: number | null; opened: number | null; clicked: number | null }> {
+  const out = new Map<string, { delivered: number; opened: number; clicked: number }>();
+  for (const x of sends) {
+    if (x.status !== 'sent') continue;
+    const e = out.get(x.campaignId) ?? { delivered: 0, opened: 0, clicked: 0 };
+    out.set(x.campaignId, e);
+    if (x.deliveredAt) e.delivered++;
+    if (x.openedAt) e.opened++;
+    if (x.clickedAt) e.clicked++;
+  }
+  return new Map([...out].map(([id, e]) => [id, e.delivered || e.opened || e.clicked ? e : { delivered: null, opened: null, clicked: null }]));
+}
+
+/**
+ * Last-touch attribution: each order goes to the campaign whose mail the customer last clicked
+ * (a person's click, the first per mail) within `days` before it. Beside coupon and holdout
+ * conversions, which answer "did the campaign cause orders"; this answers "which mail led here".
+ */
+function clickAttribution(s: KpiSnapshot, days: number): Map<string, { orders: number; revenue: number }> {
+  const touches = new Map<string, Array<{ at: number; campaignId: string }>>();
+  for (const x of s.sends) if (x.clickedAt) (touches.get(x.customerId) ?? touches.set(x.customerId, []).get(x.customerId)!).push({ at: Date.parse(x.clickedAt), campaignId: x.campaignId });
+  const out = new Map<string, { orders: number; revenue: number }>();
+  for (const o of s.orders) {
+    const placed = Date.parse(o.placedAt);
+    let last: { at: number; campaignId: string } | undefined;
+    for (const t of touches.get(o.customerId) ?? []) if (t.at <= placed && placed - t.at <= days * DAY_MS && (!last || t.at > last.at)) last = t;
+    if (!last) continue;
+    const a = out.get(last.campaignId) ?? { orders: 0, revenue: 0 };
+    out.set(last.campaignId, a);
+    a.orders++;
+    a.revenue += o.net;
+  }
+  return out;
 }
 
 function rfmGrid(buyers: CustomerRecord[], now: Date): number[][] {

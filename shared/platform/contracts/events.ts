@@ -213,10 +213,15 @@ export const SesEmailEvent = z.object({
   eventType: z.enum(['Bounce', 'Complaint', 'Delivery', 'Reject', 'Rendering Failure', 'DeliveryDelay', 'Open', 'Click']),
   mail: z.object({
     messageId: z.string(),
+    /** When SES accepted the mail. */
+    timestamp: Instant.optional(),
     tags: z.record(z.string(), z.array(z.string())).default({}),
   }),
   bounce: z.object({ bounceType: z.string() }).optional(),
   complaint: z.object({}).passthrough().optional(),
+  delivery: z.object({ timestamp: Instant }).optional(),
+  open: z.object({ timestamp: Instant, userAgent: Text(1000).optional() }).optional(),
+  click: z.object({ timestamp: Instant, userAgent: Text(1000).optional(), link: Text(4000).optional() }).optional(),
 });
 export type SesEmailEvent = z.infer<typeof SesEmailEvent>;
 

@@ -177,13 +177,14 @@ export const manifest = {
     timeoutSeconds: 120,
   },
   'ses-feedback': {
-    summary: 'SES bounces and complaints onto the suppression list (other sending events: recorded or ignored)',
+    summary: 'SES bounces and complaints onto the suppression list; deliveries, opens and clicks recorded on the send and counted',
     trigger: {
       kind: 'queue',
       routes: [{ id: 'SesFeedback', events: SES_EVENTS, batchSize: 10, maxReceiveCount: 5, bus: 'default' }],
     },
-    config: ['table'],
-    grants: { table: readWrite(['customer', 'suppression']) },
+    config: ['table', 'engagement'],
+    // Suppression on the customer and the address list; engagement on the send and the campaign's KPI items.
+    grants: { table: readWrite(['customer', 'suppression', 'kpi']) },
     memoryMb: 256,
   },
   'customer-erase': {

@@ -18,6 +18,7 @@ import { DynamoSendStore } from '../../campaigns/dynamodb.js';
 import { DynamoCouponStore } from '../../coupons/dynamodb.js';
 import { DynamoSurveyStore } from '../../surveys/dynamodb.js';
 import { DynamoErasureStore, DynamoSuppressionList } from '../../privacy/dynamodb.js';
+import { DynamoEngagementStore } from '../../engagement/dynamodb.js';
 import { DynamoLoyaltyStore } from '../../loyalty/dynamodb.js';
 import { SesMailer } from '../../mail/ses.js';
 
@@ -33,6 +34,7 @@ export function tableStores(db: DynamoDBDocumentClient, tableName: string) {
     suppression: new DynamoSuppressionList(db, tableName),
     erasure: new DynamoErasureStore(db, tableName),
     loyalty: new DynamoLoyaltyStore(db, tableName),
+    engagement: new DynamoEngagementStore(db, tableName),
   };
 }
 export type TableStores = ReturnType<typeof tableStores>;

@@ -29,12 +29,15 @@
  *     write that could recreate a customer's items checks it in the same transaction (see shared/privacy/erase.ts)
  * 19. Frequency-cap ledger of marketing sends        GetItem  pk=CUST#<cid>  sk=CAP; written with a version guard in the
  *     same transaction that marks a send `sending`, so two concurrent sends cannot both pass the cap
+ * 20. A campaign's engagement counters per day     Query    pk=KPI#CAMPAIGN#<campaign>  sk between DAY#<from> and DAY#<to>#~
+ *     (16 shards a day); ADDed in the transaction that first records the fact on the send, so a repeated SES event counts nothing
  *
  * The sweep reads only (5): customer items are a few hundred bytes, orders never enter the index.
  */
 import { createHash } from 'node:crypto';
 
 const ERASED_PK = 'ERASED#';
+const KPI_PK = 'KPI#';
 
 export const TableAttr = {
   pk: 'pk',
@@ -98,6 +101,10 @@ export const keys = {
   /** Keyed by a hash of the id: the tombstone must not keep the erased id itself in clear. */
   erased: (customerId: string): Key => ({ pk: `${ERASED_PK}${createHash('sha256').update(`customer\0${customerId}`).digest('hex')}`, sk: 'ERASED' }),
   cap: (customerId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: 'CAP' }),
+  /** One shard of a campaign's engagement counters of one UTC day (delivered, opened, clicked, …):
+   * shards keep a mass mailing's feedback from contending on one item. */
+  campaignKpiDay: (campaignId: string, day: string, shard: number): Key => ({ pk: `${KPI_PK}CAMPAIGN#${campaignId}`, sk: `DAY#${day}#${String(shard).padStart(2, '0')}` }),
+  campaignKpiPk: (campaignId: string): string => `${KPI_PK}CAMPAIGN#${campaignId}`,
 } as const;
 
 /** The customer id of any item in a customer partition. */
@@ -119,5 +126,6 @@ export const PARTITIONS = {
   suppression: keys.suppressedAddress('*').pk,
   store: keys.storeStats().pk,
   erased: `${ERASED_PK}*`,
+  kpi: `${KPI_PK}*`,
 } as const;
 export type TablePartition = keyof typeof PARTITIONS;

@@ -1,0 +1,85 @@
+/**
+ * The SES emulator stores mail but reports nothing back. In AWS the configuration set publishes
+ * each mail's delivery, opens and clicks to EventBridge; locally this stands in for the
+ * recipients: for every sent mail it publishes SES-shaped events (the shape of SES's event
+ * publishing, with the mail's own message tags) through the local bus to the same ses-feedback
+ * handler, with the same routes. Deterministic for a seed: the same mails get the same events.
+ */
+import { createHash } from 'node:crypto';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { paginateScan } from '@aws-sdk/lib-dynamodb';
+import { DetailType, SES_SOURCE } from '../shared/platform/contracts/events.js';
+import { customerIdOfPk, keys } from '../shared/platform/table/keys.js';
+import { documentClient } from '../shared/platform/table/dynamodb.js';
+import { encodeTag } from '../shared/mail/tags.js';
+import type { LocalSystem } from './system.js';
+
+export interface EngagementRates {
+  delivered: number;
+  /** Of delivered mails. */
+  opened: number;
+  /** Of opened mails. */
+  clicked: number;
+  /** Of delivered mails: a mail-security gateway follows the links seconds after delivery. */
+  scanned: number;
+}
+
+/** Typical retail e-mail figures (opens inflated by privacy proxies, clicks a few percent). */
+export const DEMO_RATES: EngagementRates = { delivered: 0.98, opened: 0.45, clicked: 0.25, scanned: 0.03 };
+
+const BROWSER = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
+
+/** A number in [0, 1) fixed by the seed, the message and what is being decided. */
+const draw = (seed: number, messageId: string, what: string) => createHash('sha256').update(`${seed}\0${messageId}\0${what}`).digest().readUInt32BE(0) / 2 ** 32;
+
+export interface SimulatedEngagement {
+  mails: number;
+  delivered: number;
+  opened: number;
+  clicked: number;
+  scanned: number;
+}
+
+export async function simulateEngagement(sys: LocalSystem, opts: { seed: number; now: Date; rates?: EngagementRates }): Promise<SimulatedEngagement> {
+  const rates = opts.rates ?? DEMO_RATES;
+  const db = documentClient(sys.dynamodb);
+  const entries: Array<{ detailType: string; detail: unknown }> = [];
+  const tally: SimulatedEngagement = { mails: 0, delivered: 0, opened: 0, clicked: 0, scanned: 0 };
+  for await (const page of paginateScan({ client: db }, { TableName: sys.tableName, FilterExpression: 'begins_with(sk, :s) AND #st = :sent', ExpressionAttributeNames: { '#st': 'status' }, ExpressionAttributeValues: { ':s': keys.sendPrefix, ':sent': 'sent' } })) {
+    for (const item of page.Items ?? []) {
+      const messageId = String(item.messageId ?? '');
+      if (!messageId) continue;
+      tally.mails++;
+      const sentAt = Date.parse(String(item.at));
+      const mail = {
+        messageId,
+        timestamp: new Date(sentAt).toISOString(),
+        tags: { campaign: [encodeTag(String(item.campaignId))], customer: [encodeTag(customerIdOfPk(String(item.pk)))], occurrence: [encodeTag(String(item.occurrence))] },
+      };
+      // Events never lie in the future of the demo's clock.
+      const at = (ms: number) => new Date(Math.min(sentAt + ms, opts.now.getTime())).toISOString();
+      const d = (what: string) => draw(opts.seed, messageId, what);
+      if (d('delivered') >= rates.delivered) continue;
+      tally.delivered++;
+      entries.push({ detailType: DetailType.SesDelivered, detail: { eventType: 'Delivery', mail, delivery: { timestamp: at(2_000) } } });
+      if (d('scanned') < rates.scanned) {
+        tally.scanned++;
+        entries.push({ detailType: DetailType.SesClicked, detail: { eventType: 'Click', mail, click: { timestamp: at(4_000), link: 'https://shop.example.com/', userAgent: 'Mozilla/5.0 (compatible; SafeLinks scanner)' } } });
+      }
+      if (d('opened') >= rates.opened) continue;
+      tally.opened++;
+      const openAfter = 60_000 + Math.floor(d('open-delay') * 6 * 3_600_000);
+      entries.push({ detailType: DetailType.SesOpened, detail: { eventType: 'Open', mail, open: { timestamp: at(openAfter), userAgent: BROWSER } } });
+      if (d('clicked') >= rates.clicked) continue;
+      tally.clicked++;
+      entries.push({ detailType: DetailType.SesClicked, detail: { eventType: 'Click', mail, click: { timestamp: at(openAfter + 30_000), link: 'https://shop.example.com/', userAgent: BROWSER } } });
+    }
+  }
+  for (let i = 0; i < entries.length; i += 10) {
+    await sys.eventBridge.send(
+      new PutEventsCommand({ Entries: entries.slice(i, i + 10).map((e) => ({ EventBusName: sys.settings.eventBusName, Source: SES_SOURCE, DetailType: e.detailType, Detail: JSON.stringify(e.detail) })) }),
+    );
+  }
+  await sys.bus.idle();
+  return tally;
+}
