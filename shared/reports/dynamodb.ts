@@ -18,7 +18,12 @@ import { DEFAULT_RISK_CONFIG } from '../churn/scores.js';
 import { DEFAULTS } from '../platform/config.js';
 import type { KpiData, KpiQuery } from './kpis.js';
 import type { KpiSource } from './port.js';
-import { computeKpis, withCampaigns, type KpiSnapshot } from './snapshot.js';
+import { computeKpis, withCampaigns, type EngagementTotals, type KpiSnapshot } from './snapshot.js';
+import { DynamoEngagementStore } from '../engagement/dynamodb.js';
+import { DAY_MS } from '../platform/time.js';
+
+/** Final send records live this long (their TTL), so no counter older matters to a campaign. */
+const SEND_RECORD_DAYS = 400;
 
 export interface ScanKpiOptions {
   currency: string;
@@ -40,7 +45,24 @@ export class ScanKpiSource extends DynamoTable implements KpiSource {
 
   async readKpis(q: KpiQuery): Promise<KpiData> {
     const s = await this.snapshot();
-    return withCampaigns(computeKpis(s, q), s, q.conversionWindowDays ?? 30, q.attributionDays ?? DEFAULTS.attributionDays);
+    return withCampaigns(computeKpis(s, q), s, q.conversionWindowDays ?? 30, q.attributionDays ?? DEFAULTS.attributionDays, await this.engagementTotals(s, q.now));
+  }
+
+  /** Each campaign's engagement counters over the life of its send records (a few Queries each). */
+  private async engagementTotals(s: KpiSnapshot, now: Date): Promise<EngagementTotals> {
+    const store = new DynamoEngagementStore(this.db, this.tableName);
+    const from = new Date(now.getTime() - SEND_RECORD_DAYS * DAY_MS).toISOString().slice(0, 10);
+    const to = now.toISOString().slice(0, 10);
+    const ids = [...new Set(s.sends.map((x) => x.campaignId))];
+    const totals: EngagementTotals = new Map();
+    await Promise.all(
+      ids.map(async (id) => {
+        const sum: { delivered?: number; opened?: number; clicked?: number } = {};
+        for (const d of await store.campaignDays(id, from, to)) for (const k of ['delivered', 'opened', 'clicked'] as const) if (d.counts[k]) sum[k] = (sum[k] ?? 0) + d.counts[k];
+        totals.set(id, sum);
+      }),
+    );
+    return totals;
   }
 
   async snapshot(): Promise<KpiSnapshot> {

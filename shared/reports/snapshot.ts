@@ -132,7 +132,10 @@ export function computeKpis(s: KpiSnapshot, q: KpiQuery): KpiData {
 }
 
 /** Adds the per-campaign KPIs (async: conversions go through the campaign results' one rule). */
-export async function withCampaigns(k: KpiData, s: KpiSnapshot, windowDays: number, attributionDays = 5): Promise<KpiData> {
+/** A campaign's engagement counters summed over the report's span (shared/engagement). */
+export type EngagementTotals = Map<string, { delivered?: number; opened?: number; clicked?: number }>;
+
+export async function withCampaigns(k: KpiData, s: KpiSnapshot, windowDays: number, attributionDays = 5, engagement: EngagementTotals = new Map()): Promise<KpiData> {
   const ordersOf = new Map<string, Array<{ placedAt: string; net: number }>>();
   for (const o of s.orders) (ordersOf.get(o.customerId) ?? ordersOf.set(o.customerId, []).get(o.customerId)!).push(o);
   const results = await campaignReport({ sends: { sendRecords: async function* () { yield* s.sends; } }, orders: { listOrders: async (id) => ordersOf.get(id) ?? [] } }, windowDays);
@@ -151,14 +154,13 @@ export async function withCampaigns(k: KpiData, s: KpiSnapshot, windowDays: numb
     else b.bounced++;
   }
   const ids = [...new Set([...results.map((r) => r.campaignId), ...s.sends.filter((x) => x.status === 'sent').map((x) => x.campaignId)])].sort();
-  const engaged = engagementOf(s.sends);
   const byClick = clickAttribution(s, attributionDays);
   const campaigns: CampaignKpi[] = ids.map((id) => {
     const r = results.find((x) => x.campaignId === id);
     return {
       campaignId: id,
       sent: r?.recipients.members ?? 0,
-      ...(engaged.get(id) ?? { delivered: null, opened: null, clicked: null }),
+      ...engagementOf(engagement.get(id)),
       unsubscribed: blamed.get(id)?.unsubscribed ?? 0,
       bounced: blamed.get(id)?.bounced ?? 0,
       control: r?.control.members ?? 0,
@@ -172,19 +174,11 @@ export async function withCampaigns(k: KpiData, s: KpiSnapshot, windowDays: numb
   return { ...k, campaigns };
 }
 
-/** Delivered, opened and clicked per campaign from the facts on its sends; null (not measured)
- * for a campaign none of whose mail has a delivery reported: SES events are not flowing. */
-function engagementOf(sends: KpiSnapshot['sends']): Map<string, { delivered: number | null; opened: number | null; clicked: number | null }> {
-  const out = new Map<string, { delivered: number; opened: number; clicked: number }>();
-  for (const x of sends) {
-    if (x.status !== 'sent') continue;
-    const e = out.get(x.campaignId) ?? { delivered: 0, opened: 0, clicked: 0 };
-    out.set(x.campaignId, e);
-    if (x.deliveredAt) e.delivered++;
-    if (x.openedAt) e.opened++;
-    if (x.clickedAt) e.clicked++;
-  }
-  return new Map([...out].map(([id, e]) => [id, e.delivered || e.opened || e.clicked ? e : { delivered: null, opened: null, clicked: null }]));
+/** Delivered, opened and clicked from the campaign's counters; null (not measured) while none of
+ * its mail has had a delivery reported: SES events are not flowing for it. */
+function engagementOf(t: { delivered?: number; opened?: number; clicked?: number } | undefined): { delivered: number | null; opened: number | null; clicked: number | null } {
+  if (!t?.delivered) return { delivered: null, opened: null, clicked: null };
+  return { delivered: t.delivered, opened: t.opened ?? 0, clicked: t.clicked ?? 0 };
 }
 
 /**

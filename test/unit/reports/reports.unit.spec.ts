@@ -84,15 +84,15 @@ describe('KPIs from a snapshot', () => {
     expect(k.campaigns[0]!.lift.kind).toBe('report');
   });
 
-  it('per campaign: delivered, opened and clicked from SES facts on the sends, and orders after a click within the attribution window', async () => {
+  it('per campaign: delivered, opened and clicked from the engagement counters, and orders after a click within the attribution window', async () => {
     const s = snapshot();
-    s.sends[0] = { ...s.sends[0]!, deliveredAt: '2026-11-10T00:00:05Z' };
     // c clicked the win-back mail three days before ordering on 2026-11-19
     s.sends[1] = { ...s.sends[1]!, deliveredAt: '2026-11-01T00:00:05Z', openedAt: '2026-11-16T01:00:00Z', clickedAt: '2026-11-16T02:00:00Z' };
-    const k = await withCampaigns(computeKpis(s, { now: NOW }), s, 30, 5);
+    const k = await withCampaigns(computeKpis(s, { now: NOW }), s, 30, 5, new Map([['win-back', { delivered: 2, opened: 1, clicked: 1 }]]));
     expect(k.campaigns[0]).toMatchObject({ delivered: 2, opened: 1, clicked: 1, clickOrders: 1, clickRevenue: 100 });
-    // A two-day window: the order came too long after the click
+    // A two-day window: the order came too long after the click; no counters: not measured
     const narrow = await withCampaigns(computeKpis(s, { now: NOW }), s, 30, 2);
+    expect(narrow.campaigns[0]).toMatchObject({ delivered: null, opened: null, clicked: null });
     expect(narrow.campaigns[0]).toMatchObject({ clickOrders: 0, clickRevenue: 0 });
   });
 });
