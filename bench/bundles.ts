@@ -49,6 +49,7 @@ export function measureBundles(runs = 5): BundleFigures {
               loyaltyConfig: path.join(dir, 'loyalty.yaml'),
               linksUrl: 'https://links.example.com',
               keyringFile,
+              reportDir: path.join(outdir, 'reports'),
             }),
           )
         : undefined;

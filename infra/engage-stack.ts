@@ -10,6 +10,7 @@ import { EngageBus } from './constructs/event-bus.js';
 import { EventConsumer } from './constructs/event-consumer.js';
 import { EngageFunction, REPO_ROOT } from './constructs/function.js';
 import { JobFailures } from './constructs/job-failures.js';
+import { ReportArchive } from './constructs/report-archive.js';
 import { JobSchedule, scheduledRunPayload } from './constructs/job-schedule.js';
 import { LinksWebAcl } from './constructs/links-web-acl.js';
 import { Mail } from './constructs/mail.js';
@@ -42,6 +43,8 @@ export class EngageStack extends Stack {
   readonly campaignSchedules: JobSchedule[];
   readonly jobFailures: Partial<Record<FunctionName, JobFailures>>;
   readonly links: ShopperLinks;
+  readonly reports: ReportArchive;
+  readonly weeklyReport: JobSchedule;
   /** Only when the stage is in us-east-1 (CLOUDFRONT WebACLs live there) and none was given. */
   readonly webAcl?: LinksWebAcl;
   readonly sendingGuard: SendingGuard;
@@ -71,7 +74,8 @@ export class EngageStack extends Stack {
       ...(s.linksDomain && s.linksCertificateArn ? { domain: { name: s.linksDomain, certificateArn: s.linksCertificateArn } } : {}),
       ...(webAclArn ? { webAclArn } : {}),
     });
-    for (const fn of Object.values(fns)) wireFunction(fn, { table: this.table, bus: this.bus, mail: this.mail, links: this.links }, s);
+    this.reports = new ReportArchive(this, 'Reports');
+    for (const fn of Object.values(fns)) wireFunction(fn, { table: this.table, bus: this.bus, mail: this.mail, links: this.links, reports: this.reports }, s);
 
     // SES publishes its sending events to the default bus only, for every configuration set in
     // the account: each stage's rule takes its own configuration set's events.
@@ -93,6 +97,7 @@ export class EngageStack extends Stack {
     this.sweep = new JobSchedule(this, 'Sweep', { target: fns['sweep-start'], expression: s.sweepSchedule, description: 'Daily Engage churn sweep', group });
     this.due = new JobSchedule(this, 'Due', { target: fns['dispatch-due'], expression: 'rate(15 minutes)', description: 'Engage deferred sends', flexibleWindowMinutes: 5, group });
     this.refit = new JobSchedule(this, 'Refit', { target: fns['model-refit'], expression: s.refitSchedule, description: 'Weekly Engage model refit', group });
+    this.weeklyReport = new JobSchedule(this, 'WeeklyReportSchedule', { target: fns['weekly-report'], expression: s.reportSchedule, description: 'Weekly Engage report and KPI digest', group });
     this.campaignSchedules = campaignSchedules(path.join(REPO_ROOT, 'campaigns')).map(
       (c) =>
         new JobSchedule(this, `Campaign-${c.campaignId}`, {
@@ -104,7 +109,7 @@ export class EngageStack extends Stack {
           group,
         }),
     );
-    for (const schedule of [this.sweep, this.refit, this.due, ...this.campaignSchedules]) this.monitoring.notify(...schedule.alarms);
+    for (const schedule of [this.sweep, this.refit, this.due, this.weeklyReport, ...this.campaignSchedules]) this.monitoring.notify(...schedule.alarms);
     this.jobFailures = {};
     for (const name of functionNames.filter((n) => manifest[n].trigger.kind === 'schedule')) {
       const failures = new JobFailures(this, `${constructId(name)}Failures`, { fn: fns[name], description: `Engage job ${name}` });

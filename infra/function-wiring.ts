@@ -9,6 +9,7 @@ import { specOf } from '../shared/platform/contracts/functions.js';
 import type { EngageBus } from './constructs/event-bus.js';
 import type { EngageFunction } from './constructs/function.js';
 import type { Mail } from './constructs/mail.js';
+import type { ReportArchive } from './constructs/report-archive.js';
 import type { ShopperLinks } from './constructs/shopper-links.js';
 import type { EngageTable } from './constructs/table.js';
 import type { EngageSettings } from './settings.js';
@@ -18,6 +19,7 @@ export interface FunctionResources {
   bus: EngageBus;
   mail: Mail;
   links: ShopperLinks;
+  reports: ReportArchive;
 }
 
 /** Variables of the groups that come from deployment settings rather than from a resource. */
@@ -45,6 +47,8 @@ export function settingsVariables(group: ConfigGroupName, s: EngageSettings): Re
         [EnvVar.capMinGapHours]: String(s.capMinGapHours),
         [EnvVar.capMaxPerWeek]: String(s.capMaxPerWeek),
       };
+    case 'report':
+      return { ...(s.reportEmail ? { [EnvVar.reportEmail]: s.reportEmail } : {}), [EnvVar.reportLang]: s.reportLang };
     case 'engagement':
       return { [EnvVar.botClickSeconds]: String(s.botClickSeconds), [EnvVar.attributionDays]: String(s.attributionDays) };
     default:
@@ -53,7 +57,7 @@ export function settingsVariables(group: ConfigGroupName, s: EngageSettings): Re
 }
 
 /** Which grant each resource-bound configuration group goes with. */
-const GROUP_GRANT = { table: 'table', bus: 'publish', mail: 'send', keyring: 'keyring', linkOrigin: 'origin' } as const;
+const GROUP_GRANT = { table: 'table', bus: 'publish', mail: 'send', keyring: 'keyring', linkOrigin: 'origin', report: 'reports' } as const;
 
 export function wireFunction(fn: EngageFunction, r: FunctionResources, settings: EngageSettings): void {
   const spec = specOf(fn.engageName);
@@ -68,6 +72,7 @@ export function wireFunction(fn: EngageFunction, r: FunctionResources, settings:
   if (spec.grants.send) r.mail.grantSend(fn);
   if (spec.grants.keyring) r.links.grantKeyring(fn);
   if (spec.grants.origin) r.links.grantOrigin(fn);
+  if (spec.grants.reports) r.reports.grantWrite(fn);
   if (groups.has('linkBase')) r.links.pointLinksFrom(fn);
   for (const g of groups) for (const [k, v] of Object.entries(settingsVariables(g, settings))) fn.addEnvironment(k, v);
 }

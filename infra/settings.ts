@@ -73,6 +73,10 @@ export const EngageSettings = z.object({
   capMaxPerWeek: z.coerce.number().int().min(1).max(100).default(DEFAULTS.capMaxPerWeek),
   botClickSeconds: z.coerce.number().min(0).max(3600).default(DEFAULTS.botClickSeconds),
   attributionDays: z.coerce.number().min(0).max(90).default(DEFAULTS.attributionDays),
+  /** Who gets the weekly KPI digest (the report itself is always archived), in which language, when. */
+  reportEmail: z.email().optional(),
+  reportLang: z.enum(['en', 'zh-CN']).default('en'),
+  reportSchedule: Schedule.default('cron(0 6 ? * MON *)'),
 });
 export type EngageSettingsInput = z.infer<typeof EngageSettings>;
 

@@ -14,6 +14,7 @@ export interface LocalSettings {
   loyaltyConfig: string;
   linksUrl: string;
   keyringFile: string;
+  reportDir: string;
 }
 
 /** The demo shop's settings: what every local function's `shop` group holds (and what the CLI's
@@ -39,6 +40,7 @@ export function localGroupValues(s: LocalSettings): Record<ConfigGroupName, Reco
     // No CDN in front of the local links server, so no origin secret to check.
     linkOrigin: {},
     engagement: {},
+    report: { [EnvVar.reportDir]: s.reportDir },
   };
 }
 

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { FunctionName } from '../shared/platform/contracts/functions.js';
+import type { FunctionName, Manifest } from '../shared/platform/contracts/functions.js';
 import { EventBridgePublisher } from '../shared/platform/eventbridge.js';
 import { documentClient } from '../shared/platform/table/dynamodb.js';
 import { tableStores, type TableStores } from '../shared/platform/runtime/deps.js';
@@ -28,7 +28,8 @@ export interface Endpoints {
   sesEndpoint: string;
 }
 
-export type ScheduledFunction = 'sweep-start' | 'model-refit' | 'dispatch-due' | 'campaign-schedule';
+/** Every function the manifest triggers by a schedule (one definition: adding one makes it runnable here). */
+export type ScheduledFunction = { [K in FunctionName]: Manifest[K]['trigger']['kind'] extends 'schedule' ? K : never }[FunctionName];
 
 export interface LocalSystem {
   bus: LocalBus;
@@ -56,7 +57,7 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export async function startLocalSystem(
   endpoints: Endpoints,
-  opts: { tableName?: string; keyringFile?: string; campaignsDir?: string; extraEnv?: Record<string, string>; concurrency?: number } = {},
+  opts: { tableName?: string; keyringFile?: string; campaignsDir?: string; reportDir?: string; extraEnv?: Record<string, string>; concurrency?: number } = {},
 ): Promise<LocalSystem> {
   // Powertools settings are the platform's (every function reads them); the rest must belong to
   // some function's configuration groups, and only those functions see them.
@@ -100,6 +101,8 @@ export async function startLocalSystem(
     loyaltyConfig: resolve(repoRoot, 'loyalty.yaml'),
     linksUrl: links.url,
     keyringFile,
+    // No S3 emulator: the weekly report's archive is a folder (REPORT_DIR), as the CLI's --out is.
+    reportDir: opts.reportDir ?? join(tmpdir(), `engage-reports-${tableName}`),
   };
   const values = localGroupValues(settings);
   const envOf = (fn: FunctionName) => functionEnv(fn, values, overrides);

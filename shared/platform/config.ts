@@ -34,6 +34,10 @@ export const EnvVar = {
   loyaltyConfig: 'LOYALTY_CONFIG',
   botClickSeconds: 'ENGAGEMENT_BOT_CLICK_SECONDS',
   attributionDays: 'ATTRIBUTION_WINDOW_DAYS',
+  reportBucket: 'REPORT_BUCKET',
+  reportDir: 'REPORT_DIR',
+  reportEmail: 'REPORT_EMAIL',
+  reportLang: 'REPORT_LANG',
 } as const;
 
 /** The one place defaults live: runtime schemas below and infra/settings.ts both read them. */
@@ -113,6 +117,16 @@ export const EngagementConfig = z.object({
   [EnvVar.attributionDays]: z.coerce.number().min(0).max(90).default(DEFAULTS.attributionDays),
 });
 
+/** The weekly report: where it is archived (a bucket in AWS, a folder locally) and who gets the digest. */
+export const ReportConfig = z
+  .object({
+    [EnvVar.reportBucket]: z.string().min(3).optional(),
+    [EnvVar.reportDir]: z.string().min(1).optional(),
+    [EnvVar.reportEmail]: z.email().optional(),
+    [EnvVar.reportLang]: z.enum(['en', 'zh-CN']).default('en'),
+  })
+  .refine((c) => c[EnvVar.reportBucket] || c[EnvVar.reportDir], { message: `set ${EnvVar.reportBucket} or ${EnvVar.reportDir}`, path: [EnvVar.reportBucket] });
+
 /** Where the links in mail point (the links function's public URL). */
 export const LinkBaseConfig = z.object({ [EnvVar.publicBaseUrl]: z.url() });
 
@@ -148,6 +162,7 @@ export const ConfigGroups = {
   keyring: KeyringConfig,
   linkOrigin: LinkOriginConfig,
   engagement: EngagementConfig,
+  report: ReportConfig,
 } as const;
 export type ConfigGroupName = keyof typeof ConfigGroups;
 export type ConfigOfGroup<G extends ConfigGroupName> = z.infer<(typeof ConfigGroups)[G]>;

@@ -21,11 +21,24 @@ describe('the table', () => {
     expect(dynamo.map((s) => [s.Resource, s.Condition])).toEqual([[tableArn, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CUST#*', 'SUPPRESS#*'] } }]]);
   });
 
-  it('only the erasure function (still a filtered Scan) may read the table outside its partition families', () => {
+  it('only the erasure function (still a filtered Scan) and the weekly report (read only) may read the table outside its partition families', () => {
     const unconditioned = functionNames.filter((n) =>
       statementsOf(n).some((s) => JSON.stringify(asList(s.Resource)) === JSON.stringify([tableArn]) && asList(s.Action).some((a: string) => a.startsWith('dynamodb:')) && !s.Condition),
     );
-    expect(unconditioned).toEqual([FunctionName.CustomerErase]);
+    expect(unconditioned.sort()).toEqual([FunctionName.CustomerErase, FunctionName.WeeklyReport].sort());
+    const reportActions = statementsOf(FunctionName.WeeklyReport).flatMap((s) => asList(s.Action)).filter((a: string) => a.startsWith('dynamodb:'));
+    expect(reportActions.filter((a: string) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
+  });
+
+  it('the weekly report may only put report pages and digest markers, and delete markers, in its private bucket', () => {
+    const s3 = statementsOf(FunctionName.WeeklyReport).filter((s) => asList(s.Action).some((a: string) => a.startsWith('s3:')));
+    expect(s3.map((s) => [asList(s.Action), JSON.stringify(s.Resource)])).toEqual([
+      [['s3:PutObject'], expect.stringMatching(/reports\/\*.*digests\/\*/)],
+      [['s3:DeleteObject'], expect.stringMatching(/digests\/\*/)],
+    ]);
+    const [bucket] = Object.values(template.findResources('AWS::S3::Bucket')) as Json[];
+    expect(bucket!.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket!.DeletionPolicy).toBe('Retain');
   });
 
   it('no policy names index/* (exact index ARNs only)', () => {
@@ -53,7 +66,7 @@ describe('schedules', () => {
   });
 
   it('Scheduler may assume an invoke role only for this account and this group (confused deputy)', () => {
-    expect(invokeRoles().length).toBe(3 + stack.campaignSchedules.length);
+    expect(invokeRoles().length).toBe(4 + stack.campaignSchedules.length);
     for (const role of invokeRoles()) {
       const [statement] = role.Properties.AssumeRolePolicyDocument.Statement as Json[];
       expect(statement!.Condition).toEqual({

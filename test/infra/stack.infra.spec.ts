@@ -139,8 +139,9 @@ describe('job schedules', () => {
     [FunctionName.SweepStart, 'cron(0 3 * * ? *)', 15, () => stack.sweep],
     [FunctionName.ModelRefit, 'cron(0 2 ? * SUN *)', 15, () => stack.refit],
     [FunctionName.DispatchDue, 'rate(15 minutes)', 5, () => stack.due],
+    [FunctionName.WeeklyReport, 'cron(0 6 ? * MON *)', 15, () => stack.weeklyReport],
   ] as const)('invokes %s on %s in a flexible window with retries, a DLQ and the scheduled-time payload', (fn, expression, window, job) => {
-    expect(schedules()).toHaveLength(3 + stack.campaignSchedules.length);
+    expect(schedules()).toHaveLength(4 + stack.campaignSchedules.length);
     const props = targeting(fn);
     expect(props.ScheduleExpression).toBe(expression);
     expect(props.FlexibleTimeWindow).toEqual({ Mode: 'FLEXIBLE', MaximumWindowInMinutes: window });
@@ -213,7 +214,7 @@ describe('functions', () => {
     const assets = {} as Record<'dispatch' | 'schedule', string>;
     const keyringFile = path.join(outdir, 'keyring.json');
     const envFor = (name: FunctionName, asset: string) =>
-      functionEnv(name, localGroupValues({ tableName: 'engage-probe', eventBusName: 'engage-probe', campaignsDir: path.join(asset, 'campaigns'), loyaltyConfig: 'unused', linksUrl: 'https://links.example.com', keyringFile }));
+      functionEnv(name, localGroupValues({ tableName: 'engage-probe', eventBusName: 'engage-probe', campaignsDir: path.join(asset, 'campaigns'), loyaltyConfig: 'unused', linksUrl: 'https://links.example.com', keyringFile, reportDir: path.join(outdir, 'reports') }));
 
     beforeAll(() => {
       const app = new App({ outdir: dir });

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { startLocalSystem, type LocalSystem } from '../../local/system.js';
 
-export async function systemForTest(extraEnv: Record<string, string> = {}, opts: { campaignsDir?: string } = {}): Promise<LocalSystem & { tag: string }> {
+export async function systemForTest(extraEnv: Record<string, string> = {}, opts: { campaignsDir?: string; reportDir?: string } = {}): Promise<LocalSystem & { tag: string }> {
   const tag = randomUUID().slice(0, 8);
   const sys = await startLocalSystem(inject('endpoints'), { tableName: `engage-test-${tag}`, extraEnv, ...opts });
   return Object.assign(sys, { tag });

@@ -43,6 +43,8 @@ export interface Grants {
   readonly keyring?: true;
   /** Read the secret CloudFront presents to the links function. */
   readonly origin?: true;
+  /** Write (and delete digest markers in) the private report bucket. */
+  readonly reports?: true;
 }
 
 export interface FunctionSpec {
@@ -202,6 +204,16 @@ export const manifest = {
     config: ['table', 'bus', 'campaigns'],
     grants: { table: { access: 'read', indexes: ['customers'], partitions: [] }, publish: true },
     memoryMb: 1024,
+    timeoutSeconds: 900,
+  },
+  'weekly-report': {
+    summary: "Monday's report of the week that ended: HTML to the private report bucket, a KPI digest to the marketer",
+    trigger: { kind: 'schedule' },
+    config: ['table', 'mail', 'shop', 'report'],
+    // The report reads every kind of item (orders, days, sends, surveys, loyalty): a whole-table
+    // read, never a write; it writes only to its bucket.
+    grants: { table: { access: 'read', indexes: [] }, send: true, reports: true },
+    memoryMb: 2048,
     timeoutSeconds: 900,
   },
 } as const satisfies Record<string, FunctionSpec>;
