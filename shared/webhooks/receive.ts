@@ -31,10 +31,10 @@ export interface OrderOwners {
 }
 
 export const WEBHOOK_DEDUPE = {
-  /** Longer than one attempt of the webhook function (its timeout), shorter than a platform's
-   * first retry interval. */
+  /** Longer than one attempt of the webhook function (its timeout): an older pending claim
+   * belongs to an attempt that died, and a retry may take it over. */
   leaseSeconds: 60,
-  /** Shopify retries for up to 48 hours on older versions; a week also covers manual re-sends. */
+  /** Beyond the platforms' retry windows (Shopify retries for hours) and manual re-sends. */
   doneTtlSeconds: 7 * 24 * 3600,
 } as const;
 

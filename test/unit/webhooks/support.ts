@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import { contracts } from '../../../shared/contracts/events.js';
 import type { EndpointConfig, Platform, WebhookRequest } from '../../../shared/webhooks/endpoint.js';
-import type { MappedEvent, ShopSettings } from '../../../shared/webhooks/mapping.js';
+import type { MapResult, MappedEvent, ShopSettings } from '../../../shared/webhooks/mapping.js';
 import { signBody } from '../../../shared/webhooks/signature.js';
 import type { WooSettings } from '../../../shared/webhooks/woocommerce.js';
 
@@ -46,4 +46,11 @@ export const withTopic = (delivery: Delivery, header: string, topic: string): De
 /** Each event is one the existing contract accepts as it stands. */
 export function expectContract(events: MappedEvent[]): void {
   for (const e of events) expect(() => contracts[e.detailType].schema.parse(e.detail), e.detailType).not.toThrow();
+}
+
+/** The events of a mapping that must have produced some, each checked against the contract. */
+export function eventsOf(result: MapResult): Extract<MapResult, { kind: 'events' }> {
+  if (result.kind !== 'events') throw new Error(`expected events, got ${JSON.stringify(result)}`);
+  expectContract(result.events);
+  return result;
 }

@@ -2,19 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import type { MapResult } from '../../../shared/webhooks/mapping.js';
 import { mapWooCommerce, wooDedupeKey, type WooSettings } from '../../../shared/webhooks/woocommerce.js';
-import { expectContract, fixture, NOW, wooSettings, type Delivery } from './support.js';
+import { eventsOf, fixture, NOW, wooSettings, type Delivery } from './support.js';
 
 function map(delivery: Delivery, settings: WooSettings = wooSettings, bodySha256 = 'ab'.repeat(32)): MapResult {
   const headers = Object.fromEntries(Object.entries(delivery.headers).map(([k, v]) => [k.toLowerCase(), v]));
   return mapWooCommerce({ topic: headers['x-wc-webhook-topic']!, headers, payload: delivery.payload, settings, bodySha256, now: NOW });
 }
 
-function mappedEvents(delivery: Delivery, settings?: WooSettings) {
-  const result = map(delivery, settings);
-  if (result.kind !== 'events') throw new Error(`expected events, got ${JSON.stringify(result)}`);
-  expectContract(result.events);
-  return result.events;
-}
+const mappedEvents = (delivery: Delivery, settings?: WooSettings) => eventsOf(map(delivery, settings)).events;
 
 const ref = { orderId: 'woocommerce:4127', customerId: 'woocommerce:23' };
 const placed = {
