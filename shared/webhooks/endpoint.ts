@@ -8,7 +8,7 @@
  * (mapped, ignored, rejected payloads, WooCommerce's ping). Only 401/400/413/5xx make a platform retry.
  */
 import { createHash } from 'node:crypto';
-import { contracts, SHOP_SOURCE, type OutgoingEvent } from '../contracts/events.js';
+import { contracts, SHOP_SOURCE, type OutgoingEvent } from '../platform/contracts/events.js';
 import { CustomerDataRequested, type Lookups, type MapInput, type MapResult, type ShopSettings } from './mapping.js';
 import { mapShopify, SHOPIFY_HEADERS } from './shopify.js';
 import { verifySignature } from './signature.js';

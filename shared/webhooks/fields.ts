@@ -2,7 +2,7 @@
  * Field conversions both platform mappings share: reading untyped JSON, money strings, instants,
  * ids, SKUs, coupon codes and locales. Pure; nothing here knows a platform's topics.
  */
-import type { Locale } from '../contracts/events.js';
+import type { Locale } from '../platform/contracts/events.js';
 import { normalizeCode } from '../coupons/code.js';
 
 export type Json = Record<string, unknown>;

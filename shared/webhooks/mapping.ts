@@ -4,7 +4,7 @@
  * in; a result value out. The endpoint validates every event against the contract afterwards.
  */
 import { z } from 'zod';
-import type { DetailTypeName, Locale } from '../contracts/events.js';
+import type { DetailTypeName, Locale } from '../platform/contracts/events.js';
 
 export interface ShopSettings {
   /** The shop's IANA zone: neither platform knows a customer's own zone. */

@@ -7,8 +7,8 @@
  *  - a failed publish releases the claim and answers 503, so the platform's retry can publish.
  * A claim that is never completed (the function died mid-way) expires after its lease.
  */
-import type { Clock, EventPublisher } from '../ports.js';
-import { DetailType, type OrderPlaced, type OutgoingEvent } from '../contracts/events.js';
+import type { Clock, EventPublisher } from '../platform/ports.js';
+import { DetailType, type OrderPlaced, type OutgoingEvent } from '../platform/contracts/events.js';
 import { handleWebhookRequest, type EndpointConfig, type LogRecord, type WebhookRequest, type WebhookResponse } from './endpoint.js';
 
 export type ClaimOutcome = 'claimed' | 'pending' | 'done';

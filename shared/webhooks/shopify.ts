@@ -3,8 +3,8 @@
  * One handler per topic in TOPICS: a topic without one (draft_orders/create, shop/redact …) is
  * ignored, and a later topic (checkouts/create → checkout.started) is one more entry.
  */
-import { DetailType } from '../contracts/events.js';
-import { resolveTimeZone } from '../domain/time-zone.js';
+import { DetailType } from '../platform/contracts/events.js';
+import { resolveTimeZone } from '../platform/time.js';
 import {
   engageLocale, latest, lineSku, numericId, obj, objs, arr, parseMoney, personName, pickCouponCode, platformId,
   sumMoney, tagList, text, toInstant, type Json,

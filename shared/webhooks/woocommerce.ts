@@ -6,8 +6,8 @@
  * the state implies, and Engage drops the ones it already has by business key (placed and
  * fulfilled once per order, cancelled once, refunds by refund id).
  */
-import { DetailType } from '../contracts/events.js';
-import { resolveTimeZone } from '../domain/time-zone.js';
+import { DetailType } from '../platform/contracts/events.js';
+import { resolveTimeZone } from '../platform/time.js';
 import {
   engageLocale, lineSku, numericId, objs, obj, parseMoney, personName, pickCouponCode, platformId, text, toInstant,
   type Json,

@@ -1,6 +1,6 @@
 /** In-memory ports for the webhook unit tests (the DynamoDB adapters come later). */
-import type { OutgoingEvent } from '../../../shared/contracts/events.js';
-import type { EventPublisher } from '../../../shared/ports.js';
+import type { OutgoingEvent } from '../../../shared/platform/contracts/events.js';
+import type { EventPublisher } from '../../../shared/platform/ports.js';
 import { WEBHOOK_DEDUPE, type ClaimOutcome, type OrderOwners, type WebhookDedupe } from '../../../shared/webhooks/receive.js';
 
 export function memoryDedupe(): WebhookDedupe & { records: Map<string, { state: 'pending' | 'done'; at: number }> } {

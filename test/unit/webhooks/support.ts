@@ -2,7 +2,7 @@
  * check that every mapped event passes the shop-event contract. */
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { contracts } from '../../../shared/contracts/events.js';
+import { contracts } from '../../../shared/platform/contracts/events.js';
 import type { EndpointConfig, Platform, WebhookRequest } from '../../../shared/webhooks/endpoint.js';
 import type { MapResult, MappedEvent, ShopSettings } from '../../../shared/webhooks/mapping.js';
 import { signBody } from '../../../shared/webhooks/signature.js';
