@@ -1,0 +1,92 @@
+/**
+ * The bulk-write adapter of the import: the items the capability adapters write one event at a
+ * time (orders/dynamodb.ts, customers/dynamodb.ts, loyalty/dynamodb.ts), built from a folded
+ * history and written with BatchWriteItem, 25 requests a call, several calls in flight. Every
+ * item is written whole at version 1, so writing the same customer twice gives the same items.
+ *
+ * The CUSTOMER item goes last, after every other item of its customer: it is what scans, dispatch
+ * and the existence check see, so a crash mid-customer leaves nothing visible and a re-run
+ * rewrites that customer whole. It carries `imported` (source hash, history digest) so a re-run
+ * over the same input recognises it; an existing CUSTOMER item is never overwritten.
+ */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable, type Item } from '../platform/table/dynamodb.js';
+import { TableAttr, keyId, keys } from '../platform/table/keys.js';
+import { itemsToKeep, type FoldContext, type FoldedCustomer } from './fold.js';
+import type { Checkpoint, Existing, ImportStore } from './port.js';
+
+const V = TableAttr.version;
+/** BatchWrite calls in flight per write(): DynamoDB Local is CPU-bound well before this. */
+const IN_FLIGHT = 8;
+const CHUNK = 25;
+
+export function customerItems(folded: FoldedCustomer, ctx: FoldContext, source: string, suppression?: { reason: string; at: string }): { rest: Item[]; customer: Item } {
+  const id = folded.customerId;
+  const kept = itemsToKeep(folded, ctx);
+  const rest: Item[] = [
+    ...kept.orders.map(([orderId, state]) => ({ ...keys.order(id, orderId), state, [V]: 1 })),
+    ...kept.days.map(([day, d]) => ({ ...keys.day(id, day), count: d.count, spend: d.spend, [V]: 1 })),
+    ...kept.loyaltyOrders.map((order) => ({ ...keys.loyaltyOrder(id, order.orderId), order, [V]: 1 })),
+    ...folded.ledger.map((entry) => ({ ...keys.ledger(id, entry.key), customerId: id, entry })),
+    ...(folded.loyalty ? [{ ...keys.loyalty(id), customerId: id, state: folded.loyalty, outbox: {}, [V]: 1 }] : []),
+  ];
+  const customer: Item = {
+    ...keys.customer(id),
+    customerId: id,
+    [TableAttr.gsi1pk]: id,
+    [V]: 1,
+    ...(folded.summary ? { summary: folded.summary } : {}),
+    ...(folded.profile ? { profile: folded.profile } : {}),
+    // As putSuppressedProfile writes it: a listed address is stored suppressed with the profile.
+    ...(suppression ? { suppressed: true, suppression } : {}),
+    // As the loyalty commit copies it, for scans of the customers index.
+    ...(folded.loyalty ? { tier: folded.loyalty.tier } : {}),
+    imported: { source, digest: folded.digest },
+  };
+  return { rest, customer };
+}
+
+export class DynamoImportStore extends DynamoTable implements ImportStore {
+  async lookup(customerIds: string[], emailHashes: string[]) {
+    const found = await this.batchGet([...customerIds.map((id) => keys.customer(id)), ...emailHashes.map((h) => keys.suppressedAddress(h))]);
+    const existing = new Map<string, Existing>();
+    for (const id of customerIds) {
+      const item = found.get(keyId(keys.customer(id)));
+      const imported = item?.imported as { digest?: string } | undefined;
+      existing.set(id, !item ? { kind: 'absent' } : imported?.digest ? { kind: 'imported', digest: imported.digest } : { kind: 'live' });
+    }
+    const suppressed = new Map<string, { reason: string; at: string }>();
+    for (const h of emailHashes) {
+      const item = found.get(keyId(keys.suppressedAddress(h)));
+      if (item) suppressed.set(h, { reason: item.reason as string, at: item.at as string });
+    }
+    return { existing, suppressed };
+  }
+
+  async write(customers: ReadonlyArray<{ folded: FoldedCustomer; suppression?: { reason: string; at: string } }>, ctx: FoldContext, source: string): Promise<number> {
+    const built = customers.map((c) => customerItems(c.folded, ctx, source, c.suppression));
+    const rest = built.flatMap((b) => b.rest);
+    await this.putAll(rest);
+    await this.putAll(built.map((b) => b.customer));
+    return rest.length + built.length;
+  }
+
+  private async putAll(items: Item[]): Promise<void> {
+    const chunks: Item[][] = [];
+    for (let i = 0; i < items.length; i += CHUNK) chunks.push(items.slice(i, i + CHUNK));
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) await this.batchWrite(chunks[next++]!.map((put) => ({ put })));
+    };
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, chunks.length) }, worker));
+  }
+
+  async getCheckpoint(inputHash: string): Promise<Checkpoint | null> {
+    const item = await this.get(keys.importCheckpoint(inputHash));
+    return (item?.checkpoint as Checkpoint | undefined) ?? null;
+  }
+
+  async putCheckpoint(inputHash: string, checkpoint: Checkpoint): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.importCheckpoint(inputHash), checkpoint } }));
+  }
+}
