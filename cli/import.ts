@@ -32,7 +32,10 @@ interface ImportFlags {
   progress: boolean;
 }
 
-export const fileLines = (path: string) => createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+/** Lines of a file, opened when iteration starts (a readline made earlier drops what it read meanwhile). */
+export async function* fileLines(path: string): AsyncGenerator<string> {
+  yield* createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+}
 
 export function formatImportReport(r: ImportReport, seconds: number): string {
   const n = (v: number) => v.toLocaleString('en-US');

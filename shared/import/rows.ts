@@ -97,6 +97,7 @@ export function rowParser(format: ImportFormat, headerLine: string, defaults: Ro
       const get = cells(line);
       const ids = { orderId: get('order_id'), customerId: get('customer_id') };
       const total = money(get('total'));
+      if (Number.isNaN(total)) return notMoney(row, ids.customerId, 'total', get('total'));
       const placedAt = instant(get('placed_at'));
       const events: Array<{ type: string; detail: Record<string, unknown> }> = [
         {
@@ -126,6 +127,7 @@ export function rowParser(format: ImportFormat, headerLine: string, defaults: Ro
     const n = (seen.get(`${customerId}|${date}`) ?? 0) + 1;
     seen.set(`${customerId}|${date}`, n);
     const total = money(get('amount'));
+    if (Number.isNaN(total)) return notMoney(row, customerId, 'amount', get('amount'));
     const detail = { orderId: `tx:${date}:${n}`, customerId, lines: [{ sku: 'imported', quantity: 1, unitPrice: total }], total, currency: defaults.currency, occurredAt: `${date}T00:00:00.000Z` };
     return checked(row, customerId, [{ type: DetailType.OrderPlaced, detail }]);
   };
@@ -168,6 +170,10 @@ function checked(row: number, customerId: string | undefined, events: Array<{ ty
   return { ...base, events: out };
 }
 
+const notMoney = (row: number, customerId: string | undefined, column: string, raw: string | undefined): SourceRow => ({
+  row, ...(customerId ? { customerId } : {}), events: [], error: `${column} ${JSON.stringify(raw ?? '')} is not a decimal number (like 1234.50)`,
+});
+/** Decimal strings only: "1,234.00" or "12.5.0" is refused rather than guessed. */
 const money = (s: string | undefined): number => (s !== undefined && /^-?\d+(\.\d+)?$/.test(s.trim()) ? Number(s) : Number.NaN);
 const yes = (s: string | undefined): boolean => /^(1|true|yes|y|on|subscribed)$/i.test(s?.trim() ?? '');
 

@@ -177,6 +177,8 @@ export async function importHistory(deps: { store: ImportStore; clock: Clock }, 
     }
   };
 
+  // Pins the clock at once: a run that crashes before its first progress resumes judging the same.
+  if (!previous) await checkpoint(start, 'running');
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.max(1, Math.min(opts.parallelBatches ?? 4, batches)) }, async () => {
