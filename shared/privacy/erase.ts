@@ -21,6 +21,8 @@
  *     worst a half-deleted customer that nothing will mail, never a re-mailable profile;
  *  4. delete every item of the CUST#<id> partition;
  *  5. delete the customer's coupons (COUPON#<hash> items outside the partition).
+ * Between 3 and 4, the owner items the shop webhooks keep per order (ORDEROWNER#<orderId>, outside
+ * the partition and found through its ORDER# items) go too, when the deployment has them.
  * A redelivery finds no profile (nothing to hash: the first run wrote it), an empty partition and
  * no coupons, and reports zeros.
  */
@@ -35,10 +37,16 @@ export interface ErasureStore {
   deleteCouponsOf(customerId: string): Promise<number>;
 }
 
+/** Who placed which shop order (shared/webhooks/dynamodb.ts): read through the partition, so first. */
+export interface OrderOwnerErasure {
+  forgetCustomer(customerId: string): Promise<number>;
+}
+
 export interface ErasureDeps {
   customers: Pick<CustomerStore, 'getCustomer' | 'suppress'>;
   suppression: AddressSuppressionList;
   erasure: ErasureStore;
+  orderOwners?: OrderOwnerErasure;
 }
 
 export interface ErasureSummary {
@@ -46,6 +54,7 @@ export interface ErasureSummary {
   couponsDeleted: number;
   /** True when this run found an address and put its hash on the suppression list. */
   suppressed: boolean;
+  orderOwnersDeleted?: number;
 }
 
 export const ERASURE_REASON = 'erasure';
@@ -59,7 +68,8 @@ export async function eraseCustomer(deps: ErasureDeps, customerId: string, now: 
     // The item flag is what dispatch checks: set it before deleting anything (see step 2 above).
     await deps.customers.suppress(customerId, ERASURE_REASON, at);
   }
+  const orderOwnersDeleted = deps.orderOwners ? await deps.orderOwners.forgetCustomer(customerId) : undefined;
   const itemsDeleted = await deps.erasure.deleteCustomerPartition(customerId);
   const couponsDeleted = await deps.erasure.deleteCouponsOf(customerId);
-  return { itemsDeleted, couponsDeleted, suppressed: Boolean(email) };
+  return { itemsDeleted, couponsDeleted, suppressed: Boolean(email), ...(orderOwnersDeleted !== undefined ? { orderOwnersDeleted } : {}) };
 }
