@@ -311,6 +311,20 @@ describe('shopper links', () => {
   });
 });
 
+describe('shop webhooks', () => {
+  it('exposes the webhooks function through its own public Function URL (each delivery is HMAC-signed)', () => {
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [fnId(FunctionName.Webhooks), 'Arn'] } });
+  });
+
+  it('names the signing-secrets secret to the webhooks function only', () => {
+    const resources = template.toJSON().Resources as Record<string, Json>;
+    const holders = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && (r.Properties.Environment?.Variables as Json | undefined)?.[EnvVar.webhookSecretId])
+      .map(([id]) => id);
+    expect(holders).toEqual([fnId(FunctionName.Webhooks)]);
+  });
+});
+
 describe('SES feedback', () => {
   it('publishes bounces, complaints, deliveries, rejects, rendering failures, delays, opens and clicks of the configuration set to the default bus', () => {
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
