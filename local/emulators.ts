@@ -106,11 +106,12 @@ export async function fetchSentMail(sesEndpoint: string, sinceEpochSeconds?: num
   return (await getJson(`${sesEndpoint}/store${query}`)) as MailStore;
 }
 
-/** The raw RFC 822 text of one sent message. */
-export async function fetchEml(sesEndpoint: string, messageId: string): Promise<string> {
+/** The raw RFC 822 text of one sent message. `store`: the mail store already read (when
+ * exporting many, read it once: re-reading it per message grows with the square of the count). */
+export async function fetchEml(sesEndpoint: string, messageId: string, store?: MailStore): Promise<string> {
   // The emulator's handler for an unknown id answers 400 and then crashes on an unhandled
   // rejection (double response) inside *this* process, so never ask it for an unknown id.
-  const { emails } = await fetchSentMail(sesEndpoint);
+  const { emails } = store ?? (await fetchSentMail(sesEndpoint));
   if (!emails.some((mail) => mail.messageId === messageId)) {
     throw new Error(`No sent mail with messageId ${messageId} in the SES emulator`);
   }
@@ -119,6 +120,22 @@ export async function fetchEml(sesEndpoint: string, messageId: string): Promise<
     body: { data: number[] } | string;
   };
   return typeof result.body === 'string' ? result.body : Buffer.from(result.body.data).toString('utf8');
+}
+
+/** Every sent message as raw RFC 822 text: the store read once, a few downloads at a time. */
+export async function fetchAllEml(sesEndpoint: string, store?: MailStore): Promise<Array<{ messageId: string; eml: string }>> {
+  const mail = store ?? (await fetchSentMail(sesEndpoint));
+  const out: Array<{ messageId: string; eml: string }> = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < mail.emails.length) {
+        const { messageId } = mail.emails[next++]!;
+        out.push({ messageId, eml: await fetchEml(sesEndpoint, messageId, mail) });
+      }
+    }),
+  );
+  return out;
 }
 
 export async function clearMail(sesEndpoint: string): Promise<void> {
