@@ -164,7 +164,9 @@ export async function importHistory(deps: { store: ImportStore; clock: Clock }, 
         report.orders += f.orders.size;
       }
     }
-    report.itemsWritten += await deps.store.write(toWrite, ctx, inputHash.slice(0, 16));
+    // Read after the await: `total += await …` would add to a total other batches have moved on from.
+    const written = await deps.store.write(toWrite, ctx, inputHash.slice(0, 16));
+    report.itemsWritten += written;
     report.customers.imported += toWrite.length;
     // The batch's events are no longer needed: let the memory go as the import proceeds.
     for (const id of batch) byCustomer.get(id)!.events = [];

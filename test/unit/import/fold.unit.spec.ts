@@ -63,4 +63,9 @@ describe('Function: itemsToKeep', () => {
     expect(kept.loyaltyOrders.map((o) => o.orderId)).toEqual(['o-3', 'o-4']);
     expect(kept.days.map(([d]) => d).sort()).toEqual(['2026-03-05', '2026-11-01']);
   });
+
+  it('keeps no day at all for a customer without recent orders (no later refund can empty one)', () => {
+    const old = history.filter((e) => e.detail.occurredAt < '2026-06-01');
+    expect(itemsToKeep(foldCustomer('c-1', old, ctx), ctx)).toEqual({ orders: [], loyaltyOrders: [], days: [] });
+  });
 });
