@@ -1,7 +1,8 @@
 /**
  * `engage import <file...>`: customers and orders into the Engage table in bulk (see
  * shared/import/run.ts for what it guarantees and README "Connect your shop" for the columns).
- * Reads TABLE_NAME with the default AWS credential chain, like the other table commands.
+ * Reads TABLE_NAME with the default AWS credential chain (or, with --local, the running demo's
+ * table), like the other table commands.
  */
 import { createReadStream, existsSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -13,7 +14,7 @@ import { Locale } from '../shared/platform/contracts/events.js';
 import { systemClock } from '../shared/platform/ports.js';
 import { importHistory, type ImportReport } from '../shared/import/run.js';
 import { csvField } from '../shared/scoring/csv.js';
-import { openTable } from './table.js';
+import { openTable, withLocalOption } from './table.js';
 
 export interface ImportCommandIo {
   stdout?: { write(s: string): unknown };
@@ -22,6 +23,7 @@ export interface ImportCommandIo {
 }
 
 interface ImportFlags {
+  local?: boolean;
   loyalty?: string;
   refundWindowDays: string;
   currency?: string;
@@ -49,8 +51,7 @@ export function formatImportReport(r: ImportReport, seconds: number): string {
 }
 
 export function registerImportCommands(program: Command, io: ImportCommandIo = {}): Command {
-  program
-    .command('import')
+  withLocalOption(program.command('import'))
     .description('Import customers and orders (CSV or JSON Lines, see README "Connect your shop") into the table in bulk; sends no mail')
     .argument('<files...>', 'customers.csv, orders.csv, transactions.csv or events.jsonl, in this order')
     .option('--loyalty <file>', 'the loyalty programme (default: ./loyalty.yaml, else the built-in one)')
@@ -73,7 +74,7 @@ export function registerImportCommands(program: Command, io: ImportCommandIo = {
 
       const err = io.stderr ?? process.stderr;
       const bar = o.progress ? new SingleBar({ format: '  {phase} [{bar}] {value}/{total} {eta_formatted}', hideCursor: true, stream: err as NodeJS.WriteStream }, Presets.shades_classic) : undefined;
-      const table = openTable(io.dynamodb);
+      const table = openTable(io.dynamodb, { local: o.local === true });
       const t0 = performance.now();
       try {
         const report = await importHistory(
