@@ -19,7 +19,9 @@ describe('Function: rowParser', () => {
   it('reads an Engage event per JSON line, also as a PutEvents entry', () => {
     const parse = parserFor('e.jsonl', '');
     const detail = { orderId: 'o-1', customerId: 'c-1', lines: [{ sku: 'tea', quantity: 1, unitPrice: 10 }], total: 10, currency: 'CNY', occurredAt: '2025-01-02T03:04:05Z' };
-    expect(parse(JSON.stringify({ detailType: 'order.placed', detail }), 1)).toMatchObject({ row: 1, customerId: 'c-1', events: [{ type: 'order.placed', detail }] });
+    // The contract parses the instant once, into its canonical form.
+    const parsed = { ...detail, occurredAt: '2025-01-02T03:04:05.000Z' };
+    expect(parse(JSON.stringify({ detailType: 'order.placed', detail }), 1)).toMatchObject({ row: 1, customerId: 'c-1', events: [{ type: 'order.placed', detail: parsed }] });
     expect(parse(JSON.stringify({ DetailType: 'order.placed', Detail: JSON.stringify(detail) }), 2).events).toHaveLength(1);
   });
 
