@@ -44,7 +44,7 @@ export function formatImportReport(r: ImportReport, seconds: number): string {
   if (r.alreadyDone) return `This input was imported completely before (${r.inputHash.slice(0, 12)}): nothing to do.\n`;
   return [
     `Imported ${n(r.customers.imported)} customers and ${n(r.orders)} orders from ${n(r.rows)} rows in ${seconds.toFixed(1)} s (${n(Math.round(r.orders / Math.max(seconds, 1e-3)))} orders/s)`,
-    `  unchanged (imported before) ${n(r.customers.unchanged)} · rejected ${n(r.customers.rejected)} customers, ${n(r.rejections.length)} rows · items written ${n(r.itemsWritten)}`,
+    `  unchanged (imported before) ${n(r.customers.unchanged)} · erased in Engage (skipped) ${n(r.customers.erased)} · rejected ${n(r.customers.rejected)} customers, ${n(r.rejections.length)} rows · items written ${n(r.itemsWritten)}`,
     `  history judged at ${r.now}${r.resumedFrom ? ` · resumed after ${n(r.resumedFrom)} customers` : ''}`,
     '',
   ].join('\n');

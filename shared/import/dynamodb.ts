@@ -8,6 +8,12 @@
  * and the existence check see, so a crash mid-customer leaves nothing visible and a re-run
  * rewrites that customer whole. It carries `imported` (source hash, history digest) so a re-run
  * over the same input recognises it; an existing CUSTOMER item is never overwritten.
+ *
+ * BatchWriteItem takes no conditions, so the erasure tombstone (shared/privacy/erase.ts) is
+ * checked twice: at lookup (an erased id is never written) and again after the batch is written.
+ * Erasure writes its tombstone before it deletes the partition, so an erasure that raced the
+ * batch is either seen by the second look (the import deletes what it wrote) or deletes the
+ * batch's items itself (its delete lists the partition after the second look).
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoTable, type Item } from '../platform/table/dynamodb.js';
@@ -38,7 +44,7 @@ export function customerItems(folded: FoldedCustomer, ctx: FoldContext, source: 
     ...(folded.summary ? { summary: folded.summary } : {}),
     ...(folded.profile ? { profile: folded.profile } : {}),
     // As putSuppressedProfile writes it: a listed address is stored suppressed with the profile.
-    ...(suppression ? { suppressed: true, suppression } : {}),
+    ...(suppression ? { suppressed: true, suppression, suppressionReasons: new Set([suppression.reason]) } : {}),
     // As the loyalty commit copies it, for scans of the customers index.
     ...(folded.loyalty ? { tier: folded.loyalty.tier } : {}),
     imported: { source, digest: folded.digest },
@@ -48,12 +54,18 @@ export function customerItems(folded: FoldedCustomer, ctx: FoldContext, source: 
 
 export class DynamoImportStore extends DynamoTable implements ImportStore {
   async lookup(customerIds: string[], emailHashes: string[]) {
-    const found = await this.batchGet([...customerIds.map((id) => keys.customer(id)), ...emailHashes.map((h) => keys.suppressedAddress(h))]);
+    const found = await this.batchGet([
+      ...customerIds.flatMap((id) => [keys.customer(id), keys.erased(id)]),
+      ...emailHashes.map((h) => keys.suppressedAddress(h)),
+    ]);
     const existing = new Map<string, Existing>();
     for (const id of customerIds) {
       const item = found.get(keyId(keys.customer(id)));
       const imported = item?.imported as { digest?: string } | undefined;
-      existing.set(id, !item ? { kind: 'absent' } : imported?.digest ? { kind: 'imported', digest: imported.digest } : { kind: 'live' });
+      existing.set(
+        id,
+        found.has(keyId(keys.erased(id))) ? { kind: 'erased' } : !item ? { kind: 'absent' } : imported?.digest ? { kind: 'imported', digest: imported.digest } : { kind: 'live' },
+      );
     }
     const suppressed = new Map<string, { reason: string; at: string }>();
     for (const h of emailHashes) {
@@ -63,12 +75,16 @@ export class DynamoImportStore extends DynamoTable implements ImportStore {
     return { existing, suppressed };
   }
 
-  async write(customers: ReadonlyArray<{ folded: FoldedCustomer; suppression?: { reason: string; at: string } }>, ctx: FoldContext, source: string): Promise<number> {
-    const built = customers.map((c) => customerItems(c.folded, ctx, source, c.suppression));
+  async write(customers: ReadonlyArray<{ folded: FoldedCustomer; suppression?: { reason: string; at: string } }>, ctx: FoldContext, source: string): Promise<{ written: number; erased: number }> {
+    const built = customers.map((c) => ({ id: c.folded.customerId, ...customerItems(c.folded, ctx, source, c.suppression) }));
     const rest = built.flatMap((b) => b.rest);
     await this.putAll(rest);
     await this.putAll(built.map((b) => b.customer));
-    return rest.length + built.length;
+    const tombstones = await this.batchGet(built.map((b) => keys.erased(b.id)));
+    const erased = built.filter((b) => tombstones.has(keyId(keys.erased(b.id))));
+    const takenBack = erased.flatMap((b) => [b.customer, ...b.rest]).map((i) => ({ delete: { pk: i.pk as string, sk: i.sk as string } }));
+    if (takenBack.length) await this.batchWrite(takenBack);
+    return { written: rest.length + built.length - takenBack.length, erased: erased.length };
   }
 
   private async putAll(items: Item[]): Promise<void> {

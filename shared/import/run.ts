@@ -15,6 +15,8 @@
  * - Resumable: the checkpoint item (IMPORT#<input hash>) holds how many customers, in input
  *   order, are completely written, and the clock the run judges history at; a re-run of the same
  *   input continues from there with that clock and so decides exactly the same.
+ * - Erasure wins: a customer id with an erasure tombstone is never written (counted as erased),
+ *   and an address on the hashed suppression list is stored suppressed, as live upserts do.
  * - No events are published: the import sends no mail, grants no birthday, redeems no coupon.
  */
 import { createHash } from 'node:crypto';
@@ -62,7 +64,7 @@ export interface ImportReport {
   resumedFrom: number;
   rows: number;
   orders: number;
-  customers: { total: number; imported: number; unchanged: number; rejected: number };
+  customers: { total: number; imported: number; unchanged: number; rejected: number; /** Erased in Engage: never recreated, not a rejection. */ erased: number };
   itemsWritten: number;
   rejections: Rejection[];
 }
@@ -112,7 +114,7 @@ export async function importHistory(deps: { store: ImportStore; clock: Clock }, 
   const inputHash = hash.digest('hex');
   const report: ImportReport = {
     inputHash, now: '', alreadyDone: false, resumedFrom: 0, rows, orders: 0,
-    customers: { total: byCustomer.size, imported: 0, unchanged: 0, rejected: 0 }, itemsWritten: 0, rejections,
+    customers: { total: byCustomer.size, imported: 0, unchanged: 0, rejected: 0, erased: 0 }, itemsWritten: 0, rejections,
   };
   const held = (id: string, p: Pending, reason: string, except?: Rejection) => {
     report.customers.rejected++;
@@ -154,20 +156,22 @@ export async function importHistory(deps: { store: ImportStore; clock: Clock }, 
     const toWrite: Array<{ folded: FoldedCustomer; suppression?: { reason: string; at: string } }> = [];
     for (const f of folded) {
       const e = existing.get(f.customerId)!;
-      if (e.kind === 'imported' && e.digest === f.digest) report.customers.unchanged++;
+      if (e.kind === 'erased') report.customers.erased++;
+      else if (e.kind === 'imported' && e.digest === f.digest) report.customers.unchanged++;
       else if (e.kind !== 'absent') {
         const why = e.kind === 'live' ? 'customer already in Engage (live events): not overwritten' : 'customer already imported from a different history: not overwritten';
         held(f.customerId, byCustomer.get(f.customerId)!, why);
       } else {
         const listed = f.profileEmails.map((m) => suppressed.get(emailHash(m))).find(Boolean);
         toWrite.push({ folded: f, ...(listed ? { suppression: listed } : {}) });
-        report.orders += f.orders.size;
       }
     }
     // Read after the await: `total += await …` would add to a total other batches have moved on from.
-    const written = await deps.store.write(toWrite, ctx, inputHash.slice(0, 16));
+    const { written, erased } = await deps.store.write(toWrite, ctx, inputHash.slice(0, 16));
     report.itemsWritten += written;
-    report.customers.imported += toWrite.length;
+    report.customers.imported += toWrite.length - erased;
+    report.customers.erased += erased;
+    report.orders += toWrite.reduce((n, w) => n + w.folded.orders.size, 0);
     // The batch's events are no longer needed: let the memory go as the import proceeds.
     for (const id of batch) byCustomer.get(id)!.events = [];
     done.add(b);

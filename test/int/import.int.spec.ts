@@ -17,6 +17,7 @@ import { defaultLoyaltyConfig, verifyLedger } from '../../shared/loyalty/index.j
 import { emailHash } from '../../shared/privacy/suppression.js';
 import { documentClient } from '../../shared/platform/table/dynamodb.js';
 import { keys } from '../../shared/platform/table/keys.js';
+import { DetailType, SHOP_SOURCE } from '../../shared/platform/contracts/events.js';
 import { profileEvent } from '../support/events.js';
 import { putRaw, systemForTest } from '../support/system.js';
 
@@ -142,4 +143,44 @@ describe('engage import', () => {
     expect(await sys.stores.customers.getCustomer('sup-a')).toMatchObject({ suppressed: true, suppression: { reason: 'erasure' } });
     expect((await sys.stores.customers.getCustomer('sup-b'))?.profile?.name).toBe('Live Ada');
   });
+
+  it('stores an address the hashed list holds (written by an unsubscribe, any spelling) suppressed, and no campaign mails it', async () => {
+    await sys.stores.suppression.suppressAddress(emailHash('  Uns-A@Example.CN '), 'unsubscribe', daysAgo(3));
+    const report = await run('uns');
+    expect(report.customers).toMatchObject({ imported: 2, rejected: 0 });
+    const a = await sys.stores.customers.getCustomer('uns-a');
+    expect(a).toMatchObject({ suppressed: true, suppression: { reason: 'unsubscribe' } });
+    expect((await sys.stores.customers.getCustomer('uns-b'))?.suppressed).toBeFalsy();
+  });
+
+  it('never recreates an erased customer: the id is skipped, and an erasure racing the batch takes back what it wrote', async () => {
+    // Given era-a was a live customer and has been erased (the tombstone stays)
+    await putRaw(sys, [profileEvent('era-a')]);
+    await putRaw(sys, [erase('era-a')]);
+    const report = await run('era');
+    expect(report.customers).toMatchObject({ imported: 1, erased: 1, rejected: 0 });
+    expect(await partitionItems(['era-a'])).toEqual([]);
+    expect(await sys.stores.customers.getCustomer('era-b')).not.toBeNull();
+
+    // Given race-a is erased after the import looked it up and before its batch is written
+    const real = sys.stores.imports;
+    const racing: ImportStore = {
+      lookup: (ids, hashes) => real.lookup(ids, hashes),
+      getCheckpoint: (h) => real.getCheckpoint(h),
+      putCheckpoint: (h, c) => real.putCheckpoint(h, c),
+      write: async (...a) => {
+        await putRaw(sys, [erase('race-a')]);
+        return real.write(...a);
+      },
+    };
+    const raced = await run('race', racing);
+    // Then nothing of race-a is left, and race-b is imported whole
+    expect(raced.customers).toMatchObject({ imported: 1, erased: 1 });
+    expect(await partitionItems(['race-a'])).toEqual([]);
+    expect((await partitionItems(['race-b'])).length).toBeGreaterThan(1);
+  });
 });
+
+function erase(customerId: string) {
+  return { source: SHOP_SOURCE, detailType: DetailType.CustomerEraseRequested, detail: { customerId, requestId: `req-${customerId}`, occurredAt: new Date().toISOString() } };
+}

@@ -18,7 +18,7 @@ function store() {
       await new Promise((ok) => setTimeout(ok, Math.random() * 5));
       const n = customers.length * 3;
       items += n;
-      return n;
+      return { written: n, erased: 0 };
     },
     getCheckpoint: async () => checkpoints.at(-1) ?? null,
     putCheckpoint: async (_h, c) => void checkpoints.push(c),
@@ -32,7 +32,7 @@ describe('Function: importHistory', () => {
     const report = await importHistory({ store: st.s, clock: () => NOW }, [{ name: 'e.jsonl', lines: Array.from({ length: 200 }, (_, i) => line(i)) }], {
       loyalty: defaultLoyaltyConfig, refundWindowDays: 90, defaults: { currency: 'CNY', locale: 'zh-CN', timeZone: 'Asia/Shanghai' }, batchCustomers: 3, parallelBatches: 4,
     });
-    expect(report.customers).toEqual({ total: 37, imported: 37, unchanged: 0, rejected: 0 });
+    expect(report.customers).toEqual({ total: 37, imported: 37, unchanged: 0, rejected: 0, erased: 0 });
     expect(report.orders).toBe(200);
     expect(report.itemsWritten).toBe(st.items());
     expect(st.checkpoints[0]).toMatchObject({ position: 0, status: 'running', now: NOW.toISOString() });
