@@ -1,10 +1,10 @@
 /**
- * The webhook endpoint's items (access patterns 18 and 19 in shared/platform/table/keys.ts):
+ * The webhook endpoint's items (access patterns 21 and 22 in shared/platform/table/keys.ts):
  * delivery claims keyed by the platform's delivery id, and who placed each shop order.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoTable } from '../platform/table/dynamodb.js';
+import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { cancellationAt, DynamoTable } from '../platform/table/dynamodb.js';
 import { TableAttr, keys } from '../platform/table/keys.js';
 import { WEBHOOK_DEDUPE, type ClaimOutcome, type OrderOwners, type WebhookDedupe } from './receive.js';
 
@@ -66,8 +66,21 @@ export class DynamoOrderOwners extends DynamoTable implements OrderOwners {
     return ((await this.get(keys.orderOwner(orderId)))?.customerId as string | undefined) ?? null;
   }
 
+  /**
+   * The owner item names the customer in clear, so it is one of the writes that could bring an
+   * erased customer back: written only while no tombstone exists (an erased customer's late
+   * delivery publishes events the handlers drop the same way).
+   */
   async remember(orderId: string, customerId: string, at: Date): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.orderOwner(orderId), customerId, at: at.toISOString() } }));
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [this.notErased(customerId), { Put: { TableName: this.tableName, Item: { ...keys.orderOwner(orderId), customerId, at: at.toISOString() } } }],
+        }),
+      );
+    } catch (e) {
+      if (cancellationAt(e, 0) !== 'ConditionalCheckFailed') throw e;
+    }
   }
 
   /**

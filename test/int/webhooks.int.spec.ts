@@ -103,4 +103,12 @@ describe('webhooks endpoint', () => {
     expect(await sys.stores.orderOwners.ownerOf(ORDER)).toBeNull();
     expect(await sys.stores.customers.getCustomer(CUSTOMER)).toBeNull();
   });
+
+  it('never names an erased customer again: a late delivery of their order stores no owner and no customer', async () => {
+    // A new delivery id for the same order (Shopify retries under a new id after a re-send).
+    const out = await deliver('shopify', 'orders-create', { headers: { 'X-Shopify-Webhook-Id': 'after-erasure-0001' } });
+    expect(out.status).toBe(200);
+    expect(await sys.stores.orderOwners.ownerOf(ORDER)).toBeNull();
+    expect(await sys.stores.customers.getCustomer(CUSTOMER)).toBeNull();
+  });
 });

@@ -131,8 +131,9 @@ export const manifest = {
     summary: 'Shopify and WooCommerce webhooks: signature, mapping to shop events, once per delivery, publish',
     trigger: { kind: 'url' },
     config: ['table', 'bus', 'shop', 'webhooks'],
-    // Its delivery claims and the order owners, nothing of the customers' partitions.
-    grants: { table: readWrite(['webhookDelivery', 'orderOwner']), publish: true, webhookSecrets: true },
+    // Its delivery claims and the order owners (written only while no erasure tombstone exists);
+    // nothing of the customers' partitions.
+    grants: { table: readWrite(['webhookDelivery', 'orderOwner', 'erased']), publish: true, webhookSecrets: true },
     memoryMb: 256,
     // Well inside the delivery claim's 60 s lease (shared/webhooks/receive.ts).
     timeoutSeconds: 10,
