@@ -177,12 +177,11 @@ const notMoney = (row: number, customerId: string | undefined, column: string, r
 const money = (s: string | undefined): number => (s !== undefined && /^-?\d+(\.\d+)?$/.test(s.trim()) ? Number(s) : Number.NaN);
 const yes = (s: string | undefined): boolean => /^(1|true|yes|y|on|subscribed)$/i.test(s?.trim() ?? '');
 
-/** An ISO instant as the contract wants it; a bare date is midnight UTC. */
+/** A bare date is midnight UTC; anything else goes to the contract's Instant as written, which
+ * wants an explicit offset (Date.parse would read "2026-11-20 08:15" in this machine's zone). */
 function instant(s: string | undefined): string | undefined {
   if (!s) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return `${s}T00:00:00.000Z`;
-  const t = Date.parse(s);
-  return Number.isNaN(t) ? s : new Date(t).toISOString();
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00.000Z` : s;
 }
 
 function localeOf(s: string | undefined): Locale | undefined {

@@ -45,6 +45,12 @@ describe('Function: rowParser', () => {
     expect(parse('o-9,c-1,2025-03-01,1,234.00,CNY,,,', 4).error).toBeDefined();
   });
 
+  it('reads times through the event contract: an offset is required, as on the bus, so no machine zone decides', () => {
+    const parse = parserFor('o.csv', 'order_id,customer_id,placed_at,total,currency');
+    expect(parse('o-1,c-1,2025-03-01 10:00,12,CNY', 2).error).toMatch(/order\.placed: occurredAt/);
+    expect(parse('o-2,c-1,2025-03-01T10:00:00-05:00,12,CNY', 3).events[0]!.detail).toMatchObject({ occurredAt: '2025-03-01T15:00:00.000Z' });
+  });
+
   it('reads customers with defaults for what a shop export may leave out', () => {
     const parse = parserFor('c.csv', 'customer_id,email,locale,marketing_consent,tags');
     expect(parse('c-1,lin@example.cn,zh_CN,yes,vip|wholesale', 2).events[0]!.detail).toEqual({
