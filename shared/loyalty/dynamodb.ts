@@ -48,8 +48,9 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
 
   async commit(c: LoyaltyCommit): Promise<'ok' | 'conflict' | 'erased'> {
     const put = (Item: Item, guard: object) => ({ Put: { TableName: this.tableName, Item, ...guard } });
+    const checked = this.tombstoneCheckUnless(c.customerId, c.loyalty.v);
     const items: TransactItems = [
-      this.notErased(c.customerId),
+      ...checked,
       put(
         { ...keys.loyalty(c.customerId), customerId: c.customerId, state: c.loyalty.value.state, outbox: c.loyalty.value.outbox, [TableAttr.version]: c.loyalty.v + 1 },
         versionGuard(c.loyalty.v),
@@ -67,7 +68,7 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return 'ok';
     } catch (e) {
-      if (cancellationAt(e, 0) === 'ConditionalCheckFailed') return 'erased';
+      if (checked.length && cancellationAt(e, 0) === 'ConditionalCheckFailed') return 'erased';
       if (isConflict(e)) return 'conflict';
       throw e;
     }

@@ -9,7 +9,9 @@
  * Erasure cannot be undone by replay: it first leaves a tombstone keyed by (a hash of) the
  * customer id, and every write that could recreate one of the customer's items — profile upsert,
  * order ingest, loyalty, campaign claims, surveys — checks the tombstone inside its own
- * transaction (shared/privacy/erase.ts). An archive replay, a late retry or an event whose
+ * transaction; order ingest and loyalty only when they create the customer's anchor item, since
+ * an update under the anchor's version fails once step 4 has deleted it (step 4 repeats until a
+ * pass finds nothing, which catches a commit between its listing and its delete). An archive replay, a late retry or an event whose
  * processing raced the erasure therefore writes nothing. The address side of the tombstone is
  * the hashed suppression list: the same address under a new id is stored suppressed. The id is
  * dead for good; a shop re-registering the person uses a new id.
@@ -19,7 +21,7 @@
  *  2. read the email from the profile (it is about to be deleted);
  *  3. write the hash item, then flag the customer item suppressed: from here on a crash leaves at
  *     worst a half-deleted customer that nothing will mail, never a re-mailable profile;
- *  4. delete every item of the CUST#<id> partition;
+ *  4. delete every item of the CUST#<id> partition, pass after pass until none is left;
  *  5. delete the customer's coupons (COUPON#<hash> items outside the partition).
  * Between 3 and 4, the owner items the shop webhooks keep per order (ORDEROWNER#<orderId>, outside
  * the partition and found through its ORDER# items) go too, when the deployment has them.
