@@ -29,11 +29,18 @@ const CHUNK = 25;
 export function customerItems(folded: FoldedCustomer, ctx: FoldContext, source: string, suppression?: { reason: string; at: string }): { rest: Item[]; customer: Item } {
   const id = folded.customerId;
   const kept = itemsToKeep(folded, ctx);
+  const ledgerByKey = new Map(folded.ledger.map((e) => [keys.ledger(id, e.key).sk, e]));
+  const viewed = new Set(kept.loyaltyOrders.map((o) => keys.loyaltyOrder(id, o.orderId).sk));
   const rest: Item[] = [
     ...kept.orders.map(([orderId, state]) => ({ ...keys.order(id, orderId), state, [V]: 1 })),
     ...kept.days.map(([day, d]) => ({ ...keys.day(id, day), count: d.count, spend: d.spend, [V]: 1 })),
-    ...kept.loyaltyOrders.map((order) => ({ ...keys.loyaltyOrder(id, order.orderId), order, [V]: 1 })),
-    ...folded.ledger.map((entry) => ({ ...keys.ledger(id, entry.key), customerId: id, entry })),
+    // As the loyalty commit writes them: an order's view on its earn entry's item (keys.loyaltyOrder).
+    ...kept.loyaltyOrders.map((order) => {
+      const key = keys.loyaltyOrder(id, order.orderId);
+      const earn = ledgerByKey.get(key.sk);
+      return { ...key, customerId: id, order, [V]: 1, ...(earn ? { entry: earn } : {}) };
+    }),
+    ...folded.ledger.filter((entry) => !viewed.has(keys.ledger(id, entry.key).sk)).map((entry) => ({ ...keys.ledger(id, entry.key), customerId: id, entry })),
     ...(folded.loyalty ? [{ ...keys.loyalty(id), customerId: id, state: folded.loyalty, outbox: {}, [V]: 1 }] : []),
   ];
   const customer: Item = {

@@ -98,7 +98,9 @@ export const keys = {
   couponRefPrefix: 'COUPONREF#',
   surveyPrefix: 'SURVEY#',
   loyalty: (customerId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: 'LOYALTY' }),
-  loyaltyOrder: (customerId: string, orderId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `LOYALTY#ORDER#${orderId}` }),
+  /** The order's loyalty view shares the item of the order's earn entry (LEDGER#earn#<orderId>):
+   * one item, not two, for an order that earns. */
+  loyaltyOrder: (customerId: string, orderId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `LEDGER#earn#${orderId}` }),
   ledger: (customerId: string, entryKey: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `LEDGER#${entryKey}` }),
   ledgerPrefix: 'LEDGER#',
   suppressedAddress: (emailHash: string): Key => ({ pk: `SUPPRESS#${emailHash}`, sk: 'SUPPRESS' }),
