@@ -6,8 +6,8 @@
  *
  * What is kept for writing: per-order state only for orders placed inside the refund window (an
  * older order's state would only ever be read by a late refund), and day counters inside the
- * window plus, when there are any, the last purchase day before it (the neighbour a refund that
- * empties the last recent day needs).
+ * window plus the last purchase day before it (the neighbour asked for when a refund or a
+ * cancellation empties the last recent day, also one a live order added after the import).
  */
 import { createHash } from 'node:crypto';
 import { DetailType } from '../platform/contracts/events.js';
@@ -112,8 +112,9 @@ export function itemsToKeep(f: FoldedCustomer, ctx: FoldContext) {
   const loyaltyOrders = [...f.loyaltyOrders.values()].filter((o) => recent(o.placedAt));
   const cutoffDay = cutoff.slice(0, 10);
   const recentDays = [...f.days].filter(([d]) => d >= cutoffDay);
-  // Only a recent day can disappear (only recent orders keep state): without one, no neighbour is asked for.
-  const before = recentDays.length ? [...f.days.keys()].filter((d) => d < cutoffDay).sort() : [];
+  // Always the last day before the window, even without recent days: a live order on a new day
+  // that is later cancelled asks for the purchase day before it (a property-test counterexample).
+  const before = [...f.days.keys()].filter((d) => d < cutoffDay).sort();
   const lastBefore = before[before.length - 1];
   const days = lastBefore ? [...recentDays, [lastBefore, f.days.get(lastBefore)!] as const] : recentDays;
   return { orders, loyaltyOrders, days };

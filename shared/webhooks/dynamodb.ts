@@ -1,5 +1,5 @@
 /**
- * The webhook endpoint's items (access patterns 21 and 22 in shared/platform/table/keys.ts):
+ * The webhook endpoint's items (access patterns 22 and 23 in shared/platform/table/keys.ts):
  * delivery claims keyed by the platform's delivery id, and who placed each shop order.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';

@@ -181,6 +181,23 @@ describe('engage import', () => {
   });
 });
 
+describe('engage import, then live orders', () => {
+  it('keeps the last purchase day before the window, so a live order cancelled later gives the last day back', async () => {
+    const lines = [
+      'order_id,customer_id,placed_at,total,currency',
+      `old-a1,old-a,${daysAgo(500)},300,CNY`,
+      `old-a2,old-a,${daysAgo(300)},200,CNY`,
+    ];
+    await importHistory({ store: sys.stores.imports, clock: () => NOW }, [{ name: 'old.csv', lines }], opts);
+    const lastDay = daysAgo(300).slice(0, 10);
+    const order = { source: SHOP_SOURCE, detailType: DetailType.OrderPlaced, detail: { orderId: 'old-a3', customerId: 'old-a', lines: [{ sku: 'tea', quantity: 1, unitPrice: 80 }], total: 80, currency: 'CNY', occurredAt: daysAgo(2) } };
+    await putRaw(sys, [order]);
+    expect((await sys.stores.customers.readCustomer('old-a'))?.summary.lastDay).toBe(daysAgo(2).slice(0, 10));
+    await putRaw(sys, [{ source: SHOP_SOURCE, detailType: DetailType.OrderCancelled, detail: { orderId: 'old-a3', customerId: 'old-a', occurredAt: daysAgo(1) } }]);
+    expect((await sys.stores.customers.readCustomer('old-a'))?.summary).toMatchObject({ lastDay, orders: 2, purchaseDays: 2 });
+  });
+});
+
 function erase(customerId: string) {
   return { source: SHOP_SOURCE, detailType: DetailType.CustomerEraseRequested, detail: { customerId, requestId: `req-${customerId}`, occurredAt: new Date().toISOString() } };
 }

@@ -64,8 +64,11 @@ describe('Function: itemsToKeep', () => {
     expect(kept.days.map(([d]) => d).sort()).toEqual(['2026-03-05', '2026-11-01']);
   });
 
-  it('keeps no day at all for a customer without recent orders (no later refund can empty one)', () => {
+  it('keeps only the last purchase day for a customer without recent orders: a live order cancelled later needs it back', () => {
     const old = history.filter((e) => e.detail.occurredAt < '2026-06-01');
-    expect(itemsToKeep(foldCustomer('c-1', old, ctx), ctx)).toEqual({ orders: [], loyaltyOrders: [], days: [] });
+    const folded = foldCustomer('c-1', old, ctx);
+    const kept = itemsToKeep(folded, ctx);
+    expect(kept).toMatchObject({ orders: [], loyaltyOrders: [] });
+    expect(kept.days.map(([d]) => d)).toEqual([folded.summary!.lastDay]);
   });
 });
