@@ -50,6 +50,8 @@ export function measureBundles(runs = 5): BundleFigures {
               linksUrl: 'https://links.example.com',
               keyringFile,
               reportDir: path.join(outdir, 'reports'),
+              // Campaign functions read no webhook secrets.
+              webhookSecretsFile: 'unused',
             }),
           )
         : undefined;

@@ -10,6 +10,8 @@ import { runTemplateBench } from './templates.js';
 import { loopBench } from './loop.js';
 import { bundlesBench } from './bundles.js';
 import { recordResults } from './results.js';
+import { importBench } from './import.js';
+import { ingestCostBench } from './ingest-cost.js';
 
 const templateBench: Bench = {
   name: 'templates',
@@ -24,7 +26,7 @@ const templateBench: Bench = {
 
 export type { Bench, BenchFigure } from './bench.js';
 
-export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench];
+export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench, importBench, ingestCostBench];
 
 function fmt(v: number): string {
   if (v === 0 || !Number.isFinite(v)) return String(v);
@@ -77,5 +79,6 @@ export async function runBenches(names: string[] = []): Promise<number> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'; // as npm start and the CLI
   process.exitCode = await runBenches(process.argv.slice(2));
 }

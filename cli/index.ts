@@ -1,4 +1,4 @@
-/** The `engage` command line: analysts' model tools, campaign checks, integration schemas. */
+/** The `engage` command line: analysts' model tools, campaign checks, integration schemas, bulk import. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -7,6 +7,7 @@ import { registerModelCommands } from './model.js';
 import { registerCampaignCommands } from './campaigns.js';
 import { registerCustomerCommands } from './customer.js';
 import { registerReportCommands } from './report.js';
+import { registerImportCommands } from './import.js';
 
 export function buildProgram(): Command {
   const program = new Command('engage').description('Engage: customer-engagement automation for online shops').showHelpAfterError();
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerCustomerCommands(program);
   registerReportCommands(program);
   registerModelCommands(program);
+  registerImportCommands(program);
   return program;
 }
 

@@ -18,6 +18,7 @@ import { Monitoring } from './constructs/monitoring.js';
 import { SendingGuard } from './constructs/sending-guard.js';
 import { ShopperLinks } from './constructs/shopper-links.js';
 import { EngageTable } from './constructs/table.js';
+import { ShopWebhooks } from './constructs/webhooks.js';
 import { wireFunction } from './function-wiring.js';
 import type { EngageSettings } from './settings.js';
 
@@ -49,6 +50,7 @@ export class EngageStack extends Stack {
   readonly webAcl?: LinksWebAcl;
   readonly sendingGuard: SendingGuard;
   readonly dashboard: EngageDashboard;
+  readonly webhooks: ShopWebhooks;
 
   constructor(scope: Construct, id: string, props: EngageStackProps) {
     super(scope, id, props);
@@ -75,7 +77,8 @@ export class EngageStack extends Stack {
       ...(webAclArn ? { webAclArn } : {}),
     });
     this.reports = new ReportArchive(this, 'Reports');
-    for (const fn of Object.values(fns)) wireFunction(fn, { table: this.table, bus: this.bus, mail: this.mail, links: this.links, reports: this.reports }, s);
+    this.webhooks = new ShopWebhooks(this, 'ShopWebhooks', { handler: fns.webhooks });
+    for (const fn of Object.values(fns)) wireFunction(fn, { table: this.table, bus: this.bus, mail: this.mail, links: this.links, reports: this.reports, webhooks: this.webhooks }, s);
 
     // SES publishes its sending events to the default bus only, for every configuration set in
     // the account: each stage's rule takes its own configuration set's events.

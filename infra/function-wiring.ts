@@ -12,6 +12,7 @@ import type { Mail } from './constructs/mail.js';
 import type { ReportArchive } from './constructs/report-archive.js';
 import type { ShopperLinks } from './constructs/shopper-links.js';
 import type { EngageTable } from './constructs/table.js';
+import type { ShopWebhooks } from './constructs/webhooks.js';
 import type { EngageSettings } from './settings.js';
 
 export interface FunctionResources {
@@ -20,6 +21,7 @@ export interface FunctionResources {
   mail: Mail;
   links: ShopperLinks;
   reports: ReportArchive;
+  webhooks: ShopWebhooks;
 }
 
 /** Variables of the groups that come from deployment settings rather than from a resource. */
@@ -57,7 +59,7 @@ export function settingsVariables(group: ConfigGroupName, s: EngageSettings): Re
 }
 
 /** Which grant each resource-bound configuration group goes with. */
-const GROUP_GRANT = { table: 'table', bus: 'publish', mail: 'send', keyring: 'keyring', linkOrigin: 'origin', report: 'reports' } as const;
+const GROUP_GRANT = { table: 'table', bus: 'publish', mail: 'send', keyring: 'keyring', linkOrigin: 'origin', report: 'reports', webhooks: 'webhookSecrets' } as const;
 
 export function wireFunction(fn: EngageFunction, r: FunctionResources, settings: EngageSettings): void {
   const spec = specOf(fn.engageName);
@@ -73,6 +75,7 @@ export function wireFunction(fn: EngageFunction, r: FunctionResources, settings:
   if (spec.grants.keyring) r.links.grantKeyring(fn);
   if (spec.grants.origin) r.links.grantOrigin(fn);
   if (spec.grants.reports) r.reports.grantWrite(fn);
+  if (spec.grants.webhookSecrets) r.webhooks.grantSecrets(fn);
   if (groups.has('linkBase')) r.links.pointLinksFrom(fn);
   for (const g of groups) for (const [k, v] of Object.entries(settingsVariables(g, settings))) fn.addEnvironment(k, v);
 }

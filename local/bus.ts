@@ -4,6 +4,12 @@
  * event with `routesFor` — the same routing list the CDK rules are built from — to that route's
  * queue. Queues invoke the real handlers in SQS batches, redeliver failed records, and move a
  * record to the route's dead-letter list after maxReceiveCount receives, as SQS redrive does.
+ *
+ * Backpressure: queues live in memory, so a shop publishing faster than the handlers keep up
+ * would grow them without bound. The shop-facing endpoint answers PutEvents only once the queues
+ * are below `maxPending` messages again (a slow answer, as a throttled API gives). The functions'
+ * own publishes go to a second endpoint that never waits: a handler blocked on the queue it feeds
+ * would never let it drain (and EventBridge does not push back on them either).
  */
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -62,6 +68,10 @@ class LocalQueue {
     return this.pending.length > 0 || this.inFlight > 0;
   }
 
+  get depth(): number {
+    return this.pending.length;
+  }
+
   private pump(): void {
     while (this.pending.length > 0 && this.inFlight < this.bus.concurrency) {
       const batch = this.pending.splice(0, this.route.batchSize);
@@ -117,13 +127,16 @@ export class LocalBus {
   published = 0;
   /** The last error a handler threw (not a per-record failure): for diagnostics. */
   lastError?: Error;
-  private server?: Server;
+  private servers: Server[] = [];
   private waiters: Array<() => void> = [];
+  private roomWaiters: Array<() => void> = [];
+  /** Where the functions publish (no backpressure); set by listen(). */
+  internalEndpoint = '';
   private readonly handlers = new Map<FunctionName, Promise<SqsHandler>>();
 
   constructor(
     private readonly loader: HandlerLoader,
-    readonly opts: { concurrency?: number; timeoutMs?: number } = {},
+    readonly opts: { concurrency?: number; timeoutMs?: number; maxPending?: number } = {},
   ) {
     this.queues = new Map(routes.map((r) => [r.id, new LocalQueue(r, this)]));
   }
@@ -133,6 +146,22 @@ export class LocalBus {
   }
   get timeoutMs(): number {
     return this.opts.timeoutMs ?? 60_000;
+  }
+  get maxPending(): number {
+    return this.opts.maxPending ?? 5_000;
+  }
+
+  /** Messages waiting in all queues (not counting those being handled). */
+  get depth(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.depth;
+    return n;
+  }
+
+  /** Resolves once the queues are short enough to take more from the shop. */
+  private room(): Promise<void> {
+    if (this.depth < this.maxPending) return Promise.resolve();
+    return new Promise((ok) => this.roomWaiters.push(ok));
   }
 
   load(fn: FunctionName): Promise<SqsHandler> {
@@ -153,12 +182,19 @@ export class LocalBus {
     return id;
   }
 
-  /** Serves PutEvents on 127.0.0.1; returns the endpoint URL for AWS_ENDPOINT_URL_EVENTBRIDGE. */
+  /** Serves PutEvents on 127.0.0.1: returns the shop-facing endpoint (with backpressure) and sets
+   * `internalEndpoint`, the one for AWS_ENDPOINT_URL_EVENTBRIDGE of the functions. */
   async listen(): Promise<string> {
-    this.server = createServer((req, res) => {
+    this.internalEndpoint = await this.serve(false);
+    return this.serve(true);
+  }
+
+  private async serve(backpressure: boolean): Promise<string> {
+    const server = createServer((req, res) => {
       let raw = '';
       req.on('data', (c) => (raw += c));
-      req.on('end', () => {
+      req.on('end', async () => {
+        if (backpressure) await this.room();
         const reply = (status: number, body: unknown) => {
           res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
           res.end(JSON.stringify(body));
@@ -174,8 +210,9 @@ export class LocalBus {
         }
       });
     });
-    await new Promise<void>((ok) => this.server!.listen(0, '127.0.0.1', ok));
-    const addr = this.server.address();
+    this.servers.push(server);
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const addr = server.address();
     if (!addr || typeof addr === 'string') throw new Error('local bus did not bind');
     return `http://127.0.0.1:${addr.port}`;
   }
@@ -187,6 +224,12 @@ export class LocalBus {
   }
 
   settle(): void {
+    // Half the limit before the shop may go on: it then publishes in bursts, not one by one.
+    if (this.roomWaiters.length && this.depth <= this.maxPending / 2) {
+      const w = this.roomWaiters;
+      this.roomWaiters = [];
+      for (const ok of w) ok();
+    }
     if ([...this.queues.values()].some((q) => q.busy)) return;
     const w = this.waiters;
     this.waiters = [];
@@ -194,6 +237,7 @@ export class LocalBus {
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((ok) => (this.server ? this.server.close(() => ok()) : ok()));
+    for (const w of this.roomWaiters.splice(0)) w();
+    await Promise.all(this.servers.map((server) => new Promise<void>((ok) => server.close(() => ok()))));
   }
 }

@@ -15,6 +15,7 @@ export interface LocalSettings {
   linksUrl: string;
   keyringFile: string;
   reportDir: string;
+  webhookSecretsFile: string;
 }
 
 /** The demo shop's settings: what every local function's `shop` group holds (and what the CLI's
@@ -41,6 +42,7 @@ export function localGroupValues(s: LocalSettings): Record<ConfigGroupName, Reco
     linkOrigin: {},
     engagement: {},
     report: { [EnvVar.reportDir]: s.reportDir },
+    webhooks: { [EnvVar.webhookSecretsFile]: s.webhookSecretsFile },
   };
 }
 

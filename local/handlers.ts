@@ -15,6 +15,7 @@ export const handlerModules: Record<FunctionName, Loader> = {
   'campaign-dispatch': () => import('../functions/campaign-dispatch/handler.js'),
   'model-refit': () => import('../functions/model-refit/handler.js'),
   links: () => import('../functions/links/handler.js'),
+  webhooks: () => import('../functions/webhooks/handler.js'),
   loyalty: () => import('../functions/loyalty/handler.js'),
   'loyalty-sweep': () => import('../functions/loyalty-sweep/handler.js'),
   'dispatch-due': () => import('../functions/dispatch-due/handler.js'),

@@ -42,8 +42,9 @@ export async function reportTable(client: DynamoDBClient, tableName: string): Pr
         bump(r.byTier, state.tier);
         r.pointsBalance += state.balance;
       } else if (sk.startsWith(keys.ledgerPrefix)) {
-        const entry = item.entry as LedgerEntry;
-        if (entry.points > 0) r.pointsIssued += entry.points;
+        // An order view that has not earned shares the LEDGER#earn# key without an entry.
+        const entry = item.entry as LedgerEntry | undefined;
+        if (entry && entry.points > 0) r.pointsIssued += entry.points;
       } else if (sk.startsWith(keys.sendPrefix)) {
         const c = (r.byCampaign[item.campaignId as string] ??= {});
         bump(c, item.status === 'skipped' ? `skipped:${item.reason as string}` : (item.status as string));

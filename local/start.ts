@@ -1,19 +1,30 @@
 /**
  * `npm start`: the whole system on this machine. Starts DynamoDB Local and the SES v2 emulator,
- * generates a demo shop, publishes its events through the real EventBridge adapter to the local
- * bus, runs the churn sweep as the scheduler would, and shows the mail that went out.
+ * generates a demo shop, brings its history in through `engage import` and its last days as live
+ * events through the real EventBridge adapter and the handlers, runs the weekly refit and the
+ * daily sweep as the scheduler would, and shows the mail that went out.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+// The SDK's own, documented switch for its "Node >= 22 after January 2027" notice: nothing else is silenced.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { startEmulators, fetchSentMail, fetchEml } from './emulators.js';
+import { runClockFrom, systemClock } from '../shared/platform/ports.js';
+import { startEmulators, fetchSentMail, fetchAllEml } from './emulators.js';
 import { generateDemoShop } from './demo-shop.js';
-import { startLocalSystem } from './system.js';
+import { importDemoHistory, publishLive, splitAt, whileBusy, LIVE_DAYS } from './demo.js';
+import { repoRoot, startLocalSystem } from './system.js';
 import { reportTable } from './report.js';
+import { formatSummary, summaryOf } from './summary.js';
 import { startLocalConsole } from './console/index.js';
+import { writeLocalEndpoints } from './endpoints.js';
 import { headlineKpis, writeLocalReport } from './report-html.js';
 import { parseLang } from '../shared/reports/index.js';
+
+/** The default instant: 10:00 in Shanghai (the demo shop's zone) today, so runs on a day agree. */
+const todayAtTen = () => new Date(`${new Date().toISOString().slice(0, 10)}T02:00:00.000Z`);
 
 const program = new Command('engage-local')
   .description('Run Engage locally on embedded emulators with a demo shop')
@@ -21,54 +32,69 @@ const program = new Command('engage-local')
   .option('--out <dir>', 'write summary.json and every sent email as mail/<message-id>.eml')
   .option('--customers <n>', 'demo shop size', (v) => Number.parseInt(v, 10), 2000)
   .option('--seed <n>', 'demo shop random seed', (v) => Number.parseInt(v, 10), 42)
+  .option('--now <instant>', 'run the demo at this instant (default: 10:00 Shanghai time today); same seed and instant, same outcome')
   .option('--lang <lang>', 'language of the report and the console dashboard (zh-CN or en)', 'en')
   .parse();
-const opts = program.opts<{ once?: boolean; out?: string; customers: number; seed: number; lang: string }>();
+const opts = program.opts<{ once?: boolean; out?: string; customers: number; seed: number; now?: string; lang: string }>();
+const now = opts.now ? new Date(opts.now) : todayAtTen();
+if (Number.isNaN(now.getTime())) program.error(`--now must be an ISO instant, got ${JSON.stringify(opts.now)}`);
 
 const say = (msg: string) => process.stdout.write(`${msg}\n`);
-const timings: Record<string, number> = {};
+const bar = (label: string) => new SingleBar({ format: `  ${label.padEnd(9)} [{bar}] {value}/{total} {eta_formatted}`, hideCursor: true, stream: process.stdout }, Presets.shades_classic);
+const seconds: Record<string, number> = {};
 async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
-  const out = await fn();
-  timings[name] = Math.round(performance.now() - t0);
-  return out;
+  try {
+    return await fn();
+  } finally {
+    seconds[name] = (performance.now() - t0) / 1000;
+  }
 }
 
 const started = performance.now();
-const emulators = await step('emulators', () => startEmulators({ log: (m) => say(`  ${m}`) })).catch((e: Error) => {
+const startedAt = new Date().toISOString();
+const emulators = await step('emulators', () => startEmulators()).catch((e: Error) => {
   process.stderr.write(`${e.message}\n`);
   process.exit(1);
 });
+say(`DynamoDB Local  ${emulators.dynamodbEndpoint}`);
+say(`SES v2          ${emulators.sesEndpoint}`);
+say(`Mail viewer     ${emulators.sesViewerUrl}   ← every email appears here as it is sent`);
 let exitCode = 0;
 try {
   const sys = await startLocalSystem(emulators);
-  say(`DynamoDB Local ${emulators.dynamodbEndpoint} · SES v2 ${emulators.sesEndpoint}`);
+  say(`Table           ${sys.tableName}`);
+  say(`Shopper links   ${sys.linksUrl}`);
+  say(`Shop webhooks   ${sys.webhooksUrl}/webhooks/shopify · /webhooks/woocommerce (secrets in ${sys.settings.webhookSecretsFile})`);
   const ui = await startLocalConsole(sys, { lang: parseLang(opts.lang) });
-  say(`Console ${ui.url} (dashboard, campaigns, customers, email previews)`);
-
-  const now = new Date();
-  const shop = generateDemoShop({ customers: opts.customers, seed: opts.seed, now });
-  const { events } = shop;
-  say(`Demo shop: ${shop.customers.length} customers, ${events.length} events over 18 months`);
-
-  const bar = new SingleBar({ format: '  events  [{bar}] {value}/{total} {eta_formatted}', hideCursor: true }, Presets.shades_classic);
-  await step('ingest', async () => {
-    bar.start(events.length, 0);
-    const chunks = Array.from({ length: Math.ceil(events.length / 10) }, (_, i) => events.slice(i * 10, i * 10 + 10));
-    let next = 0;
-    // A few publishers in parallel, like a shop's webhook workers.
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (next < chunks.length) {
-          const chunk = chunks[next++]!;
-          await sys.publisher.publish(chunk);
-          bar.increment(chunk.length);
-        }
-      }),
-    );
-    await sys.bus.idle();
-    bar.stop();
+  say(`Console         ${ui.url}   (dashboard, campaigns, customers, email previews)`);
+  // `engage … --local` finds this run through it.
+  const endpointsFile = writeLocalEndpoints({
+    region: 'us-east-1', dynamodbEndpoint: emulators.dynamodbEndpoint, sesEndpoint: emulators.sesEndpoint, tableName: sys.tableName,
+    viewerUrl: emulators.sesViewerUrl, consoleUrl: ui.url, linksUrl: sys.linksUrl,
   });
+  say(`Endpoints file  ${endpointsFile}   (engage <command> --local)`);
+  runClockFrom(now);
+
+  const shop = generateDemoShop({ customers: opts.customers, seed: opts.seed, now });
+  const { history, live } = splitAt(shop.events, now);
+  say(`\nDemo shop (seed ${opts.seed}) at ${now.toISOString()}: ${shop.customers.length.toLocaleString('en-US')} customers, ${shop.events.length.toLocaleString('en-US')} events over 18 months`);
+
+  const importBar = bar('import');
+  const imported = await step('import', () =>
+    importDemoHistory(sys, history, now, {
+      start: (total, done) => importBar.start(total, done),
+      written: (done) => importBar.update(done),
+    }),
+  );
+  importBar.stop();
+  say(`  history: ${imported.customers.imported.toLocaleString('en-US')} customers, ${imported.orders.toLocaleString('en-US')} orders imported in ${seconds.import!.toFixed(1)} s (no mail)`);
+
+  const liveBar = bar('live');
+  liveBar.start(live.length, 0);
+  await step('live', () => publishLive(sys, live, (n) => liveBar.update(n)));
+  liveBar.stop();
+  say(`  last ${LIVE_DAYS} days: ${live.length.toLocaleString('en-US')} events through the bus and the handlers in ${seconds.live!.toFixed(1)} s`);
 
   // The weekly refit, as its schedule would invoke it, then the daily sweep.
   const refit = (await step('refit', () => sys.runScheduled('model-refit', now))) as { kind: string };
@@ -76,50 +102,39 @@ try {
   const modelInUse = model.params
     ? { kind: 'pareto-nbd', version: model.params.version, params: model.params.paretoNbd, gammaGamma: model.params.gammaGamma, fit: model.params.fit }
     : { kind: 'rule', why: `refit ${refit.kind}: no reliable model yet` };
-  await step('sweep', () => sys.sweep(now));
-  const table = await reportTable(sys.dynamodb, sys.tableName);
-  const { emails } = await fetchSentMail(emulators.sesEndpoint);
+  const sweepBar = bar('sweep');
+  sweepBar.start(1, 0);
+  const base = [...sys.bus.queues.values()].reduce((n, q) => n + q.delivered, 0);
+  await step('sweep', () => whileBusy(sys, sys.sweep(now), (done, waiting) => {
+    sweepBar.setTotal(Math.max(1, done - base + waiting));
+    sweepBar.update(done - base);
+  }));
+  sweepBar.stop();
 
-  const summary = {
-    customers: table.customers,
-    buyers: table.buyers,
-    orders: table.orders,
-    eventsPublished: events.length,
-    eventsPerSecond: Math.round(events.length / ((timings.ingest ?? 1) / 1000)),
-    deadLetters: sys.bus.deadLetters.length,
-    byRiskLevel: table.byRiskLevel,
-    byRiskMethod: table.byRiskMethod,
-    bySegment: table.bySegment,
-    model: modelInUse,
-    byCampaign: table.byCampaign,
-    byTier: table.byTier,
-    pointsIssued: table.pointsIssued,
-    pointsBalance: table.pointsBalance,
-    emailsSent: emails.length,
-    stepsMs: timings,
-  };
-  say('');
-  say(`Customers ${summary.customers} · buyers ${summary.buyers} · orders ${summary.orders}`);
-  say(`Model ${JSON.stringify(modelInUse)}`);
-  say(`Risk levels ${JSON.stringify(summary.byRiskLevel)} by ${JSON.stringify(summary.byRiskMethod)}`);
-  say(`Segments ${JSON.stringify(summary.bySegment)}`);
-  say(`Campaigns ${JSON.stringify(summary.byCampaign)}`);
-  say(`Loyalty tiers ${JSON.stringify(summary.byTier)} · points issued ${summary.pointsIssued} · on balances ${summary.pointsBalance}`);
-  say(`Emails sent ${summary.emailsSent} · ${summary.eventsPerSecond} events/s through the local loop · dead letters ${summary.deadLetters}`);
+  const table = await reportTable(sys.dynamodb, sys.tableName);
+  const store = await fetchSentMail(emulators.sesEndpoint);
+  const version = (JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const summary = summaryOf({
+    seed: opts.seed, version, now: now.toISOString(), startedAt, runSeconds: (performance.now() - started) / 1000,
+    table,
+    imported: { customers: imported.customers.imported, orders: imported.orders, items: imported.itemsWritten, rows: imported.rows, ordersPerSecond: Math.round(imported.orders / Math.max(seconds.import!, 1e-3)) },
+    liveEvents: live.length, deadLetters: sys.bus.deadLetters.length, model: modelInUse, emailsSent: store.emails.length, stepsSeconds: seconds,
+  });
+  say(`\n${formatSummary(summary)}`);
 
   if (opts.out) {
     const dir = resolve(opts.out);
     mkdirSync(join(dir, 'mail'), { recursive: true });
-    for (const m of emails) writeFileSync(join(dir, 'mail', `${m.messageId}.eml`), await fetchEml(emulators.sesEndpoint, m.messageId));
+    for (const m of await fetchAllEml(emulators.sesEndpoint, store)) writeFileSync(join(dir, 'mail', `${m.messageId}.eml`), m.eml);
     const report = await writeLocalReport(sys, dir, parseLang(opts.lang), now);
-    writeFileSync(join(dir, 'summary.json'), `${JSON.stringify({ ...summary, kpis: headlineKpis(report.kpis), wallMs: Math.round(performance.now() - started) }, null, 2)}\n`);
-    say(`Wrote ${join(dir, 'summary.json')}, ${report.file} and ${emails.length} emails to ${join(dir, 'mail')}`);
+    writeFileSync(join(dir, 'summary.json'), `${JSON.stringify({ ...summary, kpis: headlineKpis(report.kpis), runSeconds: Math.round((performance.now() - started) / 100) / 10 }, null, 2)}\n`);
+    say(`Wrote ${join(dir, 'summary.json')}, ${report.file} and ${store.emails.length} emails to ${join(dir, 'mail')}`);
   }
 
   if (!opts.once) {
     say(`\nRead the emails in your browser: ${emulators.sesViewerUrl}\nPress Ctrl-C to stop.`);
     say('Deferred mails (quiet hours, frequency caps) go out as they fall due; the due job runs every minute.');
-    const due = setInterval(() => void sys.runScheduled('dispatch-due', new Date()).catch((e: Error) => say(`dispatch-due: ${e.message}`)), 60_000);
+    const due = setInterval(() => void sys.runScheduled('dispatch-due', systemClock()).catch((e: Error) => say(`dispatch-due: ${e.message}`)), 60_000);
     await new Promise<void>((ok) => {
       process.once('SIGINT', ok);
       process.once('SIGTERM', ok);

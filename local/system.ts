@@ -4,7 +4,6 @@
  * AWS, no more (see env.ts). A handler that needs a variable its manifest does not list fails
  * here just as it would in AWS.
  */
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +16,9 @@ import { documentClient } from '../shared/platform/table/dynamodb.js';
 import { tableStores, type TableStores } from '../shared/platform/runtime/deps.js';
 import { ensureLocalKeyring } from '../shared/platform/runtime/keyring.js';
 import { LocalBus, lambdaContext } from './bus.js';
+import { serveFunctionUrl } from './function-url.js';
+import { DEFAULTS } from '../shared/platform/config.js';
+import { ensureLocalWebhookSecrets } from '../shared/webhooks/secrets.js';
 import { createTable } from './table.js';
 import { handlerModules, type FunctionHandler } from './handlers.js';
 import { functionEnv, knownVariables, localGroupValues, type LocalSettings } from './env.js';
@@ -44,6 +46,8 @@ export interface LocalSystem {
   stores: TableStores;
   /** Where the links in emails point (unsubscribe), served by the real links handler. */
   linksUrl: string;
+  /** The shop-platform webhook endpoint (POST /webhooks/shopify, /webhooks/woocommerce). */
+  webhooksUrl: string;
   dynamodb: DynamoDBClient;
   eventBridge: EventBridgeClient;
   /** Invokes the sweep as EventBridge Scheduler would, then waits for everything it set off. */
@@ -57,7 +61,7 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export async function startLocalSystem(
   endpoints: Endpoints,
-  opts: { tableName?: string; keyringFile?: string; campaignsDir?: string; reportDir?: string; extraEnv?: Record<string, string>; concurrency?: number } = {},
+  opts: { tableName?: string; keyringFile?: string; webhookSecretsFile?: string; campaignsDir?: string; reportDir?: string; extraEnv?: Record<string, string>; concurrency?: number; maxPending?: number } = {},
 ): Promise<LocalSystem> {
   // Powertools settings are the platform's (every function reads them); the rest must belong to
   // some function's configuration groups, and only those functions see them.
@@ -86,14 +90,18 @@ export async function startLocalSystem(
     if (!h) handlers.set(fn, (h = handlerModules[fn]().then((m) => m.build(envOf(fn)))));
     return h;
   };
-  const bus = new LocalBus((fn) => handlerOf(fn) as never, { ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) });
+  const bus = new LocalBus((fn) => handlerOf(fn) as never, { ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.maxPending ? { maxPending: opts.maxPending } : {}) });
+  // The shop publishes to busEndpoint (it waits while the queues are long); the functions to the other.
   const busEndpoint = await bus.listen();
-  process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = busEndpoint;
-  const links = await serveLinks(() => handlerOf('links'));
+  process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.internalEndpoint;
+  const links = await serveFunctionUrl('links', () => handlerOf('links'));
+  const webhooks = await serveFunctionUrl('webhooks', () => handlerOf('webhooks'), { maxBodyBytes: DEFAULTS.webhookMaxBodyBytes });
   const tableName = opts.tableName ?? 'engage-local';
   // One keyring per table: links in the mail viewer keep working for the life of the data.
   const keyringFile = opts.keyringFile ?? join(tmpdir(), `engage-keys-${tableName}-${randomUUID().slice(0, 8)}.json`);
   ensureLocalKeyring(keyringFile);
+  const webhookSecretsFile = opts.webhookSecretsFile ?? join(tmpdir(), `engage-webhooks-${tableName}-${randomUUID().slice(0, 8)}.json`);
+  ensureLocalWebhookSecrets(webhookSecretsFile);
   const settings: LocalSettings = {
     tableName,
     eventBusName: 'engage-local',
@@ -103,6 +111,7 @@ export async function startLocalSystem(
     keyringFile,
     // No S3 emulator: the weekly report's archive is a folder (REPORT_DIR), as the CLI's --out is.
     reportDir: opts.reportDir ?? join(tmpdir(), `engage-reports-${tableName}`),
+    webhookSecretsFile,
   };
   const values = localGroupValues(settings);
   const envOf = (fn: FunctionName) => functionEnv(fn, values, overrides);
@@ -122,6 +131,7 @@ export async function startLocalSystem(
     publisher,
     stores: tableStores(documentClient(dynamodb), tableName),
     linksUrl: links.url,
+    webhooksUrl: webhooks.url,
     dynamodb,
     eventBridge,
     async sweep(scheduledTime: Date) {
@@ -135,44 +145,10 @@ export async function startLocalSystem(
     },
     async close() {
       await bus.close();
-      await new Promise<void>((ok) => links.server.close(() => ok()));
+      for (const { server } of [links, webhooks]) await new Promise<void>((ok) => server.close(() => ok()));
       dynamodb.destroy();
       eventBridge.destroy();
     },
   };
   return system;
-}
-
-/** The links Function URL on loopback: each request becomes a Function URL event for the real handler. */
-async function serveLinks(load: () => Promise<FunctionHandler>): Promise<{ url: string; server: Server }> {
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', async () => {
-      try {
-        const handler = await load();
-        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-        const out = (await handler(
-          {
-            version: '2.0',
-            rawPath: url.pathname,
-            rawQueryString: url.search.slice(1),
-            headers: req.headers,
-            body,
-            isBase64Encoded: false,
-            requestContext: { http: { method: req.method ?? 'GET', path: url.pathname } },
-          },
-          lambdaContext('links', 10_000),
-        )) as { statusCode: number; headers?: Record<string, string>; body?: string };
-        res.writeHead(out.statusCode, out.headers ?? {});
-        res.end(out.body ?? '');
-      } catch (e) {
-        res.writeHead(500).end((e as Error).message);
-      }
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const addr = server.address();
-  if (!addr || typeof addr === 'string') throw new Error('links server did not bind');
-  return { url: `http://127.0.0.1:${addr.port}`, server };
 }

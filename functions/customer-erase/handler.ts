@@ -6,10 +6,10 @@ import { storesFrom } from '../../shared/platform/runtime/deps.js';
 import { logger } from '../../shared/platform/runtime/logger.js';
 
 export const { build, handler } = sqsFunction('customer-erase', (config) => {
-  const { customers, suppression, erasure } = storesFrom(config);
+  const { customers, suppression, erasure, orderOwners } = storesFrom(config);
   return async (event) => {
     const { customerId, requestId } = event.detail;
-    const summary = await eraseCustomer({ customers, suppression, erasure }, customerId, systemClock());
+    const summary = await eraseCustomer({ customers, suppression, erasure, orderOwners }, customerId, systemClock());
     // Ids and counts only: the address is gone and must not reappear in the logs either.
     logger.info('customer erased', { customerId, requestId, ...summary });
     return summary;

@@ -44,6 +44,8 @@ export function occasionOf(e: TriggeringEvent): Occasion {
         type: 'tier-changed',
         customerId: d.customerId,
         occurrence: d.key,
+        // When the qualifying order happened (a backfill dates it in the past): for staleness.
+        at: d.occurredAt,
         vars: { from: d.from, to: d.to, toName: d.toName, direction: d.direction },
         match: { tier: d.to, direction: d.direction },
       };
@@ -87,6 +89,10 @@ export function occasionOf(e: TriggeringEvent): Occasion {
  * from a history backfill) would only confuse the shopper. */
 export const FOLLOW_UP_GRACE_MS = 7 * 86_400_000;
 
+/** How old a tier change may be and still be congratulated: "welcome to Gold" for an upgrade
+ * years ago (a history backfilled through the bus) would only confuse the shopper. */
+export const TIER_CHANGE_STALE_MS = 7 * 86_400_000;
+
 /** When a triggered mail may go out: not before a delayed follow-up's time, and not after its
  * grace. `null` bounds mean "now" and "no limit". */
 export function sendWindow(t: Trigger, o: Occasion): { notBefore: Date | null; notAfter: Date | null } {
@@ -94,6 +100,7 @@ export function sendWindow(t: Trigger, o: Occasion): { notBefore: Date | null; n
     const notBefore = new Date(Date.parse(o.at) + t.delayHours * 3_600_000);
     return { notBefore, notAfter: new Date(notBefore.getTime() + FOLLOW_UP_GRACE_MS) };
   }
+  if (t.type === 'tier-changed' && o.at) return { notBefore: null, notAfter: new Date(Date.parse(o.at) + TIER_CHANGE_STALE_MS) };
   return { notBefore: null, notAfter: null };
 }
 

@@ -22,11 +22,12 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
     const wanted = [keys.loyalty(customerId), keys.erased(customerId), ...(orderId ? [keys.loyaltyOrder(customerId, orderId)] : [])];
     const found = await this.batchGet(wanted);
     const loyalty = found.get(keyId(wanted[0]!));
+    // An imported earn entry of an order older than the refund window carries no order view.
     const order = orderId ? found.get(keyId(wanted[2]!)) : undefined;
     return {
       erased: found.has(keyId(wanted[1]!)),
       loyalty: loyalty ? toLoyalty(loyalty) : null,
-      order: order ? { value: order.order as LoyaltyOrder, v: order[TableAttr.version] as number } : null,
+      order: order?.order ? { value: order.order as LoyaltyOrder, v: order[TableAttr.version] as number } : null,
     };
   }
 
@@ -42,22 +43,24 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
 
   /** The whole statement, oldest first: entries are keyed by cause, so time order is by `at`. */
   async listLedger(customerId: string): Promise<LedgerEntry[]> {
-    const entries = (await this.queryPrefix(keys.loyalty(customerId).pk, keys.ledgerPrefix)).map((item) => item.entry as LedgerEntry);
+    // Items of order views that have not earned (yet) carry no entry.
+    const entries = (await this.queryPrefix(keys.loyalty(customerId).pk, keys.ledgerPrefix)).flatMap((item) => (item.entry ? [item.entry as LedgerEntry] : []));
     return entries.sort((a, b) => instantMs(a.at) - instantMs(b.at) || a.key.localeCompare(b.key));
   }
 
   async commit(c: LoyaltyCommit): Promise<'ok' | 'conflict' | 'erased'> {
     const put = (Item: Item, guard: object) => ({ Put: { TableName: this.tableName, Item, ...guard } });
+    // The order's earn entry goes onto its order view's item (keys.loyaltyOrder).
+    const earn = c.order ? c.entries.find((e) => keys.ledger(c.customerId, e.key).sk === keys.loyaltyOrder(c.customerId, c.order!.orderId).sk) : undefined;
+    const checked = this.tombstoneCheckUnless(c.customerId, c.loyalty.v);
     const items: TransactItems = [
-      this.notErased(c.customerId),
+      ...checked,
       put(
         { ...keys.loyalty(c.customerId), customerId: c.customerId, state: c.loyalty.value.state, outbox: c.loyalty.value.outbox, [TableAttr.version]: c.loyalty.v + 1 },
         versionGuard(c.loyalty.v),
       ),
-      ...(c.order
-        ? [put({ ...keys.loyaltyOrder(c.customerId, c.order.orderId), order: c.order.value, [TableAttr.version]: c.order.v + 1 }, versionGuard(c.order.v))]
-        : []),
-      ...c.entries.map((entry) => put({ ...keys.ledger(c.customerId, entry.key), customerId: c.customerId, entry }, created)),
+      ...(c.order ? [this.orderView(c.customerId, c.order, earn)] : []),
+      ...c.entries.filter((e) => e !== earn).map((entry) => put({ ...keys.ledger(c.customerId, entry.key), customerId: c.customerId, entry }, created)),
       ...c.coupons.map((coupon) => put({ ...keys.coupon(coupon.codeHash), coupon }, created)),
       ...(c.customerTier
         ? [{ Update: { TableName: this.tableName, Key: keys.customer(c.customerId), UpdateExpression: 'SET tier = :t, customerId = :c', ExpressionAttributeValues: { ':t': c.customerTier, ':c': c.customerId } } }]
@@ -67,10 +70,28 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return 'ok';
     } catch (e) {
-      if (cancellationAt(e, 0) === 'ConditionalCheckFailed') return 'erased';
+      if (checked.length && cancellationAt(e, 0) === 'ConditionalCheckFailed') return 'erased';
       if (isConflict(e)) return 'conflict';
       throw e;
     }
+  }
+
+  /**
+   * The order view under its version (an Update: an imported earn entry without a view keeps its
+   * entry); the earn entry added only where the item has none, as a Put with
+   * attribute_not_exists would for a separate item.
+   */
+  private orderView(customerId: string, order: NonNullable<LoyaltyCommit['order']>, earn: LedgerEntry | undefined) {
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.loyaltyOrder(customerId, order.orderId),
+        UpdateExpression: `SET #o = :o, customerId = :c, #v = :next${earn ? ', #e = :e' : ''}`,
+        ConditionExpression: `${order.v === 0 ? 'attribute_not_exists(#v)' : '#v = :v'}${earn ? ' AND attribute_not_exists(#e)' : ''}`,
+        ExpressionAttributeNames: { '#o': 'order', '#v': TableAttr.version, ...(earn ? { '#e': 'entry' } : {}) },
+        ExpressionAttributeValues: { ':o': order.value, ':c': customerId, ':next': order.v + 1, ...(order.v === 0 ? {} : { ':v': order.v }), ...(earn ? { ':e': earn } : {}) },
+      },
+    };
   }
 
   async clearOutbox(customerId: string, eventKeys: string[]): Promise<void> {

@@ -38,9 +38,23 @@ function causeOf(event: OrderEvent): { kind: 'order' | 'refund' | 'cancellation'
 }
 
 /**
+ * When an order event happened, for the ledger: its own time, never later than `now` (a clock
+ * ahead of ours counts as now). A live event is judged at about now; a backfilled one by its date.
+ */
+export function eventTime(event: OrderEvent, now: Date): Date {
+  const t = Date.parse(event.detail.occurredAt);
+  return t < now.getTime() ? new Date(t) : now;
+}
+
+/**
  * Any order event, decided on the order's loyalty item: duplicates are no-ops, and the bucket
  * and the points change by the difference between the order's contribution before and after,
  * so arrival order does not matter (a refund before its order reduces what the order earns).
+ *
+ * History-aware: points go to the lot of the event's own month (so they expire by the order's
+ * date, not by when Engage heard of it), and entries and tier changes carry the event's time
+ * (so a campaign can tell a years-old upgrade from today's). Qualification stays judged on the
+ * window at `now`: an order older than the window never makes anyone Gold today.
  */
 export function decideOrderEvent(
   given: { state: LoyaltyState; order: LoyaltyOrder },
@@ -50,7 +64,8 @@ export function decideOrderEvent(
 ): OrderPointsDecision {
   const evolved = evolveLoyaltyOrder(given.order, event);
   if (!evolved) return { kind: 'duplicate' };
-  const at = now.toISOString();
+  const when = eventTime(event, now);
+  const at = when.toISOString();
   let cause = causeOf(event);
   let order: LoyaltyOrder = evolved;
   let state: LoyaltyState = { ...given.state, buckets: pruneBuckets(given.state.buckets, now, config) };
@@ -76,7 +91,11 @@ export function decideOrderEvent(
   // Points: the rate is the tier held when they are credited (before this event's own upgrade).
   if (!order.credit && isEarnable(order, config)) {
     const rate = config.tiers[tierIndex(config, state.tier)]!.multiplier;
-    order = { ...order, credit: { lot: monthKey(now, config.timeZone), rate, gross: grossPoints(order.total!, rate, config) } };
+    const lot = monthKey(when, config.timeZone);
+    // Points whose expiry has passed before Engage hears of the order could never be spent: none
+    // are credited (a lot credited after it expired would also expire twice).
+    const gross = now >= lotExpiresAt(lot, config) ? 0 : grossPoints(order.total!, rate, config);
+    order = { ...order, credit: { lot, rate, gross } };
   }
   const target = targetPoints(order, config);
   const delta = target - given.order.points;
@@ -103,7 +122,7 @@ export function decideOrderEvent(
   }
   order = { ...order, points: target };
 
-  const tier = decideTierAfterOrder(state, cause, now, config);
+  const tier = decideTierAfterOrder(state, cause, now, config, when);
   return { kind: 'apply', order, state: tier.state, entries, ...(tier.change ? { tierChange: tier.change } : {}) };
 }
 

@@ -14,7 +14,7 @@ import type { LoyaltyConfig } from './config.js';
 import type { CouponRequest } from './events.js';
 import type { LedgerEntry } from './ledger.js';
 import { newLoyaltyOrder } from './order.js';
-import { decideOrderEvent, decideRedeem, type RedeemReject } from './points.js';
+import { decideOrderEvent, decideRedeem, eventTime, type RedeemReject } from './points.js';
 import { newLoyaltyState } from './state.js';
 import { flushOutbox, withEvents } from './outbox.js';
 import { tierToCopy, type LoyaltyStore } from './port.js';
@@ -48,7 +48,8 @@ export async function applyLoyaltyOrderEvent(deps: LoyaltyDeps, event: OrderEven
     const now = deps.clock();
     const { loyalty, order, erased } = await deps.store.load(customerId, orderId);
     if (erased) return 'erased';
-    const state = loyalty?.value.state ?? newLoyaltyState(customerId, now, deps.config);
+    // A member since their first order's date, also when the history arrives late.
+    const state = loyalty?.value.state ?? newLoyaltyState(customerId, eventTime(event, now), deps.config);
     const d = decideOrderEvent({ state, order: order?.value ?? newLoyaltyOrder(orderId) }, event, now, deps.config);
     if (d.kind === 'duplicate') {
       await flushOutbox(deps, customerId, loyalty?.value.outbox, now);

@@ -65,7 +65,7 @@ export function qualifiedTier(totals: MonthBucket, config: LoyaltyConfig): numbe
   return best;
 }
 
-function change(state: LoyaltyState, to: number, reason: TierReason, key: string, now: Date, config: LoyaltyConfig) {
+function change(state: LoyaltyState, to: number, reason: TierReason, key: string, at: Date, config: LoyaltyConfig) {
   const from = tierIndex(config, state.tier);
   const tier = config.tiers[to]!;
   const event: CustomerTierChanged = {
@@ -76,9 +76,9 @@ function change(state: LoyaltyState, to: number, reason: TierReason, key: string
     toName: tier.name,
     reason,
     key: `tier#${key}`,
-    occurredAt: now.toISOString(),
+    occurredAt: at.toISOString(),
   };
-  return { state: { ...state, tier: tier.id, tierSince: now.toISOString() }, change: event };
+  return { state: { ...state, tier: tier.id, tierSince: at.toISOString() }, change: event };
 }
 
 /**
@@ -86,18 +86,20 @@ function change(state: LoyaltyState, to: number, reason: TierReason, key: string
  * higher; after a refund or cancellation, take back an upgrade it paid for, never below the tier
  * the last review confirmed (only a review goes lower). `cause.key` names the event; kind
  * 'refund' | 'cancellation' is passed only when the event lowered the customer's window.
+ * The window is judged at `now`; a change is dated `at`, when the event that caused it happened.
  */
 export function decideTierAfterOrder(
   state: LoyaltyState,
   cause: { kind: 'order' | 'refund' | 'cancellation'; key: string },
   now: Date,
   config: LoyaltyConfig,
+  at: Date = now,
 ): { state: LoyaltyState; change?: CustomerTierChanged } {
   const q = qualifiedTier(rollingTotals(state.buckets, now, config), config);
   const current = tierIndex(config, state.tier);
   if (q > current) {
     const { grace: _, ...rest } = state;
-    return change(rest, q, 'qualified', cause.key, now, config);
+    return change(rest, q, 'qualified', cause.key, at, config);
   }
   if (q === current && state.grace) {
     const { grace: _, ...rest } = state;
@@ -105,7 +107,7 @@ export function decideTierAfterOrder(
   }
   if (q < current && cause.kind !== 'order') {
     const target = Math.max(q, tierIndex(config, state.reviewedTier));
-    if (target < current) return change(state, target, cause.kind, cause.key, now, config);
+    if (target < current) return change(state, target, cause.kind, cause.key, at, config);
   }
   return { state };
 }

@@ -49,8 +49,9 @@ export class DynamoOrderStore extends DynamoTable implements OrderStore {
   }
 
   async commitOrder(c: OrderCommit): Promise<'ok' | 'conflict' | 'erased'> {
+    const checked = this.tombstoneCheckUnless(c.customerId, c.summary.v);
     const items: TransactItems = [
-      this.notErased(c.customerId),
+      ...checked,
       {
         Put: {
           TableName: this.tableName,
@@ -82,8 +83,9 @@ export class DynamoOrderStore extends DynamoTable implements OrderStore {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return 'ok';
     } catch (e) {
-      if (cancellationAt(e, 0) === 'ConditionalCheckFailed') return 'erased';
-      if (isConflict(e)) return 'conflict'; // incl. a concurrent transaction: read again
+      if (checked.length && cancellationAt(e, 0) === 'ConditionalCheckFailed') return 'erased';
+      // incl. a concurrent transaction, and the customer item deleted by an erasure: read again
+      if (isConflict(e)) return 'conflict';
       throw e;
     }
   }

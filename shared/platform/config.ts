@@ -38,6 +38,12 @@ export const EnvVar = {
   reportDir: 'REPORT_DIR',
   reportEmail: 'REPORT_EMAIL',
   reportLang: 'REPORT_LANG',
+  webhookSecretId: 'WEBHOOK_SECRETS_SECRET_ID',
+  webhookSecretsFile: 'WEBHOOK_SECRETS_FILE',
+  webhookDefaultLocale: 'WEBHOOK_DEFAULT_LOCALE',
+  wooConsentMetaKey: 'WOO_CONSENT_META_KEY',
+  wooLocaleMetaKey: 'WOO_LOCALE_META_KEY',
+  webhookMaxBodyBytes: 'WEBHOOK_MAX_BODY_BYTES',
 } as const;
 
 /** The one place defaults live: runtime schemas below and infra/settings.ts both read them. */
@@ -64,6 +70,9 @@ export const DEFAULTS = {
   botClickSeconds: 10,
   /** An order this many days after a person's click is the clicked campaign's (last touch). */
   attributionDays: 5,
+  webhookDefaultLocale: 'zh-CN',
+  /** Whole Shopify orders pass 256 KB; Function URLs take up to 6 MB. */
+  webhookMaxBodyBytes: 1024 * 1024,
 } as const;
 
 const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
@@ -146,6 +155,21 @@ export const KeyringConfig = z
  * requests that bypass the distribution (and its WebACL) are refused. Unset locally: no CDN.
  */
 export const LinkOriginConfig = z.object({ [EnvVar.linkOriginSecretId]: z.string().min(1).optional() });
+/** Shop-platform webhooks: the signing secrets (a secret in AWS, a file locally) and the mapping's
+ * settings; the shop's time zone comes from the `shop` group. */
+export const WebhookConfig = z
+  .object({
+    [EnvVar.webhookSecretId]: z.string().min(1).optional(),
+    [EnvVar.webhookSecretsFile]: z.string().min(1).optional(),
+    [EnvVar.webhookDefaultLocale]: z.enum(['zh-CN', 'en']).default(DEFAULTS.webhookDefaultLocale),
+    [EnvVar.wooConsentMetaKey]: z.string().min(1).optional(),
+    [EnvVar.wooLocaleMetaKey]: z.string().min(1).optional(),
+    [EnvVar.webhookMaxBodyBytes]: z.coerce.number().int().min(1024).max(6 * 1024 * 1024).default(DEFAULTS.webhookMaxBodyBytes),
+  })
+  .refine((c) => c[EnvVar.webhookSecretId] || c[EnvVar.webhookSecretsFile], {
+    message: `set ${EnvVar.webhookSecretId} or ${EnvVar.webhookSecretsFile}`,
+    path: [EnvVar.webhookSecretId],
+  });
 
 /** Every configuration group, by the name manifests use. */
 export const ConfigGroups = {
@@ -163,6 +187,7 @@ export const ConfigGroups = {
   linkOrigin: LinkOriginConfig,
   engagement: EngagementConfig,
   report: ReportConfig,
+  webhooks: WebhookConfig,
 } as const;
 export type ConfigGroupName = keyof typeof ConfigGroups;
 export type ConfigOfGroup<G extends ConfigGroupName> = z.infer<(typeof ConfigGroups)[G]>;

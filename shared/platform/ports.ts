@@ -16,7 +16,16 @@ export interface EventPublisher {
 }
 
 export type Clock = () => Date;
-export const systemClock: Clock = () => new Date();
+
+// Always 0 in AWS. The local runtime may run the whole system from a chosen instant (see
+// runClockFrom) so that a demo decides the same on every run.
+let clockOffsetMs = 0;
+export const systemClock: Clock = () => new Date(Date.now() + clockOffsetMs);
+
+/** Local runtime only (`npm start`): from now on systemClock reads `at`, moving on in real time. */
+export function runClockFrom(at: Date): void {
+  clockOffsetMs = at.getTime() - Date.now();
+}
 
 /** n random bytes: crypto.randomBytes in production, a seeded source in tests. */
 export type RandomBytes = (n: number) => Uint8Array;

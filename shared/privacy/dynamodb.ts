@@ -3,6 +3,7 @@
  * bulk deletes of erasure (see ./erase.ts for the order of the steps and why).
  */
 import { DeleteCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { RetryableError } from '../platform/errors.js';
 import { DynamoTable } from '../platform/table/dynamodb.js';
 import { keys, type Key } from '../platform/table/keys.js';
 import type { ErasureStore } from './erase.js';
@@ -42,6 +43,9 @@ export class DynamoSuppressionList extends DynamoTable implements AddressSuppres
   }
 }
 
+/** Two suffice (see deleteCustomerPartition); more means writers that do not follow the rule. */
+const ERASURE_PASSES = 4;
+
 export class DynamoErasureStore extends DynamoTable implements ErasureStore {
   /** No id, no address: the key is a hash of the id, the item only says when. */
   async writeTombstone(customerId: string, at: string): Promise<void> {
@@ -60,9 +64,18 @@ export class DynamoErasureStore extends DynamoTable implements ErasureStore {
    * item type added later): listing by partition rather than by known prefixes means a new item
    * type can never be forgotten by erasure. */
   async deleteCustomerPartition(customerId: string): Promise<number> {
-    const found = (await this.queryPrefix(keys.customer(customerId).pk, '', { keysOnly: true })).map((i) => ({ pk: i.pk as string, sk: i.sk as string }));
-    await this.batchWrite(found.map((k) => ({ delete: k })));
-    return found.length;
+    // Until a pass finds nothing: order ingest and loyalty skip the tombstone check when they
+    // update an anchor item (CUSTOMER, LOYALTY) they read at a version, so one may commit between
+    // this listing and the anchor's delete; once the anchors are gone none can (they fail on the
+    // version, and creating an anchor checks the tombstone), so the next pass is the last.
+    let deleted = 0;
+    for (let pass = 0; ; pass++) {
+      const found = (await this.queryPrefix(keys.customer(customerId).pk, '', { keysOnly: true })).map((i) => ({ pk: i.pk as string, sk: i.sk as string }));
+      if (found.length === 0) return deleted;
+      if (pass >= ERASURE_PASSES) throw new RetryableError(`erasure of a partition still finds ${found.length} items after ${pass} passes`);
+      await this.batchWrite(found.map((k) => ({ delete: k })));
+      deleted += found.length;
+    }
   }
 
   /**

@@ -9,7 +9,9 @@
  * Erasure cannot be undone by replay: it first leaves a tombstone keyed by (a hash of) the
  * customer id, and every write that could recreate one of the customer's items — profile upsert,
  * order ingest, loyalty, campaign claims, surveys — checks the tombstone inside its own
- * transaction (shared/privacy/erase.ts). An archive replay, a late retry or an event whose
+ * transaction; order ingest and loyalty only when they create the customer's anchor item, since
+ * an update under the anchor's version fails once step 4 has deleted it (step 4 repeats until a
+ * pass finds nothing, which catches a commit between its listing and its delete). An archive replay, a late retry or an event whose
  * processing raced the erasure therefore writes nothing. The address side of the tombstone is
  * the hashed suppression list: the same address under a new id is stored suppressed. The id is
  * dead for good; a shop re-registering the person uses a new id.
@@ -19,8 +21,10 @@
  *  2. read the email from the profile (it is about to be deleted);
  *  3. write the hash item, then flag the customer item suppressed: from here on a crash leaves at
  *     worst a half-deleted customer that nothing will mail, never a re-mailable profile;
- *  4. delete every item of the CUST#<id> partition;
+ *  4. delete every item of the CUST#<id> partition, pass after pass until none is left;
  *  5. delete the customer's coupons (COUPON#<hash> items outside the partition).
+ * Between 3 and 4, the owner items the shop webhooks keep per order (ORDEROWNER#<orderId>, outside
+ * the partition and found through its ORDER# items) go too, when the deployment has them.
  * A redelivery finds no profile (nothing to hash: the first run wrote it), an empty partition and
  * no coupons, and reports zeros.
  */
@@ -35,10 +39,16 @@ export interface ErasureStore {
   deleteCouponsOf(customerId: string): Promise<number>;
 }
 
+/** Who placed which shop order (shared/webhooks/dynamodb.ts): read through the partition, so first. */
+export interface OrderOwnerErasure {
+  forgetCustomer(customerId: string): Promise<number>;
+}
+
 export interface ErasureDeps {
   customers: Pick<CustomerStore, 'getCustomer' | 'suppress'>;
   suppression: AddressSuppressionList;
   erasure: ErasureStore;
+  orderOwners?: OrderOwnerErasure;
 }
 
 export interface ErasureSummary {
@@ -46,6 +56,7 @@ export interface ErasureSummary {
   couponsDeleted: number;
   /** True when this run found an address and put its hash on the suppression list. */
   suppressed: boolean;
+  orderOwnersDeleted?: number;
 }
 
 export const ERASURE_REASON = 'erasure';
@@ -59,7 +70,8 @@ export async function eraseCustomer(deps: ErasureDeps, customerId: string, now: 
     // The item flag is what dispatch checks: set it before deleting anything (see step 2 above).
     await deps.customers.suppress(customerId, ERASURE_REASON, at);
   }
+  const orderOwnersDeleted = deps.orderOwners ? await deps.orderOwners.forgetCustomer(customerId) : undefined;
   const itemsDeleted = await deps.erasure.deleteCustomerPartition(customerId);
   const couponsDeleted = await deps.erasure.deleteCouponsOf(customerId);
-  return { itemsDeleted, couponsDeleted, suppressed: Boolean(email) };
+  return { itemsDeleted, couponsDeleted, suppressed: Boolean(email), ...(orderOwnersDeleted !== undefined ? { orderOwnersDeleted } : {}) };
 }

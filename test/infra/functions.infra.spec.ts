@@ -1,7 +1,8 @@
 /**
  * Every function as the manifest declares it: its synthesized environment satisfies exactly its
  * configuration groups, and its IAM policy grants exactly what its manifest grants — table access
- * (read or read/write, on the table and only the listed indexes), PutEvents, SES, the keyring.
+ * (read or read/write, on the table and only the listed indexes), PutEvents, SES, the keyring, the
+ * webhook secrets.
  */
 import { describe, expect, it } from 'vitest';
 import { groupVariables, loadGroups } from '../../shared/platform/config.js';
@@ -66,11 +67,12 @@ describe.each(functionNames)('function %s', (name) => {
     expect(actionsOf(statementsOf(name), 'ses:').length > 0).toBe(spec.grants.send === true);
   });
 
-  it('may read the link keyring, and the links origin secret, only if its manifest grants it', () => {
+  it('may read the link keyring, the links origin secret and the webhook secrets only if its manifest grants them', () => {
     const reads = statementsOf(name).filter((s) => asList(s.Action).includes('secretsmanager:GetSecretValue'));
     expect(reads.map((s) => s.Resource)).toEqual([
       ...(spec.grants.keyring ? [{ Ref: logicalId(stack.links.keyring) }] : []),
       ...(spec.grants.origin ? [{ Ref: logicalId(stack.links.originSecret) }] : []),
+      ...(spec.grants.webhookSecrets ? [{ Ref: logicalId(stack.webhooks.secrets) }] : []),
     ]);
   });
 });

@@ -21,6 +21,13 @@ describe('the table', () => {
     expect(dynamo.map((s) => [s.Resource, s.Condition])).toEqual([[tableArn, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CUST#*', 'SUPPRESS#*'] } }]]);
   });
 
+  it('the public webhooks function cannot Scan, and reaches only its delivery claims, the order owners and the erasure tombstones', () => {
+    const dynamo = statementsOf(FunctionName.Webhooks).filter((s) => asList(s.Action).some((a: string) => a.startsWith('dynamodb:')));
+    expect(dynamo.flatMap((s) => asList(s.Action))).not.toContain('dynamodb:Scan');
+    expect(dynamo.map((s) => [s.Resource, s.Condition])).toEqual([[tableArn, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WEBHOOK#*', 'ORDEROWNER#*', 'ERASED#*'] } }]]);
+    expect(asList(dynamo[0]!.Resource)).toEqual([tableArn]);
+  });
+
   it('only the erasure function (still a filtered Scan) and the weekly report (read only) may read the table outside its partition families', () => {
     const unconditioned = functionNames.filter((n) =>
       statementsOf(n).some((s) => JSON.stringify(asList(s.Resource)) === JSON.stringify([tableArn]) && asList(s.Action).some((a: string) => a.startsWith('dynamodb:')) && !s.Condition),
@@ -109,6 +116,10 @@ describe('the archive', () => {
 });
 
 describe('grants come from the manifest', () => {
+  it('only the webhooks function may read the webhook signing secrets', () => {
+    expect(functionNames.filter((n) => specOf(n).grants.webhookSecrets)).toEqual([FunctionName.Webhooks]);
+  });
+
   it('only the links function may read the origin secret', () => {
     expect(functionNames.filter((n) => specOf(n).grants.origin)).toEqual([FunctionName.Links]);
     template.hasResourceProperties('AWS::IAM::Policy', {

@@ -214,7 +214,7 @@ describe('functions', () => {
     const assets = {} as Record<'dispatch' | 'schedule', string>;
     const keyringFile = path.join(outdir, 'keyring.json');
     const envFor = (name: FunctionName, asset: string) =>
-      functionEnv(name, localGroupValues({ tableName: 'engage-probe', eventBusName: 'engage-probe', campaignsDir: path.join(asset, 'campaigns'), loyaltyConfig: 'unused', linksUrl: 'https://links.example.com', keyringFile, reportDir: path.join(outdir, 'reports') }));
+      functionEnv(name, localGroupValues({ tableName: 'engage-probe', eventBusName: 'engage-probe', campaignsDir: path.join(asset, 'campaigns'), loyaltyConfig: 'unused', linksUrl: 'https://links.example.com', keyringFile, reportDir: path.join(outdir, 'reports'), webhookSecretsFile: 'unused' }));
 
     beforeAll(() => {
       const app = new App({ outdir: dir });
@@ -308,6 +308,20 @@ describe('shopper links', () => {
     const vars = (template.toJSON().Resources[fnId(FunctionName.CampaignDispatch)] as Json).Properties.Environment.Variables as Json;
     expect(vars[EnvVar.publicBaseUrl]).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.links.distribution), 'DomainName'] }]] });
     expect(vars[EnvVar.keyringSecretId]).toEqual({ Ref: logicalId(stack.links.keyring) });
+  });
+});
+
+describe('shop webhooks', () => {
+  it('exposes the webhooks function through its own public Function URL (each delivery is HMAC-signed)', () => {
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE', TargetFunctionArn: { 'Fn::GetAtt': [fnId(FunctionName.Webhooks), 'Arn'] } });
+  });
+
+  it('names the signing-secrets secret to the webhooks function only', () => {
+    const resources = template.toJSON().Resources as Record<string, Json>;
+    const holders = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::Lambda::Function' && (r.Properties.Environment?.Variables as Json | undefined)?.[EnvVar.webhookSecretId])
+      .map(([id]) => id);
+    expect(holders).toEqual([fnId(FunctionName.Webhooks)]);
   });
 });
 

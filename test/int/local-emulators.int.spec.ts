@@ -12,6 +12,7 @@ import {
   LOCAL_REGION,
   clearMail,
   fetchEml,
+  fetchAllEml,
   fetchSentMail,
   parseJavaMajor,
   startEmulators,
@@ -122,6 +123,11 @@ describe('Module: local/emulators', () => {
     expect(eml).toMatch(/^List-Unsubscribe: <https:\/\/engage\.example\.com\/u\/abc123>\r?$/m);
     expect(eml).toMatch(/^Subject: =\?UTF-8\?/im); // RFC 2047 encoded-word
     expect(eml).toContain('multipart/alternative');
+    // The export reads the store once and downloads each message (the emulator renders a fresh
+    // Message-ID and boundary per download, so compare what the mail says).
+    const exported = await fetchAllEml(emulators.sesEndpoint, { templates: {}, emails });
+    expect(exported.map((m) => m.messageId)).toEqual([MessageId]);
+    expect(exported[0]!.eml).toMatch(/^List-Unsubscribe: <https:\/\/engage\.example\.com\/u\/abc123>\r?$/m);
 
     await clearMail(emulators.sesEndpoint);
     expect((await fetchSentMail(emulators.sesEndpoint)).emails).toHaveLength(0);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { Count, Currency, Id, Instant, Money, ShopTime, Text } from './primitives.js';
+import { isValidTimeZone } from '../time.js';
 
 export { Id, Instant, ShopTime } from './primitives.js';
 
@@ -43,14 +44,8 @@ export type DetailTypeName = (typeof DetailType)[keyof typeof DetailType];
 export const Locale = z.enum(['zh-CN', 'en']);
 export type Locale = z.infer<typeof Locale>;
 
-export const TimeZone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'an IANA time zone, e.g. Asia/Shanghai');
+// isValidTimeZone keeps one formatter per valid zone: building one per parse cost ~50 µs a profile.
+export const TimeZone = z.string().refine(isValidTimeZone, 'an IANA time zone, e.g. Asia/Shanghai');
 
 export const RiskLevel = z.enum(['active', 'at-risk', 'churned']);
 export type RiskLevel = z.infer<typeof RiskLevel>;

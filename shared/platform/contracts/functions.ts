@@ -25,7 +25,7 @@ export type Trigger =
   | { readonly kind: 'queue'; readonly routes: readonly RouteSpec[] }
   /** EventBridge Scheduler invokes it with a ScheduledRun payload. */
   | { readonly kind: 'schedule' }
-  /** A public Function URL (shopper links). */
+  /** A public Function URL (shopper links, shop-platform webhooks). */
   | { readonly kind: 'url' };
 
 export interface Grants {
@@ -45,6 +45,8 @@ export interface Grants {
   readonly origin?: true;
   /** Write (and delete digest markers in) the private report bucket. */
   readonly reports?: true;
+  /** Read the shop platforms' webhook signing secrets. */
+  readonly webhookSecrets?: true;
 }
 
 export interface FunctionSpec {
@@ -123,6 +125,17 @@ export const manifest = {
     // Public: the customer's own items (suppression flag, surveys) and the hashed address list only.
     grants: { table: readWrite(['customer', 'suppression']), publish: true, keyring: true, origin: true },
     memoryMb: 256,
+    timeoutSeconds: 10,
+  },
+  webhooks: {
+    summary: 'Shopify and WooCommerce webhooks: signature, mapping to shop events, once per delivery, publish',
+    trigger: { kind: 'url' },
+    config: ['table', 'bus', 'shop', 'webhooks'],
+    // Its delivery claims and the order owners (written only while no erasure tombstone exists);
+    // nothing of the customers' partitions.
+    grants: { table: readWrite(['webhookDelivery', 'orderOwner', 'erased']), publish: true, webhookSecrets: true },
+    memoryMb: 256,
+    // Well inside the delivery claim's 60 s lease (shared/webhooks/receive.ts).
     timeoutSeconds: 10,
   },
   loyalty: {

@@ -20,6 +20,8 @@ import { DynamoSurveyStore } from '../../surveys/dynamodb.js';
 import { DynamoErasureStore, DynamoSuppressionList } from '../../privacy/dynamodb.js';
 import { DynamoEngagementStore } from '../../engagement/dynamodb.js';
 import { DynamoLoyaltyStore } from '../../loyalty/dynamodb.js';
+import { DynamoImportStore } from '../../import/dynamodb.js';
+import { DynamoOrderOwners, DynamoWebhookDedupe } from '../../webhooks/dynamodb.js';
 import { SesMailer } from '../../mail/ses.js';
 
 /** Every capability's store over the one table; each function uses the ones it needs. */
@@ -35,6 +37,9 @@ export function tableStores(db: DynamoDBDocumentClient, tableName: string) {
     erasure: new DynamoErasureStore(db, tableName),
     loyalty: new DynamoLoyaltyStore(db, tableName),
     engagement: new DynamoEngagementStore(db, tableName),
+    imports: new DynamoImportStore(db, tableName),
+    webhookDeliveries: new DynamoWebhookDedupe(db, tableName),
+    orderOwners: new DynamoOrderOwners(db, tableName),
   };
 }
 export type TableStores = ReturnType<typeof tableStores>;

@@ -78,6 +78,17 @@ export abstract class DynamoTable {
     return { ConditionCheck: { TableName: this.tableName, Key: keys.erased(customerId), ConditionExpression: 'attribute_not_exists(pk)' } };
   }
 
+  /**
+   * The tombstone check, only where it is needed: a transaction that updates its customer's
+   * anchor item (the CUSTOMER or LOYALTY item) under the version it read cannot commit once
+   * erasure has deleted that item, and erasure deletes the partition until nothing is left (see
+   * DynamoErasureStore), so only a transaction that creates the anchor (version 0) checks the
+   * tombstone. A check is a transactional write: 2 write units saved per event for known customers.
+   */
+  protected tombstoneCheckUnless(customerId: string, anchorVersion: number) {
+    return anchorVersion > 0 ? [] : [this.notErased(customerId)];
+  }
+
   protected async isErased(customerId: string): Promise<boolean> {
     return (await this.get(keys.erased(customerId))) !== undefined;
   }

@@ -31,6 +31,10 @@
  *     same transaction that marks a send `sending`, so two concurrent sends cannot both pass the cap
  * 20. A campaign's engagement counters per day     Query    pk=KPI#CAMPAIGN#<campaign>  sk between DAY#<from> and DAY#<to>#~
  *     (16 shards a day); ADDed in the transaction that first records the fact on the send, so a repeated SES event counts nothing
+ * 21. Bulk import progress, per input              GetItem  pk=IMPORT#<sha256 of the input files>  sk=CHECKPOINT
+ * 22. Webhook delivery claim (platform delivery id) PutItem  pk=WEBHOOK#<dedupe key>  sk=WEBHOOK, conditional; TTL expiresAt
+ * 23. Owner of a shop order (Shopify refunds name  GetItem  pk=ORDEROWNER#<orderId>  sk=OWNER; outside CUST#, so erasure
+ *     only the order)                                 deletes them by the customer's ORDER# ids
  *
  * The sweep reads only (5): customer items are a few hundred bytes, orders never enter the index.
  */
@@ -94,7 +98,9 @@ export const keys = {
   couponRefPrefix: 'COUPONREF#',
   surveyPrefix: 'SURVEY#',
   loyalty: (customerId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: 'LOYALTY' }),
-  loyaltyOrder: (customerId: string, orderId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `LOYALTY#ORDER#${orderId}` }),
+  /** The order's loyalty view shares the item of the order's earn entry (LEDGER#earn#<orderId>):
+   * one item, not two, for an order that earns. */
+  loyaltyOrder: (customerId: string, orderId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `LEDGER#earn#${orderId}` }),
   ledger: (customerId: string, entryKey: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `LEDGER#${entryKey}` }),
   ledgerPrefix: 'LEDGER#',
   suppressedAddress: (emailHash: string): Key => ({ pk: `SUPPRESS#${emailHash}`, sk: 'SUPPRESS' }),
@@ -105,6 +111,9 @@ export const keys = {
    * shards keep a mass mailing's feedback from contending on one item. */
   campaignKpiDay: (campaignId: string, day: string, shard: number): Key => ({ pk: `${KPI_PK}CAMPAIGN#${campaignId}`, sk: `DAY#${day}#${String(shard).padStart(2, '0')}` }),
   campaignKpiPk: (campaignId: string): string => `${KPI_PK}CAMPAIGN#${campaignId}`,
+  importCheckpoint: (inputHash: string): Key => ({ pk: `IMPORT#${inputHash}`, sk: 'CHECKPOINT' }),
+  webhookDelivery: (dedupeKey: string): Key => ({ pk: `WEBHOOK#${dedupeKey}`, sk: 'WEBHOOK' }),
+  orderOwner: (orderId: string): Key => ({ pk: `ORDEROWNER#${orderId}`, sk: 'OWNER' }),
 } as const;
 
 /** The customer id of any item in a customer partition. */
@@ -127,5 +136,8 @@ export const PARTITIONS = {
   store: keys.storeStats().pk,
   erased: `${ERASED_PK}*`,
   kpi: `${KPI_PK}*`,
+  importCheckpoint: keys.importCheckpoint('*').pk,
+  webhookDelivery: keys.webhookDelivery('*').pk,
+  orderOwner: keys.orderOwner('*').pk,
 } as const;
 export type TablePartition = keyof typeof PARTITIONS;

@@ -69,4 +69,27 @@ describe('erasure under replay', () => {
     // Then neither order ingest nor loyalty (whichever the erasure raced) recreated anything
     expect(await partition(sys, id)).toEqual([]);
   });
+
+  it('deletes what a known customer’s order commits between the erasure’s listing and its delete', async () => {
+    const id = `late-${sys.tag}`;
+    await putRaw(sys, [profile(id), placed(id, `${id}-o1`, '2026-11-01T10:00:00Z')]);
+    // Given the order was read before the tombstone, and commits (under the customer item's
+    // version, without a tombstone check) after the erasure listed the partition
+    let listed!: () => void;
+    const isListed = new Promise<void>((ok) => (listed = ok));
+    let erasing: Promise<unknown> | undefined;
+    sys.dynamo.beforeNext('TransactWriteItems', containing(`ORDER#${id}-o2`), async () => {
+      erasing = invoke(sys, 'customer-erase', sqsBatch([erase(id)]));
+      await isListed;
+    });
+    sys.dynamo.beforeNext('BatchWriteItem', containing('DeleteRequest', `CUST#${id}`), async () => {
+      listed();
+      for (let i = 0; i < 100 && !(await partition(sys, id)).some((item) => item.sk === `ORDER#${id}-o2`); i++) await new Promise((ok) => setTimeout(ok, 50));
+    });
+    const ingest = await invoke(sys, 'order-events', sqsBatch([placed(id, `${id}-o2`, '2026-11-02T10:00:00Z')]));
+    await erasing;
+    // Then the order's commit went through, and the erasure still left nothing behind
+    expect(ingest.batchItemFailures).toEqual([]);
+    expect(await partition(sys, id)).toEqual([]);
+  });
 });

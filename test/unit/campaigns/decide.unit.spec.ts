@@ -8,6 +8,7 @@ import type { Occasion } from '../../../shared/platform/contracts/events.js';
 import { decideDispatch, isPastSendWindow, PROFILE_GRACE_MS, type DispatchDecision, type DispatchInput } from '../../../shared/campaigns/decide.js';
 import { Campaign, type CampaignInput } from '../../../shared/campaigns/schema.js';
 import { isHoldout } from '../../../shared/campaigns/policy.js';
+import { occasionOf } from '../../../shared/campaigns/triggers.js';
 import type { CustomerView } from '../../../shared/customers/view.js';
 import type { CouponState } from '../../../shared/coupons/redeem.js';
 import { emptySummary } from '../../../shared/orders/decide.js';
@@ -97,6 +98,24 @@ describe('Function: decideDispatch', () => {
       });
       expect(isPastSendWindow(survey, delivered, new Date('2026-11-29T10:01:00Z'))).toBe(true);
       expect(isPastSendWindow(survey, delivered, later)).toBe(false);
+    });
+  });
+
+  describe('staleness of tier changes', () => {
+    const vip = campaign({ id: 'vip-thank-you', kind: 'transactional', trigger: { type: 'tier-changed', to: ['gold'], direction: 'up' } });
+    const upgrade = (occurredAt: string) =>
+      occasionOf({
+        type: 'customer.tier-changed',
+        detail: { customerId, from: 'silver', to: 'gold', direction: 'up', toName: { en: 'Gold', 'zh-CN': '金卡' }, reason: 'qualified', key: 'tier#placed#o-1', occurredAt },
+      });
+    it('congratulates an upgrade of today, and drops one from a backfilled history before any claim', () => {
+      expect(isPastSendWindow(vip, upgrade('2026-11-20T09:00:00Z'), NOW)).toBe(false);
+      expect(isPastSendWindow(vip, upgrade('2026-11-13T10:00:01Z'), NOW)).toBe(false);
+      expect(isPastSendWindow(vip, upgrade('2026-11-13T09:59:59Z'), NOW)).toBe(true);
+      expect(isPastSendWindow(vip, upgrade('2024-03-02T08:00:00Z'), NOW)).toBe(true);
+    });
+    it('keeps other triggers without a staleness limit', () => {
+      expect(isPastSendWindow(campaign(), riskEntered, new Date('2030-01-01T00:00:00Z'))).toBe(false);
     });
   });
 

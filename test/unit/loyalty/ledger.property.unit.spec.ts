@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { OrderEvent } from '../../../shared/platform/contracts/events.js';
-import { tierIndex, verifyLedger, WINDOW_MONTHS } from '../../../shared/loyalty/index.js';
+import { lotExpiresAt, tierIndex, verifyLedger, WINDOW_MONTHS } from '../../../shared/loyalty/index.js';
 import { MemoryLoyalty } from './memory-loyalty.js';
 import { cancelled, config, fulfilled, placed, refunded } from './fixtures.js';
 
@@ -83,15 +83,19 @@ describe('points ledger and tiers under duplicated, reordered events and concurr
         const cfg = config({ points: { earnOn: s.earnOn }, review: { schedule: 'monthly', graceDays: s.graceDays } });
         const m = new MemoryLoyalty(cfg, new Date(START));
         const redeemed = new Map<string, number>();
+        const creditedAt = new Map<string, Date>();
         let now = START;
         s.steps.forEach((step, i) => {
           now += s.gaps[i % s.gaps.length]! * DAY;
           const t = new Date(now);
           const before = { tier: tierIndex(cfg, m.state.tier), reviewed: tierIndex(cfg, m.state.reviewedTier) };
           switch (step.op) {
-            case 'event':
+            case 'event': {
+              const hadCredit = !!m.orders.get(step.event.detail.orderId)?.credit;
               m.order(step.event, t); // the model's conditional put throws if an effect repeats
+              if (!hadCredit && m.orders.get(step.event.detail.orderId)?.credit) creditedAt.set(step.event.detail.orderId, t);
               break;
+            }
             case 'redeem': {
               const d = m.redeem(step.key, step.points, t);
               if (d.kind === 'redeem') redeemed.set(step.key, (redeemed.get(step.key) ?? 0) + 1);
@@ -134,7 +138,9 @@ describe('points ledger and tiers under duplicated, reordered events and concurr
           const refundedAmount = s.events
             .filter((e): e is Extract<OrderEvent, { type: 'order.refunded' }> => e.type === 'order.refunded' && e.detail.orderId === id)
             .reduce((sum, e) => sum + e.detail.amount, 0);
-          const gross = credit ? Math.floor(o.total * credit.rate + 1e-9) : 0;
+          // Points of a lot that had expired when the order was credited are never credited.
+          const bornExpired = credit && lotExpiresAt(credit.lot, cfg) <= creditedAt.get(id)!;
+          const gross = credit && !bornExpired ? Math.floor(o.total * credit.rate + 1e-9) : 0;
           const owed = earnable && credit && o.total > 0 ? Math.floor((gross * Math.max(0, o.total - refundedAmount)) / o.total + 1e-9) : 0;
           expect(moved).toBe(owed);
           expect(entries.filter((e) => e.kind === 'earn').length).toBeLessThanOrEqual(1);

@@ -134,12 +134,44 @@ describe('expiring points', () => {
   it('expires only what is left of the lot after redemptions took from it', () => {
     const m = given();
     m.order(placed('o1', 300), MARCH);
-    m.order(placed('o2', 200), at('2026-05-01T00:00:00Z'));
+    m.order(placed('o2', 200, '2026-05-01T00:00:00Z'), at('2026-05-01T00:00:00Z'));
     m.redeem('k1', 200, at('2026-06-01T00:00:00Z'));
     m.expire(at('2027-04-01T00:00:00Z'));
     expect(m.ledger.get('expire#2026-03')?.points).toBe(-100);
     expect(m.state.lots).toEqual({ '2026-05': { points: 200 } });
     expect(verifyLedger(m.state, entries(m))).toEqual([]);
+  });
+});
+
+describe('history: events judged by their own date', () => {
+  const NOW = at('2026-11-20T04:00:00Z');
+
+  it('credits a backfilled order to the lot of its own month, which expires by that date', () => {
+    const m = given();
+    m.order(placed('jan', 300, '2026-01-10T02:00:00Z'), NOW);
+    m.order(placed('nov', 100, '2026-11-19T02:00:00Z'), NOW);
+    expect(m.ledger.get('earn#jan')).toMatchObject({ lots: { '2026-01': 300 }, at: '2026-01-10T02:00:00.000Z' });
+    expect(m.ledger.get('earn#nov')).toMatchObject({ lots: { '2026-11': 100 } });
+    expect(m.expire(at('2027-01-31T15:00:00Z')).kind).toBe('apply'); // the notice only
+    // January 2026 + 12 months has ended in Shanghai: the January points go, November's stay.
+    expect(m.expire(at('2027-01-31T16:00:00Z'))).toMatchObject({ kind: 'apply', entries: [{ key: 'expire#2026-01', points: -300 }] });
+    expect(m.state.lots).toEqual({ '2026-11': { points: 100 } });
+    expect(verifyLedger(m.state, entries(m))).toEqual([]);
+  });
+
+  it('credits nothing for an order whose points would already have expired', () => {
+    const m = given();
+    const d = m.order(placed('old', 300, '2025-06-10T02:00:00Z'), NOW);
+    expect(d).toMatchObject({ kind: 'apply', entries: [], order: { credit: { lot: '2025-06', gross: 0 }, points: 0 } });
+    m.order(refunded('old', 100), NOW);
+    expect(m.balance).toBe(0);
+    expect(m.ledger.size).toBe(0);
+  });
+
+  it('judges a live event as before: a timestamp ahead of the clock counts as now', () => {
+    const m = given();
+    m.order(placed('o1', 200, '2026-12-02T00:00:00Z'), NOW);
+    expect(m.ledger.get('earn#o1')).toMatchObject({ lots: { '2026-11': 200 }, at: NOW.toISOString() });
   });
 });
 

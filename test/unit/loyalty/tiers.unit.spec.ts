@@ -53,6 +53,17 @@ describe('tier upgrades', () => {
   });
 });
 
+describe('tier changes from history', () => {
+  it('dates an upgrade by the order that earned it, while qualifying on the window at processing time', () => {
+    const m = given();
+    const now = at(month(11, 20));
+    m.order(placed('o1', 700, month(2)), now);
+    m.order(placed('o2', 700, month(6, 9)), now);
+    expect(m.state).toMatchObject({ tier: 'silver', tierSince: '2026-06-09T04:00:00.000Z' });
+    expect(m.tierChanges).toMatchObject([{ to: 'silver', occurredAt: '2026-06-09T04:00:00.000Z' }]);
+  });
+});
+
 describe('refunds and cancellations', () => {
   it('take back an upgrade they paid for, with reason refund', () => {
     const m = given();

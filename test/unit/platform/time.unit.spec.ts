@@ -1,8 +1,9 @@
 /** Instants, and wall-clock times that clocks show twice when they fall back. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nextAllowedTime } from '../../../shared/campaigns/policy.js';
 import { decideProfile } from '../../../shared/customers/record.js';
-import { instantMs, zonedInstant } from '../../../shared/platform/time.js';
+import { instantMs, wallClock, zonedInstant } from '../../../shared/platform/time.js';
 
 const w = (year: number, month: number, day: number, hour: number, minute: number) => ({ year, month, day, hour, minute });
 
@@ -33,5 +34,32 @@ describe('instants with offsets', () => {
     const withdrawal = { customerId: 'c1', email: 'a@b.c', name: 'A', locale: 'en' as const, timeZone: 'UTC', marketingConsent: false, occurredAt: '2026-03-01T05:00:00Z' };
     expect(decideProfile(profile, withdrawal)?.marketingConsent).toBe(false);
     expect(decideProfile({ ...profile, updatedAt: '2026-03-01T06:00:00Z' }, withdrawal)).toBeNull();
+  });
+});
+
+const ZONES = ['Asia/Shanghai', 'Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns', 'Pacific/Chatham', 'UTC'];
+const formats = new Map(ZONES.map((timeZone) => [timeZone, new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' })]));
+const byIntl = (at: Date, timeZone: string) => {
+  const f = formats.get(timeZone)!;
+  const p = Object.fromEntries(f.formatToParts(at).filter((x) => x.type !== 'literal').map((x) => [x.type, Number(x.value)]));
+  return { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute };
+};
+
+describe('Function: wallClock', () => {
+  it('reads what Intl reads, at any instant since 1970 in zones with DST, half and quarter hours', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Date.UTC(2040, 0, 1) }), fc.constantFrom(...ZONES), (ms, zone) => {
+        expect(wallClock(new Date(ms), zone)).toEqual(byIntl(new Date(ms), zone));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('is exact on both sides of a transition', () => {
+    const springForward = Date.UTC(2026, 2, 8, 7, 0); // 02:00 New York standard time becomes 03:00
+    for (const ms of [springForward - 60_000, springForward - 1, springForward, springForward + 1]) {
+      expect(wallClock(new Date(ms), 'America/New_York')).toEqual(byIntl(new Date(ms), 'America/New_York'));
+    }
+    expect(zonedInstant({ year: 2026, month: 3, day: 8, hour: 3, minute: 0 }, 'America/New_York').getTime()).toBe(springForward);
   });
 });

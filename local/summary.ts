@@ -1,0 +1,76 @@
+/** What `npm start` prints at the end and writes to summary.json: counts by step, by campaign,
+ * by risk level and tier, the model in use, and how long each step took. */
+import type { TableReport } from './report.js';
+
+export interface DemoSummary {
+  seed: number;
+  version: string;
+  /** The instant the demo runs at (history generated up to it, handlers' clock started there). */
+  now: string;
+  startedAt: string;
+  runSeconds: number;
+  customers: number;
+  buyers: number;
+  orders: number;
+  imported: { customers: number; orders: number; items: number; rows: number; ordersPerSecond: number };
+  liveEvents: number;
+  deadLetters: number;
+  model: Record<string, unknown>;
+  byRiskLevel: Record<string, number>;
+  byRiskMethod: Record<string, number>;
+  bySegment: Record<string, number>;
+  byCampaign: Record<string, Record<string, number>>;
+  byTier: Record<string, number>;
+  pointsIssued: number;
+  pointsBalance: number;
+  emailsSent: number;
+  stepsSeconds: Record<string, number>;
+}
+
+/** Floats as a person reads them: at most `digits` significant digits. */
+export const roundTo = (v: number, digits = 4): number => (Number.isInteger(v) || !Number.isFinite(v) ? v : Number(v.toPrecision(digits)));
+
+/** Every float in a JSON value rounded (the model's parameters would otherwise print 17 digits). */
+export function rounded<T>(value: T, digits = 6): T {
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' ? roundTo(v, digits) : v))) as T;
+}
+
+export function summaryOf(parts: Omit<DemoSummary, keyof TableReport | 'model'> & { table: TableReport; model: Record<string, unknown> }): DemoSummary {
+  const { table, ...rest } = parts;
+  return rounded({ ...rest, ...table });
+}
+
+const n = (v: number) => v.toLocaleString('en-US');
+const list = (m: Record<string, number>) =>
+  Object.entries(m)
+    .sort(([, a], [, b]) => b - a)
+    .map(([k, v]) => `${k} ${n(v)}`)
+    .join(' · ') || '—';
+
+function modelLine(model: Record<string, unknown>): string {
+  if (model.kind !== 'pareto-nbd') return `rule-based (${String(model.why ?? 'no reliable fit yet')})`;
+  const p = model.params as Record<string, number>;
+  const fit = model.fit as { customers?: number; repeatBuyers?: number } | undefined;
+  return `Pareto/NBD v${String(model.version)}: r ${roundTo(p.r!, 3)} · α ${roundTo(p.alpha!, 3)} · s ${roundTo(p.s!, 3)} · β ${roundTo(p.beta!, 3)}` +
+    (fit ? ` (fitted on ${n(fit.customers ?? 0)} customers, ${n(fit.repeatBuyers ?? 0)} repeat buyers)` : '');
+}
+
+export function formatSummary(s: DemoSummary): string {
+  const campaigns = Object.entries(s.byCampaign).sort(([a], [b]) => a.localeCompare(b));
+  const width = Math.max(0, ...campaigns.map(([id]) => id.length));
+  const lines = [
+    `Engage demo · seed ${s.seed} · v${s.version} · at ${s.now.replace('T', ' ').slice(0, 16)} UTC`,
+    `  Imported   ${n(s.imported.customers)} customers, ${n(s.imported.orders)} orders (${n(s.imported.items)} items) — ${n(s.imported.ordersPerSecond)} orders/s`,
+    `  Live       ${n(s.liveEvents)} events of the last days through the bus and the handlers`,
+    `  Customers  ${n(s.customers)} · buyers ${n(s.buyers)} · orders counted ${n(s.orders)}`,
+    `  Model      ${modelLine(s.model)}`,
+    `  Risk       ${list(s.byRiskLevel)}   (by ${list(s.byRiskMethod)})`,
+    `  Segments   ${list(s.bySegment)}`,
+    `  Tiers      ${list(s.byTier)} · points issued ${n(s.pointsIssued)} · on balances ${n(s.pointsBalance)}`,
+    `  Campaigns  ${campaigns.length ? '' : '—'}`,
+    ...campaigns.map(([id, c]) => `    ${id.padEnd(width)}  ${list(c)}`),
+    `  Emails     ${n(s.emailsSent)} sent · dead letters ${n(s.deadLetters)}`,
+    `  Steps      ${Object.entries(s.stepsSeconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(' · ')} · total ${s.runSeconds.toFixed(1)} s`,
+  ];
+  return lines.join('\n');
+}

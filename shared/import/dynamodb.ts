@@ -1,0 +1,115 @@
+/**
+ * The bulk-write adapter of the import: the items the capability adapters write one event at a
+ * time (orders/dynamodb.ts, customers/dynamodb.ts, loyalty/dynamodb.ts), built from a folded
+ * history and written with BatchWriteItem, 25 requests a call, several calls in flight. Every
+ * item is written whole at version 1, so writing the same customer twice gives the same items.
+ *
+ * The CUSTOMER item goes last, after every other item of its customer: it is what scans, dispatch
+ * and the existence check see, so a crash mid-customer leaves nothing visible and a re-run
+ * rewrites that customer whole. It carries `imported` (source hash, history digest) so a re-run
+ * over the same input recognises it; an existing CUSTOMER item is never overwritten.
+ *
+ * BatchWriteItem takes no conditions, so the erasure tombstone (shared/privacy/erase.ts) is
+ * checked twice: at lookup (an erased id is never written) and again after the batch is written.
+ * Erasure writes its tombstone before it deletes the partition, so an erasure that raced the
+ * batch is either seen by the second look (the import deletes what it wrote) or deletes the
+ * batch's items itself (its delete lists the partition after the second look).
+ */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable, type Item } from '../platform/table/dynamodb.js';
+import { TableAttr, keyId, keys } from '../platform/table/keys.js';
+import { itemsToKeep, type FoldContext, type FoldedCustomer } from './fold.js';
+import type { Checkpoint, Existing, ImportStore } from './port.js';
+
+const V = TableAttr.version;
+/** BatchWrite calls in flight per write(): DynamoDB Local is CPU-bound well before this. */
+const IN_FLIGHT = 8;
+const CHUNK = 25;
+
+export function customerItems(folded: FoldedCustomer, ctx: FoldContext, source: string, suppression?: { reason: string; at: string }): { rest: Item[]; customer: Item } {
+  const id = folded.customerId;
+  const kept = itemsToKeep(folded, ctx);
+  const ledgerByKey = new Map(folded.ledger.map((e) => [keys.ledger(id, e.key).sk, e]));
+  const viewed = new Set(kept.loyaltyOrders.map((o) => keys.loyaltyOrder(id, o.orderId).sk));
+  const rest: Item[] = [
+    ...kept.orders.map(([orderId, state]) => ({ ...keys.order(id, orderId), state, [V]: 1 })),
+    ...kept.days.map(([day, d]) => ({ ...keys.day(id, day), count: d.count, spend: d.spend, [V]: 1 })),
+    // As the loyalty commit writes them: an order's view on its earn entry's item (keys.loyaltyOrder).
+    ...kept.loyaltyOrders.map((order) => {
+      const key = keys.loyaltyOrder(id, order.orderId);
+      const earn = ledgerByKey.get(key.sk);
+      return { ...key, customerId: id, order, [V]: 1, ...(earn ? { entry: earn } : {}) };
+    }),
+    ...folded.ledger.filter((entry) => !viewed.has(keys.ledger(id, entry.key).sk)).map((entry) => ({ ...keys.ledger(id, entry.key), customerId: id, entry })),
+    ...(folded.loyalty ? [{ ...keys.loyalty(id), customerId: id, state: folded.loyalty, outbox: {}, [V]: 1 }] : []),
+  ];
+  const customer: Item = {
+    ...keys.customer(id),
+    customerId: id,
+    [TableAttr.gsi1pk]: id,
+    [V]: 1,
+    ...(folded.summary ? { summary: folded.summary } : {}),
+    ...(folded.profile ? { profile: folded.profile } : {}),
+    // As putSuppressedProfile writes it: a listed address is stored suppressed with the profile.
+    ...(suppression ? { suppressed: true, suppression, suppressionReasons: new Set([suppression.reason]) } : {}),
+    // As the loyalty commit copies it, for scans of the customers index.
+    ...(folded.loyalty ? { tier: folded.loyalty.tier } : {}),
+    imported: { source, digest: folded.digest },
+  };
+  return { rest, customer };
+}
+
+export class DynamoImportStore extends DynamoTable implements ImportStore {
+  async lookup(customerIds: string[], emailHashes: string[]) {
+    const found = await this.batchGet([
+      ...customerIds.flatMap((id) => [keys.customer(id), keys.erased(id)]),
+      ...emailHashes.map((h) => keys.suppressedAddress(h)),
+    ]);
+    const existing = new Map<string, Existing>();
+    for (const id of customerIds) {
+      const item = found.get(keyId(keys.customer(id)));
+      const imported = item?.imported as { digest?: string } | undefined;
+      existing.set(
+        id,
+        found.has(keyId(keys.erased(id))) ? { kind: 'erased' } : !item ? { kind: 'absent' } : imported?.digest ? { kind: 'imported', digest: imported.digest } : { kind: 'live' },
+      );
+    }
+    const suppressed = new Map<string, { reason: string; at: string }>();
+    for (const h of emailHashes) {
+      const item = found.get(keyId(keys.suppressedAddress(h)));
+      if (item) suppressed.set(h, { reason: item.reason as string, at: item.at as string });
+    }
+    return { existing, suppressed };
+  }
+
+  async write(customers: ReadonlyArray<{ folded: FoldedCustomer; suppression?: { reason: string; at: string } }>, ctx: FoldContext, source: string): Promise<{ written: number; erased: number }> {
+    const built = customers.map((c) => ({ id: c.folded.customerId, ...customerItems(c.folded, ctx, source, c.suppression) }));
+    const rest = built.flatMap((b) => b.rest);
+    await this.putAll(rest);
+    await this.putAll(built.map((b) => b.customer));
+    const tombstones = await this.batchGet(built.map((b) => keys.erased(b.id)));
+    const erased = built.filter((b) => tombstones.has(keyId(keys.erased(b.id))));
+    const takenBack = erased.flatMap((b) => [b.customer, ...b.rest]).map((i) => ({ delete: { pk: i.pk as string, sk: i.sk as string } }));
+    if (takenBack.length) await this.batchWrite(takenBack);
+    return { written: rest.length + built.length - takenBack.length, erased: erased.length };
+  }
+
+  private async putAll(items: Item[]): Promise<void> {
+    const chunks: Item[][] = [];
+    for (let i = 0; i < items.length; i += CHUNK) chunks.push(items.slice(i, i + CHUNK));
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) await this.batchWrite(chunks[next++]!.map((put) => ({ put })));
+    };
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, chunks.length) }, worker));
+  }
+
+  async getCheckpoint(inputHash: string): Promise<Checkpoint | null> {
+    const item = await this.get(keys.importCheckpoint(inputHash));
+    return (item?.checkpoint as Checkpoint | undefined) ?? null;
+  }
+
+  async putCheckpoint(inputHash: string, checkpoint: Checkpoint): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.importCheckpoint(inputHash), checkpoint } }));
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * One customer's whole history folded in memory with the handlers' own pure decisions — the
+ * profile (decideProfile), the order summary (decideOrder, neighbours from the days in hand) and
+ * loyalty (decideOrderEvent) — applied in time order, as the bus would have delivered them. The
+ * result is what the live items would hold had every event gone through the bus at `now`.
+ *
+ * What is kept for writing: per-order state only for orders placed inside the refund window (an
+ * older order's state would only ever be read by a late refund), and day counters inside the
+ * window plus the last purchase day before it (the neighbour asked for when a refund or a
+ * cancellation empties the last recent day, also one a live order added after the import).
+ */
+import { createHash } from 'node:crypto';
+import { DetailType } from '../platform/contracts/events.js';
+import { DAY_MS, utcDay } from '../platform/time.js';
+import { decideOrder, emptyOrder, emptySummary, type DayState, type Neighbours, type OrderState, type OrderSummary } from '../orders/decide.js';
+import { decideProfile, type Profile } from '../customers/record.js';
+import { decideOrderEvent, eventTime, newLoyaltyOrder, newLoyaltyState, type LedgerEntry, type LoyaltyConfig, type LoyaltyOrder, type LoyaltyState } from '../loyalty/index.js';
+import type { ShopEvent } from './rows.js';
+
+export interface FoldContext {
+  now: Date;
+  loyalty: LoyaltyConfig;
+  refundWindowDays: number;
+}
+
+export interface FoldedCustomer {
+  customerId: string;
+  /** Hash of the customer's input history: a re-run over the same input recognises its work. */
+  digest: string;
+  /** The address of every profile applied, in order: each is checked against the suppression list. */
+  profileEmails: string[];
+  profile?: Profile;
+  /** Set once an order event applied (as the order adapter writes it). */
+  summary?: OrderSummary;
+  orders: Map<string, OrderState>;
+  days: Map<string, DayState>;
+  loyalty?: LoyaltyState;
+  loyaltyOrders: Map<string, LoyaltyOrder>;
+  ledger: LedgerEntry[];
+  /** Orders that counted (placed, not cancelled, not fully refunded). */
+  activeOrders: number;
+}
+
+const timeOf = (e: ShopEvent) => Date.parse(e.detail.occurredAt);
+
+/** Time order, stable for equal times (input order then decides, as arrival would). */
+export const inTimeOrder = (events: readonly ShopEvent[]): ShopEvent[] =>
+  events.map((e, i) => ({ e, i })).sort((a, b) => timeOf(a.e) - timeOf(b.e) || a.i - b.i).map(({ e }) => e);
+
+export const historyDigest = (events: readonly ShopEvent[]): string =>
+  createHash('sha256').update(JSON.stringify(events)).digest('base64url').slice(0, 22);
+
+function neighbours(days: Map<string, DayState>, exclude: string): Neighbours {
+  let first: string | undefined;
+  let last: string | undefined;
+  for (const d of days.keys()) {
+    if (d === exclude) continue;
+    if (!first || d < first) first = d;
+    if (!last || d > last) last = d;
+  }
+  return {
+    ...(first ? { afterFirst: { day: first, spend: days.get(first)!.spend } } : {}),
+    ...(last ? { beforeLast: { day: last, spend: days.get(last)!.spend } } : {}),
+  };
+}
+
+export function foldCustomer(customerId: string, history: readonly ShopEvent[], ctx: FoldContext): FoldedCustomer {
+  const events = inTimeOrder(history);
+  const f: FoldedCustomer = { customerId, digest: historyDigest(events), profileEmails: [], orders: new Map(), days: new Map(), loyaltyOrders: new Map(), ledger: [], activeOrders: 0 };
+  for (const event of events) {
+    if (event.type === DetailType.CustomerUpserted) {
+      const profile = decideProfile(f.profile, event.detail);
+      if (profile) {
+        f.profile = profile;
+        f.profileEmails.push(profile.email);
+      }
+      continue;
+    }
+    const { orderId } = event.detail;
+    // The order-events consumer: order state, day counter and summary by difference.
+    const order = f.orders.get(orderId) ?? emptyOrder();
+    const dayKey = order.day ?? (event.type === DetailType.OrderPlaced ? utcDay(event.detail.occurredAt) : undefined);
+    const given = { order, day: (dayKey && f.days.get(dayKey)) || null, summary: f.summary ?? emptySummary() };
+    let d = decideOrder(given, event);
+    if (d.kind === 'need-neighbours') d = decideOrder({ ...given, neighbours: neighbours(f.days, d.day) }, event);
+    if (d.kind === 'apply') {
+      f.orders.set(orderId, d.order);
+      if (d.day) {
+        if (d.day.state) f.days.set(d.day.day, d.day.state);
+        else f.days.delete(d.day.day);
+      }
+      f.summary = d.summary;
+    }
+    // The loyalty consumer, with the clock the import runs at.
+    const state = f.loyalty ?? newLoyaltyState(customerId, eventTime(event, ctx.now), ctx.loyalty);
+    const l = decideOrderEvent({ state, order: f.loyaltyOrders.get(orderId) ?? newLoyaltyOrder(orderId) }, event, ctx.now, ctx.loyalty);
+    if (l.kind === 'apply') {
+      f.loyalty = l.state;
+      f.loyaltyOrders.set(orderId, l.order);
+      f.ledger.push(...l.entries);
+    }
+  }
+  f.activeOrders = f.summary?.orders ?? 0;
+  return f;
+}
+
+/** The per-order and per-day items worth writing (see the file comment). */
+export function itemsToKeep(f: FoldedCustomer, ctx: FoldContext) {
+  const cutoff = new Date(ctx.now.getTime() - ctx.refundWindowDays * DAY_MS).toISOString();
+  const recent = (placedAt: string | undefined) => placedAt === undefined || placedAt >= cutoff;
+  const orders = [...f.orders].filter(([, o]) => recent(o.placedAt));
+  const loyaltyOrders = [...f.loyaltyOrders.values()].filter((o) => recent(o.placedAt));
+  const cutoffDay = cutoff.slice(0, 10);
+  const recentDays = [...f.days].filter(([d]) => d >= cutoffDay);
+  // Always the last day before the window, even without recent days: a live order on a new day
+  // that is later cancelled asks for the purchase day before it (a property-test counterexample).
+  const before = [...f.days.keys()].filter((d) => d < cutoffDay).sort();
+  const lastBefore = before[before.length - 1];
+  const days = lastBefore ? [...recentDays, [lastBefore, f.days.get(lastBefore)!] as const] : recentDays;
+  return { orders, loyaltyOrders, days };
+}

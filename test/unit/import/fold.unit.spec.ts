@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { foldCustomer, itemsToKeep, type FoldContext } from '../../../shared/import/fold.js';
+import type { ShopEvent } from '../../../shared/import/rows.js';
+import { defaultLoyaltyConfig, verifyLedger } from '../../../shared/loyalty/index.js';
+
+const ctx: FoldContext = { now: new Date('2026-11-20T04:00:00Z'), loyalty: defaultLoyaltyConfig, refundWindowDays: 90 };
+const placed = (orderId: string, total: number, occurredAt: string): ShopEvent => ({
+  type: 'order.placed',
+  detail: { orderId, customerId: 'c-1', lines: [{ sku: 'tea', quantity: 1, unitPrice: total }], total, currency: 'CNY', occurredAt },
+});
+const refunded = (orderId: string, amount: number, occurredAt: string): ShopEvent => ({
+  type: 'order.refunded',
+  detail: { orderId, customerId: 'c-1', refundId: `r-${orderId}`, amount, currency: 'CNY', occurredAt },
+});
+const profile = (email: string, occurredAt: string): ShopEvent => ({
+  type: 'customer.upserted',
+  detail: { customerId: 'c-1', email, name: 'Lin', locale: 'zh-CN', timeZone: 'Asia/Shanghai', marketingConsent: true, occurredAt },
+});
+
+const history = [
+  profile('old@example.cn', '2024-01-01T00:00:00Z'),
+  placed('o-1', 300, '2024-02-01T02:00:00Z'),
+  placed('o-2', 500, '2026-03-05T02:00:00Z'),
+  placed('o-3', 2000, '2026-10-01T02:00:00Z'),
+  refunded('o-3', 2000, '2026-10-10T02:00:00Z'),
+  placed('o-4', 100, '2026-11-01T02:00:00Z'),
+  profile('new@example.cn', '2026-06-01T00:00:00Z'),
+];
+
+describe('Function: foldCustomer', () => {
+  it('folds a history, in time order, into the summary, loyalty state and ledger the handlers would write', () => {
+    const f = foldCustomer('c-1', [...history].reverse(), ctx);
+    // o-3 fully refunded: its day disappears and the last purchase day is found among the others
+    expect(f.summary).toMatchObject({ orders: 3, purchaseDays: 3, firstDay: '2024-02-01', lastDay: '2026-11-01', spend: 900, firstDaySpend: 300 });
+    expect(f.profile).toMatchObject({ email: 'new@example.cn', updatedAt: '2026-06-01T00:00:00Z' });
+    expect(f.profileEmails).toEqual(['old@example.cn', 'new@example.cn']);
+    // o-1's points would have expired long ago: never credited; o-2 and o-4 earn in their own months
+    expect(f.ledger.map((e) => [e.key, e.points, Object.keys(e.lots)[0]])).toEqual([
+      ['earn#o-2', 500, '2026-03'],
+      ['earn#o-3', 2000, '2026-10'],
+      ['refund#o-3#r-o-3', -2000, '2026-10'],
+      ['earn#o-4', 100, '2026-11'],
+    ]);
+    expect(verifyLedger(f.loyalty!, f.ledger)).toEqual([]);
+    expect(f.loyalty).toMatchObject({ memberSince: '2024-02-01T02:00:00.000Z', tier: 'member', balance: 600 });
+  });
+
+  it('treats repeated events as the handlers do: a no-op, and the same digest only for the same history', () => {
+    const once = foldCustomer('c-1', history, ctx);
+    const twice = foldCustomer('c-1', [...history, ...history], ctx);
+    expect(twice.summary).toEqual(once.summary);
+    expect(twice.loyalty).toEqual(once.loyalty);
+    expect(twice.ledger).toEqual(once.ledger);
+    expect(foldCustomer('c-1', history, ctx).digest).toBe(once.digest);
+    expect(twice.digest).not.toBe(once.digest);
+  });
+});
+
+describe('Function: itemsToKeep', () => {
+  it('keeps per-order state inside the refund window only, and the last purchase day before it', () => {
+    const kept = itemsToKeep(foldCustomer('c-1', history, ctx), ctx);
+    expect(kept.orders.map(([id]) => id)).toEqual(['o-3', 'o-4']);
+    expect(kept.loyaltyOrders.map((o) => o.orderId)).toEqual(['o-3', 'o-4']);
+    expect(kept.days.map(([d]) => d).sort()).toEqual(['2026-03-05', '2026-11-01']);
+  });
+
+  it('keeps only the last purchase day for a customer without recent orders: a live order cancelled later needs it back', () => {
+    const old = history.filter((e) => e.detail.occurredAt < '2026-06-01');
+    const folded = foldCustomer('c-1', old, ctx);
+    const kept = itemsToKeep(folded, ctx);
+    expect(kept).toMatchObject({ orders: [], loyaltyOrders: [] });
+    expect(kept.days.map(([d]) => d)).toEqual([folded.summary!.lastDay]);
+  });
+});
