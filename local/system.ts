@@ -88,6 +88,8 @@ export async function startLocalSystem(
   const bus = new LocalBus((fn) => handlerOf(fn) as never, { ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) });
   const busEndpoint = await bus.listen();
   process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = busEndpoint;
+  // The local bus plays SQS too: a send lane's holds reach the queue that delivered the record.
+  process.env.AWS_ENDPOINT_URL_SQS = busEndpoint;
   const links = await serveLinks(() => handlerOf('links'));
   const tableName = opts.tableName ?? 'engage-local';
   // One keyring per table: links in the mail viewer keep working for the life of the data.

@@ -49,10 +49,14 @@ export class SesMailer implements Mailer {
   constructor(
     private readonly ses: SESv2Client,
     private readonly configurationSet?: string,
+    /** A send lane's pacing (platform/runtime/lane.ts): awaited before every SendEmail, each
+     * in-process retry included; false means no slot within reach, so nothing is sent. */
+    private readonly pace?: () => Promise<boolean>,
   ) {}
 
   async send(mail: OutgoingMail): Promise<MailResult> {
     for (let attempt = 1; ; attempt++) {
+      if (this.pace && !(await this.pace())) return { kind: 'retry', reason: 'LaneSaturated' };
       const result = await this.sendOnce(mail);
       if (result.kind !== 'retry' || result.paused || attempt >= THROTTLE_ATTEMPTS) return result;
       await backoff(attempt);

@@ -19,7 +19,16 @@ export interface RouteSpec {
   readonly maxReceiveCount: number;
   /** Which bus the rule sits on: Engage's own, or the account default bus (where SES publishes). */
   readonly bus?: 'engage' | 'default';
+  /**
+   * A send lane: its queue feeds the function with at most `maxConcurrency` concurrent
+   * invocations (the SQS event source's maximum concurrency, honoured locally too), and the
+   * function may hold records back in it (platform/runtime/lane.ts). All lanes share one SES rate.
+   */
+  readonly lane?: { readonly name: LaneName; readonly maxConcurrency: number };
 }
+
+/** Transactional mail (service recovery, surveys, follow-ups) never waits behind a bulk run. */
+export type LaneName = 'transactional' | 'bulk';
 
 export type Trigger =
   | { readonly kind: 'queue'; readonly routes: readonly RouteSpec[] }
@@ -43,6 +52,8 @@ export interface Grants {
   readonly keyring?: true;
   /** Read the secret CloudFront presents to the links function. */
   readonly origin?: true;
+  /** A send lane's consumer: ses:GetAccount (the pace), and holding records in its lane queues. */
+  readonly lane?: true;
 }
 
 export interface FunctionSpec {
@@ -142,30 +153,39 @@ export const manifest = {
     timeoutSeconds: 300,
   },
   'campaign-dispatch': {
-    summary: 'One decision per (campaign, customer, occurrence): policy, coupon, survey, SES',
+    summary: 'One decision per (campaign, customer, occurrence): policy, coupon, survey, SES; paced in two send lanes',
     trigger: {
       kind: 'queue',
       routes: [
         {
+          // The bulk lane: the sweep's and the tier review's triggers, scheduled runs, deferrals.
           id: 'CampaignTriggers',
           events: [
             DetailType.CustomerRiskChanged,
             DetailType.CustomerTierChanged,
             DetailType.BirthdayRewarded,
-            DetailType.SurveyLowScore,
             DetailType.CampaignScheduledSend,
             DetailType.CampaignSendDue,
           ],
           batchSize: 10,
           maxReceiveCount: 5,
+          lane: { name: 'bulk', maxConcurrency: 20 },
         },
-        // Shop deliveries start follow-ups (post-delivery survey); same function, its own queue.
-        { id: 'DeliveryFollowUps', events: [DetailType.OrderFulfilled], batchSize: 10, maxReceiveCount: 5 },
+        // The transactional lane: shop deliveries start follow-ups (post-delivery survey), a low
+        // survey score starts service recovery. Same function, its own queue and concurrency.
+        {
+          id: 'DeliveryFollowUps',
+          events: [DetailType.OrderFulfilled, DetailType.SurveyLowScore],
+          batchSize: 10,
+          maxReceiveCount: 5,
+          lane: { name: 'transactional', maxConcurrency: 5 },
+        },
       ],
     },
-    config: ['table', 'mail', 'campaigns', 'shop', 'linkBase', 'keyring'],
-    // Customer, sends and surveys in the customer's partition; the coupons it issues and reminds of.
-    grants: { table: readWrite(['customer', 'coupon', 'suppression', 'erased']), send: true, keyring: true },
+    config: ['table', 'mail', 'lane', 'campaigns', 'shop', 'linkBase', 'keyring'],
+    // Customer, sends and surveys in the customer's partition; the coupons it issues and reminds
+    // of; the lanes' shared rate.
+    grants: { table: readWrite(['customer', 'coupon', 'suppression', 'erased', 'rate']), send: true, keyring: true, lane: true },
     timeoutSeconds: 60,
   },
   'dispatch-due': {

@@ -29,12 +29,15 @@
  *     write that could recreate a customer's items checks it in the same transaction (see shared/privacy/erase.ts)
  * 19. Frequency-cap ledger of marketing sends        GetItem  pk=CUST#<cid>  sk=CAP; written with a version guard in the
  *     same transaction that marks a send `sending`, so two concurrent sends cannot both pass the cap
+ * 20. The send lanes' shared SES rate (one schedule)  GetItem / conditional UpdateItem pk=RATE#ses  sk=RATE (mail/dynamodb.ts)
+ * 21. The due job's cursor (first hour not drained)  GetItem / PutItem pk=DUE#cursor  sk=CURSOR
  *
  * The sweep reads only (5): customer items are a few hundred bytes, orders never enter the index.
  */
 import { createHash } from 'node:crypto';
 
 const ERASED_PK = 'ERASED#';
+const RATE_PK = 'RATE#';
 
 export const TableAttr = {
   pk: 'pk',
@@ -98,6 +101,8 @@ export const keys = {
   /** Keyed by a hash of the id: the tombstone must not keep the erased id itself in clear. */
   erased: (customerId: string): Key => ({ pk: `${ERASED_PK}${createHash('sha256').update(`customer\0${customerId}`).digest('hex')}`, sk: 'ERASED' }),
   cap: (customerId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: 'CAP' }),
+  sendRate: (): Key => ({ pk: `${RATE_PK}ses`, sk: 'RATE' }),
+  dueCursor: (): Key => ({ pk: 'DUE#cursor', sk: 'CURSOR' }),
 } as const;
 
 /** The customer id of any item in a customer partition. */
@@ -119,5 +124,7 @@ export const PARTITIONS = {
   suppression: keys.suppressedAddress('*').pk,
   store: keys.storeStats().pk,
   erased: `${ERASED_PK}*`,
+  rate: `${RATE_PK}*`,
+  dueCursor: keys.dueCursor().pk,
 } as const;
 export type TablePartition = keyof typeof PARTITIONS;
