@@ -189,10 +189,11 @@ export const manifest = {
     timeoutSeconds: 60,
   },
   'dispatch-due': {
-    summary: 'Every 15 minutes: deferred sends that are due go back to dispatch',
+    summary: 'Every 15 minutes: pending sends that are due, leased, go back to dispatch',
     trigger: { kind: 'schedule' },
     config: ['table', 'bus'],
-    grants: { table: { access: 'read', indexes: ['due'], partitions: [] }, publish: true },
+    // Queries the due index; leases each send it publishes (in the customer's partition); its cursor.
+    grants: { table: readWrite(['customer', 'dueCursor'], 'due'), publish: true },
     memoryMb: 256,
     timeoutSeconds: 120,
   },
