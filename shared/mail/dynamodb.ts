@@ -14,7 +14,8 @@ import { keys } from '../platform/table/keys.js';
 import { takeSlot, type Take } from './pacing.js';
 import type { SendRate } from './port.js';
 
-const ATTEMPTS = 4;
+/** Concurrent takes that restart a past schedule race; each loser sees the winner's and advances it. */
+const ATTEMPTS = 12;
 
 export class DynamoSendRate extends DynamoTable implements SendRate {
   async peek(): Promise<number | undefined> {

@@ -36,6 +36,14 @@ export interface LaneSettings {
 /** Milliseconds between two SendEmail calls of all lanes together. */
 export const intervalMs = (a: SesAccount, share: number): number => Math.ceil(1000 / Math.max(a.maxSendRate * share, 0.001));
 
+/**
+ * How late after its slot a SendEmail may still start. Slots are `interval` = 1000 / (share × rate)
+ * apart, so a one-second window holds calls from slots spanning 1000 ms + lateness; that stays
+ * within the account's rate while lateness ≤ 1000 × (1/share − 1). Half of it is allowed here,
+ * the other half is for the way from here to SES. A later wake-up takes a new slot.
+ */
+export const slackMs = (share: number): number => Math.floor((1000 * (1 / share - 1)) / 2);
+
 export type Gate = { kind: 'open' } | { kind: 'paused' } | { kind: 'quota' };
 
 /**

@@ -56,7 +56,9 @@ export class SesMailer implements Mailer {
 
   async send(mail: OutgoingMail): Promise<MailResult> {
     for (let attempt = 1; ; attempt++) {
-      if (this.pace && !(await this.pace())) return { kind: 'retry', reason: 'LaneSaturated' };
+      // Nothing reached SES yet, so whatever goes wrong with the pace is safe to retry later.
+      const paced = this.pace ? await this.pace().catch(() => 'failed' as const) : true;
+      if (paced !== true) return { kind: 'retry', reason: paced === 'failed' ? 'LaneUnavailable' : 'LaneSaturated' };
       const result = await this.sendOnce(mail);
       if (result.kind !== 'retry' || result.paused || attempt >= THROTTLE_ATTEMPTS) return result;
       await backoff(attempt);
