@@ -169,7 +169,8 @@ export const manifest = {
           ],
           batchSize: 10,
           maxReceiveCount: 5,
-          lane: { name: 'bulk', maxConcurrency: 20 },
+          // 32: at SES 200/s × 0.9 and ~140 ms per send, 26 dispatchers keep the rate busy (bench/lanes.ts).
+          lane: { name: 'bulk', maxConcurrency: 32 },
         },
         // The transactional lane: shop deliveries start follow-ups (post-delivery survey), a low
         // survey score starts service recovery. Same function, its own queue and concurrency.
