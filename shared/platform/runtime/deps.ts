@@ -24,7 +24,11 @@ import { SesMailer } from '../../mail/ses.js';
 import { readSesAccount, SesAccountCache } from '../../mail/account.js';
 import { DynamoSendRate } from '../../mail/dynamodb.js';
 import { SendLane } from './lane.js';
-import { logger } from './logger.js';
+
+/** Imported on the rare failure path only (as in ./cache.ts): importing the logger configures it
+ * from the environment, before the local runtime has set it up. */
+const warn = (message: string, e: unknown) =>
+  void import('./logger.js').then(({ logger }) => logger.warn(message, { error: (e as Error).name, reason: (e as Error).message }));
 
 /** Every capability's store over the one table; each function uses the ones it needs. */
 export function tableStores(db: DynamoDBDocumentClient, tableName: string) {
@@ -61,6 +65,7 @@ export const mailerFrom = (config: z.infer<typeof MailConfig>, pace?: () => Prom
     }),
     config[EnvVar.configurationSet],
     pace,
+    (e) => warn('send lane pace failed; the send is deferred', e),
   );
 
 /** A send lane (platform/runtime/lane.ts): the SES account read now and every refresh, the shared
@@ -68,7 +73,7 @@ export const mailerFrom = (config: z.infer<typeof MailConfig>, pace?: () => Prom
 export function sendLaneFrom(config: z.infer<typeof TableConfig> & z.infer<typeof LaneConfig>, client = new DynamoDBClient({})): SendLane {
   const settings = laneSettingsFrom(config);
   const ses = new SESv2Client({});
-  const account = new SesAccountCache(() => readSesAccount(ses), settings.refreshMs, Date.now, (e) => logger.warn('SES GetAccount failed; pacing on the last known account', { error: (e as Error).name }));
+  const account = new SesAccountCache(() => readSesAccount(ses), settings.refreshMs, Date.now, (e) => warn('SES GetAccount failed; pacing on the last known account', e));
   return new SendLane({
     account,
     rate: new DynamoSendRate(documentClient(client), config[EnvVar.tableName]),
