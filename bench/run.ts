@@ -9,6 +9,7 @@ import { scoringBench } from './scoring.js';
 import { runTemplateBench } from './templates.js';
 import { loopBench } from './loop.js';
 import { bundlesBench } from './bundles.js';
+import { lanesBench } from './lanes.js';
 import { recordResults } from './results.js';
 import { importBench } from './import.js';
 import { ingestCostBench } from './ingest-cost.js';
@@ -26,7 +27,7 @@ const templateBench: Bench = {
 
 export type { Bench, BenchFigure } from './bench.js';
 
-export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench, importBench, ingestCostBench];
+export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench, importBench, ingestCostBench, lanesBench];
 
 function fmt(v: number): string {
   if (v === 0 || !Number.isFinite(v)) return String(v);

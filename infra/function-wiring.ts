@@ -59,7 +59,7 @@ export function settingsVariables(group: ConfigGroupName, s: EngageSettings): Re
 }
 
 /** Which grant each resource-bound configuration group goes with. */
-const GROUP_GRANT = { table: 'table', bus: 'publish', mail: 'send', keyring: 'keyring', linkOrigin: 'origin', report: 'reports', webhooks: 'webhookSecrets' } as const;
+const GROUP_GRANT = { table: 'table', bus: 'publish', mail: 'send', keyring: 'keyring', linkOrigin: 'origin', report: 'reports', webhooks: 'webhookSecrets', lane: 'lane' } as const;
 
 export function wireFunction(fn: EngageFunction, r: FunctionResources, settings: EngageSettings): void {
   const spec = specOf(fn.engageName);
@@ -72,6 +72,8 @@ export function wireFunction(fn: EngageFunction, r: FunctionResources, settings:
   if (spec.grants.table) r.table.grantTo(fn, spec.grants.table);
   if (spec.grants.publish) r.bus.grantPut(fn);
   if (spec.grants.send) r.mail.grantSend(fn);
+  // (the lane queues grant holding their records themselves: infra/constructs/event-consumer.ts)
+  if (spec.grants.lane) r.mail.grantReadAccount(fn);
   if (spec.grants.keyring) r.links.grantKeyring(fn);
   if (spec.grants.origin) r.links.grantOrigin(fn);
   if (spec.grants.reports) r.reports.grantWrite(fn);

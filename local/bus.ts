@@ -10,9 +10,12 @@
  * are below `maxPending` messages again (a slow answer, as a throttled API gives). The functions'
  * own publishes go to a second endpoint that never waits: a handler blocked on the queue it feeds
  * would never let it drain (and EventBridge does not push back on them either).
+ * A send lane's queue runs at most its maxConcurrency invocations at once, as its event source
+ * mapping does in AWS; the SQS calls a lane makes (ChangeMessageVisibility, SendMessage) are served
+ * on the same loopback endpoint, so a held record comes back after its visibility timeout.
  */
 import { createServer, type Server } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { routes, routesFor, type FunctionName, type Route } from '../shared/platform/contracts/functions.js';
 
@@ -52,20 +55,46 @@ export function lambdaContext(functionName: string, timeoutMs: number): Context 
 class LocalQueue {
   private readonly pending: Message[] = [];
   private inFlight = 0;
+  /** Messages invisible until a timer (a visibility hold, a send delay). */
+  private delayed = 0;
+  private readonly holds = new Map<string, number>();
   delivered = 0;
+  /** The most invocations that ran at once (a lane's maxConcurrency bounds it). */
+  maxInFlight = 0;
 
   constructor(
     readonly route: Route,
     private readonly bus: LocalBus,
   ) {}
 
-  enqueue(body: string): void {
-    this.pending.push({ messageId: randomUUID(), body, receiveCount: 0 });
-    this.pump();
+  enqueue(body: string, delaySeconds = 0): void {
+    this.later({ messageId: randomUUID(), body, receiveCount: 0 }, delaySeconds);
+  }
+
+  /** ChangeMessageVisibility of a message in flight: it comes back after `seconds`, not at once. */
+  hold(receiptHandle: string, seconds: number): void {
+    this.holds.set(receiptHandle, seconds);
   }
 
   get busy(): boolean {
-    return this.pending.length > 0 || this.inFlight > 0;
+    return this.pending.length > 0 || this.inFlight > 0 || this.delayed > 0;
+  }
+
+  private get concurrency(): number {
+    return this.route.lane?.maxConcurrency ?? this.bus.concurrency;
+  }
+
+  private later(m: Message, seconds: number): void {
+    if (seconds <= 0) {
+      this.pending.push(m);
+      return this.pump();
+    }
+    this.delayed++;
+    setTimeout(() => {
+      this.delayed--;
+      this.pending.push(m);
+      this.pump();
+    }, seconds * 1000);
   }
 
   get depth(): number {
@@ -73,9 +102,10 @@ class LocalQueue {
   }
 
   private pump(): void {
-    while (this.pending.length > 0 && this.inFlight < this.bus.concurrency) {
+    while (this.pending.length > 0 && this.inFlight < this.concurrency) {
       const batch = this.pending.splice(0, this.route.batchSize);
       this.inFlight++;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
       void this.invoke(batch).finally(() => {
         this.inFlight--;
         this.pump();
@@ -114,9 +144,11 @@ class LocalQueue {
       this.bus.lastError = e as Error;
     }
     for (const m of batch) {
+      const held = this.holds.get(m.messageId) ?? 0;
+      this.holds.delete(m.messageId);
       if (!failed.has(m.messageId)) this.delivered++;
       else if (m.receiveCount >= this.route.maxReceiveCount) this.bus.deadLetters.push({ route: this.route.id, body: m.body, receiveCount: m.receiveCount });
-      else this.pending.push(m);
+      else this.later(m, held);
     }
   }
 }
@@ -199,7 +231,9 @@ export class LocalBus {
           res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
           res.end(JSON.stringify(body));
         };
-        if (req.headers['x-amz-target'] !== 'AWSEvents.PutEvents') return reply(400, { __type: 'UnknownOperationException' });
+        const target = String(req.headers['x-amz-target'] ?? '');
+        if (target.startsWith('AmazonSQS.')) return this.sqs(target.slice('AmazonSQS.'.length), raw, reply);
+        if (target !== 'AWSEvents.PutEvents') return reply(400, { __type: 'UnknownOperationException' });
         try {
           const { Entries } = JSON.parse(raw) as { Entries: Array<{ Source: string; DetailType: string; Detail: string }> };
           if (!Array.isArray(Entries) || Entries.length > 10) return reply(400, { __type: 'ValidationException', message: 'Entries: 1..10' });
@@ -215,6 +249,23 @@ export class LocalBus {
     const addr = server.address();
     if (!addr || typeof addr === 'string') throw new Error('local bus did not bind');
     return `http://127.0.0.1:${addr.port}`;
+  }
+
+  /** The SQS calls a send lane makes, on the queue its QueueUrl names (…/<account>/<route id>). */
+  private sqs(op: string, raw: string, reply: (status: number, body: unknown) => void): void {
+    const input = JSON.parse(raw) as { QueueUrl?: string; ReceiptHandle?: string; VisibilityTimeout?: number; MessageBody?: string; DelaySeconds?: number };
+    const queue = this.queues.get(String(input.QueueUrl ?? '').split('/').pop() ?? '');
+    if (!queue) return reply(400, { __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: `no queue ${input.QueueUrl}` });
+    if (op === 'ChangeMessageVisibility') {
+      queue.hold(String(input.ReceiptHandle), Number(input.VisibilityTimeout ?? 0));
+      return reply(200, {});
+    }
+    if (op === 'SendMessage') {
+      const body = String(input.MessageBody ?? '');
+      queue.enqueue(body, Number(input.DelaySeconds ?? 0));
+      return reply(200, { MessageId: randomUUID(), MD5OfMessageBody: createHash('md5').update(body).digest('hex') });
+    }
+    reply(400, { __type: 'UnknownOperationException', message: op });
   }
 
   /** Resolves when every queue is empty and nothing is in flight. */

@@ -267,7 +267,23 @@ type StartSes = typeof sesModule.default;
 const startSesServer: StartSes =
   typeof sesModule === 'function' ? (sesModule as unknown as StartSes) : sesModule.default;
 
+/**
+ * What the emulator answers to GetAccount (it reads AWS_SES_ACCOUNT per request): a production
+ * account of 50 mails/s, so the send lanes pace locally as they do in AWS. Tests that need a
+ * slower, paused or exhausted account answer GetAccount in their SES proxy (test/support/faults.ts).
+ */
+export const LOCAL_SES_ACCOUNT = {
+  DedicatedIpAutoWarmupEnabled: false,
+  Details: { AdditionalContactEmailAddresses: [], ContactLanguage: 'EN', MailType: 'MARKETING', ReviewDetails: { CaseId: 'local', Status: 'GRANTED' }, UseCaseDescription: 'local', WebsiteURL: 'http://127.0.0.1' },
+  EnforcementStatus: 'HEALTHY',
+  ProductionAccessEnabled: true,
+  SendingEnabled: true,
+  SendQuota: { Max24HourSend: 1_000_000, MaxSendRate: 50, SentLast24Hours: 0 },
+  SuppressionAttributes: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+};
+
 async function startSes(port: number, endpoint: string): Promise<HttpServer> {
+  process.env.AWS_SES_ACCOUNT ??= JSON.stringify(LOCAL_SES_ACCOUNT);
   const server = await startSesServer({ port, host: '127.0.0.1' });
   const deadline = Date.now() + 10_000;
   for (;;) {

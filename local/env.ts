@@ -34,6 +34,8 @@ export function localGroupValues(s: LocalSettings): Record<ConfigGroupName, Reco
     // Locally every function and the SES emulator share one event loop: a reply can be read
     // late while other invocations render mail, which must not count as "SES did not answer".
     mail: { [EnvVar.senderEmail]: 'hello@shop.example.com', [EnvVar.sesRequestTimeoutMs]: '30000' },
+    // Pacing from the emulator's account (local/emulators.ts); holds and waits as in AWS.
+    lane: {},
     campaigns: { [EnvVar.campaignsDir]: s.campaignsDir },
     shop: LOCAL_SHOP,
     linkBase: { [EnvVar.publicBaseUrl]: s.linksUrl },

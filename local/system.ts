@@ -96,6 +96,8 @@ export async function startLocalSystem(
   process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.internalEndpoint;
   const links = await serveFunctionUrl('links', () => handlerOf('links'));
   const webhooks = await serveFunctionUrl('webhooks', () => handlerOf('webhooks'), { maxBodyBytes: DEFAULTS.webhookMaxBodyBytes });
+  // The local bus plays SQS too: a send lane's holds reach the queue that delivered the record.
+  process.env.AWS_ENDPOINT_URL_SQS = bus.internalEndpoint;
   const tableName = opts.tableName ?? 'engage-local';
   // One keyring per table: links in the mail viewer keep working for the life of the data.
   const keyringFile = opts.keyringFile ?? join(tmpdir(), `engage-keys-${tableName}-${randomUUID().slice(0, 8)}.json`);

@@ -1,4 +1,4 @@
-/** campaign-dispatch: one decision per (campaign, customer, occurrence); sends through SES. */
+/** campaign-dispatch: one decision per (campaign, customer, occurrence); sends through SES, paced by its send lanes. */
 import { randomBytes } from 'node:crypto';
 import { DetailType } from '../../shared/platform/contracts/events.js';
 import { EnvVar, capFrom, shopInfoFrom } from '../../shared/platform/config.js';
@@ -6,7 +6,8 @@ import { loadCampaigns } from '../../shared/campaigns/load.js';
 import { dispatchDue, dispatchTrigger, type DispatchOutcome } from '../../shared/campaigns/dispatch.js';
 import { systemClock } from '../../shared/platform/ports.js';
 import { sqsFunction } from '../../shared/platform/runtime/consumer.js';
-import { mailerFrom, storesFrom } from '../../shared/platform/runtime/deps.js';
+import { mailerFrom, sendLaneFrom, storesFrom } from '../../shared/platform/runtime/deps.js';
+import { HeldBackError } from '../../shared/platform/errors.js';
 import { keyringCacheFrom } from '../../shared/platform/runtime/keyring.js';
 import { sendMetrics, type SendMetrics } from '../../shared/platform/runtime/metrics.js';
 
@@ -24,9 +25,11 @@ export const { build, handler } = sqsFunction('campaign-dispatch', async (config
   // Templates are loaded once per cold start; the keyring is re-read after its time limit, so a
   // rotation reaches warm containers.
   const keyrings = keyringCacheFrom(config);
+  // The lane decides when a record is handled and paces every SendEmail; dispatch decides what.
+  const lane = sendLaneFrom(config);
   const deps = {
     customers, sends, coupons, surveys, suppression,
-    mailer: mailerFrom(config),
+    mailer: mailerFrom(config, lane.pace),
     campaigns: await loadCampaigns(config[EnvVar.campaignsDir]),
     from: config[EnvVar.senderEmail],
     shop: shopInfoFrom(config),
@@ -37,7 +40,15 @@ export const { build, handler } = sqsFunction('campaign-dispatch', async (config
     randomBytes,
   };
   const metrics = sendMetrics();
-  return async (event) => {
+  return async (event, _context, record) => {
+    const held = await lane.admit(record);
+    if (held) {
+      metrics.count('deferred', { reason: `lane-${held.reason}` });
+      metrics.publish();
+      // Held: the record comes back after its visibility hold. Requeued: a new message carries it.
+      if (held.how === 'held') throw new HeldBackError(`${held.reason}: back in ${held.seconds} s`);
+      return [];
+    }
     const current = { ...deps, keyring: await keyrings.get() };
     const outcomes = event.type === DetailType.CampaignSendDue ? await dispatchDue(current, event.detail) : await dispatchTrigger(current, event);
     for (const o of outcomes) count(metrics, o);

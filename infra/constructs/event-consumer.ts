@@ -4,6 +4,7 @@ import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Route } from '../../shared/platform/contracts/functions.js';
@@ -71,8 +72,14 @@ export class EventConsumer extends Construct {
         batchSize: route.batchSize,
         // Only failed records are retried; the rest of the batch is deleted.
         reportBatchItemFailures: true,
+        // A send lane: no more concurrent senders than the lane allows (the shared rate does the rest).
+        ...(route.lane ? { maxConcurrency: route.lane.maxConcurrency } : {}),
       }),
     );
+    if (route.lane) {
+      // The lane holds records back (visibility) or sends them back as new messages (platform/runtime/lane.ts).
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:ChangeMessageVisibility', 'sqs:SendMessage'], resources: [this.queue.queueArn] }));
+    }
 
     const what = `Engage route ${route.id}`;
     this.dlqAlarm = anyMessageAlarm(this, 'DeadLetterAlarm', this.deadLetterQueue, `${what}: messages in the dead-letter queue`);

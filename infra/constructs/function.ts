@@ -115,6 +115,6 @@ export class EngageFunction extends NodejsFunction {
 
     // X-Ray's PutTraceSegments/PutTelemetryRecords support no resource-level permissions; the
     // stack tests assert that '*' appears on no other action of these roles.
-    acknowledgeNag(role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords accept only Resource "*"');
+    acknowledgeNag(role, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords (and ses:GetAccount, which a send lane reads) accept only Resource "*"');
   }
 }

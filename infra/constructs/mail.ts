@@ -126,6 +126,11 @@ export class Mail extends Construct {
    * ses:SendEmail/SendRawEmail on the sender identity and configuration set only, and only with the
    * configured From address (a compromised function cannot send as anyone else), plus env vars.
    */
+  /** The send lanes pace themselves from the account's quota (GetAccount has no resource-level permission). */
+  grantReadAccount(fn: LambdaFunction): void {
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
+  }
+
   grantSend(fn: LambdaFunction): void {
     fn.addToRolePolicy(
       new PolicyStatement({

@@ -7,7 +7,7 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, METRICS_SERVICE, SendMetric } from '../../shared/platform/runtime/metrics.js';
+import { METRICS_NAMESPACE, METRICS_SERVICE, SendMetric, SKIP_REASON_DIMENSION } from '../../shared/platform/runtime/metrics.js';
 
 export interface MonitoringProps {
   /** Subscribed to the alarm topic when given. */
@@ -17,6 +17,16 @@ export interface MonitoringProps {
 /** A business metric of sending (shared/platform/runtime/metrics.ts), summed over `period`. */
 export const sendMetric = (name: string, period = Duration.minutes(5)) =>
   new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { service: METRICS_SERVICE }, statistic: 'Sum', period });
+
+/** Records the send lanes held back for a paused account or a used-up daily quota. */
+export const laneHoldMetric = (why: 'paused' | 'quota') =>
+  new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: SendMetric.deferred,
+    dimensionsMap: { service: METRICS_SERVICE, [SKIP_REASON_DIMENSION]: `lane-${why}` },
+    statistic: 'Sum',
+    period: Duration.minutes(5),
+  });
 
 /** One alarm topic; every Engage alarm (function errors and throttles, queues, SES, business) notifies it. */
 export class Monitoring extends Construct {
@@ -63,6 +73,21 @@ export class Monitoring extends Construct {
         evaluationPeriods: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
+      ...(['paused', 'quota'] as const).map(
+        (why) =>
+          new Alarm(this, why === 'paused' ? 'LanePausedAlarm' : 'LaneQuotaAlarm', {
+            alarmDescription:
+              why === 'paused'
+                ? 'Engage: the send lanes are holding mail because SES sending is paused for the account (see the README runbook)'
+                : 'Engage: the send lanes are holding mail because the SES daily quota is used up (see the README runbook)',
+            // Counted once per record the lanes hold back (MailDeferred, reason lane-<why>).
+            metric: laneHoldMetric(why),
+            threshold: 0,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluationPeriods: 1,
+            treatMissingData: TreatMissingData.NOT_BREACHING,
+          }),
+      ),
     ];
     this.notify(...alarms);
     return alarms;

@@ -1,19 +1,117 @@
-/** Every few minutes: deferred sends whose time has come go back to campaign dispatch. */
+/**
+ * Every 15 minutes: pending sends whose time has come go back to campaign dispatch.
+ *
+ * The due index is bucketed by the UTC day of the due time × 16 shards (platform/table/keys.ts).
+ * A run walks the buckets from its cursor (the first day not known to be drained, never later
+ * than yesterday) to today, pages every shard until its time budget, and leases each item before
+ * publishing it: the due time moves forward under a condition on the old one, so the next run does
+ * not publish it again while dispatch is still working through a backlog, and a duplicate or late
+ * event for the old due time is a no-op (dispatch reclaims on the due time it carries). A lost
+ * publish only delays the item by its lease. Leases grow (15 min, 30, 60 … 6 h) for items published
+ * again and again behind a long backlog. The shards written before the buckets are read as well.
+ */
 import { DetailType, type OutgoingEvent } from '../platform/contracts/events.js';
 import type { EventPublisher } from '../platform/ports.js';
-import { DUE_SHARDS, keys } from '../platform/table/keys.js';
-import type { SendStore } from './port.js';
+import { DAY_MS } from '../platform/time.js';
+import { DUE_SHARDS, LEGACY_DUE_SHARDS, dueBucket, dueKeys } from '../platform/table/keys.js';
+import type { DueSend, SendStore } from './port.js';
 
 const PAGE = 500;
+/** Shards paged at once; leases (UpdateItem) and PutEvents calls in flight per page. */
+const SHARDS_AT_ONCE = 8;
+const WRITES_AT_ONCE = 16;
+export const FIRST_LEASE_MS = 15 * 60_000;
+export const MAX_LEASE_MS = 6 * 3_600_000;
 
-export async function publishDueSends(deps: { sends: Pick<SendStore, 'listDue'>; publisher: EventPublisher }, now: Date): Promise<number> {
-  let published = 0;
-  for (let shard = 0; shard < DUE_SHARDS; shard++) {
-    // One page per shard and run: what remains is due again 15 minutes later, never lost.
-    const due = await deps.sends.listDue(keys.dueShardKey(shard), now.toISOString(), PAGE);
-    const events: OutgoingEvent[] = due.map((d) => ({ detailType: DetailType.CampaignSendDue, detail: d }));
-    await deps.publisher.publish(events);
-    published += events.length;
+/** The n-th lease of an item (n = leases so far): doubling from 15 minutes, at most 6 hours. */
+export const leaseMs = (leases: number): number => Math.min(MAX_LEASE_MS, FIRST_LEASE_MS * 2 ** Math.min(leases, 16));
+
+/** The days from `from` to `to` inclusive (yyyy-mm-dd). */
+export function bucketsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += DAY_MS) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
+/**
+ * Where the walk starts and where the cursor goes after it. The cursor never passes yesterday: a
+ * send written now (or with a little clock skew) is due today or later, so it can never land
+ * behind the cursor.
+ */
+export function walkFrom(cursor: string | undefined, now: Date): { start: string; today: string; floor: string } {
+  const today = dueBucket(now.toISOString());
+  const floor = dueBucket(new Date(now.getTime() - DAY_MS).toISOString());
+  return { start: cursor && cursor < floor ? cursor : floor, today, floor };
+}
+
+export interface DueRun {
+  published: number;
+  /** Items another run or dispatch had already moved on (their lease failed: nothing published). */
+  skipped: number;
+  buckets: number;
+  /** Every due item was reached within the budget. */
+  drained: boolean;
+  cursor: string;
+}
+
+type DueDeps = { sends: Pick<SendStore, 'listDue' | 'leaseDue' | 'getDueCursor' | 'putDueCursor'>; publisher: EventPublisher; clock?: () => number };
+
+export async function publishDueSends(deps: DueDeps, now: Date, budgetMs = 90_000): Promise<DueRun> {
+  const clock = deps.clock ?? Date.now;
+  const deadline = clock() + budgetMs;
+  const { start, today, floor } = walkFrom(await deps.sends.getDueCursor(), now);
+  const run: DueRun = { published: 0, skipped: 0, buckets: 0, drained: true, cursor: floor };
+  let firstUndrained: string | undefined;
+  const shards = async (keys: string[]) => (await pool(keys, SHARDS_AT_ONCE, (k) => drainShard(deps, k, now, deadline, clock, run))).every(Boolean);
+  const buckets = bucketsBetween(start, today);
+  for (const bucket of buckets) {
+    if (clock() >= deadline) {
+      firstUndrained ??= bucket;
+      break;
+    }
+    run.buckets++;
+    if (!(await shards(Array.from({ length: DUE_SHARDS }, (_, n) => dueKeys.shard(bucket, n))))) firstUndrained ??= bucket;
   }
-  return published;
+  const legacyDone = clock() < deadline && (await shards(Array.from({ length: LEGACY_DUE_SHARDS }, (_, n) => dueKeys.legacyShard(n))));
+  run.drained = !firstUndrained && legacyDone;
+  run.cursor = firstUndrained && firstUndrained < floor ? firstUndrained : floor;
+  await deps.sends.putDueCursor(run.cursor);
+  return run;
+}
+
+/** Pages one shard: lease, then publish, page by page. true when the shard had nothing more due. */
+async function drainShard(deps: DueDeps, shard: string, now: Date, deadline: number, clock: () => number, run: DueRun): Promise<boolean> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    if (clock() >= deadline) return false;
+    const page = await deps.sends.listDue(shard, now.toISOString(), PAGE, start);
+    const leased = await pool(page.items, WRITES_AT_ONCE, async (d): Promise<DueSend | undefined> => {
+      const until = new Date(now.getTime() + leaseMs(d.leases ?? 0)).toISOString();
+      return (await deps.sends.leaseDue(d, until)) ? { ...d, dueAt: until, leases: (d.leases ?? 0) + 1 } : undefined;
+    });
+    const events: OutgoingEvent[] = leased.flatMap((d) => (d ? [{ detailType: DetailType.CampaignSendDue, detail: eventOf(d) }] : []));
+    run.skipped += page.items.length - events.length;
+    const chunks = Array.from({ length: Math.ceil(events.length / 10) }, (_, i) => events.slice(i * 10, i * 10 + 10));
+    await pool(chunks, WRITES_AT_ONCE, (c) => deps.publisher.publish(c));
+    run.published += events.length;
+    start = page.next;
+  } while (start);
+  return true;
+}
+
+/** The event carries the leased due time: dispatch takes the send over only while it still holds. */
+const eventOf = (d: DueSend) => ({ customerId: d.customerId, campaignId: d.campaignId, occurrence: d.occurrence, dueAt: d.dueAt, trigger: d.trigger });
+
+/** Runs `fn` over `items`, at most `limit` at a time, results in order. */
+async function pool<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }

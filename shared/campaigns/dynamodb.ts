@@ -3,9 +3,9 @@
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoTable, cancellationAt, isConditionFailure, isConflict, versionGuard, type Item } from '../platform/table/dynamodb.js';
 import { RetryableError } from '../platform/errors.js';
-import { DUE_INDEX, TableAttr, customerIdOfPk, keys } from '../platform/table/keys.js';
+import { DUE_INDEX, TableAttr, customerIdOfPk, dueKeys, keys } from '../platform/table/keys.js';
 import { instantMs } from '../platform/time.js';
-import { FINAL_STATUSES, type CapLedger, type Claim, type ClaimResult, type DueSend, type MarkResult, type ReclaimResult, type SendRecord, type SendStore } from './port.js';
+import { FINAL_STATUSES, type CapLedger, type Claim, type ClaimResult, type DuePage, type DueSend, type MarkResult, type ReclaimResult, type SendRecord, type SendStore } from './port.js';
 
 /** Final outcomes are kept this long (CAN-SPAM opt-outs, campaign reports, dedupe of late
  * triggers); the frequency cap needs 7 days, coupon reminders live on pending items. */
@@ -16,12 +16,15 @@ const expiry = (at: string) => ({ [TableAttr.ttl]: Math.floor(instantMs(at) / 10
 const RECORD_FIELDS = ['campaignId', 'occurrence', 'status', 'at', 'kind', 'messageId', 'reason', 'until', 'trigger', 'attempt', 'couponKid', 'couponHash', 'retries'] as const;
 const toRecord = (i: Item): SendRecord => Object.fromEntries(RECORD_FIELDS.flatMap((f) => (i[f] !== undefined ? [[f, i[f]]] : []))) as unknown as SendRecord;
 
+/** The due-index attributes of a pending send due at `dueAt` (the shard follows the time). */
+const inDue = (customerId: string, dueAt: string) => ({ [TableAttr.dueShard]: dueKeys.of(customerId, dueAt), [TableAttr.dueAt]: dueAt });
+
 const names = { '#st': 'status', '#at': 'at', '#s': TableAttr.dueShard, '#d': TableAttr.dueAt };
 
 export class DynamoSendStore extends DynamoTable implements SendStore {
   async claimSend(customerId: string, campaignId: string, occurrence: string, at: string, claim?: Claim): Promise<ClaimResult> {
     const pending = claim
-      ? { attempt: claim.attempt, kind: claim.kind, trigger: claim.trigger, couponKid: claim.couponKid, customerId, [TableAttr.dueShard]: keys.dueShard(customerId), [TableAttr.dueAt]: claim.leaseUntil }
+      ? { attempt: claim.attempt, kind: claim.kind, trigger: claim.trigger, couponKid: claim.couponKid, customerId, ...inDue(customerId, claim.leaseUntil) }
       : {};
     try {
       await this.db.send(
@@ -55,10 +58,13 @@ export class DynamoSendStore extends DynamoTable implements SendStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key,
-          UpdateExpression: 'SET #st = :claimed, #at = :at, attempt = :a, #d = :lease, couponKid = if_not_exists(couponKid, :kid)',
+          UpdateExpression: 'SET #st = :claimed, #at = :at, attempt = :a, #d = :lease, #s = :shard, couponKid = if_not_exists(couponKid, :kid)',
           ConditionExpression: '#d = :due AND (#st = :deferred OR #st = :claimed)',
-          ExpressionAttributeNames: { '#st': names['#st'], '#at': names['#at'], '#d': names['#d'] },
-          ExpressionAttributeValues: { ':claimed': 'claimed', ':deferred': 'deferred', ':due': dueAt, ':at': c.at, ':a': c.attempt, ':lease': c.leaseUntil, ':kid': c.couponKid },
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: {
+            ':claimed': 'claimed', ':deferred': 'deferred', ':due': dueAt, ':at': c.at, ':a': c.attempt, ':lease': c.leaseUntil, ':kid': c.couponKid,
+            ':shard': dueKeys.of(customerId, c.leaseUntil),
+          },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -97,10 +103,13 @@ export class DynamoSendStore extends DynamoTable implements SendStore {
     const update = {
       TableName: this.tableName,
       Key: keys.send(customerId, campaignId, occurrence),
-      UpdateExpression: `SET #st = :sending, #at = :at, #d = :lease${mark.couponHash ? ', couponHash = :h' : ''}`,
+      UpdateExpression: `SET #st = :sending, #at = :at, #d = :lease, #s = :shard${mark.couponHash ? ', couponHash = :h' : ''}`,
       ConditionExpression: '#st = :claimed AND attempt = :a',
-      ExpressionAttributeNames: { '#st': names['#st'], '#at': names['#at'], '#d': names['#d'] },
-      ExpressionAttributeValues: { ':sending': 'sending', ':claimed': 'claimed', ':a': attempt, ':at': mark.at, ':lease': mark.leaseUntil, ...(mark.couponHash ? { ':h': mark.couponHash } : {}) },
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: {
+        ':sending': 'sending', ':claimed': 'claimed', ':a': attempt, ':at': mark.at, ':lease': mark.leaseUntil,
+        ':shard': dueKeys.of(customerId, mark.leaseUntil), ...(mark.couponHash ? { ':h': mark.couponHash } : {}),
+      },
     };
     if (!cap) return (await this.conditional(new UpdateCommand(update))) ? 'ok' : 'lost';
     const since = instantMs(cap.entry.at) - cap.windowMs;
@@ -126,7 +135,7 @@ export class DynamoSendStore extends DynamoTable implements SendStore {
     // A deferral joins the sparse due index; any other outcome leaves it (Put replaces the item),
     // and final ones expire. The attempt token goes: no later write of that attempt applies.
     const { attempt: _done, ...record } = r;
-    const due = r.status === 'deferred' && r.until ? { [TableAttr.dueShard]: keys.dueShard(customerId), [TableAttr.dueAt]: r.until } : {};
+    const due = r.status === 'deferred' && r.until ? inDue(customerId, r.until) : {};
     const ttl = FINAL_STATUSES.has(r.status) ? expiry(r.at) : {};
     return this.conditional(
       new PutCommand({
@@ -138,7 +147,7 @@ export class DynamoSendStore extends DynamoTable implements SendStore {
   }
 
   async scheduleSend(customerId: string, r: SendRecord): Promise<boolean> {
-    const due = r.until ? { [TableAttr.dueShard]: keys.dueShard(customerId), [TableAttr.dueAt]: r.until } : {};
+    const due = r.until ? inDue(customerId, r.until) : {};
     return this.conditional(
       new TransactWriteCommand({
         TransactItems: [
@@ -154,7 +163,7 @@ export class DynamoSendStore extends DynamoTable implements SendStore {
     return { recent: (out.Item?.recent as CapLedger['recent'] | undefined) ?? [], v: (out.Item?.[TableAttr.version] as number | undefined) ?? 0 };
   }
 
-  async listDue(shard: string, now: string, limit: number): Promise<DueSend[]> {
+  async listDue(shard: string, now: string, limit: number, start?: Record<string, unknown>): Promise<DuePage> {
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -163,14 +172,40 @@ export class DynamoSendStore extends DynamoTable implements SendStore {
         ExpressionAttributeNames: { '#s': TableAttr.dueShard, '#d': TableAttr.dueAt },
         ExpressionAttributeValues: { ':s': shard, ':now': now },
         Limit: limit,
+        ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
     // (A claim written without a trigger — by an operator tool — has nothing to hand on.)
-    return (out.Items ?? []).flatMap((i) =>
+    const items = (out.Items ?? []).flatMap((i) =>
       i.trigger
-        ? [{ customerId: i.customerId as string, campaignId: i.campaignId as string, occurrence: i.occurrence as string, dueAt: i[TableAttr.dueAt] as string, trigger: i.trigger as DueSend['trigger'] }]
+        ? [{
+            customerId: i.customerId as string, campaignId: i.campaignId as string, occurrence: i.occurrence as string,
+            dueAt: i[TableAttr.dueAt] as string, trigger: i.trigger as DueSend['trigger'], leases: (i.leases as number | undefined) ?? 0,
+          }]
         : [],
     );
+    return { items, ...(out.LastEvaluatedKey ? { next: out.LastEvaluatedKey } : {}) };
+  }
+
+  async leaseDue(d: DueSend, until: string): Promise<boolean> {
+    return this.conditional(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.send(d.customerId, d.campaignId, d.occurrence),
+        UpdateExpression: 'SET #d = :until, #s = :shard, leases = :n',
+        ConditionExpression: '#d = :due',
+        ExpressionAttributeNames: { '#d': TableAttr.dueAt, '#s': TableAttr.dueShard },
+        ExpressionAttributeValues: { ':until': until, ':shard': dueKeys.of(d.customerId, until), ':n': (d.leases ?? 0) + 1, ':due': d.dueAt },
+      }),
+    );
+  }
+
+  async getDueCursor(): Promise<string | undefined> {
+    return (await this.get(keys.dueCursor()))?.bucket as string | undefined;
+  }
+
+  async putDueCursor(bucket: string): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.dueCursor(), bucket } }));
   }
 
   async listSends(customerId: string): Promise<SendRecord[]> {

@@ -45,6 +45,14 @@ export interface DueSend {
   occurrence: string;
   dueAt: string;
   trigger: Occasion;
+  /** Times the due job has leased it so far (each lease is longer: see due.ts). */
+  leases?: number;
+}
+
+export interface DuePage {
+  items: DueSend[];
+  /** More due items in this shard after these. */
+  next?: Record<string, unknown>;
 }
 
 /** What an attempt writes when it claims a send. */
@@ -106,8 +114,13 @@ export interface SendStore {
   scheduleSend(customerId: string, record: SendRecord): Promise<boolean>;
   getCap(customerId: string): Promise<CapLedger>;
   listSends(customerId: string): Promise<SendRecord[]>;
-  /** Pending sends due by `now`, from one shard of the due index. */
-  listDue(shard: string, now: string, limit: number): Promise<DueSend[]>;
+  /** One page of the pending sends due by `now` in one shard of the due index. */
+  listDue(shard: string, now: string, limit: number, start?: Record<string, unknown>): Promise<DuePage>;
+  /** Moves a due send's due time (and so its shard) to `until`, only if still due at `d.dueAt`. */
+  leaseDue(d: DueSend, until: string): Promise<boolean>;
+  /** The due job's cursor: the first bucket (day) not known to be drained. */
+  getDueCursor(): Promise<string | undefined>;
+  putDueCursor(bucket: string): Promise<void>;
   /** Every send record in the table (a full scan: for operator reports only). */
   sendRecords(): AsyncIterable<SendRecord & { customerId: string }>;
 }

@@ -29,3 +29,11 @@ export type MailResult =
 export interface Mailer {
   send(mail: OutgoingMail): Promise<MailResult>;
 }
+
+/** The send lanes' shared SES rate (DynamoSendRate in ./dynamodb.ts; pacing rules in ./pacing.ts). */
+export interface SendRate {
+  /** The schedule's next free instant, as last written (a hint: may be slightly stale). */
+  peek(): Promise<number | undefined>;
+  /** A slot of its own (SendEmail may start at `slotMs`), or how far ahead the schedule is. */
+  take(nowMs: number, interval: number, maxAheadMs: number): Promise<import('./pacing.js').Take>;
+}

@@ -49,10 +49,17 @@ export class SesMailer implements Mailer {
   constructor(
     private readonly ses: SESv2Client,
     private readonly configurationSet?: string,
+    /** A send lane's pacing (platform/runtime/lane.ts): awaited before every SendEmail, each
+     * in-process retry included; false means no slot within reach, so nothing is sent. */
+    private readonly pace?: () => Promise<boolean>,
+    private readonly onPaceError: (e: unknown) => void = () => undefined,
   ) {}
 
   async send(mail: OutgoingMail): Promise<MailResult> {
     for (let attempt = 1; ; attempt++) {
+      // Nothing reached SES yet, so whatever goes wrong with the pace is safe to retry later.
+      const paced = this.pace ? await this.pace().catch((e: unknown) => (this.onPaceError(e), 'failed' as const)) : true;
+      if (paced !== true) return { kind: 'retry', reason: paced === 'failed' ? 'LaneUnavailable' : 'LaneSaturated' };
       const result = await this.sendOnce(mail);
       if (result.kind !== 'retry' || result.paused || attempt >= THROTTLE_ATTEMPTS) return result;
       await backoff(attempt);

@@ -44,6 +44,12 @@ export const EnvVar = {
   wooConsentMetaKey: 'WOO_CONSENT_META_KEY',
   wooLocaleMetaKey: 'WOO_LOCALE_META_KEY',
   webhookMaxBodyBytes: 'WEBHOOK_MAX_BODY_BYTES',
+  sesRateShare: 'SES_RATE_SHARE',
+  sesAccountRefreshSeconds: 'SES_ACCOUNT_REFRESH_SECONDS',
+  laneMaxWaitMs: 'LANE_MAX_WAIT_MS',
+  lanePauseHoldSeconds: 'LANE_PAUSE_HOLD_SECONDS',
+  laneQuotaHoldSeconds: 'LANE_QUOTA_HOLD_SECONDS',
+  laneRequeueAfterReceives: 'LANE_REQUEUE_AFTER_RECEIVES',
 } as const;
 
 /** The one place defaults live: runtime schemas below and infra/settings.ts both read them. */
@@ -73,6 +79,16 @@ export const DEFAULTS = {
   webhookDefaultLocale: 'zh-CN',
   /** Whole Shopify orders pass 256 KB; Function URLs take up to 6 MB. */
   webhookMaxBodyBytes: 1024 * 1024,
+  /** The send lanes use this share of SES's MaxSendRate (headroom for jitter, other senders). */
+  sesRateShare: 0.9,
+  sesAccountRefreshSeconds: 60,
+  /** A SendEmail waits at most this long for its slot inside a function. */
+  laneMaxWaitMs: 10_000,
+  /** A paused account is looked at again after 5 minutes; a used-up daily quota after 15. */
+  lanePauseHoldSeconds: 300,
+  laneQuotaHoldSeconds: 900,
+  /** From this receive on, a held message goes back as a new message (so holding never dead-letters it). */
+  laneRequeueAfterReceives: 3,
 } as const;
 
 const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
@@ -105,6 +121,16 @@ export const MailConfig = z.object({
   [EnvVar.senderEmail]: z.email(),
   [EnvVar.configurationSet]: z.string().min(1).optional(),
   [EnvVar.sesRequestTimeoutMs]: z.coerce.number().int().min(100).max(30_000).default(DEFAULTS.sesRequestTimeoutMs),
+});
+
+/** The send lanes' pacing (platform/runtime/lane.ts, mail/pacing.ts). */
+export const LaneConfig = z.object({
+  [EnvVar.sesRateShare]: z.coerce.number().gt(0).max(1).default(DEFAULTS.sesRateShare),
+  [EnvVar.sesAccountRefreshSeconds]: z.coerce.number().int().min(1).max(3600).default(DEFAULTS.sesAccountRefreshSeconds),
+  [EnvVar.laneMaxWaitMs]: z.coerce.number().int().min(100).max(60_000).default(DEFAULTS.laneMaxWaitMs),
+  [EnvVar.lanePauseHoldSeconds]: z.coerce.number().int().min(1).max(43_200).default(DEFAULTS.lanePauseHoldSeconds),
+  [EnvVar.laneQuotaHoldSeconds]: z.coerce.number().int().min(1).max(43_200).default(DEFAULTS.laneQuotaHoldSeconds),
+  [EnvVar.laneRequeueAfterReceives]: z.coerce.number().int().min(1).max(100).default(DEFAULTS.laneRequeueAfterReceives),
 });
 
 export const CampaignsConfig = z.object({ [EnvVar.campaignsDir]: z.string().min(1) });
@@ -180,6 +206,7 @@ export const ConfigGroups = {
   refit: RefitConfig,
   loyalty: LoyaltyEnv,
   mail: MailConfig,
+  lane: LaneConfig,
   campaigns: CampaignsConfig,
   shop: ShopConfig,
   linkBase: LinkBaseConfig,
@@ -248,4 +275,14 @@ export function shopInfoFrom(c: z.infer<typeof ShopConfig>) {
 
 export function capFrom(c: z.infer<typeof ShopConfig>) {
   return { minGapHours: c[EnvVar.capMinGapHours], windowDays: 7, maxInWindow: c[EnvVar.capMaxPerWeek] };
+}
+
+export function laneSettingsFrom(c: z.infer<typeof LaneConfig>) {
+  return {
+    share: c[EnvVar.sesRateShare],
+    refreshMs: c[EnvVar.sesAccountRefreshSeconds] * 1000,
+    maxWaitMs: c[EnvVar.laneMaxWaitMs],
+    pauseHoldSeconds: c[EnvVar.lanePauseHoldSeconds],
+    quotaHoldSeconds: c[EnvVar.laneQuotaHoldSeconds],
+  };
 }

@@ -15,3 +15,8 @@ export class RetryableError extends Error {
 export class MalformedEventError extends Error {
   override name = 'MalformedEventError';
 }
+
+/** A record a send lane held back in its queue for later (paused, quota, saturated): not a failure. */
+export class HeldBackError extends Error {
+  override name = 'HeldBackError';
+}

@@ -7,6 +7,9 @@
  * - SesProxy (SendEmail only): throttle (429 TooManyRequestsException, nothing stored), reject
  *   (400 MessageRejected), reset-after-accept (the emulator stores the mail, the reply is dropped
  *   by resetting the connection), slow (the emulator stores the mail, the reply comes late).
+ * - SesProxy, an account like SES's (`account`): GetAccount answers with it; SendEmail is throttled
+ *   (429) once more calls than its MaxSendRate began within the last second, and refused with
+ *   SendingPausedException while its sending is disabled. Every SendEmail's arrival is timed.
  * - DynamoProxy: fail the next matching call (a non-retryable 400, as a crash at that point looks
  *   to the caller), or run a hook before forwarding it (to make something happen "meanwhile").
  */
@@ -83,6 +86,15 @@ export type SesFault =
   | { kind: 'slow'; ms: number };
 
 const SEND_EMAIL = /^\/v2\/email\/outbound-emails\/?$/;
+const GET_ACCOUNT = /^\/v2\/email\/account\/?$/;
+
+/** The parts of an SES account the proxy plays (GetAccount's SendQuota, SendingEnabled). */
+export interface ProxyAccount {
+  maxSendRate: number;
+  max24HourSend: number;
+  sentLast24Hours: number;
+  sendingEnabled: boolean;
+}
 
 export class SesProxy {
   private readonly faults: SesFault[] = [];
@@ -90,6 +102,12 @@ export class SesProxy {
   readonly sendRequests: Array<Record<string, unknown>> = [];
   /** SendEmail requests the emulator received (and so stored). */
   accepted = 0;
+  /** When each SendEmail request arrived (performance.now(): not affected by faked Dates). */
+  readonly sendTimes: number[] = [];
+  /** Throttled for going above the account's rate. */
+  overRate = 0;
+  /** Set: GetAccount answers with it, and SendEmail is held to its rate and its sending switch. */
+  account?: ProxyAccount;
 
   private constructor(
     readonly url: string,
@@ -102,8 +120,17 @@ export class SesProxy {
     const server = createServer((req, res) => {
       void (async () => {
         const body = await readBody(req);
+        const account = self!.account;
+        if (account && req.method === 'GET' && GET_ACCOUNT.test(req.url ?? '')) return json(res, 200, {}, accountReply(account));
         if (req.method !== 'POST' || !SEND_EMAIL.test(req.url ?? '')) return reply(res, await forward(target, req, body));
         self!.sendRequests.push(JSON.parse(body.toString('utf8')) as Record<string, unknown>);
+        const arrived = performance.now();
+        self!.sendTimes.push(arrived);
+        if (account && !account.sendingEnabled) return json(res, 400, { 'x-amzn-errortype': 'SendingPausedException' }, { message: 'Sending is paused for this account.' });
+        if (account && self!.sendTimes.filter((t) => t > arrived - 1000).length > account.maxSendRate) {
+          self!.overRate++;
+          return json(res, 429, { 'x-amzn-errortype': 'TooManyRequestsException' }, { message: 'Maximum sending rate exceeded.' });
+        }
         const fault = self!.faults.shift();
         if (fault?.kind === 'throttle') return json(res, 429, { 'x-amzn-errortype': 'TooManyRequestsException' }, { message: 'Maximum sending rate exceeded.' });
         if (fault?.kind === 'reject') return json(res, 400, { 'x-amzn-errortype': fault.name ?? 'MessageRejected' }, { message: 'Email address is not verified.' });
@@ -120,6 +147,17 @@ export class SesProxy {
     return self;
   }
 
+  /** The most SendEmail requests that arrived within any one second. */
+  maxPerSecond(): number {
+    const t = [...this.sendTimes].sort((a, b) => a - b);
+    let most = 0;
+    for (let i = 0, j = 0; j < t.length; j++) {
+      while (t[j]! - t[i]! >= 1000) i++;
+      most = Math.max(most, j - i + 1);
+    }
+    return most;
+  }
+
   /** Faults for the next SendEmail requests, one each, in order; later requests pass. */
   next(...faults: SesFault[]): this {
     this.faults.push(...faults);
@@ -134,6 +172,14 @@ export class SesProxy {
     return new Promise((ok) => this.server.close(() => ok()));
   }
 }
+
+const accountReply = (a: ProxyAccount) => ({
+  DedicatedIpAutoWarmupEnabled: false,
+  EnforcementStatus: 'HEALTHY',
+  ProductionAccessEnabled: true,
+  SendingEnabled: a.sendingEnabled,
+  SendQuota: { Max24HourSend: a.max24HourSend, MaxSendRate: a.maxSendRate, SentLast24Hours: a.sentLast24Hours },
+});
 
 type Hook = () => Promise<void> | void;
 interface DynamoRule {

@@ -19,7 +19,16 @@ export interface RouteSpec {
   readonly maxReceiveCount: number;
   /** Which bus the rule sits on: Engage's own, or the account default bus (where SES publishes). */
   readonly bus?: 'engage' | 'default';
+  /**
+   * A send lane: its queue feeds the function with at most `maxConcurrency` concurrent
+   * invocations (the SQS event source's maximum concurrency, honoured locally too), and the
+   * function may hold records back in it (platform/runtime/lane.ts). All lanes share one SES rate.
+   */
+  readonly lane?: { readonly name: LaneName; readonly maxConcurrency: number };
 }
+
+/** Transactional mail (service recovery, surveys, follow-ups) never waits behind a bulk run. */
+export type LaneName = 'transactional' | 'bulk';
 
 export type Trigger =
   | { readonly kind: 'queue'; readonly routes: readonly RouteSpec[] }
@@ -47,6 +56,8 @@ export interface Grants {
   readonly reports?: true;
   /** Read the shop platforms' webhook signing secrets. */
   readonly webhookSecrets?: true;
+  /** A send lane's consumer: ses:GetAccount (the pace), and holding records in its lane queues. */
+  readonly lane?: true;
 }
 
 export interface FunctionSpec {
@@ -157,37 +168,48 @@ export const manifest = {
     timeoutSeconds: 300,
   },
   'campaign-dispatch': {
-    summary: 'One decision per (campaign, customer, occurrence): policy, coupon, survey, SES',
+    summary: 'One decision per (campaign, customer, occurrence): policy, coupon, survey, SES; paced in two send lanes',
     trigger: {
       kind: 'queue',
       routes: [
         {
+          // The bulk lane: the sweep's and the tier review's triggers, scheduled runs, deferrals.
           id: 'CampaignTriggers',
           events: [
             DetailType.CustomerRiskChanged,
             DetailType.CustomerTierChanged,
             DetailType.BirthdayRewarded,
-            DetailType.SurveyLowScore,
             DetailType.CampaignScheduledSend,
             DetailType.CampaignSendDue,
           ],
           batchSize: 10,
           maxReceiveCount: 5,
+          // 32: at SES 200/s × 0.9 and ~140 ms per send, 26 dispatchers keep the rate busy (bench/lanes.ts).
+          lane: { name: 'bulk', maxConcurrency: 32 },
         },
-        // Shop deliveries start follow-ups (post-delivery survey); same function, its own queue.
-        { id: 'DeliveryFollowUps', events: [DetailType.OrderFulfilled], batchSize: 10, maxReceiveCount: 5 },
+        // The transactional lane: shop deliveries start follow-ups (post-delivery survey), a low
+        // survey score starts service recovery. Same function, its own queue and concurrency.
+        {
+          id: 'DeliveryFollowUps',
+          events: [DetailType.OrderFulfilled, DetailType.SurveyLowScore],
+          batchSize: 10,
+          maxReceiveCount: 5,
+          lane: { name: 'transactional', maxConcurrency: 5 },
+        },
       ],
     },
-    config: ['table', 'mail', 'campaigns', 'shop', 'linkBase', 'keyring'],
-    // Customer, sends and surveys in the customer's partition; the coupons it issues and reminds of.
-    grants: { table: readWrite(['customer', 'coupon', 'suppression', 'erased']), send: true, keyring: true },
+    config: ['table', 'mail', 'lane', 'campaigns', 'shop', 'linkBase', 'keyring'],
+    // Customer, sends and surveys in the customer's partition; the coupons it issues and reminds
+    // of; the lanes' shared rate.
+    grants: { table: readWrite(['customer', 'coupon', 'suppression', 'erased', 'rate']), send: true, keyring: true, lane: true },
     timeoutSeconds: 60,
   },
   'dispatch-due': {
-    summary: 'Every 15 minutes: deferred sends that are due go back to dispatch',
+    summary: 'Every 15 minutes: pending sends that are due, leased, go back to dispatch',
     trigger: { kind: 'schedule' },
     config: ['table', 'bus'],
-    grants: { table: { access: 'read', indexes: ['due'], partitions: [] }, publish: true },
+    // Queries the due index; leases each send it publishes (in the customer's partition); its cursor.
+    grants: { table: readWrite(['customer', 'dueCursor'], 'due'), publish: true },
     memoryMb: 256,
     timeoutSeconds: 120,
   },

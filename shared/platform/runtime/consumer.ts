@@ -9,12 +9,13 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { acceptedBy, type EventOf, type EventTypeOf, type QueueFunction } from '../contracts/functions.js';
-import { MalformedEventError } from '../errors.js';
+import { HeldBackError, MalformedEventError } from '../errors.js';
 import { parseEnvelope } from './envelope.js';
 import { defineFunction, type ConfigOf, type FunctionModule } from './function.js';
 import { logger, NO_EVENT_LOGGING } from './logger.js';
 
-export type RecordHandler<E> = (event: E, context: Context) => Promise<unknown>;
+/** `record`: the SQS record itself, for a send lane that holds it back in its queue. */
+export type RecordHandler<E> = (event: E, context: Context, record: SQSRecord) => Promise<unknown>;
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 export interface ConsumerOptions {
@@ -39,11 +40,15 @@ export function sqsConsumer<F extends QueueFunction>(fn: F, handle: RecordHandle
       async (record: SQSRecord) => {
         try {
           const parsed = parseEnvelope(record.body, accepted) as EventOf<F>;
-          const result = await handle(parsed, context);
+          const result = await handle(parsed, context, record);
           logger.debug('handled', { messageId: record.messageId, type: (parsed as { type: string }).type, result: summarize(result) });
           return result;
         } catch (e) {
           const err = e as Error;
+          if (e instanceof HeldBackError) {
+            logger.info('held back', { messageId: record.messageId, reason: err.message });
+            throw e;
+          }
           // Bad input is logged as such (it will end in the DLQ); anything else will be retried.
           logger.error(e instanceof MalformedEventError ? 'malformed event' : 'record failed', {
             messageId: record.messageId,

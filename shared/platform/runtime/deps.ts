@@ -7,7 +7,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { EnvVar, type BusConfig, type MailConfig, type TableConfig } from '../config.js';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { EnvVar, laneSettingsFrom, type BusConfig, type LaneConfig, type MailConfig, type TableConfig } from '../config.js';
 import type { z } from 'zod';
 import { documentClient } from '../table/dynamodb.js';
 import { EventBridgePublisher } from '../eventbridge.js';
@@ -23,6 +24,14 @@ import { DynamoLoyaltyStore } from '../../loyalty/dynamodb.js';
 import { DynamoImportStore } from '../../import/dynamodb.js';
 import { DynamoOrderOwners, DynamoWebhookDedupe } from '../../webhooks/dynamodb.js';
 import { SesMailer } from '../../mail/ses.js';
+import { readSesAccount, SesAccountCache } from '../../mail/account.js';
+import { DynamoSendRate } from '../../mail/dynamodb.js';
+import { SendLane } from './lane.js';
+
+/** Imported on the rare failure path only (as in ./cache.ts): importing the logger configures it
+ * from the environment, before the local runtime has set it up. */
+const warn = (message: string, e: unknown) =>
+  void import('./logger.js').then(({ logger }) => logger.warn(message, { error: (e as Error).name, reason: (e as Error).message }));
 
 /** Every capability's store over the one table; each function uses the ones it needs. */
 export function tableStores(db: DynamoDBDocumentClient, tableName: string) {
@@ -55,11 +64,28 @@ export const publisherFrom = (config: z.infer<typeof BusConfig>) => new EventBri
  * connection timeout (no socket: certainly not sent) and a request timeout after which the
  * outcome is unknown.
  */
-export const mailerFrom = (config: z.infer<typeof MailConfig>) =>
+export const mailerFrom = (config: z.infer<typeof MailConfig>, pace?: () => Promise<boolean>) =>
   new SesMailer(
     new SESv2Client({
       maxAttempts: 1,
       requestHandler: { connectionTimeout: 3_000, requestTimeout: config[EnvVar.sesRequestTimeoutMs], throwOnRequestTimeout: true },
     }),
     config[EnvVar.configurationSet],
+    pace,
+    (e) => warn('send lane pace failed; the send is deferred', e),
   );
+
+/** A send lane (platform/runtime/lane.ts): the SES account read now and every refresh, the shared
+ * rate in the table, holds through SQS. */
+export function sendLaneFrom(config: z.infer<typeof TableConfig> & z.infer<typeof LaneConfig>, client = new DynamoDBClient({})): SendLane {
+  const settings = laneSettingsFrom(config);
+  const ses = new SESv2Client({});
+  const account = new SesAccountCache(() => readSesAccount(ses), settings.refreshMs, Date.now, (e) => warn('SES GetAccount failed; pacing on the last known account', e));
+  return new SendLane({
+    account,
+    rate: new DynamoSendRate(documentClient(client), config[EnvVar.tableName]),
+    sqs: new SQSClient({}),
+    settings,
+    requeueAfter: config[EnvVar.laneRequeueAfterReceives],
+  });
+}

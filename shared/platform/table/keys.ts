@@ -12,7 +12,9 @@
  *  6b. Current model parameters / their history      GetItem  pk=STORE       sk=MODEL | MODEL#<version>
  *  7. Send claim per (campaign, customer, occurrence) PutItem  pk=CUST#<cid>  sk=SEND#<campaign>#<occurrence>, attribute_not_exists
  *  8. Messages sent to a customer                     Query    pk=CUST#<cid>  sk begins_with SEND#
- *  9. Deferred sends that are due                    Query GSI `due`: dueShard=DUE#<0..3>, dueAt <= now (sparse: only deferred sends carry it)
+ *  9. Pending sends that are due                     Query GSI `due`: dueShard=DUE#<yyyy-mm-dd>#<0..15> (the UTC day of dueAt ×
+ *     16 shards), dueAt <= now, paged (sparse: only pending sends carry it). Items written before
+ *     the buckets (dueShard=DUE#<0..3>) are still read, and move to a bucket when leased.
  * 10. Coupon by code (stored as a hash, never plain)  GetItem  pk=COUPON#<sha256>  sk=COUPON, created attribute_not_exists
  * 11. Loyalty state (tier, balance, lots, outbox)     GetItem  pk=CUST#<cid>  sk=LOYALTY; BatchGet per sweep page
  * 12. One order's loyalty view                        GetItem  pk=CUST#<cid>  sk=LOYALTY#ORDER#<oid> (not ORDER#: that item
@@ -35,6 +37,8 @@
  * 22. Webhook delivery claim (platform delivery id) PutItem  pk=WEBHOOK#<dedupe key>  sk=WEBHOOK, conditional; TTL expiresAt
  * 23. Owner of a shop order (Shopify refunds name  GetItem  pk=ORDEROWNER#<orderId>  sk=OWNER; outside CUST#, so erasure
  *     only the order)                                 deletes them by the customer's ORDER# ids
+ * 24. The send lanes' shared SES rate (one schedule)  GetItem / conditional UpdateItem pk=RATE#ses  sk=RATE (mail/dynamodb.ts)
+ * 25. The due job's cursor (first hour not drained)  GetItem / PutItem pk=DUE#cursor  sk=CURSOR
  *
  * The sweep reads only (5): customer items are a few hundred bytes, orders never enter the index.
  */
@@ -42,6 +46,7 @@ import { createHash } from 'node:crypto';
 
 const ERASED_PK = 'ERASED#';
 const KPI_PK = 'KPI#';
+const RATE_PK = 'RATE#';
 
 export const TableAttr = {
   pk: 'pk',
@@ -56,8 +61,18 @@ export const TableAttr = {
 export const CUSTOMERS_INDEX = 'customers';
 export const DUE_INDEX = 'due';
 export type IndexName = typeof CUSTOMERS_INDEX | typeof DUE_INDEX;
-/** Deferred sends spread over a few partitions so the due-index never has one hot key. */
-export const DUE_SHARDS = 4;
+/**
+ * Pending sends by the UTC day they fall due, each day spread over 16 shards by customer: a day's
+ * partitions stay bounded, and deferrals sharing one dueAt (quiet hours ending at 08:00) spread
+ * over 16 partitions instead of one. (Days rather than hours: the due job walks every bucket from
+ * its cursor, and after a pause of days that walk stays a few dozen Queries.)
+ */
+export const DUE_SHARDS = 16;
+/** The shards before the buckets: still read, so a deployed table keeps working. */
+export const LEGACY_DUE_SHARDS = 4;
+
+/** The bucket (UTC day, yyyy-mm-dd) of a due time. */
+export const dueBucket = (dueAt: string): string => new Date(dueAt).toISOString().slice(0, 10);
 
 /** Every GSI, as data: the CDK table and the local table are both built from this list. */
 export const TABLE_INDEXES: ReadonlyArray<{ name: IndexName; partitionKey: string; sortKey?: string }> = [
@@ -83,14 +98,6 @@ export const keys = {
     sk: `SEND#${campaignId}#${occurrence}`,
   }),
   sendPrefix: 'SEND#',
-  /** Partition value of due-index shard `n` (0 ≤ n < DUE_SHARDS). */
-  dueShardKey: (n: number): string => `DUE#${n}`,
-  /** The shard a customer's deferrals go to: a stable hash, so one customer stays on one shard. */
-  dueShard: (customerId: string): string => {
-    let h = 0;
-    for (const ch of customerId) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
-    return keys.dueShardKey(Math.abs(h) % DUE_SHARDS);
-  },
   survey: (customerId: string, surveyId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `SURVEY#${surveyId}` }),
   coupon: (codeHash: string): Key => ({ pk: `COUPON#${codeHash}`, sk: 'COUPON' }),
   couponPrefix: 'COUPON#',
@@ -114,6 +121,22 @@ export const keys = {
   importCheckpoint: (inputHash: string): Key => ({ pk: `IMPORT#${inputHash}`, sk: 'CHECKPOINT' }),
   webhookDelivery: (dedupeKey: string): Key => ({ pk: `WEBHOOK#${dedupeKey}`, sk: 'WEBHOOK' }),
   orderOwner: (orderId: string): Key => ({ pk: `ORDEROWNER#${orderId}`, sk: 'OWNER' }),
+  sendRate: (): Key => ({ pk: `${RATE_PK}ses`, sk: 'RATE' }),
+  dueCursor: (): Key => ({ pk: 'DUE#cursor', sk: 'CURSOR' }),
+} as const;
+
+/** Partition values of the due index (access pattern 9). */
+export const dueKeys = {
+  /** Shard `n` (0 ≤ n < DUE_SHARDS) of a day's bucket. */
+  shard: (bucket: string, n: number): string => `DUE#${bucket}#${n}`,
+  /** A shard of the index before the buckets (0 ≤ n < LEGACY_DUE_SHARDS). */
+  legacyShard: (n: number): string => `DUE#${n}`,
+  /** Where a pending send due at `dueAt` sits: its day's bucket, the shard a stable hash of the customer picks. */
+  of: (customerId: string, dueAt: string): string => {
+    let h = 0;
+    for (const ch of customerId) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
+    return dueKeys.shard(dueBucket(dueAt), Math.abs(h) % DUE_SHARDS);
+  },
 } as const;
 
 /** The customer id of any item in a customer partition. */
@@ -139,5 +162,7 @@ export const PARTITIONS = {
   importCheckpoint: keys.importCheckpoint('*').pk,
   webhookDelivery: keys.webhookDelivery('*').pk,
   orderOwner: keys.orderOwner('*').pk,
+  rate: `${RATE_PK}*`,
+  dueCursor: keys.dueCursor().pk,
 } as const;
 export type TablePartition = keyof typeof PARTITIONS;
