@@ -14,6 +14,7 @@ import { reportTable } from './report.js';
 import { startLocalConsole } from './console/index.js';
 import { headlineKpis, writeLocalReport } from './report-html.js';
 import { parseLang } from '../shared/reports/index.js';
+import { describeModel } from '../shared/churn/model.js';
 
 const program = new Command('engage-local')
   .description('Run Engage locally on embedded emulators with a demo shop')
@@ -71,11 +72,8 @@ try {
   });
 
   // The weekly refit, as its schedule would invoke it, then the daily sweep.
-  const refit = (await step('refit', () => sys.runScheduled('model-refit', now))) as { kind: string };
-  const model = await sys.stores.scores.getStoreModel();
-  const modelInUse = model.params
-    ? { kind: 'pareto-nbd', version: model.params.version, params: model.params.paretoNbd, gammaGamma: model.params.gammaGamma, fit: model.params.fit }
-    : { kind: 'rule', why: `refit ${refit.kind}: no reliable model yet` };
+  await step('refit', () => sys.runScheduled('model-refit', now));
+  const modelInUse = describeModel(await sys.stores.scores.getStoreModel());
   await step('sweep', () => sys.sweep(now));
   const table = await reportTable(sys.dynamodb, sys.tableName);
   const { emails } = await fetchSentMail(emulators.sesEndpoint);

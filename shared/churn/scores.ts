@@ -1,15 +1,21 @@
 /**
- * Scoring one customer for the sweep: risk level (model when a reliable fit exists, else the
- * rule), RFM segment, and predictions; then the decision whether anything worth writing changed.
- * Only a change of risk level or segment is written, so a daily sweep does not rewrite the table.
+ * Scoring one customer for the sweep: risk level, RFM segment and predictions; then the decision
+ * whether anything worth writing changed.
+ * - With a model version: the chosen model's scorer (built once per version per container, see
+ *   `scorerCache`) gives P(alive), E[X(H)], P(lapse), CLV and priority = CLV × P(lapse); the level
+ *   comes from the version's ranked cut points (monotone in return rate on the refit's hold-out),
+ *   or from the P(alive) bands when the version has none (a version 1 record, or no monotone cut).
+ * - Without one: the rule, against the store's Kaplan–Meier gap percentiles (base statistics).
+ * A customer that cannot be scored (e.g. a purchase dated after the sweep's time) is a returned
+ * failure, never an exception that would fail the page.
  */
 import type { CustomerRiskChanged, RiskLevel, RiskMethod } from '../platform/contracts/events.js';
-import { paretoClv, nextOrderEstimate } from '../scoring/clv.js';
-import { paretoPAlive } from '../scoring/pareto-nbd.js';
+import { nextOrderEstimate } from '../scoring/clv.js';
+import { createScorer, type Scorer } from '../scoring/scorer.js';
 import { rfmSegment } from '../scoring/rfm.js';
 import { riskFromPAlive, riskFromRule, type ModelBands } from '../scoring/risk.js';
 import type { CustomerRecord, Prediction, RiskState } from '../customers/record.js';
-import { gapPercentileFn, scoreAgainst, type StoreModel } from './model.js';
+import { gapPercentileFn, scoreAgainst, scoringModelOf, type ModelParams, type ScoringModel, type StoreModel } from './model.js';
 import { purchaseStats } from '../orders/decide.js';
 import { DAY_MS } from '../platform/time.js';
 import { ChurnConfig, riskConfigFrom } from '../platform/config.js';
@@ -36,9 +42,46 @@ export interface Scored {
   lastOrderDay: string;
 }
 
+export interface ScoreFailure {
+  failed: string;
+}
+
 const WEEK_DAYS = 7;
 
-export function scoreCustomer(customer: CustomerRecord, model: StoreModel, cfg: RiskConfig, now: Date): Scored | null {
+/** A model version ready to score with: its scorer is the expensive part (per-x tables). */
+export interface ModelScoring {
+  model: ScoringModel;
+  scorer: Scorer;
+}
+
+export function modelScoring(params: ModelParams): ModelScoring | null {
+  const model = scoringModelOf(params);
+  if (!model) return null;
+  const scorer = createScorer(model.model, {
+    horizon: model.horizonDays / WEEK_DAYS,
+    ...(model.gammaGamma ? { gammaGamma: model.gammaGamma } : {}),
+    thresholds: model.thresholds,
+  });
+  return { model, scorer };
+}
+
+/** One scorer per model version for the life of a container: a new version replaces it. */
+export function scorerCache(): (params: ModelParams | undefined) => ModelScoring | null {
+  let cached: { version: number; scoring: ModelScoring | null } | undefined;
+  return (params) => {
+    if (!params) return null;
+    if (cached?.version !== params.version) cached = { version: params.version, scoring: modelScoring(params) };
+    return cached.scoring;
+  };
+}
+
+export function scoreCustomer(
+  customer: CustomerRecord,
+  model: StoreModel,
+  cfg: RiskConfig,
+  now: Date,
+  scoring: ModelScoring | null = model.params ? modelScoring(model.params) : null,
+): Scored | ScoreFailure | null {
   const p = purchaseStats(customer.summary, now);
   const lastOrderDay = customer.summary.lastDay;
   if (!p || !lastOrderDay) return null;
@@ -49,17 +92,24 @@ export function scoreCustomer(customer: CustomerRecord, model: StoreModel, cfg: 
   let level: RiskLevel;
   let method: RiskMethod;
   let prediction: Prediction | undefined;
-  const params = model.params;
-  if (params) {
-    const pAlive = paretoPAlive(params.paretoNbd, x, tx, T);
-    ({ level, method } = riskFromPAlive(pAlive, cfg.modelBands));
-    const next = nextOrderEstimate(params.paretoNbd.r, params.paretoNbd.alpha, { x, tx, T }, now, WEEK_DAYS);
+  if (scoring) {
+    const { model: m, scorer } = scoring;
+    const s = scorer.score({ x, tx, T, zbar: p.repeatValue });
+    if (s.error) return { failed: s.error };
+    ({ level, method } = s.level ? { level: s.level, method: 'model' as const } : riskFromPAlive(s.pAlive, cfg.modelBands));
+    // Every model here has the Gamma(r, α) purchase-rate mixing behind the next-order estimate.
+    const next = nextOrderEstimate(m.model.params.r, m.model.params.alpha, { x, tx, T }, now, WEEK_DAYS);
     prediction = {
-      pAlive: round(pAlive, 4),
+      pAlive: round(s.pAlive, 4),
+      expectedPurchases: round(s.expected, 4),
+      pLapse: round(s.pLapse, 4),
+      horizonDays: m.horizonDays,
       avgDaysBetweenOrders: round(next.avgDaysBetweenOrders, 1),
       expectedNextOrderDay: next.expectedNextOrderDate,
-      modelVersion: params.version,
-      ...(params.gammaGamma ? { clv12m: round(paretoClv(params.paretoNbd, params.gammaGamma, { x, tx, T, zbar: p.repeatValue }), 2) } : {}),
+      model: m.model.model,
+      modelVersion: m.version,
+      ...(s.clv !== undefined ? { clv12m: round(s.clv, 2) } : {}),
+      ...(s.priority !== undefined ? { priority: round(s.priority, 2) } : {}),
     };
   } else {
     const percentile = gapPercentileFn(model.stats);
@@ -97,7 +147,10 @@ export function decideScores(customer: CustomerRecord, s: Scored, runKey: string
   const levelChanged = current?.level !== s.level || newEpisode;
   const methodChanged = current?.method !== s.method;
   const segmentChanged = (customer.segment ?? undefined) !== s.segment;
-  if (!levelChanged && !methodChanged && !segmentChanged) return { kind: 'unchanged' };
+  // Predictions are rewritten once per model version (at most once per accepted weekly refit),
+  // not daily: between versions a stored prediction is as of its last write (see README "Scoring").
+  const predictionStale = s.prediction !== undefined && customer.prediction?.modelVersion !== s.prediction.modelVersion;
+  if (!levelChanged && !methodChanged && !segmentChanged && !predictionStale) return { kind: 'unchanged' };
   const risk: RiskState =
     current && !levelChanged && !methodChanged
       ? current

@@ -9,7 +9,8 @@
  * The reverse order could lose the event for good.
  */
 import { DetailType, type OutgoingEvent, type SweepSegmentRequested, type ScheduledRun } from '../platform/contracts/events.js';
-import { decideScores, scoreCustomer, type RiskConfig } from './scores.js';
+import { decideScores, scoreCustomer, scorerCache, type ModelScoring, type RiskConfig, type Scored, type ScoreFailure } from './scores.js';
+import type { ModelParams } from './model.js';
 import type { EventPublisher } from '../platform/ports.js';
 import type { CustomerStore } from '../customers/port.js';
 import { pageThroughSegment } from '../customers/scan.js';
@@ -20,6 +21,8 @@ export interface SweepDeps {
   scores: ScoreStore;
   publisher: EventPublisher;
   risk: RiskConfig;
+  /** One scorer per model version per container (scorerCache()); a fresh cache when absent. */
+  scorers?: (params: ModelParams | undefined) => ModelScoring | null;
 }
 
 export const runKeyOf = (scheduledTime: string): string => new Date(scheduledTime).toISOString();
@@ -41,7 +44,12 @@ export interface SegmentResult {
   transitions: Record<string, number>;
   /** true when the rest of the segment was handed on as a continuation event. */
   continued: boolean;
+  /** Customers that could not be scored (left as they were), with the first few reasons. */
+  failed: number;
+  failures: { customerId: string; error: string }[];
 }
+
+const FAILURES_KEPT = 5;
 
 export async function sweepSegment(
   deps: SweepDeps,
@@ -51,15 +59,30 @@ export async function sweepSegment(
   // "now" is the scheduled time, not the wall clock: a re-run of the same schedule judges alike.
   const now = new Date(req.scheduledTime);
   const model = await deps.scores.getStoreModel();
-  const result: SegmentResult = { scanned: 0, written: 0, transitions: {}, continued: false };
+  const scoring = (deps.scorers ?? scorerCache())(model.params);
+  const result: SegmentResult = { scanned: 0, written: 0, transitions: {}, continued: false, failed: 0, failures: [] };
+  const fail = (customerId: string, error: string): void => {
+    result.failed++;
+    if (result.failures.length < FAILURES_KEPT) result.failures.push({ customerId, error });
+  };
   const paged = await pageThroughSegment(
     deps.customers,
     req,
     opts,
     async (customers) => {
       const decided = customers.flatMap((c) => {
-        const scored = scoreCustomer(c, model, deps.risk, now);
+        let scored: Scored | ScoreFailure | null;
+        try {
+          scored = scoreCustomer(c, model, deps.risk, now, scoring);
+        } catch (e) {
+          // One bad record must not fail the page (and with it every customer after it).
+          scored = { failed: `scoring threw: ${(e as Error).message}` };
+        }
         if (!scored) return [];
+        if ('failed' in scored) {
+          fail(c.customerId, scored.failed);
+          return [];
+        }
         const d = decideScores(c, scored, req.runKey, now);
         return d.kind === 'update' ? [{ customer: c, d }] : [];
       });

@@ -10,6 +10,7 @@
  *  5. Sweep over every customer summary               parallel Scan of GSI `customers` (only customer items carry `gsi1pk`)
  *  6. Base statistics (gap quantiles, RFM cuts)      GetItem  pk=STORE       sk=STATS
  *  6b. Current model parameters / their history      GetItem  pk=STORE       sk=MODEL | MODEL#<version>
+ *  6c. What the last refit decided (also a refusal)  GetItem  pk=STORE       sk=REFIT
  *  7. Send claim per (campaign, customer, occurrence) PutItem  pk=CUST#<cid>  sk=SEND#<campaign>#<occurrence>, attribute_not_exists
  *  8. Messages sent to a customer                     Query    pk=CUST#<cid>  sk begins_with SEND#
  *  9. Deferred sends that are due                    Query GSI `due`: dueShard=DUE#<0..3>, dueAt <= now (sparse: only deferred sends carry it)
@@ -27,6 +28,8 @@
  *                                                  Query    pk=CUST#<cid>  sk begins_with COUPONREF#, then BatchGet COUPON#<hash>
  *
  * The sweep reads only (5): customer items are a few hundred bytes, orders never enter the index.
+ * The refit reads (5) and, for its sample of customers only, (3) as one query per customer
+ * (sk begins_with DAY#, keys only, eventually consistent): the purchase days model selection needs.
  */
 export const TableAttr = {
   pk: 'pk',
@@ -63,6 +66,7 @@ export const keys = {
   storeStats: (): Key => ({ pk: 'STORE', sk: 'STATS' }),
   modelCurrent: (): Key => ({ pk: 'STORE', sk: 'MODEL' }),
   modelVersion: (version: number): Key => ({ pk: 'STORE', sk: `MODEL#${String(version).padStart(6, '0')}` }),
+  refitReport: (): Key => ({ pk: 'STORE', sk: 'REFIT' }),
   send: (customerId: string, campaignId: string, occurrence: string): Key => ({
     pk: `${CUSTOMER_PK}${customerId}`,
     sk: `SEND#${campaignId}#${occurrence}`,
