@@ -64,7 +64,7 @@ function formatParams(p: ModelParams): string[] {
 function formatRefit(r: RefitReport): string[] {
   const head = `Last refit ${r.at}: ${r.outcome === 'updated' ? `accepted, version ${r.currentVersion}` : `refused, ${r.currentVersion ? `version ${r.currentVersion} stays` : 'no model yet'}`}` +
     ` (${r.customers} customers, ${r.sampled} sampled)`;
-  if (r.outcome === 'updated') return [head];
+  if (r.outcome === 'updated') return [head, ...r.reasons.map((x) => `  note: ${x}`)];
   return [head, ...r.reasons.map((x) => `  - ${x}`), ...(r.choice ? formatChoice(r.choice).map((l) => `  ${l}`) : [])];
 }
 

@@ -14,7 +14,7 @@ export const { build, handler } = scheduledFunction('model-refit', (config) => {
     const o = await refitModel({ customers, scores, random: Math.random }, new Date(run.scheduledTime), opts);
     const candidates = (o.kind === 'updated' ? o.params.choice : o.choice)?.selection.candidates.map((c) => ({ model: c.model, error: c.error, classError: c.classError }));
     if (o.kind === 'kept') logger.warn('model fit refused; keeping the previous version', { reasons: o.reasons, currentVersion: o.currentVersion, best: o.choice?.model, candidates });
-    else logger.info('model fit accepted', { version: o.version, model: o.params.choice?.model, candidates });
+    else logger.info('model fit accepted', { version: o.version, model: o.params.choice?.model, candidates, notes: o.notes });
     metrics.addMetric(o.kind === 'kept' ? 'ModelFitRejected' : 'ModelFitAccepted', MetricUnit.Count, 1);
     metrics.addMetric('RefitPurchaseDayQueries', MetricUnit.Count, o.dayReads.queries);
     metrics.publishStoredMetrics();

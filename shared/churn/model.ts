@@ -81,6 +81,7 @@ export interface BaseStats {
 export interface RefitReport {
   at: string;
   outcome: 'updated' | 'kept';
+  /** Why it was refused; for an accepted refit, what the version lacks (e.g. no Gamma-Gamma). */
   reasons: string[];
   /** The version current after this refit (absent: still none). */
   currentVersion?: number;

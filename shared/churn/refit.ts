@@ -45,10 +45,14 @@ interface Counts {
 }
 
 export type RefitOutcome =
-  | ({ kind: 'updated'; version: number; params: ModelParams } & Counts)
+  /** notes: what the version lacks, e.g. no Gamma-Gamma (then no CLV or priority). */
+  | ({ kind: 'updated'; version: number; params: ModelParams; notes: string[] } & Counts)
   | ({ kind: 'kept'; reasons: string[]; currentVersion?: number; choice: ModelChoice | null } & Counts);
 
 type Summarized = { id: string; s: OrderSummary };
+
+/** Fewer repeat buyers with spend leave Gamma-Gamma's three parameters poorly determined. */
+const MIN_SPENDERS = 30;
 
 async function allSummaries(store: Pick<CustomerStore, 'scanCustomers'>): Promise<Summarized[]> {
   const out: Summarized[] = [];
@@ -96,7 +100,8 @@ export async function refitModel(deps: RefitDeps, now: Date, opts: RefitOptions)
   if (!plan.accepted || !plan.choice) return kept(plan.reasons);
 
   const spenders = toSummaryRows(sample, now).filter((r) => r.x > 0 && (r.zbar ?? 0) > 0);
-  const gg = spenders.length >= 30 ? fitModel('gamma-gamma', spenders) : undefined;
+  const gg = spenders.length >= MIN_SPENDERS ? fitModel('gamma-gamma', spenders) : undefined;
+  const notes = gg?.converged ? [] : [gg ? 'gamma-gamma did not converge: no CLV or priority with this version' : `only ${spenders.length} repeat buyers with spend (need ≥ ${MIN_SPENDERS} for gamma-gamma): no CLV or priority with this version`];
   const choice = plan.choice;
   const params: ModelParams = {
     version: (current?.version ?? 0) + 1,
@@ -107,7 +112,7 @@ export async function refitModel(deps: RefitDeps, now: Date, opts: RefitOptions)
     fit: { customers: choice.customers, repeatBuyers: choice.repeatBuyers, logLikelihood: choice.logLikelihood },
   };
   if (!(await deps.scores.putModelParams(params))) return kept(['another refit stored a newer version first']);
-  const outcome: RefitOutcome = { kind: 'updated', version: params.version, params, ...counts };
+  const outcome: RefitOutcome = { kind: 'updated', version: params.version, params, notes, ...counts };
   await deps.scores.putRefitReport(report(outcome, now));
   return outcome;
 }
@@ -116,7 +121,7 @@ function report(o: RefitOutcome, now: Date): RefitReport {
   return {
     at: now.toISOString(),
     outcome: o.kind,
-    reasons: o.kind === 'kept' ? o.reasons : [],
+    reasons: o.kind === 'kept' ? o.reasons : o.notes,
     ...(o.kind === 'updated' ? { currentVersion: o.version } : o.currentVersion !== undefined ? { currentVersion: o.currentVersion } : {}),
     customers: o.customers,
     sampled: o.sampled,
