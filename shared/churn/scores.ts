@@ -10,13 +10,13 @@
  * failure, never an exception that would fail the page.
  */
 import type { CustomerRiskChanged, RiskLevel, RiskMethod } from '../platform/contracts/events.js';
-import { nextOrderEstimate } from '../scoring/clv.js';
+import { expectedGapDays } from '../scoring/clv.js';
 import { createScorer, type Scorer } from '../scoring/scorer.js';
 import { rfmSegment } from '../scoring/rfm.js';
 import { riskFromPAlive, riskFromRule, type ModelBands } from '../scoring/risk.js';
 import type { CustomerRecord, Prediction, RiskState } from '../customers/record.js';
 import { gapPercentileFn, scoreAgainst, scoringModelOf, type ModelParams, type ScoringModel, type StoreModel } from './model.js';
-import { purchaseStats } from '../orders/decide.js';
+import type { OrderSummary } from '../orders/decide.js';
 import { DAY_MS } from '../platform/time.js';
 import { ChurnConfig, riskConfigFrom } from '../platform/config.js';
 
@@ -47,6 +47,43 @@ export interface ScoreFailure {
 }
 
 const WEEK_DAYS = 7;
+
+// The sweep's hot path meets the same few hundred day strings in every customer: parsing and
+// formatting them once per container halves its CPU (bench/scoring.ts, sweepPerCustomer).
+const CACHE_LIMIT = 50_000;
+const parsedDays = new Map<string, number>();
+const formattedDays = new Map<number, string>();
+function dayMs(day: string): number {
+  let ms = parsedDays.get(day);
+  if (ms === undefined) {
+    ms = Date.parse(day);
+    if (parsedDays.size < CACHE_LIMIT) parsedDays.set(day, ms);
+  }
+  return ms;
+}
+function isoDay(dayNumber: number): string {
+  let iso = formattedDays.get(dayNumber);
+  if (iso === undefined) {
+    iso = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+    if (formattedDays.size < CACHE_LIMIT) formattedDays.set(dayNumber, iso);
+  }
+  return iso;
+}
+
+/** purchaseStats (orders/decide.ts) with cached day parsing; a unit test keeps the two equal. */
+export function historyOf(s: OrderSummary, nowMs: number) {
+  if (!s.firstDay || !s.lastDay) return null;
+  const first = dayMs(s.firstDay);
+  const last = dayMs(s.lastDay);
+  const x = s.purchaseDays - 1;
+  return {
+    x,
+    recencyDays: (last - first) / DAY_MS,
+    ageDays: Math.max(0, (nowMs - first) / DAY_MS),
+    daysSinceLastOrder: Math.max(0, (nowMs - last) / DAY_MS),
+    repeatValue: x > 0 ? (s.spend - s.firstDaySpend) / x : 0,
+  };
+}
 
 /** A model version ready to score with: its scorer is the expensive part (per-x tables). */
 export interface ModelScoring {
@@ -82,7 +119,8 @@ export function scoreCustomer(
   now: Date,
   scoring: ModelScoring | null = model.params ? modelScoring(model.params) : null,
 ): Scored | ScoreFailure | null {
-  const p = purchaseStats(customer.summary, now);
+  const nowMs = now.getTime();
+  const p = historyOf(customer.summary, nowMs);
   const lastOrderDay = customer.summary.lastDay;
   if (!p || !lastOrderDay) return null;
   const x = p.x;
@@ -98,14 +136,15 @@ export function scoreCustomer(
     if (s.error) return { failed: s.error };
     ({ level, method } = s.level ? { level: s.level, method: 'model' as const } : riskFromPAlive(s.pAlive, cfg.modelBands));
     // Every model here has the Gamma(r, α) purchase-rate mixing behind the next-order estimate.
-    const next = nextOrderEstimate(m.model.params.r, m.model.params.alpha, { x, tx, T }, now, WEEK_DAYS);
+    const gap = expectedGapDays(m.model.params.r, m.model.params.alpha, x, T, WEEK_DAYS);
     prediction = {
       pAlive: round(s.pAlive, 4),
       expectedPurchases: round(s.expected, 4),
       pLapse: round(s.pLapse, 4),
       horizonDays: m.horizonDays,
-      avgDaysBetweenOrders: round(next.avgDaysBetweenOrders, 1),
-      expectedNextOrderDay: next.expectedNextOrderDate,
+      avgDaysBetweenOrders: round(gap, 1),
+      // The day of now + the gap in whole days, as nextOrderEstimate (clv.ts) gives it.
+      expectedNextOrderDay: isoDay(Math.floor(nowMs / DAY_MS) + Math.round(gap)),
       model: m.model.model,
       modelVersion: m.version,
       ...(s.clv !== undefined ? { clv12m: round(s.clv, 2) } : {}),
@@ -130,7 +169,7 @@ export function scoreCustomer(
     method,
     ...(segment ? { segment } : {}),
     ...(prediction ? { prediction } : {}),
-    daysSinceLastOrder: Math.floor((now.getTime() - Date.parse(lastOrderDay)) / DAY_MS),
+    daysSinceLastOrder: Math.floor(p.daysSinceLastOrder),
     lastOrderDay,
   };
 }
@@ -151,10 +190,11 @@ export function decideScores(customer: CustomerRecord, s: Scored, runKey: string
   // not daily: between versions a stored prediction is as of its last write (see README "Scoring").
   const predictionStale = s.prediction !== undefined && customer.prediction?.modelVersion !== s.prediction.modelVersion;
   if (!levelChanged && !methodChanged && !segmentChanged && !predictionStale) return { kind: 'unchanged' };
+  const at = now.toISOString();
   const risk: RiskState =
     current && !levelChanged && !methodChanged
       ? current
-      : { level: s.level, method: s.method, since: now.toISOString(), lastOrderDay: s.lastOrderDay };
+      : { level: s.level, method: s.method, since: at, lastOrderDay: s.lastOrderDay };
   return {
     kind: 'update',
     risk,
@@ -170,7 +210,7 @@ export function decideScores(customer: CustomerRecord, s: Scored, runKey: string
             daysSinceLastOrder: s.daysSinceLastOrder,
             lastOrderDay: s.lastOrderDay,
             runKey,
-            occurredAt: now.toISOString(),
+            occurredAt: at,
           },
         }
       : {}),

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { baseStats, gapPercentileFn, type ModelParams } from '../../../shared/churn/model.js';
-import { DEFAULT_RISK_CONFIG, decideScores, modelScoring, scoreCustomer, scorerCache, type Scored } from '../../../shared/churn/scores.js';
+import { DEFAULT_RISK_CONFIG, decideScores, historyOf, modelScoring, scoreCustomer, scorerCache, type Scored } from '../../../shared/churn/scores.js';
+import { purchaseStats } from '../../../shared/orders/decide.js';
 import { newCustomer, type CustomerRecord } from '../../../shared/customers/record.js';
 import { factsOf } from '../../../shared/customers/facts.js';
 import { matchesAudience } from '../../../shared/campaigns/audience.js';
@@ -93,6 +94,17 @@ describe('ranked levels from the stored choice', () => {
     expect(scorers(v2(5))).not.toBe(a);
     expect(scorers(undefined)).toBeNull();
     expect(modelScoring({ version: 9, fittedAt: '', fit: { customers: 0, repeatBuyers: 0, logLikelihood: 0 } })).toBeNull();
+  });
+});
+
+describe('the sweep\'s history of a summary', () => {
+  it('is purchaseStats (orders/decide.ts) with cached day parsing', () => {
+    for (const days of shop.slice(0, 200)) {
+      const s = summaryOf(days);
+      const { cycleDays: _, ...expected } = purchaseStats(s, now)!;
+      expect(historyOf(s, now.getTime())).toEqual(expected);
+    }
+    expect(historyOf({ orders: 0, purchaseDays: 0, spend: 0, firstDaySpend: 0 }, now.getTime())).toBeNull();
   });
 });
 
