@@ -12,6 +12,11 @@ import { evaluateChurn, type LevelsId, type RankingId } from '../shared/scoring/
 import { replayRefits } from '../shared/scoring/replay.js';
 import { SELECTION_DEFAULTS } from '../shared/scoring/select.js';
 import { formatEvaluation, textTable } from '../shared/scoring/report-format.js';
+import { buildHoldout, splitAt } from '../shared/scoring/holdout.js';
+import { rankValue } from '../shared/scoring/levels.js';
+import { auc } from '../shared/scoring/metrics.js';
+import { fitOrdinalLevels, ordinalLevel } from '../shared/scoring/ordinal-levels.js';
+import type { CountModel } from '../shared/scoring/count-model.js';
 
 const dir = resolve(process.cwd(), process.argv[2] ?? '../shared/data/cdnow');
 const logPath = join(dir, 'CDNOW_sample.txt');
@@ -89,6 +94,38 @@ const claims: { what: string; ok: boolean }[] = [
   { what: 'model levels beat days-since-last-purchase levels at equal shares (AUC)', ok: (model?.auc ?? 0) > (levels('recency-shares')?.auc ?? 1) },
   { what: 'the model ranking beats days since last purchase (AUC)', ok: rankAuc('model-rank') > rankAuc('recency') },
 ];
+
+// Would more levels, or levels cut otherwise, rank better? k levels of E[X(h)] (the chosen model)
+// and of days since the last purchase, cut points fitted on the refit's own hold-out exactly as
+// the app fits its three, scored on the 39-week outcome; and the in-sample ceiling of k levels.
+const choice = evaluation.plan.choice;
+const calFit = evaluation.plan.selection.candidates.find((c) => c.model === choice?.model);
+if (choice?.thresholds && calFit) {
+  const full = { model: choice.model, params: choice.params } as CountModel;
+  const cal = { model: calFit.model, params: calFit.params } as CountModel;
+  const h = choice.thresholds.horizon;
+  const inner = buildHoldout(histories, parseDay(CAL_END));
+  const innerBack = inner.rows.map((r) => r.firstReturn <= h + 1e-9);
+  const innerModel = inner.rows.map((r) => rankValue(cal, 'expected', h, r.x, r.tx, r.T));
+  const innerRecency = inner.rows.map((r) => r.tx - r.T);
+  const outer = histories.flatMap((d) => splitAt(d, parseDay(CAL_END), parseDay(HOLDOUT_END)) ?? []);
+  const lapsed = outer.map((r) => r.holdout === 0);
+  const back = lapsed.map((l) => !l);
+  const outerModel = outer.map((r) => rankValue(full, 'expected', h, r.x, r.tx, r.T));
+  const outerRecency = outer.map((r) => r.tx - r.T);
+  const outOfSample = (fitOn: number[], apply: number[], k: number): number => {
+    const fit = fitOrdinalLevels(fitOn, innerBack, k);
+    return fit ? auc(apply.map((v) => ordinalLevel(v, fit.cuts)), lapsed) : Number.NaN;
+  };
+  const f3 = (v: number | undefined): string => (v !== undefined && Number.isFinite(v) ? v.toFixed(3) : '—');
+  console.log(`\nLevels vs days since last purchase: AUC for "no purchase in the 39 weeks" (continuous: E[X(h)] ${f3(auc(outerModel.map((v) => -v), lapsed))}, days since last purchase ${f3(auc(outerRecency.map((v) => -v), lapsed))})`);
+  console.log(textTable([
+    ['levels', 'E[X(h)] levels', 'days-since levels', 'ceiling E[X(h)]', 'ceiling days-since'],
+    ...[3, 4, 5, 6].map((k) => [`${k}${k === 3 ? ' (the app)' : ''}`, f3(outOfSample(innerModel, outerModel, k)), f3(outOfSample(innerRecency, outerRecency, k)),
+      f3(fitOrdinalLevels(outerModel, back, k)?.auc), f3(fitOrdinalLevels(outerRecency, back, k)?.auc)]),
+  ]));
+  console.log('(cut points fitted on the refit\'s hold-out, scored on the outcome; ceilings: the best k levels fitted on the outcome itself)');
+}
 
 // Refit replay over the first year: every accepted model against the period that followed it.
 const replay = replayRefits(histories, { fromDay: parseDay('1997-02-26'), toDay: parseDay('1997-12-31'), everyDays: 14, dataEndDay: parseDay(HOLDOUT_END), compareAll: true });
