@@ -16,7 +16,9 @@ import { buildHoldout, splitAt } from '../shared/scoring/holdout.js';
 import { rankValue } from '../shared/scoring/levels.js';
 import { auc } from '../shared/scoring/metrics.js';
 import { fitOrdinalLevels, ordinalLevel } from '../shared/scoring/ordinal-levels.js';
-import type { CountModel } from '../shared/scoring/count-model.js';
+import { pAlive, type CountModel } from '../shared/scoring/count-model.js';
+import { riskFromPAlive } from '../shared/scoring/risk.js';
+import { levelReport } from '../shared/scoring/metrics.js';
 
 const dir = resolve(process.cwd(), process.argv[2] ?? '../shared/data/cdnow');
 const logPath = join(dir, 'CDNOW_sample.txt');
@@ -125,6 +127,11 @@ if (choice?.thresholds && calFit) {
       f3(fitOrdinalLevels(outerModel, back, k)?.auc), f3(fitOrdinalLevels(outerRecency, back, k)?.auc)]),
   ]));
   console.log('(cut points fitted on the refit\'s hold-out, scored on the outcome; ceilings: the best k levels fitted on the outcome itself)');
+  // Before model selection: Pareto/NBD fitted on everything up to the calibration end, P(alive) bands 0.6 / 0.3.
+  const before = { model: 'pareto-nbd', params: fits['pareto-nbd']!.params } as CountModel;
+  const old = levelReport(outer.map((r) => riskFromPAlive(pAlive(before, r.x, r.tx, r.T)).level), back);
+  const rates = old.levels.slice(0, 3).map((l) => `${(100 * l.returnRate).toFixed(1)}%`).join(' / ');
+  console.log(`Before (Pareto/NBD P(alive) bands 0.6/0.3): AUC ${f3(old.auc)}, monotone ${old.monotone ? 'yes' : 'no'} (returned ${rates}), flagged ${(100 * old.levels[3]!.share).toFixed(0)}%`);
 }
 
 // Refit replay over the first year: every accepted model against the period that followed it.
