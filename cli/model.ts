@@ -8,7 +8,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { registerModelShow } from './model-show.js';
 import {
   fitModel, parseSummaryCsv, parseTransactionsCsv, summarizeTransactions, formatSummaryCsv, toColumns, createScorer, csvField,
-  purchaseDaysByCustomer, parseDay, planRefit, evaluateChurn, formatSelection, formatEvaluation,
+  purchaseDaysByCustomer, parseDay, planRefit, evaluateChurn, formatSelection, formatEvaluation, DEFAULT_ORIGINS,
   type ModelName, type CountModel, type CountModelName, type GammaGammaParams, type TimeUnit, type LevelThresholds, type RefitPlanOptions,
 } from '../shared/scoring/index.js';
 
@@ -146,12 +146,14 @@ function histories(file: string): number[][] {
 
 const lastDayOf = (h: readonly number[][]): number => h.reduce((m, d) => Math.max(m, d[d.length - 1]!), -Infinity);
 
-interface PlanFlags { horizonDays?: string; holdoutFraction?: string; bound?: string }
+interface PlanFlags { horizonDays?: string; holdoutFraction?: string; bound?: string; origins?: string }
 
 function planOptions(o: PlanFlags): RefitPlanOptions {
   const fraction = positiveNumber('--holdout-fraction', o.holdoutFraction, 0.25);
   if (!(fraction < 1)) throw new Error('--holdout-fraction must be below 1');
-  return { horizonDays: positiveNumber('--horizon-days', o.horizonDays, 90), holdoutFraction: fraction, bound: positiveNumber('--bound', o.bound, 0.2) };
+  const origins = positiveNumber('--origins', o.origins, DEFAULT_ORIGINS);
+  if (!Number.isInteger(origins)) throw new Error(`--origins must be a whole number, got ${JSON.stringify(o.origins)}`);
+  return { horizonDays: positiveNumber('--horizon-days', o.horizonDays, 90), holdoutFraction: fraction, bound: positiveNumber('--bound', o.bound, 0.2), origins };
 }
 
 function addPlanFlags(c: Command): Command {
@@ -159,6 +161,7 @@ function addPlanFlags(c: Command): Command {
     .option('--horizon-days <n>', 'risk ranking horizon H in days', '90')
     .option('--holdout-fraction <f>', 'share of the observed period held back', '0.25')
     .option('--bound <e>', 'refuse a fit missing the hold-out by more than this (relative)', '0.2')
+    .option('--origins <n>', 'consecutive hold-outs of the same length a model must forecast within the bound', String(DEFAULT_ORIGINS))
     .option('--json', 'print JSON instead of tables');
 }
 

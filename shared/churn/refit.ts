@@ -1,7 +1,7 @@
 /**
  * The weekly model refit: read every customer summary (compact items only), take a uniform sample
- * of buyers, read the sampled customers' purchase days, and let planRefit choose the model on a
- * hold-out (BG/NBD, MBG/NBD, Pareto/NBD), fit the ranked-level cut points and refit the winner on
+ * of buyers, read the sampled customers' purchase days, and let planRefit choose the model on two
+ * consecutive hold-outs (BG/NBD, MBG/NBD, Pareto/NBD), fit the ranked-level cut points and refit the winner on
  * all data. Only an accepted plan becomes the new model version (with Gamma-Gamma for spend); a
  * refused one keeps the previous version. Every refit refreshes the base statistics (Kaplan–Meier
  * gap percentiles for the rule, RFM cuts) and stores a report of what it decided and why.
@@ -24,7 +24,7 @@ export interface RefitDeps {
 export interface RefitOptions {
   /** Customers sampled for the fit (their purchase days are read one query each). */
   sampleLimit: number;
-  /** Refuse a model missing its hold-out by more than this (relative, beyond one standard error). */
+  /** Refuse unless a model forecasts both hold-outs (latest and one period earlier) within this (relative, beyond one standard error). */
   bound: number;
   /** Horizon H in days of E[X(H)], P(lapse) and the levels. */
   horizonDays: number;

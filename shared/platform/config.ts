@@ -45,7 +45,7 @@ export const DEFAULTS = {
   activeMinPAlive: 0.6,
   atRiskMinPAlive: 0.3,
   refitSampleLimit: 200_000,
-  /** Refuse a refit whose chosen model misses its hold-out by more than this (relative, beyond 1 s.e.). */
+  /** Refuse a refit unless a model forecasts its hold-out and the one before it within this (relative, beyond 1 s.e.). */
   refitHoldoutBound: 0.2,
   /** Horizon H of P(lapse), E[X(H)] and the ranked risk levels. */
   refitHorizonDays: 90,

@@ -14,6 +14,7 @@ import { registerModelCommands } from '../../cli/model.js';
 import { refitModel } from '../../shared/churn/refit.js';
 import type { CustomerRecord } from '../../shared/customers/record.js';
 import { COUNT_MODELS } from '../../shared/scoring/fit.js';
+import { formatDay } from '../../shared/scoring/csv.js';
 import { makeRng } from '../../shared/scoring/simulate.js';
 import { simulateShop } from '../../shared/scoring/simulate-shop.js';
 import { seedShop } from '../support/shop.js';
@@ -99,7 +100,9 @@ describe('refit with model selection, ranked levels, engage model show', () => {
     expect(text).toContain(`Model version 1 (fitted ${NOW.toISOString()}): ${params!.choice!.model}`);
     expect(text).toMatch(/Selection on the hold-out \d{4}-\d{2}-\d{2}\.\.2026-11-22 \(\d+ days\), bound ±20\.0%/);
     expect(text).toMatch(new RegExp(`${params!.choice!.model} \\*`));
-    expect(text).toMatch(/model\s+converged\s+error\s+class error\s+x=0/);
+    // the earlier hold-out (rolling origin) ends where the latest begins
+    expect(text).toMatch(new RegExp(`model\\s+converged\\s+error\\s+class error\\s+to ${formatDay(params!.choice!.selection.cutDay)}\\s+x=0`));
+    expect(text).toMatch(new RegExp(`${params!.choice!.model} \\*\\s+yes\\s+-?[\\d.]+%\\s+[\\d.]+%\\s+-?[\\d.]+% ± [\\d.]+%`));
     expect(text).toMatch(/Levels: E\[X\(h\)\], h = \d+ days: active ≥ [\d.]+, at-risk ≥ [\d.]+; hold-out return rates/);
     expect(text).toMatch(/Base statistics .*Kaplan–Meier/);
     expect(text).toContain(`Last refit ${NOW.toISOString()}: accepted, version 1`);

@@ -77,6 +77,11 @@ describe('cli model: selection, evaluation and robust scoring', () => {
     expect(text).toMatch(/Model selection on the hold-out/);
     expect(text).toMatch(/bgnbd[\s\S]*mbgnbd[\s\S]*pareto-nbd/);
     expect(text).toMatch(/chosen: \S+ \(accepted\)|refused/);
+    // every candidate is also shown on the hold-out before the latest one, unless --origins 1
+    expect(text).toMatch(/class error\s+to \d{4}-\d{2}-\d{2}\s+x=0/);
+    const single = await run(['model', 'select', '--transactions', txFile, '--end', formatDay(250 + 9862), '--origins', '1']);
+    expect(single).toMatch(/class error\s+x=0/);
+    await expect(run(['model', 'select', '--transactions', txFile, '--origins', '1.5'])).rejects.toThrow(/--origins must be a whole number/);
     const choice = JSON.parse(readFileSync(choiceFile, 'utf8'));
     const summary = join(dir, 'summary.csv');
     writeFileSync(summary, await run(['model', 'summarize', '--transactions', txFile, '--calibration-end', formatDay(250 + 9862)]));

@@ -22,6 +22,9 @@ describe('planRefit', () => {
     expect(choice.selection.candidates.map((c) => c.model)).toEqual(['bgnbd', 'mbgnbd', 'pareto-nbd']);
     const chosen = choice.selection.candidates.find((c) => c.model === choice.model)!;
     expect(Math.min(...choice.selection.candidates.map((c) => c.classError))).toBe(chosen.classError);
+    // each candidate also forecast the 75 days before the hold-out, fitted on the data before them
+    expect(choice.selection.candidates.map((c) => c.earlier!.map((o) => o.endDay))).toEqual([[225], [225], [225]]);
+    expect(Math.abs(chosen.earlier![0]!.error) + chosen.earlier![0]!.errorSe).toBeLessThanOrEqual(0.2);
     // the hold-out (75 days) is shorter than H = 90 days, so the levels are cut for 75 days
     expect(choice.thresholds).toMatchObject({ rankBy: 'expected', horizon: 75 / 7 });
     expect(choice.thresholds!.active).toBeGreaterThan(choice.thresholds!.atRisk);

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { buildHoldout, splitAt, summarizeDays, distinctDays } from '../../../shared/scoring/holdout.js';
+import { buildHoldout, buildOrigins, splitAt, summarizeDays, distinctDays } from '../../../shared/scoring/holdout.js';
 import { holdoutForecast, selectModel } from '../../../shared/scoring/select.js';
 import { conditionalExpected, type CountModel } from '../../../shared/scoring/count-model.js';
 import { simulateShop } from '../../../shared/scoring/simulate-shop.js';
@@ -29,6 +29,22 @@ describe('hold-out split', () => {
     expect(split.rows[0]).toMatchObject({ x: 1, holdout: 0 });
     expect(() => buildHoldout([[0]], 10, { holdoutFraction: 1 })).toThrow(RangeError);
   });
+
+  it('adds the earlier origin: the hold-out of the same length that ends where the latest begins', () => {
+    // given purchases over days 0..100: the latest hold-out is (75, 100]
+    const [latest, earlier, ...more] = buildOrigins([[0, 50, 80], [10, 60], [90]], 100);
+    expect(more).toEqual([]);
+    expect(latest).toMatchObject({ cutDay: 75, endDay: 100 });
+    // then the earlier one is (50, 75], calibrated on days ≤ 50
+    expect(earlier).toMatchObject({ cutDay: 50, endDay: 75, index: [0, 1] });
+    expect(earlier!.length).toBeCloseTo(latest!.length, 12);
+    expect(earlier!.rows).toEqual([
+      { x: 1, tx: 50 / 7, T: 50 / 7, holdout: 0, firstReturn: Infinity },
+      { x: 0, tx: 0, T: 40 / 7, holdout: 1, firstReturn: 10 / 7 },
+    ]);
+    expect(buildOrigins([[0]], 100, { origins: 3 }).map((o) => o.endDay)).toEqual([100, 75, 50]);
+    expect(() => buildOrigins([[0]], 100, { origins: 0 })).toThrow(RangeError);
+  });
 });
 
 describe('hold-out forecast', () => {
@@ -57,8 +73,9 @@ describe('hold-out forecast', () => {
 describe('selectModel', () => {
   // given a shop whose customers may be lost at their first purchase (~60% one-time buyers)
   const histories = simulateShop(MBG, { customers: 10_000, acquisitionDays: 180, endDay: 365 }, makeRng(5));
-  const split = buildHoldout(histories, 365);
-  const selection = selectModel(split.rows, split.length);
+  const origins = buildOrigins(histories, 365);
+  const [split] = origins;
+  const selection = selectModel(origins);
 
   it('chooses the model that forecasts every frequency class, not just the total', () => {
     const by = Object.fromEntries(selection.candidates.map((c) => [c.model, c.forecast]));
@@ -74,13 +91,43 @@ describe('selectModel', () => {
     expect(Math.abs(classZero('mbgnbd'))).toBeLessThan(0.05);
     expect(selection.chosen).toBe('mbgnbd');
     expect(selection.accepted).toBe(true);
+    expect(selection.originEnds).toEqual([365, split!.cutDay]);
+    expect(selection.candidates.every((c) => c.forecasts.length === 2 && c.forecasts[0] === c.forecast)).toBe(true);
+  });
+
+  it('refuses a model that forecast the latest hold-out but missed the one before it', () => {
+    // given the period before the latest hold-out had twice the purchases the shop's rhythm
+    // explains (a promotion): one hold-out cannot tell whether the next period will be like it
+    const [latest, earlier] = origins;
+    const spiked = { ...earlier!, rows: earlier!.rows.map((r) => ({ ...r, holdout: 2 * r.holdout })) };
+    expect(selectModel([latest!]).accepted).toBe(true);
+    const s = selectModel([latest!, spiked]);
+    // then no candidate is eligible and the refit is refused, saying which hold-out it missed
+    expect(s.candidates.map((c) => c.eligible)).toEqual([false, false, false]);
+    expect(s.accepted).toBe(false);
+    expect(s.reasons.join()).toMatch(/mbgnbd misses the hold-out one period earlier by -\d+\.\d% ± \d+\.\d% \(bound ±20\.0%\)/);
+    expect(s.reasons.join()).not.toMatch(/misses the hold-out by/);
+  });
+
+  it('chooses among the candidates within the bound at every origin, by class error on the latest', () => {
+    // given a bound that only some candidates meet at both origins
+    const errs = selection.candidates.map((c) => Math.max(...c.forecasts.map((f) => Math.abs(f.error) + f.errorSe)));
+    const bound = [...errs].sort((a, b) => a - b)[0]! + 1e-9;
+    const s = selectModel(origins, { bound });
+    const eligible = s.candidates.filter((c) => c.eligible);
+    expect(eligible.length).toBeGreaterThanOrEqual(1);
+    expect(eligible.length).toBeLessThan(3);
+    // then the choice is the eligible one that misses the latest classes least, and it is accepted
+    const best = [...eligible].sort((a, b) => a.forecast.classError - b.forecast.classError)[0]!;
+    expect(s.chosen).toBe(best.model);
+    expect(s.accepted).toBe(true);
   });
 
   it('refuses a fit outside the bound or on too little data, and says why', () => {
-    const tight = selectModel(split.rows, split.length, { bound: 0.01, candidates: ['mbgnbd'] });
+    const tight = selectModel([split!], { bound: 0.01, candidates: ['mbgnbd'] });
     expect(tight.accepted).toBe(false);
     expect(tight.reasons.join()).toMatch(/mbgnbd misses the hold-out by .*% ± .*% \(bound ±1\.0%\)/);
-    const few = selectModel(split.rows.slice(0, 200), split.length, { candidates: ['bgnbd'] });
+    const few = selectModel([{ rows: split!.rows.slice(0, 200), length: split!.length }], { candidates: ['bgnbd'] });
     expect(few.accepted).toBe(false);
     expect(few.reasons.join()).toMatch(/only 200 customers/);
     expect(few.reasons.join()).toMatch(/repeat buyers/);
