@@ -27,14 +27,14 @@ export function formatChoice(c: ModelChoice, unitDays = 7): string[] {
   const lines = [`Selection on the hold-out ${formatDay(sel.cutDay + 1)}..${formatDay(sel.endDay)} (${num(sel.holdoutLength * unitDays, 0)} days), bound ±${pct(sel.bound)}:`];
   const classes = sel.candidates[0]?.byClass ?? [];
   // Versions stored before rolling-origin selection have no earlier hold-outs.
-  const earlier = (sel.candidates[0]?.earlier ?? []).map((o) => `to ${formatDay(o.endDay)}`);
+  const earlier = (sel.originEnds ?? []).slice(1).map((end) => `to ${formatDay(end)}`);
   lines.push(textTable([
     ['model', 'converged', 'error', 'class error', ...earlier, ...classes.map((b) => `x=${b.cls}`)],
     ['actual', '', '', '', ...earlier.map(() => ''), ...classes.map((b) => String(b.actual))],
     ...sel.candidates.map((k) => [`${k.model}${k.model === c.model ? ' *' : ''}`, k.converged ? 'yes' : 'no', pct(k.error), pct(k.classError),
       ...earlier.map((_, i) => { const o = k.earlier?.[i]; return o ? `${pct(o.error)} ± ${pct(o.errorSe)}` : '—'; }), ...k.byClass.map((b) => num(b.predicted, 1))]),
   ]));
-  if (earlier.length) lines.push('  (to …: error ± s.e. on an earlier hold-out of the same length, fitted on the data before it; the bound applies to every hold-out)');
+  if (earlier.length) lines.push('  (to …: error ± s.e. on an earlier hold-out of the same length, fitted on the data before it; the bound applies to every hold-out; — : not fitted, already out)');
   const th = c.thresholds;
   if (th && c.thresholdFit) {
     const [a, r, k] = c.thresholdFit.returnRates;

@@ -144,10 +144,10 @@ console.log(textTable([
   ...replay.map((r) => [formatDay(r.day), r.accepted ? 'accepted' : 'refused', r.chosen ?? '—', pctOf(r.holdoutError), pctOf(r.holdoutErrorSe), pctOf(r.earlierErrors[0]), String(r.next?.days ?? '—'),
     String(r.next?.actual ?? '—'), pctOf(r.next?.error), ...COUNT_MODELS.map((m) => pctOf(r.nextByModel?.[m]))]),
 ]));
-console.log('(hold-out: the chosen model on the refit\'s hold-out; one earlier: on the hold-out of the same length before it, fitted on the data before that)');
+console.log('(hold-out: the chosen model on the refit\'s hold-out; one earlier: on the hold-out of the same length before it, fitted on the data before that; —: not fitted, the refit was already refused on the latest hold-out)');
 const accepted = replay.filter((r) => r.accepted);
 const scored = accepted.filter((r) => r.next);
-const missed = scored.filter((r) => Math.abs(r.next!.error) > bound);
+const missed = scored.filter((r) => !(Math.abs(r.next!.error) <= bound));
 const worst = scored.reduce<(typeof replay)[number] | undefined>((w, r) => (!w || Math.abs(r.next!.error) > Math.abs(w.next!.error) ? r : w), undefined);
 console.log(`${accepted.length} of ${replay.length} refits accepted (${scored.length} with a next period in the data); worst accepted next-period miss ` +
   `${worst ? `${pctOf(worst.next!.error)} (${formatDay(worst.day)})` : '—'}; ${missed.length} beyond the bound` +

@@ -25,7 +25,7 @@ export interface CandidateSummary {
   error: number;
   classError: number;
   byClass: ClassForecast[];
-  /** The earlier origins' hold-outs, latest first (absent in versions stored before them). */
+  /** The earlier origins' hold-outs, latest first, up to the first one missed (absent in versions stored before them). */
   earlier?: OriginError[];
 }
 
@@ -49,6 +49,8 @@ export interface ModelChoice {
     cutDay: number;
     endDay: number;
     holdoutLength: number;
+    /** Last day of each origin's hold-out, latest first (absent in versions stored before them). */
+    originEnds?: number[];
     bound: number;
     candidates: CandidateSummary[];
   };
@@ -74,7 +76,9 @@ export function planRefit(histories: readonly PurchaseDays[], endDay: number, op
   const unitDays = opts.unitDays ?? 7;
   const origins = buildOrigins(histories, endDay, opts);
   const split = origins[0]!;
-  const selection = selectModel(origins, opts);
+  const minDays = opts.minHoldoutDays ?? 28;
+  const shortHoldout = endDay - split.cutDay < minDays;
+  const selection = selectModel(origins, { ...opts, latestOnly: shortHoldout });
   const chosen = selection.candidates.find((c) => c.model === selection.chosen);
   if (!chosen) return { accepted: false, reasons: selection.reasons, choice: null, selection };
 
@@ -93,8 +97,7 @@ export function planRefit(histories: readonly PurchaseDays[], endDay: number, op
   });
   const fit = fitModel(chosen.model, all, opts.fit);
   const reasons = [...selection.reasons];
-  const minDays = opts.minHoldoutDays ?? 28;
-  if (endDay - split.cutDay < minDays) reasons.push(`hold-out of ${endDay - split.cutDay} days is shorter than ${minDays}`);
+  if (shortHoldout) reasons.push(`hold-out of ${endDay - split.cutDay} days is shorter than ${minDays}`);
   if (!Number.isFinite(fit.logLikelihood)) reasons.push(`${chosen.model} refit on all data has no finite likelihood`);
   const choice: ModelChoice = {
     model: chosen.model,
@@ -107,6 +110,7 @@ export function planRefit(histories: readonly PurchaseDays[], endDay: number, op
       cutDay: split.cutDay,
       endDay,
       holdoutLength: split.length,
+      originEnds: origins.map((o) => o.endDay),
       bound: opts.bound ?? SELECTION_DEFAULTS.bound,
       candidates: selection.candidates.map((c) => ({
         model: c.model, converged: c.converged, error: c.forecast.error, classError: c.forecast.classError, byClass: c.forecast.byClass,

@@ -31,11 +31,12 @@ export function formatSelection(plan: RefitPlan, unitDays = 7): string {
     pct(c.forecast.error),
     pct(c.forecast.errorSe),
     pct(c.forecast.classError),
-    ...c.forecasts.slice(1, 1 + earlier.length).map((f) => `${pct(f.error)} ± ${pct(f.errorSe)}`),
+    // '—': not fitted there, the model had already missed a later hold-out.
+    ...earlier.map((_, i) => { const f = c.forecasts[i + 1]; return f ? `${pct(f.error)} ± ${pct(f.errorSe)}` : '—'; }),
     ...c.forecast.byClass.map((b) => num(b.predicted, 1)),
   ]);
   lines.push(textTable([head, actual, ...rows]));
-  if (earlier.length) lines.push('(to …: error ± s.e. on an earlier hold-out of the same length, fitted on the data before it; the bound applies to every hold-out)');
+  if (earlier.length) lines.push('(to …: error ± s.e. on an earlier hold-out of the same length, fitted on the data before it; the bound applies to every hold-out; — : not fitted, already out)');
   lines.push(plan.accepted ? `chosen: ${sel.chosen} (accepted)` : `refused${sel.chosen ? ` (best: ${sel.chosen})` : ''}: ${plan.reasons.join('; ')}`);
   const th = choice?.thresholds;
   if (th && choice?.thresholdFit) {

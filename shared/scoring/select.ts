@@ -28,6 +28,8 @@ export interface HoldoutForecast {
   /** Standard error of `error` from the customers' own residuals, √Σ(actual − predicted)² / Σ actual. */
   errorSe: number;
   byClass: ClassForecast[];
+  /** Why there is no forecast (its numbers are then NaN). */
+  failure?: string;
 }
 
 /** Hold-out forecast of a model fitted on the calibration period, total and by frequency class. */
@@ -55,6 +57,26 @@ export function holdoutForecast(m: CountModel, rows: readonly HoldoutRow[], leng
   };
 }
 
+/**
+ * holdoutForecast, or NaN numbers with the reason when it throws: a fit that ran off towards the
+ * edge of its parameter space (a young shop's short history) can leave a series that does not
+ * converge, and one candidate must not fail the refit.
+ */
+export function tryHoldoutForecast(m: CountModel, rows: readonly HoldoutRow[], length: number): HoldoutForecast {
+  try {
+    return holdoutForecast(m, rows, length);
+  } catch (e) {
+    const byClass: ClassForecast[] = FREQUENCY_CLASSES.map((cls) => ({ cls, customers: 0, actual: 0, predicted: Number.NaN }));
+    for (const r of rows) {
+      const c = byClass[Math.min(r.x, TOP_CLASS)]!;
+      c.customers++;
+      c.actual += r.holdout;
+    }
+    const actual = byClass.reduce((sum, c) => sum + c.actual, 0);
+    return { actual, predicted: Number.NaN, error: Number.NaN, classError: Number.NaN, errorSe: Number.NaN, byClass, failure: `${m.model} forecast failed: ${(e as Error).message}` };
+  }
+}
+
 export interface SelectionOptions {
   candidates?: readonly CountModelName[];
   /**
@@ -75,6 +97,8 @@ export interface SelectionOptions {
   minRepeatBuyers?: number;
   /** … and the hold-out has this many purchases (fewer make its error mostly noise). Default 100. */
   minHoldoutPurchases?: number;
+  /** The caller refuses the refit anyway (e.g. its hold-out is too short): fit the latest origin only, for the report. */
+  latestOnly?: boolean;
   fit?: FitOptions;
 }
 
@@ -88,7 +112,10 @@ export interface CandidateReport {
   logLikelihood: number;
   /** The latest hold-out's forecast (= forecasts[0]). */
   forecast: HoldoutForecast;
-  /** One per origin, latest first, each by the model fitted on that origin's calibration period. */
+  /**
+   * Latest first, each by the model fitted on that origin's calibration period; it stops at the
+   * first origin the model misses (the later ones cannot make it eligible).
+   */
   forecasts: HoldoutForecast[];
   /** Within the bound at every origin. */
   eligible: boolean;
@@ -129,30 +156,37 @@ export function selectModel(origins: readonly SelectionOrigin[], opts: Selection
   const latest = origins[0];
   if (!latest) throw new RangeError('selectModel needs at least one origin');
   const within = (f: HoldoutForecast): boolean => Math.abs(f.error) + o.noiseZ * f.errorSe <= o.bound;
-  const summaries = origins.map((s) => toSummaryRows(s.rows));
+  const rows = latest.rows;
+  const repeatBuyers = rows.filter((r) => r.x > 0).length;
+  const holdoutPurchases = rows.reduce((sum, r) => sum + r.holdout, 0);
+  const reasons: string[] = [];
+  if (rows.length < o.minCustomers) reasons.push(`only ${rows.length} customers in the calibration period (need ≥ ${o.minCustomers})`);
+  if (repeatBuyers < o.minRepeatBuyers) reasons.push(`only ${repeatBuyers} repeat buyers in the calibration period (need ≥ ${o.minRepeatBuyers})`);
+  if (holdoutPurchases < o.minHoldoutPurchases) reasons.push(`only ${holdoutPurchases} hold-out purchases (need ≥ ${o.minHoldoutPurchases})`);
+  // Too little data refuses the refit whatever the earlier origins show: they are not fitted.
+  const fitted = reasons.length || opts.latestOnly ? 1 : origins.length;
+  const summaries = origins.slice(0, fitted).map((s) => toSummaryRows(s.rows));
   const candidates: CandidateReport[] = (opts.candidates ?? COUNT_MODELS).map((model) => {
-    const fits = origins.map((s, k) => fitModel(model, summaries[k]!, opts.fit));
-    const forecasts = origins.map((s, k) => holdoutForecast(asCountModel(fits[k]!), s.rows, s.length));
-    const fit = fits[0]!;
-    return { model, params: fit.params, converged: fit.converged, logLikelihood: fit.logLikelihood, forecast: forecasts[0]!, forecasts, eligible: forecasts.every(within) };
+    const fit = fitModel(model, summaries[0]!, opts.fit);
+    const forecasts = [tryHoldoutForecast(asCountModel(fit), latest.rows, latest.length)];
+    // Earlier origins only for a model still in the running: on a young shop's short history a
+    // fit that runs off to the edge of its parameter space is the slow part of a refit.
+    for (let k = 1; k < fitted && within(forecasts[k - 1]!); k++) {
+      forecasts.push(tryHoldoutForecast(asCountModel(fitModel(model, summaries[k]!, opts.fit)), origins[k]!.rows, origins[k]!.length));
+    }
+    return { model, params: fit.params, converged: fit.converged, logLikelihood: fit.logLikelihood, forecast: forecasts[0]!, forecasts, eligible: forecasts.length === origins.length && forecasts.every(within) };
   });
   const usable = candidates.filter((c) => Number.isFinite(c.forecast.classError) && Number.isFinite(c.forecast.predicted));
   usable.sort((a, b) => a.forecast.classError - b.forecast.classError || Math.abs(a.forecast.error) - Math.abs(b.forecast.error));
   const best = usable.find((c) => c.eligible) ?? usable[0];
-  const rows = latest.rows;
-  const repeatBuyers = rows.filter((r) => r.x > 0).length;
-  const reasons: string[] = [];
-  if (rows.length < o.minCustomers) reasons.push(`only ${rows.length} customers in the calibration period (need ≥ ${o.minCustomers})`);
-  if (repeatBuyers < o.minRepeatBuyers) reasons.push(`only ${repeatBuyers} repeat buyers in the calibration period (need ≥ ${o.minRepeatBuyers})`);
   if (!best) reasons.push('no candidate produced a finite hold-out forecast');
   else {
-    if (best.forecast.actual < o.minHoldoutPurchases) reasons.push(`only ${best.forecast.actual} hold-out purchases (need ≥ ${o.minHoldoutPurchases})`);
     // No candidate is eligible: say where the best one fell outside the bound.
-    if (!best.eligible) {
+    if (!best.eligible && fitted === origins.length) {
       best.forecasts.forEach((f, k) => {
         if (within(f)) return;
         const which = k === 0 ? 'the hold-out' : `the hold-out ${k === 1 ? 'one period' : `${k} periods`} earlier`;
-        reasons.push(`${best.model} misses ${which} by ${pct(f.error)}% ± ${pct(f.errorSe)}% (bound ±${pct(o.bound)}%)`);
+        reasons.push(f.failure ? `${which}: ${f.failure}` : `${best.model} misses ${which} by ${pct(f.error)}% ± ${pct(f.errorSe)}% (bound ±${pct(o.bound)}%)`);
       });
     }
   }

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { buildHoldout, buildOrigins, splitAt, summarizeDays, distinctDays } from '../../../shared/scoring/holdout.js';
-import { holdoutForecast, selectModel } from '../../../shared/scoring/select.js';
+import { holdoutForecast, selectModel, tryHoldoutForecast } from '../../../shared/scoring/select.js';
 import { conditionalExpected, type CountModel } from '../../../shared/scoring/count-model.js';
 import { simulateShop } from '../../../shared/scoring/simulate-shop.js';
 import { makeRng } from '../../../shared/scoring/simulate.js';
@@ -70,6 +70,30 @@ describe('hold-out forecast', () => {
   });
 });
 
+describe('a forecast that cannot be evaluated', () => {
+  it('is NaN with its reason instead of an exception', () => {
+    // given BG/NBD parameters run off to where the 2F1 series does not converge for a young customer
+    const runOff: CountModel = { model: 'bgnbd', params: { r: 0.315, alpha: 5.4, a: 2e5, b: 3.3e6 } };
+    const rows = [{ x: 0, tx: 0, T: 2, holdout: 1, firstReturn: 1 }, { x: 2, tx: 5, T: 10, holdout: 2, firstReturn: 0.5 }];
+    expect(() => holdoutForecast(runOff, rows, 20)).toThrow(/did not converge/);
+    const f = tryHoldoutForecast(runOff, rows, 20);
+    // then the actual purchases are still counted and nothing else is a number
+    expect(f).toMatchObject({ actual: 3, failure: expect.stringMatching(/^bgnbd forecast failed: hyp2f1 series did not converge/) });
+    expect([f.predicted, f.error, f.classError, f.errorSe].every(Number.isNaN)).toBe(true);
+  });
+
+  it('leaves the candidate out instead of failing the refit (a young shop\'s earlier hold-out)', () => {
+    // given a 6,000-customer shop whose BG/NBD fit before the earlier hold-out (day 98) runs off
+    const young = simulateShop(MBG, { customers: 6000, acquisitionDays: 365, endDay: 485 }, makeRng(23));
+    const s = selectModel(buildOrigins(young, 252), { candidates: ['bgnbd'] });
+    const [c] = s.candidates;
+    expect(c!.forecasts[1]!.failure).toMatch(/hyp2f1 series did not converge/);
+    expect(c!.eligible).toBe(false);
+    expect(s.accepted).toBe(false);
+    expect(s.reasons.join()).toMatch(/the hold-out one period earlier: bgnbd forecast failed/);
+  });
+});
+
 describe('selectModel', () => {
   // given a shop whose customers may be lost at their first purchase (~60% one-time buyers)
   const histories = simulateShop(MBG, { customers: 10_000, acquisitionDays: 180, endDay: 365 }, makeRng(5));
@@ -92,7 +116,11 @@ describe('selectModel', () => {
     expect(selection.chosen).toBe('mbgnbd');
     expect(selection.accepted).toBe(true);
     expect(selection.originEnds).toEqual([365, split!.cutDay]);
-    expect(selection.candidates.every((c) => c.forecasts.length === 2 && c.forecasts[0] === c.forecast)).toBe(true);
+    // the chosen model was also fitted before the earlier hold-out and forecast it
+    const chosen = selection.candidates.find((c) => c.model === 'mbgnbd')!;
+    expect(chosen.forecasts).toHaveLength(2);
+    expect(chosen.forecasts[0]).toBe(chosen.forecast);
+    expect(chosen.eligible).toBe(true);
   });
 
   it('refuses a model that forecast the latest hold-out but missed the one before it', () => {
@@ -104,6 +132,8 @@ describe('selectModel', () => {
     const s = selectModel([latest!, spiked]);
     // then no candidate is eligible and the refit is refused, saying which hold-out it missed
     expect(s.candidates.map((c) => c.eligible)).toEqual([false, false, false]);
+    // (a model already outside the bound on the latest hold-out is not fitted on the earlier one)
+    for (const c of s.candidates) expect(c.forecasts).toHaveLength(Math.abs(c.forecast.error) + c.forecast.errorSe <= 0.2 ? 2 : 1);
     expect(s.accepted).toBe(false);
     expect(s.reasons.join()).toMatch(/mbgnbd misses the hold-out one period earlier by -\d+\.\d% ± \d+\.\d% \(bound ±20\.0%\)/);
     expect(s.reasons.join()).not.toMatch(/misses the hold-out by/);
