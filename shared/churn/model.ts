@@ -146,7 +146,9 @@ export function baseStats(summaries: OrderSummary[], now: Date, gaps?: readonly 
 
 /** 1–5 score against stored ascending cut points; a value equal to a cut counts as below it. */
 export function scoreAgainst(value: number, cuts: number[], higherIsBetter: boolean): number {
-  const above = cuts.filter((c) => value > c).length;
+  // A loop, not filter(): the sweep calls this twice per customer.
+  let above = 0;
+  for (const c of cuts) if (value > c) above++;
   return higherIsBetter ? 1 + above : 5 - above;
 }
 

@@ -11,7 +11,7 @@
  */
 import type { CustomerRiskChanged, RiskLevel, RiskMethod } from '../platform/contracts/events.js';
 import { expectedGapDays } from '../scoring/clv.js';
-import { createScorer, type Scorer } from '../scoring/scorer.js';
+import { createScorer, type CustomerScore, type Scorer } from '../scoring/scorer.js';
 import { rfmSegment } from '../scoring/rfm.js';
 import { riskFromPAlive, riskFromRule, type ModelBands } from '../scoring/risk.js';
 import type { CustomerRecord, Prediction, RiskState } from '../customers/record.js';
@@ -37,9 +37,17 @@ export interface Scored {
   level: RiskLevel;
   method: RiskMethod;
   segment?: string;
-  prediction?: Prediction;
+  /** With a model: what the prediction is made of (predictionOf builds it). */
+  modelScore?: ModelScore;
   daysSinceLastOrder: number;
   lastOrderDay: string;
+}
+
+export interface ModelScore {
+  scoredBy: ScoringModel;
+  score: CustomerScore;
+  /** 1/E[purchase rate | history] in days. */
+  gapDays: number;
 }
 
 export interface ScoreFailure {
@@ -129,27 +137,17 @@ export function scoreCustomer(
 
   let level: RiskLevel;
   let method: RiskMethod;
-  let prediction: Prediction | undefined;
+  let modelScore: ModelScore | undefined;
   if (scoring) {
     const { model: m, scorer } = scoring;
-    const s = scorer.score({ x, tx, T, zbar: p.repeatValue });
-    if (s.error) return { failed: s.error };
-    ({ level, method } = s.level ? { level: s.level, method: 'model' as const } : riskFromPAlive(s.pAlive, cfg.modelBands));
+    const score = scorer.score({ x, tx, T, zbar: p.repeatValue });
+    if (score.error) return { failed: score.error };
+    if (score.level) {
+      level = score.level;
+      method = 'model';
+    } else ({ level, method } = riskFromPAlive(score.pAlive, cfg.modelBands));
     // Every model here has the Gamma(r, α) purchase-rate mixing behind the next-order estimate.
-    const gap = expectedGapDays(m.model.params.r, m.model.params.alpha, x, T, WEEK_DAYS);
-    prediction = {
-      pAlive: round(s.pAlive, 4),
-      expectedPurchases: round(s.expected, 4),
-      pLapse: round(s.pLapse, 4),
-      horizonDays: m.horizonDays,
-      avgDaysBetweenOrders: round(gap, 1),
-      // The day of now + the gap in whole days, as nextOrderEstimate (clv.ts) gives it.
-      expectedNextOrderDay: isoDay(Math.floor(nowMs / DAY_MS) + Math.round(gap)),
-      model: m.model.model,
-      modelVersion: m.version,
-      ...(s.clv !== undefined ? { clv12m: round(s.clv, 2) } : {}),
-      ...(s.priority !== undefined ? { priority: round(s.priority, 2) } : {}),
-    };
+    modelScore = { scoredBy: m, score, gapDays: expectedGapDays(m.model.params.r, m.model.params.alpha, x, T, WEEK_DAYS) };
   } else {
     const percentile = gapPercentileFn(model.stats);
     const fallback = (q: number) => (Number.isFinite(percentile(q)) ? percentile(q) : cfg.defaultGapDays * (q >= cfg.churnedPercentile ? cfg.churnedMultiple : cfg.atRiskMultiple));
@@ -164,14 +162,36 @@ export function scoreCustomer(
   const segment = cuts?.recencyDays.length
     ? rfmSegment(scoreAgainst(p.daysSinceLastOrder, cuts.recencyDays, false), scoreAgainst(customer.summary.purchaseDays, cuts.frequency, true))
     : undefined;
-  return {
-    level,
-    method,
-    ...(segment ? { segment } : {}),
-    ...(prediction ? { prediction } : {}),
-    daysSinceLastOrder: Math.floor(p.daysSinceLastOrder),
-    lastOrderDay,
+  const scored: Scored = { level, method, daysSinceLastOrder: Math.floor(p.daysSinceLastOrder), lastOrderDay };
+  if (segment) scored.segment = segment;
+  if (modelScore) scored.modelScore = modelScore;
+  return scored;
+}
+
+/**
+ * The prediction stored on the customer, from a model score. Built only for a customer who will
+ * be written (decideScores): on most days most customers are unchanged, and building it for
+ * everyone was a third of the sweep's CPU (bench/scoring.ts, sweepPerCustomer).
+ */
+export function predictionOf(s: Scored, now: Date): Prediction | undefined {
+  const ms = s.modelScore;
+  if (!ms) return undefined;
+  const { scoredBy: m, score, gapDays } = ms;
+  const prediction: Prediction = {
+    pAlive: round4(score.pAlive),
+    expectedPurchases: round4(score.expected),
+    pLapse: round4(score.pLapse),
+    horizonDays: m.horizonDays,
+    avgDaysBetweenOrders: round1(gapDays),
+    // The day of now + the gap in whole days, as nextOrderEstimate (clv.ts) gives it.
+    expectedNextOrderDay: isoDay(Math.floor(now.getTime() / DAY_MS) + Math.round(gapDays)),
+    model: m.model.model,
+    modelVersion: m.version,
   };
+  // Assigned, not spread: object spreads in the sweep's loop cost more than the scoring itself.
+  if (score.clv !== undefined) prediction.clv12m = round2(score.clv);
+  if (score.priority !== undefined) prediction.priority = round2(score.priority);
+  return prediction;
 }
 
 export type ScoreDecision =
@@ -188,33 +208,43 @@ export function decideScores(customer: CustomerRecord, s: Scored, runKey: string
   const segmentChanged = (customer.segment ?? undefined) !== s.segment;
   // Predictions are rewritten once per model version (at most once per accepted weekly refit),
   // not daily: between versions a stored prediction is as of its last write (see README "Scoring").
-  const predictionStale = s.prediction !== undefined && customer.prediction?.modelVersion !== s.prediction.modelVersion;
-  if (!levelChanged && !methodChanged && !segmentChanged && !predictionStale) return { kind: 'unchanged' };
-  const at = now.toISOString();
+  const predictionStale = s.modelScore !== undefined && customer.prediction?.modelVersion !== s.modelScore.scoredBy.version;
+  if (!levelChanged && !methodChanged && !segmentChanged && !predictionStale) return UNCHANGED;
+  const at = isoInstant(now);
   const risk: RiskState =
     current && !levelChanged && !methodChanged
       ? current
       : { level: s.level, method: s.method, since: at, lastOrderDay: s.lastOrderDay };
-  return {
-    kind: 'update',
-    risk,
-    ...(s.segment ? { segment: s.segment } : {}),
-    ...(s.prediction ? { prediction: s.prediction } : {}),
-    ...(levelChanged
-      ? {
-          event: {
-            customerId: customer.customerId,
-            from: current?.level ?? null,
-            to: s.level,
-            method: s.method,
-            daysSinceLastOrder: s.daysSinceLastOrder,
-            lastOrderDay: s.lastOrderDay,
-            runKey,
-            occurredAt: at,
-          },
-        }
-      : {}),
-  };
+  const update: Extract<ScoreDecision, { kind: 'update' }> = { kind: 'update', risk };
+  if (s.segment) update.segment = s.segment;
+  const prediction = predictionOf(s, now);
+  if (prediction) update.prediction = prediction;
+  if (levelChanged) {
+    update.event = {
+      customerId: customer.customerId,
+      from: current?.level ?? null,
+      to: s.level,
+      method: s.method,
+      daysSinceLastOrder: s.daysSinceLastOrder,
+      lastOrderDay: s.lastOrderDay,
+      runKey,
+      occurredAt: at,
+    };
+  }
+  return update;
 }
 
-const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
+// One sweep judges every customer at the same instant: format it once, not per written customer.
+let lastInstant = { ms: Number.NaN, iso: '' };
+function isoInstant(now: Date): string {
+  const ms = now.getTime();
+  if (ms !== lastInstant.ms) lastInstant = { ms, iso: now.toISOString() };
+  return lastInstant.iso;
+}
+
+/** Shared: most customers on most days are unchanged, and the sweep only reads the kind. */
+const UNCHANGED: ScoreDecision = Object.freeze({ kind: 'unchanged' });
+
+const round1 = (v: number) => Math.round(v * 10) / 10;
+const round2 = (v: number) => Math.round(v * 100) / 100;
+const round4 = (v: number) => Math.round(v * 1e4) / 1e4;

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { baseStats, gapPercentileFn, type ModelParams } from '../../../shared/churn/model.js';
-import { DEFAULT_RISK_CONFIG, decideScores, historyOf, modelScoring, scoreCustomer, scorerCache, type Scored } from '../../../shared/churn/scores.js';
+import { DEFAULT_RISK_CONFIG, decideScores, historyOf, modelScoring, predictionOf, scoreCustomer, scorerCache, type Scored } from '../../../shared/churn/scores.js';
 import { purchaseStats } from '../../../shared/orders/decide.js';
-import { newCustomer, type CustomerRecord } from '../../../shared/customers/record.js';
+import { newCustomer, type CustomerRecord, type Prediction } from '../../../shared/customers/record.js';
 import { factsOf } from '../../../shared/customers/facts.js';
 import { matchesAudience } from '../../../shared/campaigns/audience.js';
 import { Audience } from '../../../shared/campaigns/schema.js';
@@ -39,10 +39,12 @@ const summaryOf = (days: readonly number[]): OrderSummary => ({
 });
 const customer = (id: string, days: readonly number[], over: Partial<CustomerRecord> = {}): CustomerRecord => ({ ...newCustomer(id), summary: summaryOf(days), ...over });
 
-function scored(c: CustomerRecord, params: ModelParams): Scored {
+/** The scored result with the prediction a write would store. */
+function scored(c: CustomerRecord, params: ModelParams): Scored & { prediction?: Prediction } {
   const s = scoreCustomer(c, { params }, DEFAULT_RISK_CONFIG, now);
   if (!s || 'failed' in s) throw new Error(`not scored: ${JSON.stringify(s)}`);
-  return s;
+  const prediction = predictionOf(s, now);
+  return prediction ? { ...s, prediction } : s;
 }
 
 describe('ranked levels from the stored choice', () => {

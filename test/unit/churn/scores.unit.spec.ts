@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { baseStats, gapPercentileFn, scoreAgainst, type ModelParams, type StoreModel } from '../../../shared/churn/model.js';
-import { DEFAULT_RISK_CONFIG, decideScores, scoreCustomer as scoreOrFail, scorerCache, type Scored } from '../../../shared/churn/scores.js';
-import { newCustomer, type CustomerRecord } from '../../../shared/customers/record.js';
+import { DEFAULT_RISK_CONFIG, decideScores, predictionOf, scoreCustomer as scoreOrFail, scorerCache, type Scored } from '../../../shared/churn/scores.js';
+import { newCustomer, type CustomerRecord, type Prediction } from '../../../shared/customers/record.js';
 import type { OrderSummary } from '../../../shared/orders/decide.js';
 
 const now = new Date('2026-06-01T00:00:00Z');
@@ -10,11 +10,12 @@ const summary = (firstAgo: number, lastAgo: number, purchaseDays: number, spend 
   orders: purchaseDays, purchaseDays, firstDay: dayBefore(firstAgo), lastDay: dayBefore(lastAgo), spend, firstDaySpend: spend / purchaseDays,
 });
 const customer = (s: OrderSummary, over: Partial<CustomerRecord> = {}): CustomerRecord => ({ ...newCustomer('c1'), summary: s, ...over });
-/** The scored result, failing the test when the customer could not be scored. */
-function scoreCustomer(...args: Parameters<typeof scoreOrFail>): Scored | null {
+/** The scored result with the prediction a write would store, failing the test when the customer could not be scored. */
+function scoreCustomer(...args: Parameters<typeof scoreOrFail>): (Scored & { prediction?: Prediction }) | null {
   const s = scoreOrFail(...args);
   if (s && 'failed' in s) throw new Error(`unexpected scoring failure: ${s.failed}`);
-  return s;
+  const prediction = s ? predictionOf(s, args[3]) : undefined;
+  return s && prediction ? { ...s, prediction } : s;
 }
 /** A version 1 record, as stored before model selection: still read. */
 const cdnowParams: ModelParams = {
