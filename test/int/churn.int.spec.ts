@@ -167,6 +167,6 @@ describe('model refit', () => {
       const small = await refitModel({ ...stores, random: makeRng(3) }, REFIT_NOW, { sampleLimit: 400, ...REFIT });
       expect(small).toMatchObject({ kind: 'kept', currentVersion: 2, sampled: 400, reasons: expect.arrayContaining([expect.stringMatching(/only \d+ customers/)]) });
       expect((await stores.scores.getStoreModel()).params?.version).toBe(2);
-    });
+    }, 120_000);
   });
 });
