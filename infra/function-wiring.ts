@@ -38,7 +38,11 @@ export function settingsVariables(group: ConfigGroupName, s: EngageSettings): Re
         [EnvVar.atRiskMinPAlive]: String(s.atRiskMinPAlive),
       };
     case 'refit':
-      return { [EnvVar.refitSampleLimit]: String(s.refitSampleLimit) };
+      return {
+        [EnvVar.refitSampleLimit]: String(s.refitSampleLimit),
+        [EnvVar.refitHoldoutBound]: String(s.refitHoldoutBound),
+        [EnvVar.refitHorizonDays]: String(s.refitHorizonDays),
+      };
     case 'shop':
       return {
         ...(s.shopName ? { [EnvVar.shopName]: s.shopName } : {}),

@@ -56,6 +56,8 @@ export const EngageSettings = z.object({
   sweepSchedule: Schedule.default('cron(0 3 * * ? *)'),
   refitSchedule: Schedule.default('cron(0 2 ? * SUN *)'),
   refitSampleLimit: z.coerce.number().int().min(1000).default(DEFAULTS.refitSampleLimit),
+  refitHoldoutBound: z.coerce.number().positive().max(1).default(DEFAULTS.refitHoldoutBound),
+  refitHorizonDays: z.coerce.number().int().min(7).max(730).default(DEFAULTS.refitHorizonDays),
   sweepSegments: z.coerce.number().int().min(1).max(1000).default(DEFAULTS.sweepSegments),
   atRiskMultiple: z.coerce.number().positive().default(DEFAULTS.atRiskMultiple),
   churnedMultiple: z.coerce.number().positive().default(DEFAULTS.churnedMultiple),

@@ -22,6 +22,7 @@ import { startLocalConsole } from './console/index.js';
 import { writeLocalEndpoints } from './endpoints.js';
 import { headlineKpis, writeLocalReport } from './report-html.js';
 import { parseLang } from '../shared/reports/index.js';
+import { describeModel } from '../shared/churn/model.js';
 
 /** The default instant: 10:00 in Shanghai (the demo shop's zone) today, so runs on a day agree. */
 const todayAtTen = () => new Date(`${new Date().toISOString().slice(0, 10)}T02:00:00.000Z`);
@@ -97,11 +98,8 @@ try {
   say(`  last ${LIVE_DAYS} days: ${live.length.toLocaleString('en-US')} events through the bus and the handlers in ${seconds.live!.toFixed(1)} s`);
 
   // The weekly refit, as its schedule would invoke it, then the daily sweep.
-  const refit = (await step('refit', () => sys.runScheduled('model-refit', now))) as { kind: string };
-  const model = await sys.stores.scores.getStoreModel();
-  const modelInUse = model.params
-    ? { kind: 'pareto-nbd', version: model.params.version, params: model.params.paretoNbd, gammaGamma: model.params.gammaGamma, fit: model.params.fit }
-    : { kind: 'rule', why: `refit ${refit.kind}: no reliable model yet` };
+  await step('refit', () => sys.runScheduled('model-refit', now));
+  const modelInUse = describeModel(await sys.stores.scores.getStoreModel());
   const sweepBar = bar('sweep');
   sweepBar.start(1, 0);
   const base = [...sys.bus.queues.values()].reduce((n, q) => n + q.delivered, 0);

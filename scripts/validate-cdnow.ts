@@ -12,6 +12,13 @@ import { evaluateChurn, type LevelsId, type RankingId } from '../shared/scoring/
 import { replayRefits } from '../shared/scoring/replay.js';
 import { SELECTION_DEFAULTS } from '../shared/scoring/select.js';
 import { formatEvaluation, textTable } from '../shared/scoring/report-format.js';
+import { buildHoldout, splitAt } from '../shared/scoring/holdout.js';
+import { rankValue } from '../shared/scoring/levels.js';
+import { auc } from '../shared/scoring/metrics.js';
+import { fitOrdinalLevels, ordinalLevel } from '../shared/scoring/ordinal-levels.js';
+import { pAlive, type CountModel } from '../shared/scoring/count-model.js';
+import { riskFromPAlive } from '../shared/scoring/risk.js';
+import { levelReport } from '../shared/scoring/metrics.js';
 
 const dir = resolve(process.cwd(), process.argv[2] ?? '../shared/data/cdnow');
 const logPath = join(dir, 'CDNOW_sample.txt');
@@ -90,22 +97,64 @@ const claims: { what: string; ok: boolean }[] = [
   { what: 'the model ranking beats days since last purchase (AUC)', ok: rankAuc('model-rank') > rankAuc('recency') },
 ];
 
+// Would more levels, or levels cut otherwise, rank better? k levels of E[X(h)] (the chosen model)
+// and of days since the last purchase, cut points fitted on the refit's own hold-out exactly as
+// the app fits its three, scored on the 39-week outcome; and the in-sample ceiling of k levels.
+const choice = evaluation.plan.choice;
+const calFit = evaluation.plan.selection.candidates.find((c) => c.model === choice?.model);
+if (choice?.thresholds && calFit) {
+  const full = { model: choice.model, params: choice.params } as CountModel;
+  const cal = { model: calFit.model, params: calFit.params } as CountModel;
+  const h = choice.thresholds.horizon;
+  const inner = buildHoldout(histories, parseDay(CAL_END));
+  const innerBack = inner.rows.map((r) => r.firstReturn <= h + 1e-9);
+  const innerModel = inner.rows.map((r) => rankValue(cal, 'expected', h, r.x, r.tx, r.T));
+  const innerRecency = inner.rows.map((r) => r.tx - r.T);
+  const outer = histories.flatMap((d) => splitAt(d, parseDay(CAL_END), parseDay(HOLDOUT_END)) ?? []);
+  const lapsed = outer.map((r) => r.holdout === 0);
+  const back = lapsed.map((l) => !l);
+  const outerModel = outer.map((r) => rankValue(full, 'expected', h, r.x, r.tx, r.T));
+  const outerRecency = outer.map((r) => r.tx - r.T);
+  const outOfSample = (fitOn: number[], apply: number[], k: number): number => {
+    const fit = fitOrdinalLevels(fitOn, innerBack, k);
+    return fit ? auc(apply.map((v) => ordinalLevel(v, fit.cuts)), lapsed) : Number.NaN;
+  };
+  const f3 = (v: number | undefined): string => (v !== undefined && Number.isFinite(v) ? v.toFixed(3) : '—');
+  console.log(`\nLevels vs days since last purchase: AUC for "no purchase in the 39 weeks" (continuous: E[X(h)] ${f3(auc(outerModel.map((v) => -v), lapsed))}, days since last purchase ${f3(auc(outerRecency.map((v) => -v), lapsed))})`);
+  console.log(textTable([
+    ['levels', 'E[X(h)] levels', 'days-since levels', 'ceiling E[X(h)]', 'ceiling days-since'],
+    ...[3, 4, 5, 6].map((k) => [`${k}${k === 3 ? ' (the app)' : ''}`, f3(outOfSample(innerModel, outerModel, k)), f3(outOfSample(innerRecency, outerRecency, k)),
+      f3(fitOrdinalLevels(outerModel, back, k)?.auc), f3(fitOrdinalLevels(outerRecency, back, k)?.auc)]),
+  ]));
+  console.log('(cut points fitted on the refit\'s hold-out, scored on the outcome; ceilings: the best k levels fitted on the outcome itself)');
+  // Before model selection: Pareto/NBD fitted on everything up to the calibration end, P(alive) bands 0.6 / 0.3.
+  const before = { model: 'pareto-nbd', params: fits['pareto-nbd']!.params } as CountModel;
+  const old = levelReport(outer.map((r) => riskFromPAlive(pAlive(before, r.x, r.tx, r.T)).level), back);
+  const rates = old.levels.slice(0, 3).map((l) => `${(100 * l.returnRate).toFixed(1)}%`).join(' / ');
+  console.log(`Before (Pareto/NBD P(alive) bands 0.6/0.3): AUC ${f3(old.auc)}, monotone ${old.monotone ? 'yes' : 'no'} (returned ${rates}), flagged ${(100 * old.levels[3]!.share).toFixed(0)}%`);
+}
+
 // Refit replay over the first year: every accepted model against the period that followed it.
 const replay = replayRefits(histories, { fromDay: parseDay('1997-02-26'), toDay: parseDay('1997-12-31'), everyDays: 14, dataEndDay: parseDay(HOLDOUT_END), compareAll: true });
 const bound = SELECTION_DEFAULTS.bound;
 console.log(`\nRefit replay, every 14 days (next period as long as each hold-out; bound ±${(100 * bound).toFixed(0)}%)`);
 const pctOf = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${(100 * v).toFixed(1)}%`);
 console.log(textTable([
-  ['refit day', 'decision', 'chosen', 'hold-out', '± s.e.', 'next days', 'next actual', 'next error', ...COUNT_MODELS.map((m) => `next ${m}`)],
-  ...replay.map((r) => [formatDay(r.day), r.accepted ? 'accepted' : 'refused', r.chosen ?? '—', pctOf(r.holdoutError), pctOf(r.holdoutErrorSe), String(r.next?.days ?? '—'),
+  ['refit day', 'decision', 'chosen', 'hold-out', '± s.e.', 'one earlier', 'next days', 'next actual', 'next error', ...COUNT_MODELS.map((m) => `next ${m}`)],
+  ...replay.map((r) => [formatDay(r.day), r.accepted ? 'accepted' : 'refused', r.chosen ?? '—', pctOf(r.holdoutError), pctOf(r.holdoutErrorSe), pctOf(r.earlierErrors[0]), String(r.next?.days ?? '—'),
     String(r.next?.actual ?? '—'), pctOf(r.next?.error), ...COUNT_MODELS.map((m) => pctOf(r.nextByModel?.[m]))]),
 ]));
-const missed = replay.filter((r) => r.accepted && r.next && Math.abs(r.next.error) > bound);
-// A period every candidate misses (the log's promotion spikes) is beyond what a hold-out can foresee.
-const unforeseeable = (r: (typeof replay)[number]): boolean => COUNT_MODELS.every((m) => Math.abs(r.nextByModel?.[m] ?? 0) > bound);
-console.log(`${replay.filter((r) => r.accepted).length} of ${replay.length} refits accepted; ${missed.length} of them missed the next period by more than the bound` +
-  (missed.length ? `: ${missed.map((r) => `${formatDay(r.day)} (${pctOf(r.next!.error)}; every model missed: ${unforeseeable(r) ? 'yes' : 'no'})`).join(', ')}` : ''));
-claims.push({ what: 'no accepted refit missed its next period when another model would not have', ok: missed.every(unforeseeable) });
+console.log('(hold-out: the chosen model on the refit\'s hold-out; one earlier: on the hold-out of the same length before it, fitted on the data before that; —: not fitted, the refit was already refused on the latest hold-out)');
+const accepted = replay.filter((r) => r.accepted);
+const scored = accepted.filter((r) => r.next);
+const missed = scored.filter((r) => !(Math.abs(r.next!.error) <= bound));
+const worst = scored.reduce<(typeof replay)[number] | undefined>((w, r) => (!w || Math.abs(r.next!.error) > Math.abs(w.next!.error) ? r : w), undefined);
+console.log(`${accepted.length} of ${replay.length} refits accepted (${scored.length} with a next period in the data); worst accepted next-period miss ` +
+  `${worst ? `${pctOf(worst.next!.error)} (${formatDay(worst.day)})` : '—'}; ${missed.length} beyond the bound` +
+  (missed.length ? `: ${missed.map((r) => `${formatDay(r.day)} (${pctOf(r.next!.error)})`).join(', ')}` : ''));
+claims.push({ what: `no accepted refit missed its next period by more than the bound (±${(100 * bound).toFixed(0)}%)`, ok: missed.length === 0 });
+// A replay that refuses everything would pass the claim above trivially.
+claims.push({ what: 'the replay accepts refits in the first year (at least a third of them)', ok: scored.length > 0 && 3 * accepted.length >= replay.length });
 
 console.log('\nClaims');
 for (const c of claims) {

@@ -1,6 +1,6 @@
-/** model-refit (scheduled, weekly). A rejected fit is an expected outcome: logged + metric. */
+/** model-refit (scheduled, weekly). A refused fit is an expected outcome: logged with why + metric. */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { EnvVar } from '../../shared/platform/config.js';
+import { refitOptionsFrom } from '../../shared/platform/config.js';
 import { refitModel } from '../../shared/churn/refit.js';
 import { storesFrom } from '../../shared/platform/runtime/deps.js';
 import { logger } from '../../shared/platform/runtime/logger.js';
@@ -8,12 +8,16 @@ import { scheduledFunction } from '../../shared/platform/runtime/scheduled.js';
 
 export const { build, handler } = scheduledFunction('model-refit', (config) => {
   const { customers, scores } = storesFrom(config);
+  const opts = refitOptionsFrom(config);
   const metrics = new Metrics({ namespace: 'Engage', serviceName: 'engage' });
   return async (run) => {
-    const outcome = await refitModel({ customers, scores, random: Math.random }, new Date(run.scheduledTime), { sampleLimit: config[EnvVar.refitSampleLimit] });
-    if (outcome.kind === 'kept') logger.warn('model fit rejected; keeping the previous version', { reasons: outcome.reasons, currentVersion: outcome.currentVersion });
-    metrics.addMetric(outcome.kind === 'kept' ? 'ModelFitRejected' : 'ModelFitAccepted', MetricUnit.Count, 1);
+    const o = await refitModel({ customers, scores, random: Math.random }, new Date(run.scheduledTime), opts);
+    const candidates = (o.kind === 'updated' ? o.params.choice : o.choice)?.selection.candidates.map((c) => ({ model: c.model, error: c.error, classError: c.classError }));
+    if (o.kind === 'kept') logger.warn('model fit refused; keeping the previous version', { reasons: o.reasons, currentVersion: o.currentVersion, best: o.choice?.model, candidates });
+    else logger.info('model fit accepted', { version: o.version, model: o.params.choice?.model, candidates, notes: o.notes });
+    metrics.addMetric(o.kind === 'kept' ? 'ModelFitRejected' : 'ModelFitAccepted', MetricUnit.Count, 1);
+    metrics.addMetric('RefitPurchaseDayQueries', MetricUnit.Count, o.dayReads.queries);
     metrics.publishStoredMetrics();
-    return { kind: outcome.kind, customers: outcome.customers, sampled: outcome.sampled, ...(outcome.kind === 'updated' ? { version: outcome.version } : {}) };
+    return { kind: o.kind, customers: o.customers, sampled: o.sampled, dayReads: o.dayReads, ...(o.kind === 'updated' ? { version: o.version, model: o.params.choice?.model } : { reasons: o.reasons }) };
   };
 });

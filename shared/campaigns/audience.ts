@@ -17,6 +17,10 @@ export interface CustomerFacts {
   segment?: string;
   /** Predicted customer lifetime value, shop currency. */
   clv?: number;
+  /** CLV × pLapse: the value at stake, shop currency. */
+  priority?: number;
+  /** P(no purchase within the model's horizon). */
+  pLapse?: number;
   orders: number;
   daysSinceLastOrder?: number;
   /** Last purchase day (YYYY-MM-DD); used for exit conditions and when daysSinceLastOrder is absent. */
@@ -50,6 +54,8 @@ export function matchesAudience(a: Audience, facts: CustomerFacts, now: Date): A
   if (a.riskLevels && !(facts.riskLevel && a.riskLevels.includes(facts.riskLevel))) return fail('riskLevels');
   if (a.segments && !(facts.segment && a.segments.includes(facts.segment))) return fail('segments');
   if (!inRange(facts.clv, a.clv)) return fail('clv');
+  if (!inRange(facts.priority, a.priority)) return fail('priority');
+  if (!inRange(facts.pLapse, a.pLapse)) return fail('pLapse');
   if (!inRange(facts.orders, a.orders)) return fail('orders');
   if (!inRange(daysSince(facts, now), a.daysSinceLastOrder)) return fail('daysSinceLastOrder');
   if (a.tiers && !(facts.tier && a.tiers.includes(facts.tier))) return fail('tiers');

@@ -12,6 +12,10 @@ const Range = z
   .object({ min: z.number().nonnegative().optional(), max: z.number().nonnegative().optional() })
   .strict()
   .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, 'min must not exceed max');
+const ProbabilityRange = z
+  .object({ min: z.number().min(0).max(1).optional(), max: z.number().min(0).max(1).optional() })
+  .strict()
+  .refine((r) => r.min === undefined || r.max === undefined || r.min <= r.max, 'min must not exceed max');
 
 export const EmailTemplate = z
   .object({
@@ -54,7 +58,15 @@ export const Audience = z
     riskLevels: z.array(RiskLevel).min(1).optional(),
     /** RFM segment names as produced by shared/scoring/rfm.ts, e.g. "Champions". */
     segments: z.array(z.string().min(1)).min(1).optional(),
+    /** Predicted 12-month CLV (shop currency), from the current model version. */
     clv: Range.optional(),
+    /**
+     * Value at stake: CLV × P(no purchase within the model's horizon, default 90 days), shop
+     * currency. Ranks win-back targets by what losing them would cost, e.g. `priority: { min: 50 }`.
+     */
+    priority: Range.optional(),
+    /** P(no purchase within the model's horizon), 0–1. */
+    pLapse: ProbabilityRange.optional(),
     orders: Range.optional(),
     daysSinceLastOrder: Range.optional(),
     tiers: z.array(Name).min(1).optional(),

@@ -1,11 +1,15 @@
-/** ScoreStore over the Engage table: scores on the customer item, the model and base statistics
- * under STORE (access patterns 1, 6 and 6b). */
-import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoTable, versionGuard } from '../platform/table/dynamodb.js';
-import { TableAttr, keys } from '../platform/table/keys.js';
+/** ScoreStore over the Engage table: scores on the customer item, the model, base statistics and
+ * the last refit's report under STORE (access patterns 1, 6, 6b, 6c), purchase days (3). */
+import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable, versionGuard, type Item } from '../platform/table/dynamodb.js';
+import { TableAttr, dayFromSortKey, keys } from '../platform/table/keys.js';
+import { parseDay } from '../scoring/csv.js';
 import type { Prediction, RiskState } from '../customers/record.js';
-import type { BaseStats, ModelParams, StoreModel } from './model.js';
-import type { ScoreStore } from './port.js';
+import { storable, type BaseStats, type ModelParams, type RefitReport, type StoreModel } from './model.js';
+import type { PurchaseDaysRead, ScoreStore } from './port.js';
+
+/** Queries in flight while reading purchase days: well under a table's burst, fast enough for 200k. */
+const DAY_READ_CONCURRENCY = 16;
 
 export class DynamoScoreStore extends DynamoTable implements ScoreStore {
   async putScores(customerId: string, expected: RiskState | undefined, next: { risk: RiskState; segment?: string; prediction?: Prediction }): Promise<boolean> {
@@ -29,10 +33,11 @@ export class DynamoScoreStore extends DynamoTable implements ScoreStore {
   }
 
   async getStoreModel(): Promise<StoreModel> {
-    const [stats, current] = await Promise.all([this.get(keys.storeStats()), this.get(keys.modelCurrent())]);
+    const [stats, current, refit] = await Promise.all([this.get(keys.storeStats()), this.get(keys.modelCurrent()), this.get(keys.refitReport())]);
     return {
       ...(stats?.stats ? { stats: stats.stats as BaseStats } : {}),
       ...(current?.params ? { params: current.params as ModelParams } : {}),
+      ...(refit?.report ? { lastRefit: refit.report as RefitReport } : {}),
     };
   }
 
@@ -40,7 +45,46 @@ export class DynamoScoreStore extends DynamoTable implements ScoreStore {
     await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.storeStats(), stats } }));
   }
 
+  async putRefitReport(report: RefitReport): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.refitReport(), report: storable(report) } }));
+  }
+
+  async readPurchaseDays(customerIds: readonly string[], opts: { concurrency?: number } = {}): Promise<PurchaseDaysRead> {
+    const out: PurchaseDaysRead = { days: new Map(), queries: 0, items: 0 };
+    let next = 0;
+    // A fixed pool of workers taking the next id: at most `concurrency` queries in flight.
+    const worker = async (): Promise<void> => {
+      while (next < customerIds.length) {
+        const id = customerIds[next++]!;
+        const days: number[] = [];
+        let start: Item | undefined;
+        do {
+          const page = await this.db.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+              ExpressionAttributeValues: { ':pk': keys.customer(id).pk, ':p': keys.dayPrefix },
+              ProjectionExpression: 'sk',
+              // A week-old model does not need the last second's order: half the read cost.
+              ConsistentRead: false,
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            }),
+          );
+          out.queries++;
+          for (const item of page.Items ?? []) days.push(parseDay(dayFromSortKey(item.sk as string)));
+          start = page.LastEvaluatedKey;
+        } while (start);
+        out.items += days.length;
+        // Sort keys are ISO days, so the query returns them ascending already.
+        out.days.set(id, days.filter(Number.isFinite));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? DAY_READ_CONCURRENCY, customerIds.length) }, worker));
+    return out;
+  }
+
   async putModelParams(params: ModelParams): Promise<boolean> {
+    params = storable(params);
     return this.conditional(
       new TransactWriteCommand({
         TransactItems: [

@@ -1,34 +1,100 @@
 /**
- * What the weekly refit learns about the whole base, as stored: the buy-till-you-die parameters
- * (replaced only by a reliable fit) and the base statistics the rule and RFM need (refreshed by
- * every refit). Pure derivation from customer summaries; no I/O.
+ * What the weekly refit learns about the whole base, as stored: the chosen buy-till-you-die model
+ * with what its selection saw (replaced only by an accepted refit), Gamma-Gamma for spend, and the
+ * base statistics the rule and RFM need (refreshed by every refit). Pure; no I/O.
  */
 import type { BgNbdParams } from '../scoring/bgnbd.js';
 import type { GammaGammaParams } from '../scoring/gamma-gamma.js';
 import type { ParetoNbdParams } from '../scoring/pareto-nbd.js';
+import type { CountModel } from '../scoring/count-model.js';
+import type { LevelThresholds } from '../scoring/levels.js';
+import type { ModelChoice } from '../scoring/refit-plan.js';
+import { kmGapPercentiles, type GapObservation } from '../scoring/km.js';
 import { purchaseStats, type OrderSummary } from '../orders/decide.js';
 
+/**
+ * One model version. Version 2 records carry `choice` (planRefit's ModelChoice: model, params,
+ * selection errors by frequency class, level cut points) and `horizonDays`; version 1 records
+ * (before model selection) carry `paretoNbd` and are still read: Pareto/NBD with P(alive) bands.
+ * Non-finite numbers in `choice` (a candidate without a forecast) are stored as null.
+ */
 export interface ModelParams {
   version: number;
   fittedAt: string;
-  paretoNbd: ParetoNbdParams;
+  choice?: ModelChoice;
+  /** Horizon H in days of E[X(H)] and P(lapse) (v2). */
+  horizonDays?: number;
+  /** v1 only. */
+  paretoNbd?: ParetoNbdParams;
   gammaGamma?: GammaGammaParams;
+  /** v1 only: fitted for comparison. */
   bgnbd?: BgNbdParams;
-  /** Fit diagnostics, for operators and the demo. */
-  fit: { customers: number; repeatBuyers: number; logLikelihood: number; gradNorm: number };
+  /** Fit diagnostics, for operators and the demo (gradNorm: v1 only). */
+  fit: { customers: number; repeatBuyers: number; logLikelihood: number; gradNorm?: number };
 }
+
+/** What the sweep scores with, whichever record version is stored. */
+export interface ScoringModel {
+  version: number;
+  model: CountModel;
+  /** Ranked-level cut points; null: the P(alive) bands apply (v1, or no monotone cut found). */
+  thresholds: LevelThresholds | null;
+  horizonDays: number;
+  gammaGamma?: GammaGammaParams;
+}
+
+export const DEFAULT_HORIZON_DAYS = 90;
+
+export function scoringModelOf(p: ModelParams): ScoringModel | null {
+  const model: CountModel | null = p.choice
+    ? ({ model: p.choice.model, params: p.choice.params } as CountModel)
+    : p.paretoNbd
+      ? { model: 'pareto-nbd', params: p.paretoNbd }
+      : null;
+  if (!model) return null;
+  return {
+    version: p.version,
+    model,
+    thresholds: p.choice?.thresholds ?? null,
+    horizonDays: p.horizonDays ?? DEFAULT_HORIZON_DAYS,
+    ...(p.gammaGamma ? { gammaGamma: p.gammaGamma } : {}),
+  };
+}
+
+/** Infinity and NaN cannot be stored in DynamoDB (nor in JSON): they become null. */
+export const storable = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 export interface BaseStats {
   computedAt: string;
-  /** Quantiles at 0, 0.05, …, 1 of repeat buyers' mean gap between purchase days (days). */
+  /**
+   * Quantiles at 0, 0.05, …, 1 of the gap between purchase days (days). 'kaplan-meier': over
+   * every gap of the sampled customers, the open gap since the last purchase counted as censored
+   * (km.ts); absent (older records): repeat buyers' mean gaps.
+   */
   gapQuantiles: number[];
+  gapMethod?: 'kaplan-meier';
   /** Ascending 20/40/60/80 % cut points over buyers. */
   rfmCuts: { recencyDays: number[]; frequency: number[]; monetary: number[] };
+}
+
+/** What the last refit decided, accepted or not (JSON-safe). */
+export interface RefitReport {
+  at: string;
+  outcome: 'updated' | 'kept';
+  /** Why it was refused; for an accepted refit, what the version lacks (e.g. no Gamma-Gamma). */
+  reasons: string[];
+  /** The version current after this refit (absent: still none). */
+  currentVersion?: number;
+  customers: number;
+  sampled: number;
+  /** The best candidate and its hold-out errors, also when refused (null: none could be chosen). */
+  choice: ModelChoice | null;
 }
 
 export interface StoreModel {
   params?: ModelParams;
   stats?: BaseStats;
+  lastRefit?: RefitReport;
 }
 
 export const QUANTILE_STEP = 0.05;
@@ -55,16 +121,21 @@ export function gapPercentileFn(stats: BaseStats | undefined): (p: number) => nu
   };
 }
 
-export function baseStats(summaries: OrderSummary[], now: Date): BaseStats {
+/** `gaps`: inter-purchase gap observations (km.ts); without them, repeat buyers' mean gaps. */
+export function baseStats(summaries: OrderSummary[], now: Date, gaps?: readonly GapObservation[]): BaseStats {
   const buyers = summaries.flatMap((s) => {
     const p = purchaseStats(s, now);
     return p ? [{ p, s }] : [];
   });
   const probs = Array.from({ length: Math.round(1 / QUANTILE_STEP) + 1 }, (_, i) => i * QUANTILE_STEP);
   const cuts = [0.2, 0.4, 0.6, 0.8];
+  const km = gaps ? kmGapPercentiles(gaps) : null;
+  const kmQuantiles = km ? probs.map(km) : [];
   return {
     computedAt: now.toISOString(),
-    gapQuantiles: quantiles(buyers.flatMap(({ p }) => (p.cycleDays !== undefined ? [p.cycleDays] : [])), probs),
+    ...(km
+      ? { gapQuantiles: kmQuantiles.every(Number.isFinite) ? kmQuantiles : [], gapMethod: 'kaplan-meier' as const }
+      : { gapQuantiles: quantiles(buyers.flatMap(({ p }) => (p.cycleDays !== undefined ? [p.cycleDays] : [])), probs) }),
     rfmCuts: {
       recencyDays: quantiles(buyers.map(({ p }) => p.daysSinceLastOrder), cuts),
       frequency: quantiles(buyers.map(({ s }) => s.purchaseDays), cuts),
@@ -75,6 +146,28 @@ export function baseStats(summaries: OrderSummary[], now: Date): BaseStats {
 
 /** 1–5 score against stored ascending cut points; a value equal to a cut counts as below it. */
 export function scoreAgainst(value: number, cuts: number[], higherIsBetter: boolean): number {
-  const above = cuts.filter((c) => value > c).length;
+  // A loop, not filter(): the sweep calls this twice per customer.
+  let above = 0;
+  for (const c of cuts) if (value > c) above++;
   return higherIsBetter ? 1 + above : 5 - above;
+}
+
+const r3 = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v * 1000) / 1000 : null);
+
+/** One line's worth of what scores the customers now, for the demo and logs. */
+export function describeModel(m: StoreModel): Record<string, unknown> {
+  const p = m.params;
+  const why = m.lastRefit?.outcome === 'kept' ? m.lastRefit.reasons : [];
+  if (!p) return { kind: 'rule', why: why.length ? `no model yet: ${why.join('; ')}` : 'no refit yet' };
+  const c = p.choice;
+  if (!c) return { kind: 'pareto-nbd', version: p.version, note: 'stored before model selection: P(alive) bands' };
+  return {
+    kind: c.model,
+    version: p.version,
+    params: Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, r3(v as number)])),
+    holdoutError: Object.fromEntries(c.selection.candidates.map((k) => [k.model, r3(k.error)])),
+    levels: c.thresholds ? { rankBy: c.thresholds.rankBy, active: r3(c.thresholds.active), atRisk: r3(c.thresholds.atRisk), returnRates: c.thresholdFit?.returnRates.map(r3) } : 'P(alive) bands',
+    clv: p.gammaGamma ? 'gamma-gamma' : 'none',
+    ...(why.length ? { lastRefitRefused: why } : {}),
+  };
 }

@@ -1,6 +1,15 @@
 /** What churn scoring needs from storage (DynamoScoreStore in ./dynamodb.ts). */
 import type { Prediction, RiskState } from '../customers/record.js';
-import type { BaseStats, ModelParams, StoreModel } from './model.js';
+import type { BaseStats, ModelParams, RefitReport, StoreModel } from './model.js';
+
+export interface PurchaseDaysRead {
+  /** Distinct ascending purchase days (days since 1970-01-01 UTC) per customer asked for. */
+  days: Map<string, number[]>;
+  /** Query requests sent (a customer with many purchase days may need more than one page). */
+  queries: number;
+  /** DAY# items read. */
+  items: number;
+}
 
 export interface ScoreStore {
   /** Writes new scores only if the stored risk is still `expected`; false when someone else won. */
@@ -9,4 +18,8 @@ export interface ScoreStore {
   putBaseStats(stats: BaseStats): Promise<void>;
   /** Stores a new version and makes it current, unless another refit got there first (false). */
   putModelParams(params: ModelParams): Promise<boolean>;
+  /** What the last refit decided and why (kept with the model so `engage model show` can say it). */
+  putRefitReport(report: RefitReport): Promise<void>;
+  /** The customers' purchase days, `concurrency` queries at a time, eventually consistent. */
+  readPurchaseDays(customerIds: readonly string[], opts?: { concurrency?: number }): Promise<PurchaseDaysRead>;
 }

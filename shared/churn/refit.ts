@@ -1,15 +1,18 @@
 /**
- * The weekly model refit: read every customer summary (compact items only), refresh the base
- * statistics the rule and RFM use, fit Pareto/NBD (risk), Gamma-Gamma (spend) and BG/NBD (for
- * comparison) on all buyers or a uniform sample, and make the new parameters current only when
- * the fit is reliable. An unreliable fit keeps the previous version and is reported.
+ * The weekly model refit: read every customer summary (compact items only), take a uniform sample
+ * of buyers, read the sampled customers' purchase days, and let planRefit choose the model on two
+ * consecutive hold-outs (BG/NBD, MBG/NBD, Pareto/NBD), fit the ranked-level cut points and refit the winner on
+ * all data. Only an accepted plan becomes the new model version (with Gamma-Gamma for spend); a
+ * refused one keeps the previous version. Every refit refreshes the base statistics (Kaplan–Meier
+ * gap percentiles for the rule, RFM cuts) and stores a report of what it decided and why.
  */
-import { baseStats, type ModelParams } from './model.js';
+import { baseStats, type ModelParams, type RefitReport } from './model.js';
 import { purchaseStats, type OrderSummary } from '../orders/decide.js';
-import { fitModel, isFitReliable, type SummaryRow } from '../scoring/index.js';
+import { fitModel, gapObservationsFromDays, planRefit, type ModelChoice, type SummaryRow } from '../scoring/index.js';
 import type { CustomerStore } from '../customers/port.js';
 import type { ScoreStore } from './port.js';
 import { forEachCustomerPage } from '../customers/scan.js';
+import { DAY_MS } from '../platform/time.js';
 
 export interface RefitDeps {
   customers: Pick<CustomerStore, 'scanCustomers'>;
@@ -18,12 +21,41 @@ export interface RefitDeps {
   random: () => number;
 }
 
-export type RefitOutcome =
-  | { kind: 'updated'; version: number; customers: number; sampled: number; params: ModelParams }
-  | { kind: 'kept'; reasons: string[]; currentVersion?: number; customers: number; sampled: number };
+export interface RefitOptions {
+  /** Customers sampled for the fit (their purchase days are read one query each). */
+  sampleLimit: number;
+  /** Refuse unless a model forecasts both hold-outs (latest and one period earlier) within this (relative, beyond one standard error). */
+  bound: number;
+  /** Horizon H in days of E[X(H)], P(lapse) and the levels. */
+  horizonDays: number;
+}
 
-async function allSummaries(store: Pick<CustomerStore, 'scanCustomers'>): Promise<Array<{ id: string; s: OrderSummary }>> {
-  const out: Array<{ id: string; s: OrderSummary }> = [];
+/** Cost of reading the sample's purchase days. */
+export interface DayReads {
+  queries: number;
+  items: number;
+  /** Sampled customers whose summary shows purchases but who had no DAY# item (left out). */
+  missing: number;
+}
+
+interface Counts {
+  customers: number;
+  sampled: number;
+  dayReads: DayReads;
+}
+
+export type RefitOutcome =
+  /** notes: what the version lacks, e.g. no Gamma-Gamma (then no CLV or priority). */
+  | ({ kind: 'updated'; version: number; params: ModelParams; notes: string[] } & Counts)
+  | ({ kind: 'kept'; reasons: string[]; currentVersion?: number; choice: ModelChoice | null } & Counts);
+
+type Summarized = { id: string; s: OrderSummary };
+
+/** Fewer repeat buyers with spend leave Gamma-Gamma's three parameters poorly determined. */
+const MIN_SPENDERS = 30;
+
+async function allSummaries(store: Pick<CustomerStore, 'scanCustomers'>): Promise<Summarized[]> {
+  const out: Summarized[] = [];
   await forEachCustomerPage(store, (customers) => void out.push(...customers.map((c) => ({ id: c.customerId, s: c.summary }))), 1000);
   return out;
 }
@@ -38,7 +70,7 @@ export function reservoir<T>(items: readonly T[], k: number, random: () => numbe
   return sample;
 }
 
-export function toSummaryRows(customers: Array<{ id: string; s: OrderSummary }>, now: Date): SummaryRow[] {
+export function toSummaryRows(customers: readonly Summarized[], now: Date): SummaryRow[] {
   return customers.flatMap(({ id, s }) => {
     const p = purchaseStats(s, now);
     // Time in weeks, as in the published work; same-day orders are already one purchase.
@@ -46,32 +78,53 @@ export function toSummaryRows(customers: Array<{ id: string; s: OrderSummary }>,
   });
 }
 
-export async function refitModel(deps: RefitDeps, now: Date, opts: { sampleLimit: number }): Promise<RefitOutcome> {
+export async function refitModel(deps: RefitDeps, now: Date, opts: RefitOptions): Promise<RefitOutcome> {
   const customers = await allSummaries(deps.customers);
-  await deps.scores.putBaseStats(baseStats(customers.map((c) => c.s), now));
+  const sample = reservoir(customers.filter((c) => c.s.firstDay), opts.sampleLimit, deps.random);
+  const read = await deps.scores.readPurchaseDays(sample.map((c) => c.id));
+  const today = Math.floor(now.getTime() / DAY_MS);
+  // An order placed while the refit runs may show in the days but not in "now": judge as of now.
+  const histories = sample.map((c) => (read.days.get(c.id) ?? []).filter((d) => d <= today)).filter((d) => d.length > 0);
+  const dayReads: DayReads = { queries: read.queries, items: read.items, missing: sample.length - histories.length };
+  const gaps = histories.flatMap((d) => gapObservationsFromDays(d, today));
+  await deps.scores.putBaseStats(baseStats(customers.map((c) => c.s), now, gaps.length ? gaps : undefined));
 
-  const rows = reservoir(toSummaryRows(customers, now), opts.sampleLimit, deps.random);
-  const repeatBuyers = rows.filter((r) => r.x > 0).length;
+  const counts: Counts = { customers: customers.length, sampled: histories.length, dayReads };
   const current = (await deps.scores.getStoreModel()).params;
-  const counts = { customers: customers.length, sampled: rows.length };
+  const plan = planRefit(histories, today, { horizonDays: opts.horizonDays, bound: opts.bound });
+  const kept = async (reasons: string[]): Promise<RefitOutcome> => {
+    const outcome = { kind: 'kept' as const, reasons, ...(current ? { currentVersion: current.version } : {}), choice: plan.choice, ...counts };
+    await deps.scores.putRefitReport(report(outcome, now));
+    return outcome;
+  };
+  if (!plan.accepted || !plan.choice) return kept(plan.reasons);
 
-  const pareto = fitModel('pareto-nbd', rows);
-  const verdict = isFitReliable(pareto, { customers: rows.length, repeatBuyers });
-  if (!verdict.reliable) return { kind: 'kept', reasons: verdict.reasons, ...(current ? { currentVersion: current.version } : {}), ...counts };
-
-  const spenders = rows.filter((r) => r.x > 0 && (r.zbar ?? 0) > 0);
-  const gg = spenders.length >= 30 ? fitModel('gamma-gamma', spenders) : undefined;
-  const bg = fitModel('bgnbd', rows);
+  const spenders = toSummaryRows(sample, now).filter((r) => r.x > 0 && (r.zbar ?? 0) > 0);
+  const gg = spenders.length >= MIN_SPENDERS ? fitModel('gamma-gamma', spenders) : undefined;
+  const notes = gg?.converged ? [] : [gg ? 'gamma-gamma did not converge: no CLV or priority with this version' : `only ${spenders.length} repeat buyers with spend (need ≥ ${MIN_SPENDERS} for gamma-gamma): no CLV or priority with this version`];
+  const choice = plan.choice;
   const params: ModelParams = {
     version: (current?.version ?? 0) + 1,
     fittedAt: now.toISOString(),
-    paretoNbd: pareto.params,
+    choice,
+    horizonDays: opts.horizonDays,
     ...(gg?.converged ? { gammaGamma: gg.params } : {}),
-    ...(bg.converged ? { bgnbd: bg.params } : {}),
-    fit: { customers: rows.length, repeatBuyers, logLikelihood: pareto.logLikelihood, gradNorm: pareto.gradNorm },
+    fit: { customers: choice.customers, repeatBuyers: choice.repeatBuyers, logLikelihood: choice.logLikelihood },
   };
-  if (!(await deps.scores.putModelParams(params))) {
-    return { kind: 'kept', reasons: ['another refit stored a newer version first'], ...(current ? { currentVersion: current.version } : {}), ...counts };
-  }
-  return { kind: 'updated', version: params.version, params, ...counts };
+  if (!(await deps.scores.putModelParams(params))) return kept(['another refit stored a newer version first']);
+  const outcome: RefitOutcome = { kind: 'updated', version: params.version, params, notes, ...counts };
+  await deps.scores.putRefitReport(report(outcome, now));
+  return outcome;
+}
+
+function report(o: RefitOutcome, now: Date): RefitReport {
+  return {
+    at: now.toISOString(),
+    outcome: o.kind,
+    reasons: o.kind === 'kept' ? o.reasons : o.notes,
+    ...(o.kind === 'updated' ? { currentVersion: o.version } : o.currentVersion !== undefined ? { currentVersion: o.currentVersion } : {}),
+    customers: o.customers,
+    sampled: o.sampled,
+    choice: o.kind === 'updated' ? (o.params.choice ?? null) : o.choice,
+  };
 }

@@ -14,8 +14,8 @@
  * ten at a time (one PutEvents), so a failing publish holds back those ten, not the page.
  */
 import { CustomerRiskChanged, DetailType, type OutgoingEvent, type SweepSegmentRequested, type ScheduledRun } from '../platform/contracts/events.js';
-import { decideScores, scoreCustomer, type RiskConfig, type ScoreDecision } from './scores.js';
-import type { StoreModel } from './model.js';
+import { decideScores, scoreCustomer, scorerCache, type ModelScoring, type RiskConfig, type ScoreDecision, type ScoreFailure } from './scores.js';
+import type { ModelParams, StoreModel } from './model.js';
 import type { CustomerView } from '../customers/view.js';
 import { logger } from '../platform/runtime/logger.js';
 import type { EventPublisher } from '../platform/ports.js';
@@ -28,6 +28,8 @@ export interface SweepDeps {
   scores: ScoreStore;
   publisher: EventPublisher;
   risk: RiskConfig;
+  /** One scorer per model version per container (scorerCache()); a fresh cache when absent. */
+  scorers?: (params: ModelParams | undefined) => ModelScoring | null;
 }
 
 export const runKeyOf = (scheduledTime: string): string => new Date(scheduledTime).toISOString();
@@ -44,14 +46,17 @@ export async function startSweep(publisher: EventPublisher, input: ScheduledRun,
 
 export interface SegmentResult {
   scanned: number;
-  /** Customers left as stored because their data could not be judged (logged by id). */
-  invalid: number;
   /** Customers whose risk level or segment changed and were written. */
   written: number;
   transitions: Record<string, number>;
   /** true when the rest of the segment was handed on as a continuation event. */
   continued: boolean;
+  /** Customers that could not be scored (left as they were), with the first few reasons. */
+  failed: number;
+  failures: { customerId: string; error: string }[];
 }
+
+const FAILURES_KEPT = 5;
 
 export async function sweepSegment(
   deps: SweepDeps,
@@ -61,16 +66,24 @@ export async function sweepSegment(
   // "now" is the scheduled time, not the wall clock: a re-run of the same schedule judges alike.
   const now = new Date(req.scheduledTime);
   const model = await deps.scores.getStoreModel();
-  const result: SegmentResult = { scanned: 0, invalid: 0, written: 0, transitions: {}, continued: false };
+  const scoring = (deps.scorers ?? scorerCache())(model.params);
+  const result: SegmentResult = { scanned: 0, written: 0, transitions: {}, continued: false, failed: 0, failures: [] };
+  const fail = (customerId: string, error: string): void => {
+    result.failed++;
+    if (result.failures.length < FAILURES_KEPT) result.failures.push({ customerId, error });
+  };
   const paged = await pageThroughSegment(
     deps.customers,
     req,
     opts,
     async (customers) => {
       const decided = customers.flatMap((c) => {
-        const d = judge(c, model, deps.risk, req.runKey, now);
-        if (d === 'invalid') result.invalid++;
-        return d && d !== 'invalid' && d.kind === 'update' ? [{ customer: c, d }] : [];
+        const d = judge(c, model, deps.risk, req.runKey, now, scoring);
+        if (d && 'failed' in d) {
+          fail(c.customerId, d.failed);
+          return [];
+        }
+        return d && d.kind === 'update' ? [{ customer: c, d }] : [];
       });
       for (let i = 0; i < decided.length; i += PUBLISH_CHUNK) {
         const chunk = decided.slice(i, i + PUBLISH_CHUNK);
@@ -93,23 +106,25 @@ export async function sweepSegment(
 /** One PutEvents call: the unit that is published, then written. */
 const PUBLISH_CHUNK = 10;
 
-/** Scores one customer and checks the transition against its contract; 'invalid' when their
- * data cannot be judged (an exception, or an event the contract refuses). */
-function judge(c: CustomerView, model: StoreModel, risk: RiskConfig, runKey: string, now: Date): ScoreDecision | null | 'invalid' {
+/** Scores one customer and checks the transition against its contract: a failure (logged by
+ * id, the customer left as stored) when their data cannot be judged — an exception, a score that
+ * fails, or an event the contract refuses — so one bad record never fails its page. */
+function judge(c: CustomerView, model: StoreModel, risk: RiskConfig, runKey: string, now: Date, scoring: ModelScoring | null): ScoreDecision | null | ScoreFailure {
   try {
-    const scored = scoreCustomer(c, model, risk, now);
-    if (!scored) return null;
+    const scored = scoreCustomer(c, model, risk, now, scoring);
+    if (!scored || 'failed' in scored) return scored;
     const d = decideScores(c, scored, runKey, now);
     if (d.kind === 'update' && d.event) {
       const checked = CustomerRiskChanged.safeParse(d.event);
       if (!checked.success) {
-        logger.warn('customer not judged: invalid transition', { customerId: c.customerId, issues: checked.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`) });
-        return 'invalid';
+        const issues = checked.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`);
+        logger.warn('customer not judged: invalid transition', { customerId: c.customerId, issues });
+        return { failed: `invalid transition: ${issues.join('; ')}` };
       }
     }
     return d;
   } catch (e) {
     logger.warn('customer not judged', { customerId: c.customerId, error: (e as Error).name, reason: (e as Error).message });
-    return 'invalid';
+    return { failed: `scoring threw: ${(e as Error).message}` };
   }
 }

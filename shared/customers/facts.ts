@@ -18,6 +18,8 @@ export function factsOf(c: CustomerView & { profile: Profile }, now: Date): Cust
     ...(c.risk ? { riskLevel: c.risk.level } : {}),
     ...(c.segment ? { segment: c.segment } : {}),
     ...(c.prediction?.clv12m !== undefined ? { clv: c.prediction.clv12m } : {}),
+    ...(c.prediction?.priority !== undefined ? { priority: c.prediction.priority } : {}),
+    ...(c.prediction?.pLapse !== undefined ? { pLapse: c.prediction.pLapse } : {}),
     ...(p ? { daysSinceLastOrder: Math.floor(p.daysSinceLastOrder) } : {}),
     ...(c.summary.lastDay ? { lastOrderDay: c.summary.lastDay } : {}),
     ...(c.tier ? { tier: c.tier } : {}),

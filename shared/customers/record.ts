@@ -23,12 +23,25 @@ export interface RiskState {
   lastOrderDay: string;
 }
 
-/** Model predictions, written with the scores (present once a reliable model exists). */
+/**
+ * Model predictions, written with the scores once a model version exists, from the version's
+ * chosen model. The fields marked (v2) are absent on items written before model selection.
+ */
 export interface Prediction {
   pAlive: number;
+  /** E[X(H)]: expected purchase days in the next `horizonDays` (v2). */
+  expectedPurchases?: number;
+  /** P(no purchase in the next `horizonDays`) (v2). */
+  pLapse?: number;
+  horizonDays?: number;
   avgDaysBetweenOrders: number;
   expectedNextOrderDay: string;
+  /** 12-month CLV (shop currency): Gamma-Gamma value × the chosen model's discounted purchases. */
   clv12m?: number;
+  /** The value at stake: clv12m × pLapse (v2). */
+  priority?: number;
+  /** 'bgnbd' | 'mbgnbd' | 'pareto-nbd' (v2; v1 predictions are Pareto/NBD). */
+  model?: string;
   modelVersion: number;
 }
 

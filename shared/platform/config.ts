@@ -20,6 +20,8 @@ export const EnvVar = {
   activeMinPAlive: 'RISK_ACTIVE_MIN_P_ALIVE',
   atRiskMinPAlive: 'RISK_AT_RISK_MIN_P_ALIVE',
   refitSampleLimit: 'REFIT_SAMPLE_LIMIT',
+  refitHoldoutBound: 'REFIT_HOLDOUT_BOUND',
+  refitHorizonDays: 'REFIT_HORIZON_DAYS',
   shopName: 'SHOP_NAME',
   shopAddress: 'SHOP_ADDRESS',
   shopUrl: 'SHOP_URL',
@@ -62,6 +64,10 @@ export const DEFAULTS = {
   activeMinPAlive: 0.6,
   atRiskMinPAlive: 0.3,
   refitSampleLimit: 200_000,
+  /** Refuse a refit unless a model forecasts its hold-out and the one before it within this (relative, beyond 1 s.e.). */
+  refitHoldoutBound: 0.2,
+  /** Horizon H of P(lapse), E[X(H)] and the ranked risk levels. */
+  refitHorizonDays: 90,
   shopName: 'Engage Demo Shop',
   shopAddress: '1 Demo Street, Example City',
   shopUrl: 'https://shop.example.com',
@@ -114,7 +120,14 @@ export const LoyaltyEnv = z.object({ [EnvVar.loyaltyConfig]: z.string().min(1) }
 export const RefitConfig = z.object({
   /** Above this many customers the fit uses a uniform random sample of this size. */
   [EnvVar.refitSampleLimit]: z.coerce.number().int().min(1000).default(DEFAULTS.refitSampleLimit),
+  [EnvVar.refitHoldoutBound]: z.coerce.number().positive().max(1).default(DEFAULTS.refitHoldoutBound),
+  [EnvVar.refitHorizonDays]: z.coerce.number().int().min(7).max(730).default(DEFAULTS.refitHorizonDays),
 });
+
+/** The refit settings as the churn capability wants them. */
+export function refitOptionsFrom(c: z.infer<typeof RefitConfig>) {
+  return { sampleLimit: c[EnvVar.refitSampleLimit], bound: c[EnvVar.refitHoldoutBound], horizonDays: c[EnvVar.refitHorizonDays] };
+}
 
 /** Sending mail: the From address and the SES configuration set that carries feedback. */
 export const MailConfig = z.object({

@@ -63,6 +63,11 @@ export function paretoClv(p: ParetoNbdParams, gg: GammaGammaParams, c: CustomerH
   return customerLifetimeValue(ez, (t) => paretoConditionalExpected(p, t, c.x, c.tx, c.T), opts);
 }
 
+/** 1 / E[λ | x, T, alive] in days: the typical time between orders (see nextOrderEstimate). */
+export function expectedGapDays(r: number, alpha: number, x: number, T: number, unitDays = 7): number {
+  return ((alpha + T) / (r + x)) * unitDays;
+}
+
 export interface NextOrderEstimate {
   /** Model-based mean time between orders, in days: 1 / E[λ | x, T, alive]. */
   avgDaysBetweenOrders: number;
@@ -82,7 +87,7 @@ export interface NextOrderEstimate {
  * `unitDays` converts the model's time unit to days (7 for weeks).
  */
 export function nextOrderEstimate(r: number, alpha: number, c: { x: number; tx: number; T: number }, asOf: string | Date, unitDays = 7): NextOrderEstimate {
-  const gap = ((alpha + c.T) / (r + c.x)) * unitDays;
+  const gap = expectedGapDays(r, alpha, c.x, c.T, unitDays);
   const asOfMs = typeof asOf === 'string' ? Date.parse(`${asOf.length === 8 ? `${asOf.slice(0, 4)}-${asOf.slice(4, 6)}-${asOf.slice(6)}` : asOf}T00:00:00Z`) : asOf.getTime();
   const next = new Date(asOfMs + Math.round(gap) * 86_400_000);
   return {

@@ -3,7 +3,7 @@
 // after D, next to the baseline "days since the last purchase".
 import { fitModel, COUNT_MODELS, type CountModelName } from './fit.js';
 import { buildHoldout, splitAt, type HoldoutRow, type PurchaseDays } from './holdout.js';
-import { holdoutForecast, type HoldoutForecast } from './select.js';
+import { tryHoldoutForecast, type HoldoutForecast } from './select.js';
 import { planRefit, type RefitPlan, type RefitPlanOptions } from './refit-plan.js';
 import { fitLevelThresholds, levelOf, rankValue } from './levels.js';
 import { auc, levelReport, levelsAtShares, type LevelReport } from './metrics.js';
@@ -64,7 +64,7 @@ export function evaluateChurn(histories: readonly PurchaseDays[], calibrationEnd
   const summary = rows.map((r, i) => ({ customerId: String(i), x: r.x, tx: r.tx, T: r.T }));
   const forecasts = COUNT_MODELS.map((model) => {
     const fit = fitModel(model, summary, opts.fit);
-    return { model, chosen: model === plan.choice?.model, forecast: holdoutForecast({ model, params: fit.params } as CountModel, rows, length) };
+    return { model, chosen: model === plan.choice?.model, forecast: tryHoldoutForecast({ model, params: fit.params } as CountModel, rows, length) };
   });
 
   const recency = rows.map((r) => r.T - r.tx);

@@ -55,6 +55,11 @@ export interface HoldoutOptions {
   holdoutFraction?: number;
   /** Days per model time unit. Default 7 (weeks, as in the published work). */
   unitDays?: number;
+  /**
+   * Forecast origins (rolling-origin evaluation): the hold-out at the end, then the hold-out of the
+   * same length ending where that one starts, and so on. Default DEFAULT_ORIGINS.
+   */
+  origins?: number;
 }
 
 export interface HoldoutSplit {
@@ -76,12 +81,33 @@ export interface HoldoutSplit {
  */
 export function buildHoldout(histories: readonly PurchaseDays[], endDay: number, opts: HoldoutOptions = {}): HoldoutSplit {
   const fraction = opts.holdoutFraction ?? 0.25;
-  const unitDays = opts.unitDays ?? 7;
   if (!(fraction > 0 && fraction < 1)) throw new RangeError(`holdoutFraction must be in (0, 1), got ${fraction}`);
   let firstDay = Infinity;
   for (const d of histories) if (d.length && d[0]! < firstDay) firstDay = d[0]!;
   const span = Number.isFinite(firstDay) ? Math.max(endDay - firstDay, 0) : 0;
-  const cutDay = endDay - Math.max(1, Math.round(fraction * span));
+  return splitAll(histories, endDay - Math.max(1, Math.round(fraction * span)), endDay, opts.unitDays ?? 7);
+}
+
+/** Why two: SelectionOptions.bound in select.ts. */
+export const DEFAULT_ORIGINS = 2;
+
+/**
+ * The hold-out of buildHoldout and `origins − 1` earlier ones of the same length, latest first:
+ * origin k holds out (cut − k·L, end − k·L], L = end − cut, and calibrates on the days up to its start.
+ * One hold-out is one draw of the period-to-period variation (promotions, seasons); a model that
+ * forecast several consecutive periods within a bound is evidence it will forecast the next one.
+ */
+export function buildOrigins(histories: readonly PurchaseDays[], endDay: number, opts: HoldoutOptions = {}): HoldoutSplit[] {
+  const latest = buildHoldout(histories, endDay, opts);
+  const origins = opts.origins ?? DEFAULT_ORIGINS;
+  if (!(Number.isInteger(origins) && origins >= 1)) throw new RangeError(`origins must be a whole number ≥ 1, got ${origins}`);
+  const days = endDay - latest.cutDay;
+  const out = [latest];
+  for (let k = 1; k < origins; k++) out.push(splitAll(histories, latest.cutDay - k * days, endDay - k * days, latest.unitDays));
+  return out;
+}
+
+function splitAll(histories: readonly PurchaseDays[], cutDay: number, endDay: number, unitDays: number): HoldoutSplit {
   const rows: HoldoutRow[] = [];
   const index: number[] = [];
   histories.forEach((d, i) => {

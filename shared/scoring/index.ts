@@ -32,3 +32,4 @@ export * from './simulate-shop.js';
 export * from './scorer.js';
 export * from './xtable.js';
 export * from './report-format.js';
+export * from './ordinal-levels.js';

@@ -1,8 +1,8 @@
-// What a refit decides, as one pure function: hold back the end of the observed period, choose
-// the model on it, fit the risk-level cut points on it, refit the winner on all data, and say
+// What a refit decides, as one pure function: hold back the end of the observed period (and the
+// period before it, a second forecast origin), choose the model on them, fit the risk-level cut points on it, refit the winner on all data, and say
 // whether the result may replace the current model. The app stores `choice` with the version.
 import { fitModel, type CountModelName } from './fit.js';
-import { buildHoldout, summarizeDays, type HoldoutOptions, type PurchaseDays } from './holdout.js';
+import { buildOrigins, summarizeDays, type HoldoutOptions, type PurchaseDays } from './holdout.js';
 import { selectModel, SELECTION_DEFAULTS, type ClassForecast, type ModelSelection, type SelectionOptions } from './select.js';
 import { fitLevelThresholds, rankValue, type LevelCounts, type LevelFitOptions, type LevelThresholds, type RankBy } from './levels.js';
 import type { CountModel } from './count-model.js';
@@ -25,6 +25,16 @@ export interface CandidateSummary {
   error: number;
   classError: number;
   byClass: ClassForecast[];
+  /** The earlier origins' hold-outs, latest first, up to the first one missed (absent in versions stored before them). */
+  earlier?: OriginError[];
+}
+
+export interface OriginError {
+  /** Last day of that hold-out. */
+  endDay: number;
+  error: number;
+  errorSe: number;
+  classError: number;
 }
 
 /** Everything worth storing with a model version (JSON-safe). */
@@ -39,6 +49,8 @@ export interface ModelChoice {
     cutDay: number;
     endDay: number;
     holdoutLength: number;
+    /** Last day of each origin's hold-out, latest first (absent in versions stored before them). */
+    originEnds?: number[];
     bound: number;
     candidates: CandidateSummary[];
   };
@@ -62,8 +74,11 @@ export interface RefitPlan {
  */
 export function planRefit(histories: readonly PurchaseDays[], endDay: number, opts: RefitPlanOptions = {}): RefitPlan {
   const unitDays = opts.unitDays ?? 7;
-  const split = buildHoldout(histories, endDay, opts);
-  const selection = selectModel(split.rows, split.length, opts);
+  const origins = buildOrigins(histories, endDay, opts);
+  const split = origins[0]!;
+  const minDays = opts.minHoldoutDays ?? 28;
+  const shortHoldout = endDay - split.cutDay < minDays;
+  const selection = selectModel(origins, { ...opts, latestOnly: shortHoldout });
   const chosen = selection.candidates.find((c) => c.model === selection.chosen);
   if (!chosen) return { accepted: false, reasons: selection.reasons, choice: null, selection };
 
@@ -82,8 +97,7 @@ export function planRefit(histories: readonly PurchaseDays[], endDay: number, op
   });
   const fit = fitModel(chosen.model, all, opts.fit);
   const reasons = [...selection.reasons];
-  const minDays = opts.minHoldoutDays ?? 28;
-  if (endDay - split.cutDay < minDays) reasons.push(`hold-out of ${endDay - split.cutDay} days is shorter than ${minDays}`);
+  if (shortHoldout) reasons.push(`hold-out of ${endDay - split.cutDay} days is shorter than ${minDays}`);
   if (!Number.isFinite(fit.logLikelihood)) reasons.push(`${chosen.model} refit on all data has no finite likelihood`);
   const choice: ModelChoice = {
     model: chosen.model,
@@ -96,8 +110,12 @@ export function planRefit(histories: readonly PurchaseDays[], endDay: number, op
       cutDay: split.cutDay,
       endDay,
       holdoutLength: split.length,
+      originEnds: origins.map((o) => o.endDay),
       bound: opts.bound ?? SELECTION_DEFAULTS.bound,
-      candidates: selection.candidates.map((c) => ({ model: c.model, converged: c.converged, error: c.forecast.error, classError: c.forecast.classError, byClass: c.forecast.byClass })),
+      candidates: selection.candidates.map((c) => ({
+        model: c.model, converged: c.converged, error: c.forecast.error, classError: c.forecast.classError, byClass: c.forecast.byClass,
+        earlier: c.forecasts.slice(1).map((f, k) => ({ endDay: origins[k + 1]!.endDay, error: f.error, errorSe: f.errorSe, classError: f.classError })),
+      })),
     },
     thresholds: levelFit ? { rankBy, horizon, active: levelFit.active, atRisk: levelFit.atRisk } : null,
     thresholdFit: levelFit ? { counts: levelFit.counts, returnRates: levelFit.returnRates, auc: levelFit.auc } : null,

@@ -3,7 +3,7 @@
 // hold-out bound keeps bad forecasts out.
 import { fitModel, COUNT_MODELS, type CountModelName } from './fit.js';
 import { splitAt, type PurchaseDays } from './holdout.js';
-import { holdoutForecast } from './select.js';
+import { tryHoldoutForecast } from './select.js';
 import { planRefit, type RefitPlanOptions } from './refit-plan.js';
 import type { CountModel } from './count-model.js';
 
@@ -14,6 +14,8 @@ export interface ReplayStep {
   /** Hold-out (predicted − actual)/actual of the chosen model; null when nothing was chosen. */
   holdoutError: number | null;
   holdoutErrorSe: number | null;
+  /** The chosen model's error on each earlier origin's hold-out (rolling origin), latest first. */
+  earlierErrors: number[];
   /** The refit model's forecast of the next period, as long as the hold-out, for the base at D. */
   next: { days: number; actual: number; predicted: number; error: number } | null;
   /** With compareAll: every candidate refit on all data ≤ D, its next-period error. */
@@ -40,16 +42,16 @@ export function replayRefits(histories: readonly PurchaseDays[], opts: ReplayOpt
     const choice = plan.choice;
     const chosen = plan.selection.candidates.find((c) => c.model === choice?.model);
     const days = Math.round(plan.selection.holdoutLength * unitDays);
-    const step: ReplayStep = { day, accepted: plan.accepted, chosen: choice?.model ?? null, holdoutError: chosen?.forecast.error ?? null, holdoutErrorSe: chosen?.forecast.errorSe ?? null, next: null, reasons: plan.reasons };
+    const step: ReplayStep = { day, accepted: plan.accepted, chosen: choice?.model ?? null, holdoutError: chosen?.forecast.error ?? null, holdoutErrorSe: chosen?.forecast.errorSe ?? null, earlierErrors: chosen?.forecasts.slice(1).map((f) => f.error) ?? [], next: null, reasons: plan.reasons };
     if (choice && day + days <= dataEnd) {
       const rows = histories.flatMap((d) => splitAt(d, day, day + days, unitDays) ?? []);
-      const f = holdoutForecast({ model: choice.model, params: choice.params } as CountModel, rows, days / unitDays);
+      const f = tryHoldoutForecast({ model: choice.model, params: choice.params } as CountModel, rows, days / unitDays);
       step.next = { days, actual: f.actual, predicted: f.predicted, error: f.error };
       if (opts.compareAll) {
         const summary = rows.map((r, i) => ({ customerId: String(i), x: r.x, tx: r.tx, T: r.T }));
         step.nextByModel = Object.fromEntries(COUNT_MODELS.map((m) => {
           const fit = fitModel(m, summary, opts.fit);
-          return [m, holdoutForecast({ model: m, params: fit.params } as CountModel, rows, days / unitDays).error];
+          return [m, tryHoldoutForecast({ model: m, params: fit.params } as CountModel, rows, days / unitDays).error];
         }));
       }
     }

@@ -21,17 +21,22 @@ export function formatSelection(plan: RefitPlan, unitDays = 7): string {
   const window = choice ? `${formatDay(choice.selection.cutDay + 1)}..${formatDay(choice.selection.endDay)}, ` : '';
   lines.push(`Model selection on the hold-out (${window}${(sel.holdoutLength * unitDays).toFixed(0)} days; ${sel.customers} customers, ${sel.repeatBuyers} repeat buyers)`);
   const classes = sel.candidates[0]?.forecast.byClass.map((c) => c.cls) ?? [];
-  const head = ['model', 'converged', 'error', '± s.e.', 'class error', ...classes.map((c) => `x=${c}`)];
-  const actual = ['actual', '', '', '', '', ...(sel.candidates[0]?.forecast.byClass.map((c) => String(c.actual)) ?? [])];
+  // Earlier origins: the same model fitted on the data before each earlier hold-out (rolling origin).
+  const earlier = sel.originEnds.slice(1).map((end) => `to ${formatDay(end)}`);
+  const head = ['model', 'converged', 'error', '± s.e.', 'class error', ...earlier, ...classes.map((c) => `x=${c}`)];
+  const actual = ['actual', '', '', '', '', ...earlier.map(() => ''), ...(sel.candidates[0]?.forecast.byClass.map((c) => String(c.actual)) ?? [])];
   const rows = sel.candidates.map((c) => [
     `${c.model}${c.model === sel.chosen ? ' *' : ''}`,
     c.converged ? 'yes' : 'no',
     pct(c.forecast.error),
     pct(c.forecast.errorSe),
     pct(c.forecast.classError),
+    // '—': not fitted there, the model had already missed a later hold-out.
+    ...earlier.map((_, i) => { const f = c.forecasts[i + 1]; return f ? `${pct(f.error)} ± ${pct(f.errorSe)}` : '—'; }),
     ...c.forecast.byClass.map((b) => num(b.predicted, 1)),
   ]);
   lines.push(textTable([head, actual, ...rows]));
+  if (earlier.length) lines.push('(to …: error ± s.e. on an earlier hold-out of the same length, fitted on the data before it; the bound applies to every hold-out; — : not fitted, already out)');
   lines.push(plan.accepted ? `chosen: ${sel.chosen} (accepted)` : `refused${sel.chosen ? ` (best: ${sel.chosen})` : ''}: ${plan.reasons.join('; ')}`);
   const th = choice?.thresholds;
   if (th && choice?.thresholdFit) {

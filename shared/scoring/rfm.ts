@@ -65,7 +65,15 @@ export const DEFAULT_SEGMENT_MAP: readonly SegmentRule[] = [
   { segment: 'Champions', r: [5, 5], f: [4, 5] },
 ];
 
-export function rfmSegment(r: number, f: number, map: readonly SegmentRule[] = DEFAULT_SEGMENT_MAP): string {
+function findSegment(r: number, f: number, map: readonly SegmentRule[]): string {
   const rule = map.find((s) => r >= s.r[0] && r <= s.r[1] && f >= s.f[0] && f <= s.f[1]);
   return rule ? rule.segment : 'Unclassified';
+}
+
+// The default map read once into its 5 × 5 grid: the sweep asks for every customer.
+const DEFAULT_GRID = Array.from({ length: 25 }, (_, i) => findSegment(Math.floor(i / 5) + 1, (i % 5) + 1, DEFAULT_SEGMENT_MAP));
+
+export function rfmSegment(r: number, f: number, map: readonly SegmentRule[] = DEFAULT_SEGMENT_MAP): string {
+  if (map === DEFAULT_SEGMENT_MAP && Number.isInteger(r) && Number.isInteger(f) && r >= 1 && r <= 5 && f >= 1 && f <= 5) return DEFAULT_GRID[(r - 1) * 5 + f - 1]!;
+  return findSegment(r, f, map);
 }

@@ -10,6 +10,7 @@
  *  5. Sweep over every customer summary               parallel Scan of GSI `customers` (only customer items carry `gsi1pk`)
  *  6. Base statistics (gap quantiles, RFM cuts)      GetItem  pk=STORE       sk=STATS
  *  6b. Current model parameters / their history      GetItem  pk=STORE       sk=MODEL | MODEL#<version>
+ *  6c. What the last refit decided (also a refusal)  GetItem  pk=STORE       sk=REFIT
  *  7. Send claim per (campaign, customer, occurrence) PutItem  pk=CUST#<cid>  sk=SEND#<campaign>#<occurrence>, attribute_not_exists
  *  8. Messages sent to a customer                     Query    pk=CUST#<cid>  sk begins_with SEND#
  *  9. Pending sends that are due                     Query GSI `due`: dueShard=DUE#<yyyy-mm-dd>#<0..15> (the UTC day of dueAt ×
@@ -41,6 +42,8 @@
  * 25. The due job's cursor (first hour not drained)  GetItem / PutItem pk=DUE#cursor  sk=CURSOR
  *
  * The sweep reads only (5): customer items are a few hundred bytes, orders never enter the index.
+ * The refit reads (5) and, for its sample of customers only, (3) as one query per customer
+ * (sk begins_with DAY#, keys only, eventually consistent): the purchase days model selection needs.
  */
 import { createHash } from 'node:crypto';
 
@@ -93,6 +96,7 @@ export const keys = {
   storeStats: (): Key => ({ pk: 'STORE', sk: 'STATS' }),
   modelCurrent: (): Key => ({ pk: 'STORE', sk: 'MODEL' }),
   modelVersion: (version: number): Key => ({ pk: 'STORE', sk: `MODEL#${String(version).padStart(6, '0')}` }),
+  refitReport: (): Key => ({ pk: 'STORE', sk: 'REFIT' }),
   send: (customerId: string, campaignId: string, occurrence: string): Key => ({
     pk: `${CUSTOMER_PK}${customerId}`,
     sk: `SEND#${campaignId}#${occurrence}`,

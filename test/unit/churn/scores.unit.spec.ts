@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { baseStats, gapPercentileFn, scoreAgainst, type ModelParams, type StoreModel } from '../../../shared/churn/model.js';
-import { DEFAULT_RISK_CONFIG, decideScores, scoreCustomer } from '../../../shared/churn/scores.js';
-import { newCustomer, type CustomerRecord } from '../../../shared/customers/record.js';
+import { DEFAULT_RISK_CONFIG, decideScores, predictionOf, scoreCustomer as scoreOrFail, scorerCache, type Scored } from '../../../shared/churn/scores.js';
+import { newCustomer, type CustomerRecord, type Prediction } from '../../../shared/customers/record.js';
 import type { OrderSummary } from '../../../shared/orders/decide.js';
 
 const now = new Date('2026-06-01T00:00:00Z');
@@ -10,6 +10,14 @@ const summary = (firstAgo: number, lastAgo: number, purchaseDays: number, spend 
   orders: purchaseDays, purchaseDays, firstDay: dayBefore(firstAgo), lastDay: dayBefore(lastAgo), spend, firstDaySpend: spend / purchaseDays,
 });
 const customer = (s: OrderSummary, over: Partial<CustomerRecord> = {}): CustomerRecord => ({ ...newCustomer('c1'), summary: s, ...over });
+/** The scored result with the prediction a write would store, failing the test when the customer could not be scored. */
+function scoreCustomer(...args: Parameters<typeof scoreOrFail>): (Scored & { prediction?: Prediction }) | null {
+  const s = scoreOrFail(...args);
+  if (s && 'failed' in s) throw new Error(`unexpected scoring failure: ${s.failed}`);
+  const prediction = s ? predictionOf(s, args[3]) : undefined;
+  return s && prediction ? { ...s, prediction } : s;
+}
+/** A version 1 record, as stored before model selection: still read. */
 const cdnowParams: ModelParams = {
   version: 3, fittedAt: '2026-05-31T00:00:00Z',
   paretoNbd: { r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 },

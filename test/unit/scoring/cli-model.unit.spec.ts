@@ -40,7 +40,7 @@ describe('cli model', () => {
     const bg = JSON.parse(await run(['model', 'fit', '--model', 'bgnbd', '--input', input]));
     const gg = JSON.parse(await run(['model', 'fit', '--model', 'gamma-gamma', '--input', input]));
     const params = join(dir, 'params.json');
-    writeFileSync(params, JSON.stringify({ bgnbd: bg, gammaGamma: gg.params }));
+    writeFileSync(params, JSON.stringify({ bgnbd: bg, 'gamma-gamma': gg.params }));
     const outFile = join(dir, 'scores.csv');
     await run(['model', 'score', '--input', input, '--params', params, '--model', 'bgnbd', '--horizon', '39', '--output', outFile]);
     const csv = readFileSync(outFile, 'utf8').trim().split('\n');
@@ -77,6 +77,11 @@ describe('cli model: selection, evaluation and robust scoring', () => {
     expect(text).toMatch(/Model selection on the hold-out/);
     expect(text).toMatch(/bgnbd[\s\S]*mbgnbd[\s\S]*pareto-nbd/);
     expect(text).toMatch(/chosen: \S+ \(accepted\)|refused/);
+    // every candidate is also shown on the hold-out before the latest one, unless --origins 1
+    expect(text).toMatch(/class error\s+to \d{4}-\d{2}-\d{2}\s+x=0/);
+    const single = await run(['model', 'select', '--transactions', txFile, '--end', formatDay(250 + 9862), '--origins', '1']);
+    expect(single).toMatch(/class error\s+x=0/);
+    await expect(run(['model', 'select', '--transactions', txFile, '--origins', '1.5'])).rejects.toThrow(/--origins must be a whole number/);
     const choice = JSON.parse(readFileSync(choiceFile, 'utf8'));
     const summary = join(dir, 'summary.csv');
     writeFileSync(summary, await run(['model', 'summarize', '--transactions', txFile, '--calibration-end', formatDay(250 + 9862)]));
@@ -110,5 +115,64 @@ describe('cli model: selection, evaluation and robust scoring', () => {
     expect(lines).toHaveLength(3001);
     expect(lines.slice(1).every((l) => l.split(',').slice(1).every((v) => Number.isFinite(Number(v)) && v !== ''))).toBe(true);
     expect(err).toBe('');
+  });
+});
+
+/** Runs with stdout and stderr captured; `error` is the thrown message (main prints it and exits 1). */
+async function runAll(args: string[]): Promise<{ out: string; err: string; error?: string }> {
+  let out = '', err = '';
+  const program = new Command().exitOverride();
+  registerModelCommands(program, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } });
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return { out, err };
+  } catch (e) {
+    return { out, err, error: (e as Error).message };
+  }
+}
+
+describe('cli model: one naming scheme, fit files score reads, non-convergence fails', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'engage-model-files-'));
+  const cols = addGammaGammaSpend({ p: 6, q: 4, v: 15 }, simulateBgNbd({ r: 0.5, alpha: 5, a: 0.7, b: 2.5 }, 1500, makeRng(11), { round: roundToDayWeeks }), makeRng(12));
+  const input = join(dir, 'summary.csv');
+  writeFileSync(input, ['customer_id,x,t_x,T,zbar', ...Array.from({ length: cols.n }, (_, i) => `c${i},${cols.x[i]},${cols.tx[i]},${cols.T[i]},${cols.zbar![i]}`)].join('\n'));
+
+  it('the README steps work: fit --output for pareto-nbd and gamma-gamma, then score --params with both files', async () => {
+    const pareto = join(dir, 'pareto.json'), gg = join(dir, 'gg.json');
+    expect(await runAll(['model', 'fit', '--model', 'pareto-nbd', '--input', input, '--output', pareto])).toEqual({ out: '', err: '' });
+    expect((await runAll(['model', 'fit', '--model', 'gamma-gamma', '--input', input, '--output', gg])).error).toBeUndefined();
+    const scored = await runAll(['model', 'score', '--input', input, '--params', pareto, gg, '--horizon', '39']);
+    expect(scored.err).toBe('');
+    const lines = scored.out.trim().split('\n');
+    expect(lines[0]).toBe('customer_id,p_alive,expected_purchases,expected_avg_value,clv');
+    expect(lines).toHaveLength(1501);
+    expect(lines.slice(1).every((l) => l.split(',').slice(1).every((v) => Number.isFinite(Number(v)) && v !== ''))).toBe(true);
+  });
+
+  it('reads the old spellings (paretoNbd, gammaGamma keys; --model paretonbd) with a deprecation note', async () => {
+    const fit = JSON.parse((await runAll(['model', 'fit', '--model', 'pareto-nbd', '--input', input])).out);
+    const gg = JSON.parse((await runAll(['model', 'fit', '--model', 'gamma-gamma', '--input', input])).out);
+    const old = join(dir, 'old.json');
+    writeFileSync(old, JSON.stringify({ paretoNbd: fit.params, gammaGamma: gg.params }));
+    const r = await runAll(['model', 'score', '--input', input, '--params', old, '--model', 'paretonbd', '--horizon', '39']);
+    expect(r.error).toBeUndefined();
+    expect(r.err).toMatch(/deprecated: --model "paretonbd" is now "pareto-nbd"/);
+    expect(r.err).toMatch(/deprecated: .*key "paretoNbd" is now "pareto-nbd"/);
+    expect(r.err).toMatch(/deprecated: .*key "gammaGamma" is now "gamma-gamma"/);
+    expect(r.out.split('\n')[0]).toBe('customer_id,p_alive,expected_purchases,expected_avg_value,clv');
+    // The new keys, no note.
+    writeFileSync(old, JSON.stringify({ 'pareto-nbd': fit.params, 'gamma-gamma': gg.params }));
+    expect((await runAll(['model', 'score', '--input', input, '--params', old, '--model', 'pareto-nbd', '--horizon', '39'])).err).toBe('');
+    expect((await runAll(['model', 'score', '--input', input, '--params', old, '--model', 'bgnbd', '--horizon', '39'])).error).toMatch(/no bgnbd params/);
+  });
+
+  it('warns on stderr and fails when a fit does not converge, still writing the parameters', async () => {
+    // One-time buyers only: the dropout process is unidentified, the optimum lies on a boundary.
+    const once = join(dir, 'once.csv');
+    writeFileSync(once, ['customer_id,x,t_x,T', ...Array.from({ length: 300 }, (_, i) => `o${i},0,0,${10 + (i % 30)}`)].join('\n'));
+    const out = join(dir, 'once.json');
+    const r = await runAll(['model', 'fit', '--model', 'bgnbd', '--input', once, '--output', out]);
+    expect(r.error).toMatch(/bgnbd did not converge/);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toMatchObject({ model: 'bgnbd', converged: false });
   });
 });

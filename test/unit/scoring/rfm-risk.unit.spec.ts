@@ -26,6 +26,10 @@ describe('rfm', () => {
     expect(rfmSegment(5, 1)).toBe('New');
     expect(rfmSegment(3, 3)).toBe('Need Attention');
     for (let r = 1; r <= 5; r++) for (let f = 1; f <= 5; f++) expect(rfmSegment(r, f)).not.toBe('Unclassified');
+    // the default map's precomputed grid says what the rules say (a copy of the map is read rule by rule)
+    const rules = [...DEFAULT_SEGMENT_MAP];
+    for (let r = 1; r <= 5; r++) for (let f = 1; f <= 5; f++) expect(rfmSegment(r, f)).toBe(rfmSegment(r, f, rules));
+    expect(rfmSegment(2.5, 3)).toBe('Unclassified');
     expect(rfmSegment(5, 5, [{ segment: 'VIP', r: [5, 5], f: [5, 5] }, ...DEFAULT_SEGMENT_MAP])).toBe('VIP');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { buildHoldout, splitAt, summarizeDays, distinctDays } from '../../../shared/scoring/holdout.js';
-import { holdoutForecast, selectModel } from '../../../shared/scoring/select.js';
+import { buildHoldout, buildOrigins, splitAt, summarizeDays, distinctDays } from '../../../shared/scoring/holdout.js';
+import { holdoutForecast, selectModel, tryHoldoutForecast } from '../../../shared/scoring/select.js';
 import { conditionalExpected, type CountModel } from '../../../shared/scoring/count-model.js';
 import { simulateShop } from '../../../shared/scoring/simulate-shop.js';
 import { makeRng } from '../../../shared/scoring/simulate.js';
@@ -29,6 +29,22 @@ describe('hold-out split', () => {
     expect(split.rows[0]).toMatchObject({ x: 1, holdout: 0 });
     expect(() => buildHoldout([[0]], 10, { holdoutFraction: 1 })).toThrow(RangeError);
   });
+
+  it('adds the earlier origin: the hold-out of the same length that ends where the latest begins', () => {
+    // given purchases over days 0..100: the latest hold-out is (75, 100]
+    const [latest, earlier, ...more] = buildOrigins([[0, 50, 80], [10, 60], [90]], 100);
+    expect(more).toEqual([]);
+    expect(latest).toMatchObject({ cutDay: 75, endDay: 100 });
+    // then the earlier one is (50, 75], calibrated on days ≤ 50
+    expect(earlier).toMatchObject({ cutDay: 50, endDay: 75, index: [0, 1] });
+    expect(earlier!.length).toBeCloseTo(latest!.length, 12);
+    expect(earlier!.rows).toEqual([
+      { x: 1, tx: 50 / 7, T: 50 / 7, holdout: 0, firstReturn: Infinity },
+      { x: 0, tx: 0, T: 40 / 7, holdout: 1, firstReturn: 10 / 7 },
+    ]);
+    expect(buildOrigins([[0]], 100, { origins: 3 }).map((o) => o.endDay)).toEqual([100, 75, 50]);
+    expect(() => buildOrigins([[0]], 100, { origins: 0 })).toThrow(RangeError);
+  });
 });
 
 describe('hold-out forecast', () => {
@@ -54,11 +70,36 @@ describe('hold-out forecast', () => {
   });
 });
 
+describe('a forecast that cannot be evaluated', () => {
+  it('is NaN with its reason instead of an exception', () => {
+    // given BG/NBD parameters run off to where the 2F1 series does not converge for a young customer
+    const runOff: CountModel = { model: 'bgnbd', params: { r: 0.315, alpha: 5.4, a: 2e5, b: 3.3e6 } };
+    const rows = [{ x: 0, tx: 0, T: 2, holdout: 1, firstReturn: 1 }, { x: 2, tx: 5, T: 10, holdout: 2, firstReturn: 0.5 }];
+    expect(() => holdoutForecast(runOff, rows, 20)).toThrow(/did not converge/);
+    const f = tryHoldoutForecast(runOff, rows, 20);
+    // then the actual purchases are still counted and nothing else is a number
+    expect(f).toMatchObject({ actual: 3, failure: expect.stringMatching(/^bgnbd forecast failed: hyp2f1 series did not converge/) });
+    expect([f.predicted, f.error, f.classError, f.errorSe].every(Number.isNaN)).toBe(true);
+  });
+
+  it('leaves the candidate out instead of failing the refit (a young shop\'s earlier hold-out)', () => {
+    // given a 6,000-customer shop whose BG/NBD fit before the earlier hold-out (day 98) runs off
+    const young = simulateShop(MBG, { customers: 6000, acquisitionDays: 365, endDay: 485 }, makeRng(23));
+    const s = selectModel(buildOrigins(young, 252), { candidates: ['bgnbd'] });
+    const [c] = s.candidates;
+    expect(c!.forecasts[1]!.failure).toMatch(/hyp2f1 series did not converge/);
+    expect(c!.eligible).toBe(false);
+    expect(s.accepted).toBe(false);
+    expect(s.reasons.join()).toMatch(/the hold-out one period earlier: bgnbd forecast failed/);
+  });
+});
+
 describe('selectModel', () => {
   // given a shop whose customers may be lost at their first purchase (~60% one-time buyers)
   const histories = simulateShop(MBG, { customers: 10_000, acquisitionDays: 180, endDay: 365 }, makeRng(5));
-  const split = buildHoldout(histories, 365);
-  const selection = selectModel(split.rows, split.length);
+  const origins = buildOrigins(histories, 365);
+  const [split] = origins;
+  const selection = selectModel(origins);
 
   it('chooses the model that forecasts every frequency class, not just the total', () => {
     const by = Object.fromEntries(selection.candidates.map((c) => [c.model, c.forecast]));
@@ -74,13 +115,49 @@ describe('selectModel', () => {
     expect(Math.abs(classZero('mbgnbd'))).toBeLessThan(0.05);
     expect(selection.chosen).toBe('mbgnbd');
     expect(selection.accepted).toBe(true);
+    expect(selection.originEnds).toEqual([365, split!.cutDay]);
+    // the chosen model was also fitted before the earlier hold-out and forecast it
+    const chosen = selection.candidates.find((c) => c.model === 'mbgnbd')!;
+    expect(chosen.forecasts).toHaveLength(2);
+    expect(chosen.forecasts[0]).toBe(chosen.forecast);
+    expect(chosen.eligible).toBe(true);
+  });
+
+  it('refuses a model that forecast the latest hold-out but missed the one before it', () => {
+    // given the period before the latest hold-out had twice the purchases the shop's rhythm
+    // explains (a promotion): one hold-out cannot tell whether the next period will be like it
+    const [latest, earlier] = origins;
+    const spiked = { ...earlier!, rows: earlier!.rows.map((r) => ({ ...r, holdout: 2 * r.holdout })) };
+    expect(selectModel([latest!]).accepted).toBe(true);
+    const s = selectModel([latest!, spiked]);
+    // then no candidate is eligible and the refit is refused, saying which hold-out it missed
+    expect(s.candidates.map((c) => c.eligible)).toEqual([false, false, false]);
+    // (a model already outside the bound on the latest hold-out is not fitted on the earlier one)
+    for (const c of s.candidates) expect(c.forecasts).toHaveLength(Math.abs(c.forecast.error) + c.forecast.errorSe <= 0.2 ? 2 : 1);
+    expect(s.accepted).toBe(false);
+    expect(s.reasons.join()).toMatch(/mbgnbd misses the hold-out one period earlier by -\d+\.\d% ± \d+\.\d% \(bound ±20\.0%\)/);
+    expect(s.reasons.join()).not.toMatch(/misses the hold-out by/);
+  });
+
+  it('chooses among the candidates within the bound at every origin, by class error on the latest', () => {
+    // given a bound that only some candidates meet at both origins
+    const errs = selection.candidates.map((c) => Math.max(...c.forecasts.map((f) => Math.abs(f.error) + f.errorSe)));
+    const bound = [...errs].sort((a, b) => a - b)[0]! + 1e-9;
+    const s = selectModel(origins, { bound });
+    const eligible = s.candidates.filter((c) => c.eligible);
+    expect(eligible.length).toBeGreaterThanOrEqual(1);
+    expect(eligible.length).toBeLessThan(3);
+    // then the choice is the eligible one that misses the latest classes least, and it is accepted
+    const best = [...eligible].sort((a, b) => a.forecast.classError - b.forecast.classError)[0]!;
+    expect(s.chosen).toBe(best.model);
+    expect(s.accepted).toBe(true);
   });
 
   it('refuses a fit outside the bound or on too little data, and says why', () => {
-    const tight = selectModel(split.rows, split.length, { bound: 0.01, candidates: ['mbgnbd'] });
+    const tight = selectModel([split!], { bound: 0.01, candidates: ['mbgnbd'] });
     expect(tight.accepted).toBe(false);
     expect(tight.reasons.join()).toMatch(/mbgnbd misses the hold-out by .*% ± .*% \(bound ±1\.0%\)/);
-    const few = selectModel(split.rows.slice(0, 200), split.length, { candidates: ['bgnbd'] });
+    const few = selectModel([{ rows: split!.rows.slice(0, 200), length: split!.length }], { candidates: ['bgnbd'] });
     expect(few.accepted).toBe(false);
     expect(few.reasons.join()).toMatch(/only 200 customers/);
     expect(few.reasons.join()).toMatch(/repeat buyers/);
