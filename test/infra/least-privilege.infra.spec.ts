@@ -21,11 +21,14 @@ describe('the table', () => {
     expect(dynamo.map((s) => [s.Resource, s.Condition])).toEqual([[tableArn, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CUST#*', 'SUPPRESS#*'] } }]]);
   });
 
-  it('only the erasure function (still a filtered Scan) may read the table outside its partition families', () => {
+  it('no function may read the table outside its partition families (erasure queries the customer partition)', () => {
     const unconditioned = functionNames.filter((n) =>
       statementsOf(n).some((s) => JSON.stringify(asList(s.Resource)) === JSON.stringify([tableArn]) && asList(s.Action).some((a: string) => a.startsWith('dynamodb:')) && !s.Condition),
     );
-    expect(unconditioned).toEqual([FunctionName.CustomerErase]);
+    expect(unconditioned).toEqual([]);
+    const erase = statementsOf(FunctionName.CustomerErase).filter((s) => asList(s.Action).some((a: string) => a.startsWith('dynamodb:')));
+    expect(erase.flatMap((s) => asList(s.Action))).not.toContain('dynamodb:Scan');
+    expect(erase.map((s) => s.Condition)).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CUST#*', 'COUPON#*', 'SUPPRESS#*', 'ERASED#*'] } }]);
   });
 
   it('no policy names index/* (exact index ARNs only)', () => {

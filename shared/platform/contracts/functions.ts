@@ -32,7 +32,7 @@ export interface Grants {
   /**
    * Data-plane access: item reads (and writes) on exactly the partition families listed (IAM
    * `dynamodb:LeadingKeys`), each listed index in its one access pattern (customers: Scan, due:
-   * Query). `partitions` omitted means the whole table, Scan included (erasure, until it queries).
+   * Query). `partitions` omitted means the whole table, Scan included (no function needs it).
    */
   readonly table?: { readonly access: 'read' | 'readWrite'; readonly indexes: readonly IndexName[]; readonly partitions?: readonly TablePartition[] };
   /** events:PutEvents on the Engage bus. */
@@ -190,8 +190,9 @@ export const manifest = {
     summary: 'GDPR/PIPL erasure of one customer; the address hash stays suppressed',
     trigger: { kind: 'queue', routes: [{ id: 'CustomerErasure', events: [DetailType.CustomerEraseRequested], batchSize: 1, maxReceiveCount: 5 }] },
     config: ['table'],
-    // Still the whole table: coupons are found by a filtered Scan until erasure queries them.
-    grants: { table: { access: 'readWrite', indexes: [] } },
+    // The customer's partition (coupons found through its COUPONREF# pointers), their coupons, the
+    // hashed address, the tombstone: Query and key access only, no Scan.
+    grants: { table: readWrite(['customer', 'coupon', 'suppression', 'erased']) },
     memoryMb: 256,
     timeoutSeconds: 120,
   },
