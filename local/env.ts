@@ -6,6 +6,7 @@
  */
 import { ConfigGroups, EnvVar, groupVariables, type ConfigGroupName } from '../shared/platform/config.js';
 import { manifest, type FunctionName } from '../shared/platform/contracts/functions.js';
+import { BULK_JOBS, type BulkJob } from '../shared/platform/bulk.js';
 
 export interface LocalSettings {
   tableName: string;
@@ -15,6 +16,9 @@ export interface LocalSettings {
   linksUrl: string;
   keyringFile: string;
 }
+
+/** The local Step Functions' state machine ARNs (local/stepfunctions.ts serves them). */
+export const localStateMachineArn = (job: BulkJob): string => `arn:aws:states:us-east-1:000000000000:stateMachine:engage-local-${job}`;
 
 /** The demo shop's settings: what every local function's `shop` group holds (and what the CLI's
  * previews and dry runs use unless SHOP_* variables say otherwise). */
@@ -38,6 +42,7 @@ export function localGroupValues(s: LocalSettings): Record<ConfigGroupName, Reco
     keyring: { [EnvVar.keyringFile]: s.keyringFile },
     // No CDN in front of the local links server, so no origin secret to check.
     linkOrigin: {},
+    bulkRuns: { [EnvVar.bulkRunStateMachines]: JSON.stringify(Object.fromEntries(BULK_JOBS.map((j) => [j, localStateMachineArn(j)]))) },
   };
 }
 

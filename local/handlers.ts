@@ -21,4 +21,5 @@ export const handlerModules: Record<FunctionName, Loader> = {
   'ses-feedback': () => import('../functions/ses-feedback/handler.js'),
   'customer-erase': () => import('../functions/customer-erase/handler.js'),
   'campaign-schedule': () => import('../functions/campaign-schedule/handler.js'),
+  'campaign-audience': () => import('../functions/campaign-audience/handler.js'),
 };

@@ -17,6 +17,7 @@ import { documentClient } from '../shared/platform/table/dynamodb.js';
 import { tableStores, type TableStores } from '../shared/platform/runtime/deps.js';
 import { ensureLocalKeyring } from '../shared/platform/runtime/keyring.js';
 import { LocalBus, lambdaContext } from './bus.js';
+import { LocalStepFunctions } from './stepfunctions.js';
 import { createTable } from './table.js';
 import { handlerModules, type FunctionHandler } from './handlers.js';
 import { functionEnv, knownVariables, localGroupValues, type LocalSettings } from './env.js';
@@ -32,6 +33,8 @@ export type ScheduledFunction = 'sweep-start' | 'model-refit' | 'dispatch-due' |
 
 export interface LocalSystem {
   bus: LocalBus;
+  /** The bulk runs' state machines, executed locally from the stack's own definitions. */
+  stepFunctions: LocalStepFunctions;
   settings: LocalSettings;
   tableName: string;
   /** The environment a function is built with (exactly its manifest's groups). */
@@ -47,7 +50,7 @@ export interface LocalSystem {
   eventBridge: EventBridgeClient;
   /** Invokes the sweep as EventBridge Scheduler would, then waits for everything it set off. */
   sweep(scheduledTime: Date): Promise<void>;
-  /** Invokes any scheduled job likewise. */
+  /** Invokes any scheduled job likewise (a bulk run's starter: until the run and all it set off end). */
   runScheduled(fn: ScheduledFunction, scheduledTime: Date, extra?: Record<string, string>): Promise<unknown>;
   close(): Promise<void>;
 }
@@ -88,6 +91,8 @@ export async function startLocalSystem(
   const bus = new LocalBus((fn) => handlerOf(fn) as never, { ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) });
   const busEndpoint = await bus.listen();
   process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = busEndpoint;
+  const stepFunctions = new LocalStepFunctions(handlerOf);
+  process.env.AWS_ENDPOINT_URL_SFN = await stepFunctions.listen();
   const links = await serveLinks(() => handlerOf('links'));
   const tableName = opts.tableName ?? 'engage-local';
   // One keyring per table: links in the mail viewer keep working for the life of the data.
@@ -112,6 +117,7 @@ export async function startLocalSystem(
 
   const system: LocalSystem = {
     bus,
+    stepFunctions,
     settings,
     tableName,
     envOf,
@@ -127,10 +133,13 @@ export async function startLocalSystem(
     async runScheduled(fn, scheduledTime, extra = {}) {
       const handler = await handlerOf(fn);
       const out = await handler({ scheduledTime: scheduledTime.toISOString(), ...extra }, lambdaContext(fn, 900_000));
+      await stepFunctions.idle();
       await bus.idle();
       return out;
     },
     async close() {
+      await stepFunctions.idle();
+      await stepFunctions.close();
       await bus.close();
       await new Promise<void>((ok) => links.server.close(() => ok()));
       dynamodb.destroy();

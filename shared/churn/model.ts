@@ -20,6 +20,8 @@ export interface ModelParams {
 
 export interface BaseStats {
   computedAt: string;
+  /** Customers in the base when computed: sizes the bulk runs' segment count. */
+  customers?: number;
   /** Quantiles at 0, 0.05, …, 1 of repeat buyers' mean gap between purchase days (days). */
   gapQuantiles: number[];
   /** Ascending 20/40/60/80 % cut points over buyers. */
@@ -30,6 +32,9 @@ export interface StoreModel {
   params?: ModelParams;
   stats?: BaseStats;
 }
+
+/** How many customers the bulk runs should plan for: the last refit's count (0 before the first). */
+export const baseSizeOf = (m: StoreModel): number => m.stats?.customers ?? m.params?.fit.customers ?? 0;
 
 export const QUANTILE_STEP = 0.05;
 
@@ -64,6 +69,7 @@ export function baseStats(summaries: OrderSummary[], now: Date): BaseStats {
   const cuts = [0.2, 0.4, 0.6, 0.8];
   return {
     computedAt: now.toISOString(),
+    customers: summaries.length,
     gapQuantiles: quantiles(buyers.flatMap(({ p }) => (p.cycleDays !== undefined ? [p.cycleDays] : [])), probs),
     rfmCuts: {
       recencyDays: quantiles(buyers.map(({ p }) => p.daysSinceLastOrder), cuts),

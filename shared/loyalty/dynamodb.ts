@@ -30,8 +30,8 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
     };
   }
 
-  async loadMany(customerIds: string[]): Promise<Map<string, Versioned<LoyaltyItem>>> {
-    const found = await this.batchGet(customerIds.map((id) => keys.loyalty(id)));
+  async loadMany(customerIds: string[], opts: { consistent?: boolean } = {}): Promise<Map<string, Versioned<LoyaltyItem>>> {
+    const found = await this.batchGet(customerIds.map((id) => keys.loyalty(id)), opts);
     return new Map([...found.values()].map((item) => [item.customerId as string, toLoyalty(item)]));
   }
 

@@ -9,12 +9,14 @@
  * member, and a birthday present is most worth giving to someone who has not bought yet. Their
  * state is created by that write; everyone else without a state is only read.
  */
-import { DetailType, type OutgoingEvent, type SweepSegmentRequested } from '../platform/contracts/events.js';
+import { DetailType, type OutgoingEvent } from '../platform/contracts/events.js';
+import type { SegmentTask } from '../platform/bulk.js';
+import type { Cursor } from '../customers/port.js';
 import type { Clock, EventPublisher, RandomBytes, Versioned } from '../platform/ports.js';
 import { CONFLICT, retryOnConflict } from '../platform/retry.js';
 import type { CustomerRecord } from '../customers/record.js';
 import type { CustomerStore } from '../customers/port.js';
-import { pageThroughSegment } from '../customers/scan.js';
+import { inParallel, pageThroughSegment } from '../customers/scan.js';
 import type { CouponState } from '../coupons/redeem.js';
 import { decideBirthday, decideExpire, decideReview, newLoyaltyState, type LedgerEntry, type LoyaltyConfig, type LoyaltyState } from './index.js';
 import { flushOutbox, withEvents } from './outbox.js';
@@ -37,7 +39,7 @@ export interface LoyaltySegmentResult {
   tierChanges: number;
   expired: number;
   birthdays: number;
-  continued: boolean;
+  cursor?: Cursor;
 }
 
 /** Customers of one page decided in parallel: each is its own partition, so they never conflict. */
@@ -45,29 +47,27 @@ const PARALLEL = 8;
 
 export async function loyaltySweepSegment(
   deps: LoyaltySweepDeps,
-  req: SweepSegmentRequested,
+  req: SegmentTask,
   opts: { pageSize: number; shouldYield: () => boolean },
 ): Promise<LoyaltySegmentResult> {
   const now = new Date(req.scheduledTime);
-  const result: LoyaltySegmentResult = { scanned: 0, written: 0, tierChanges: 0, expired: 0, birthdays: 0, continued: false };
+  const result: LoyaltySegmentResult = { scanned: 0, written: 0, tierChanges: 0, expired: 0, birthdays: 0 };
   const paged = await pageThroughSegment(
     deps.customers,
     req,
     opts,
     async (customers) => {
-      const items = await deps.store.loadMany(customers.map((c) => c.customerId));
-      for (let i = 0; i < customers.length; i += PARALLEL) {
-        const outcomes = await Promise.all(customers.slice(i, i + PARALLEL).map((c) => sweepCustomer(deps, c, items.get(c.customerId) ?? null, now)));
-        for (const o of outcomes) {
-          if (!o) continue;
-          result.written++;
-          result.tierChanges += o.tierChanges;
-          result.expired += o.expired;
-          result.birthdays += o.birthday ? 1 : 0;
-        }
+      // Eventually consistent: a stale item only loses its commit's version guard and is re-read.
+      const items = await deps.store.loadMany(customers.map((c) => c.customerId), { consistent: false });
+      const outcomes = await inParallel(customers, PARALLEL, (c) => sweepCustomer(deps, c, items.get(c.customerId) ?? null, now));
+      for (const o of outcomes) {
+        if (!o) continue;
+        result.written++;
+        result.tierChanges += o.tierChanges;
+        result.expired += o.expired;
+        result.birthdays += o.birthday ? 1 : 0;
       }
     },
-    (cursor) => deps.publisher.publish([{ detailType: DetailType.LoyaltySegmentRequested, detail: { ...req, cursor } }]),
   );
   return { ...result, ...paged };
 }
@@ -88,7 +88,10 @@ export function decideDaily(existing: LoyaltyState | null, customer: CustomerRec
   let changed = false;
   if (existing) {
     const review = decideReview(d.state, now, config);
-    if (review.kind === 'apply') {
+    // A review that keeps the tier and confirms what was already confirmed changes nothing a
+    // reader sees: no write (the next run reviews again, alike, at the cost of a read).
+    const unchanged = review.kind === 'apply' && review.outcome === 'kept' && review.state.reviewedTier === d.state.reviewedTier && !d.state.grace;
+    if (review.kind === 'apply' && !unchanged) {
       changed = true;
       d.state = review.state;
       if (review.change) {

@@ -32,6 +32,7 @@ export const EnvVar = {
   keyringFile: 'TOKEN_KEYRING_FILE',
   linkOriginSecretId: 'LINK_ORIGIN_SECRET_ID',
   loyaltyConfig: 'LOYALTY_CONFIG',
+  bulkRunStateMachines: 'BULK_RUN_STATE_MACHINES',
 } as const;
 
 /** The one place defaults live: runtime schemas below and infra/settings.ts both read them. */
@@ -72,6 +73,21 @@ export const ChurnConfig = z.object({
   [EnvVar.defaultGapDays]: positive(DEFAULTS.defaultGapDays),
   [EnvVar.activeMinPAlive]: probability(DEFAULTS.activeMinPAlive),
   [EnvVar.atRiskMinPAlive]: probability(DEFAULTS.atRiskMinPAlive),
+});
+
+/** The state machines a starter may start, by job (JSON: {"daily-sweep": "arn:…"}). */
+export const BulkRunsConfig = z.object({
+  [EnvVar.bulkRunStateMachines]: z
+    .string()
+    .min(2)
+    .transform((s, ctx) => {
+      try {
+        return z.record(z.string(), z.string().min(1)).parse(JSON.parse(s));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not a JSON object of job → state machine ARN' });
+        return z.NEVER;
+      }
+    }),
 });
 
 export const LoyaltyEnv = z.object({ [EnvVar.loyaltyConfig]: z.string().min(1) });
@@ -135,6 +151,7 @@ export const ConfigGroups = {
   linkBase: LinkBaseConfig,
   keyring: KeyringConfig,
   linkOrigin: LinkOriginConfig,
+  bulkRuns: BulkRunsConfig,
 } as const;
 export type ConfigGroupName = keyof typeof ConfigGroups;
 export type ConfigOfGroup<G extends ConfigGroupName> = z.infer<(typeof ConfigGroups)[G]>;
