@@ -31,6 +31,10 @@ export interface BulkRunLimits {
 
 export const DEFAULT_BULK_LIMITS: BulkRunLimits = { maxConcurrency: 40, toleratedFailurePercentage: 5 };
 
+/** A day's run ends in well under an hour at 10M customers (bench); far beyond it, something is stuck. */
+export const BULK_RUN_TIMEOUT = Duration.hours(6);
+export const bulkRunComment = (job: BulkJob) => `Engage bulk run: ${job}`;
+
 /** The name of the Map state, for tests and the runbook (redrive restarts failed children of it). */
 export const SEGMENTS_STATE = 'Segments';
 
@@ -63,5 +67,6 @@ export function bulkRunDefinition(scope: Construct, job: BulkJob, fnOf: (name: F
 /** The ASL of a bulk run as plain JSON, for functions given by literal ARNs (the local runner). */
 export function bulkRunAsl(scope: Construct, job: BulkJob, fnOf: (name: FunctionName) => IFunction, limits: BulkRunLimits): Record<string, unknown> {
   const start = bulkRunDefinition(scope, job, fnOf, limits);
-  return new StateGraph(start.startState, `${job} bulk run`).toGraphJson() as Record<string, unknown>;
+  // What StateMachine adds around the graph (see infra/constructs/bulk-run.ts), so both are one definition.
+  return { Comment: bulkRunComment(job), ...new StateGraph(start.startState, `${job} bulk run`).toGraphJson(), TimeoutSeconds: BULK_RUN_TIMEOUT.toSeconds() };
 }

@@ -6,6 +6,9 @@
  */
 import { EnvVar, type ConfigGroupName } from '../shared/platform/config.js';
 import { specOf } from '../shared/platform/contracts/functions.js';
+import { Stack } from 'aws-cdk-lib';
+import type { BulkJob } from '../shared/platform/bulk.js';
+import type { BulkRun } from './constructs/bulk-run.js';
 import type { EngageBus } from './constructs/event-bus.js';
 import type { EngageFunction } from './constructs/function.js';
 import type { Mail } from './constructs/mail.js';
@@ -18,6 +21,7 @@ export interface FunctionResources {
   bus: EngageBus;
   mail: Mail;
   links: ShopperLinks;
+  bulkRuns: Record<BulkJob, BulkRun>;
 }
 
 /** Variables of the groups that come from deployment settings rather than from a resource. */
@@ -51,7 +55,7 @@ export function settingsVariables(group: ConfigGroupName, s: EngageSettings): Re
 }
 
 /** Which grant each resource-bound configuration group goes with. */
-const GROUP_GRANT = { table: 'table', bus: 'publish', mail: 'send', keyring: 'keyring', linkOrigin: 'origin' } as const;
+const GROUP_GRANT = { table: 'table', bus: 'publish', mail: 'send', keyring: 'keyring', linkOrigin: 'origin', bulkRuns: 'startRuns' } as const;
 
 export function wireFunction(fn: EngageFunction, r: FunctionResources, settings: EngageSettings): void {
   const spec = specOf(fn.engageName);
@@ -67,5 +71,10 @@ export function wireFunction(fn: EngageFunction, r: FunctionResources, settings:
   if (spec.grants.keyring) r.links.grantKeyring(fn);
   if (spec.grants.origin) r.links.grantOrigin(fn);
   if (groups.has('linkBase')) r.links.pointLinksFrom(fn);
+  if (spec.grants.startRuns) {
+    for (const job of spec.grants.startRuns) r.bulkRuns[job].grantStart(fn);
+    const arns = Object.fromEntries(spec.grants.startRuns.map((job) => [job, r.bulkRuns[job].stateMachine.stateMachineArn]));
+    fn.addEnvironment(EnvVar.bulkRunStateMachines, Stack.of(fn).toJsonString(arns));
+  }
   for (const g of groups) for (const [k, v] of Object.entries(settingsVariables(g, settings))) fn.addEnvironment(k, v);
 }

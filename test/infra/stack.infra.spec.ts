@@ -132,16 +132,16 @@ describe('routing: one consumer per entry of `routes`', () => {
 
 describe('job schedules', () => {
   const schedules = () => Object.values(template.findResources('AWS::Scheduler::Schedule')) as Json[];
-  const targeting = (fn: FunctionName) =>
-    schedules().find((r) => JSON.stringify((r.Properties as Json).Target.Arn) === JSON.stringify({ 'Fn::GetAtt': [fnId(fn), 'Arn'] }))!.Properties as Json;
 
   it.each([
-    [FunctionName.SweepStart, 'cron(0 3 * * ? *)', 15, () => stack.sweep],
-    [FunctionName.ModelRefit, 'cron(0 2 ? * SUN *)', 15, () => stack.refit],
-    [FunctionName.DispatchDue, 'rate(15 minutes)', 5, () => stack.due],
-  ] as const)('invokes %s on %s in a flexible window with retries, a DLQ and the scheduled-time payload', (fn, expression, window, job) => {
-    expect(schedules()).toHaveLength(3 + stack.campaignSchedules.length);
-    const props = targeting(fn);
+    [FunctionName.SweepStart, 'cron(0 3 * * ? *)', 15, () => stack.sweep, {}],
+    [FunctionName.SweepStart, 'cron(0 4 1 * ? *)', 15, () => stack.tierReview, { job: 'tier-review' }],
+    [FunctionName.ModelRefit, 'cron(0 2 ? * SUN *)', 15, () => stack.refit, {}],
+    [FunctionName.DispatchDue, 'rate(15 minutes)', 5, () => stack.due, {}],
+  ] as const)('invokes %s on %s in a flexible window with retries, a DLQ and the scheduled-time payload', (fn, expression, window, job, extra) => {
+    expect(schedules()).toHaveLength(4 + stack.campaignSchedules.length);
+    const props = (template.toJSON().Resources[logicalId(job().schedule)] as Json).Properties as Json;
+    expect(props.Target.Arn).toEqual({ 'Fn::GetAtt': [fnId(fn), 'Arn'] });
     expect(props.ScheduleExpression).toBe(expression);
     expect(props.FlexibleTimeWindow).toEqual({ Mode: 'FLEXIBLE', MaximumWindowInMinutes: window });
     expect(props.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 3600 });
@@ -149,6 +149,7 @@ describe('job schedules', () => {
     expect(JSON.parse(props.Target.Input as string)).toEqual({
       scheduledTime: '<aws.scheduler.scheduled-time>',
       scheduleArn: '<aws.scheduler.schedule-arn>',
+      ...extra,
     });
   });
 
@@ -199,7 +200,7 @@ describe('functions', () => {
 
   it('sets the sweep and churn settings from EnvVar names', () => {
     const vars = (name: FunctionName) => (template.toJSON().Resources[fnId(name)] as Json).Properties.Environment.Variables as Json;
-    expect(vars(FunctionName.SweepStart)).toMatchObject({ [EnvVar.sweepSegments]: '4', [EnvVar.eventBusName]: { Ref: logicalId(stack.bus.bus) } });
+    expect(vars(FunctionName.SweepStart)).toMatchObject({ [EnvVar.sweepSegments]: '4', [EnvVar.tableName]: { Ref: logicalId(stack.table.table) } });
     expect(vars(FunctionName.ChurnSweep)).toMatchObject({ [EnvVar.atRiskMultiple]: '2', [EnvVar.churnedMultiple]: '4', [EnvVar.defaultGapDays]: '60' });
     expect(vars(FunctionName.CampaignDispatch)).toMatchObject({
       [EnvVar.campaignsDir]: '/var/task/campaigns',

@@ -194,7 +194,7 @@ describe('scheduled campaign (monthly-favourites)', () => {
   it('mails the audience once per run, and nobody outside it', async () => {
     const t = sys.tag;
     const first = await sys.runScheduled('campaign-schedule', RUN, { campaignId: 'monthly-favourites' });
-    expect(first).toMatchObject({ outcome: 'started', run: 'campaign-run-monthly-favourites-20261201T0200Z' });
+    expect(first).toMatchObject({ outcome: 'started', run: 'campaign-run-monthly-favourites-20261201T020000Z' });
     // The schedule's retry of the same run is the same execution: nothing runs again
     expect(await sys.runScheduled('campaign-schedule', RUN, { campaignId: 'monthly-favourites' })).toMatchObject({ outcome: 'already' });
     const mails = await mailTo(`champ-${t}@example.com`);
