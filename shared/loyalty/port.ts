@@ -17,6 +17,8 @@ export type Outbox = Record<string, PendingEvent>;
 export interface LoyaltyItem {
   state: LoyaltyState;
   outbox: Outbox;
+  /** The due date the index carries (read only; absent on items stored before the index). */
+  dueOn?: string;
 }
 
 export interface LoyaltyCommit {
@@ -31,6 +33,8 @@ export interface LoyaltyCommit {
   /** Set when the tier is new or changed: copied onto the customer item in the same transaction,
    * so scans of the customers index (scheduled campaigns, dry runs) see the tier. */
   customerTier?: string;
+  /** The member's next action date for the due index (shared/loyalty/due.ts loyaltyDue). */
+  due: { on: string; next: string };
 }
 
 export interface LoyaltyStore {
@@ -44,9 +48,18 @@ export interface LoyaltyStore {
   /** Atomic; 'conflict' when an item changed since it was read or a key already exists,
    * 'erased' when the customer was erased (nothing written). */
   commit(c: LoyaltyCommit): Promise<'ok' | 'conflict' | 'erased'>;
+  /** One page of members (or birthdays) due in one shard of the due index, as customer ids. */
+  queryDue(q: DueQuery, cursor?: Record<string, string>): Promise<{ customerIds: string[]; cursor?: Record<string, string> }>;
   /** Drops published events from the outbox (no version change: a racing writer that re-adds
    * them only causes a harmless re-publish). */
   clearOutbox(customerId: string, keys: string[]): Promise<void>;
+}
+
+/** `partition`: a shard of LDUE# (members: `to` = today) or BDAY# (birthdays: `from`..`to` as MM-DD). */
+export interface DueQuery {
+  partition: string;
+  from?: string;
+  to: string;
 }
 
 /** The tier to copy onto the customer item: when the state is new or its tier changed. */

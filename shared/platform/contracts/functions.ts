@@ -140,10 +140,10 @@ export const manifest = {
     grants: { table: readWrite(['customer', 'coupon', 'erased']), publish: true },
   },
   'loyalty-sweep': {
-    summary: 'Tier reviews, point expiry and birthday rewards for one scan segment',
+    summary: 'Daily: expiry, grace ends and birthdays of who the due index names; monthly: every member\'s tier review',
     trigger: { kind: 'task', jobs: ['daily-sweep', 'tier-review'] },
     config: ['table', 'bus', 'loyalty'],
-    grants: { table: readWrite(['customer', 'coupon', 'erased'], 'customers'), publish: true },
+    grants: { table: readWrite(['customer', 'coupon', 'erased'], 'customers', 'loyaltyDue'), publish: true },
     memoryMb: 1024,
     timeoutSeconds: 300,
   },

@@ -29,8 +29,13 @@
  *     write that could recreate a customer's items checks it in the same transaction (see shared/privacy/erase.ts)
  * 19. Frequency-cap ledger of marketing sends        GetItem  pk=CUST#<cid>  sk=CAP; written with a version guard in the
  *     same transaction that marks a send `sending`, so two concurrent sends cannot both pass the cap
+ * 20. Loyalty members due today (review, expiry,   Query GSI `loyaltyDue` (keys only): ldShard=LDUE#<0..15>, ldOn <= today
+ *     grace end): every LOYALTY item carries its next action's UTC date (9999-12-31: none)
+ * 21. Birthdays around today                        Query GSI `loyaltyDue`: ldShard=BDAY#<0..15>, ldOn between MM-DD bounds
+ *     (customer items with a birthday carry it as MM-DD: it recurs, so it never needs rewriting)
  *
- * The sweep reads only (5): customer items are a few hundred bytes, orders never enter the index.
+ * The churn sweep reads only (5): customer items are a few hundred bytes, orders never enter the
+ * index. The daily loyalty sweep reads only (20) and (21), then who they name.
  */
 import { createHash } from 'node:crypto';
 
@@ -44,18 +49,28 @@ export const TableAttr = {
   version: 'v',
   dueShard: 'dueShard',
   dueAt: 'dueAt',
+  loyaltyDueShard: 'ldShard',
+  loyaltyDueOn: 'ldOn',
 } as const;
 
 export const CUSTOMERS_INDEX = 'customers';
 export const DUE_INDEX = 'due';
-export type IndexName = typeof CUSTOMERS_INDEX | typeof DUE_INDEX;
+export const LOYALTY_DUE_INDEX = 'loyaltyDue';
+export type IndexName = typeof CUSTOMERS_INDEX | typeof DUE_INDEX | typeof LOYALTY_DUE_INDEX;
+/** Loyalty due dates spread over this many partitions; each bulk-run segment queries its share. */
+export const LOYALTY_DUE_SHARDS = 16;
+/** The due date of a member with nothing scheduled: after every query bound. */
+export const NEVER_DUE = '9999-12-31';
 /** Deferred sends spread over a few partitions so the due-index never has one hot key. */
 export const DUE_SHARDS = 4;
 
 /** Every GSI, as data: the CDK table and the local table are both built from this list. */
-export const TABLE_INDEXES: ReadonlyArray<{ name: IndexName; partitionKey: string; sortKey?: string }> = [
+export const TABLE_INDEXES: ReadonlyArray<{ name: IndexName; partitionKey: string; sortKey?: string; keysOnly?: true }> = [
   { name: CUSTOMERS_INDEX, partitionKey: TableAttr.gsi1pk },
   { name: DUE_INDEX, partitionKey: TableAttr.dueShard, sortKey: TableAttr.dueAt },
+  // Keys only: the sweep reads the items it names anyway, and a keys-only index is rewritten only
+  // when the due date moves, not on every write of a member.
+  { name: LOYALTY_DUE_INDEX, partitionKey: TableAttr.loyaltyDueShard, sortKey: TableAttr.loyaltyDueOn, keysOnly: true },
 ];
 
 export type Key = { pk: string; sk: string };
@@ -98,6 +113,14 @@ export const keys = {
   /** Keyed by a hash of the id: the tombstone must not keep the erased id itself in clear. */
   erased: (customerId: string): Key => ({ pk: `${ERASED_PK}${createHash('sha256').update(`customer\0${customerId}`).digest('hex')}`, sk: 'ERASED' }),
   cap: (customerId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: 'CAP' }),
+  /** Partition values of the loyalty due index: members' next actions, and birthdays. */
+  loyaltyDueShardKey: (n: number): string => `LDUE#${n}`,
+  birthdayShardKey: (n: number): string => `BDAY#${n}`,
+  loyaltyShardOf: (customerId: string): number => {
+    let h = 0;
+    for (const ch of customerId) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
+    return Math.abs(h) % LOYALTY_DUE_SHARDS;
+  },
 } as const;
 
 /** The customer id of any item in a customer partition. */

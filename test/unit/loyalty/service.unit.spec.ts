@@ -25,6 +25,9 @@ class MemoryLoyaltyStore implements LoyaltyStore {
     const order = orderId ? this.orders.get(`${customerId}/${orderId}`) : undefined;
     return { loyalty: structuredClone(this.items.get(customerId)) ?? null, order: structuredClone(order) ?? null };
   }
+  async queryDue() {
+    return { customerIds: [] };
+  }
   async loadMany(ids: string[]) {
     return new Map(ids.flatMap((id) => (this.items.has(id) ? [[id, structuredClone(this.items.get(id)!)] as const] : [])));
   }
