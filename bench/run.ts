@@ -9,6 +9,7 @@ import { scoringBench } from './scoring.js';
 import { runTemplateBench } from './templates.js';
 import { loopBench } from './loop.js';
 import { bundlesBench } from './bundles.js';
+import { sweepScaleBench } from './sweep-scale.js';
 import { recordResults } from './results.js';
 
 const templateBench: Bench = {
@@ -24,7 +25,7 @@ const templateBench: Bench = {
 
 export type { Bench, BenchFigure } from './bench.js';
 
-export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench];
+export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench, sweepScaleBench];
 
 function fmt(v: number): string {
   if (v === 0 || !Number.isFinite(v)) return String(v);
