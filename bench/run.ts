@@ -10,6 +10,7 @@ import { runTemplateBench } from './templates.js';
 import { loopBench } from './loop.js';
 import { bundlesBench } from './bundles.js';
 import { sweepScaleBench } from './sweep-scale.js';
+import { sweepLocalBench } from './sweep-local.js';
 import { recordResults } from './results.js';
 
 const templateBench: Bench = {
@@ -25,7 +26,7 @@ const templateBench: Bench = {
 
 export type { Bench, BenchFigure } from './bench.js';
 
-export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench, sweepScaleBench];
+export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench, sweepScaleBench, sweepLocalBench];
 
 function fmt(v: number): string {
   if (v === 0 || !Number.isFinite(v)) return String(v);
