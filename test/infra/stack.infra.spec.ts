@@ -17,7 +17,7 @@ import { PRECOMPILED_MJML_FILE } from '../../shared/campaigns/mjml-compile.js';
 import { ensureLocalKeyring } from '../../shared/platform/runtime/keyring.js';
 import { EnvVar } from '../../shared/platform/config.js';
 import { FunctionName, routes } from '../../shared/platform/contracts/functions.js';
-import { CUSTOMERS_INDEX, DUE_INDEX, TableAttr } from '../../shared/platform/table/keys.js';
+import { CUSTOMERS_INDEX, DUE_INDEX, LOYALTY_DUE_INDEX, TableAttr } from '../../shared/platform/table/keys.js';
 import { EngageFunction, FUNCTION_RUNTIME } from '../../infra/constructs/function.js';
 import { assertScheduledRunPayload, JobSchedule, scheduledRunPayload } from '../../infra/constructs/job-schedule.js';
 import { asList, synthesized, type Json } from './template.js';
@@ -40,7 +40,7 @@ describe('cdk-nag (AwsSolutions, validation plugin)', () => {
 });
 
 describe('table', () => {
-  it('has PITR, the TTL attribute, pk/sk keys, deletion protection and the sparse customers and due GSIs', () => {
+  it('has PITR, the TTL attribute, pk/sk keys, deletion protection and the sparse customers, due and loyaltyDue GSIs', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
@@ -65,6 +65,15 @@ describe('table', () => {
               { AttributeName: TableAttr.dueAt, KeyType: 'RANGE' },
             ],
             Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            // Keys only: rewritten only when a member's due date moves (the daily loyalty sweep's index).
+            IndexName: LOYALTY_DUE_INDEX,
+            KeySchema: [
+              { AttributeName: TableAttr.loyaltyDueShard, KeyType: 'HASH' },
+              { AttributeName: TableAttr.loyaltyDueOn, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
           },
         ],
       }),
