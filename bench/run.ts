@@ -10,6 +10,8 @@ import { runTemplateBench } from './templates.js';
 import { loopBench } from './loop.js';
 import { bundlesBench } from './bundles.js';
 import { lanesBench } from './lanes.js';
+import { sweepScaleBench } from './sweep-scale.js';
+import { sweepLocalBench } from './sweep-local.js';
 import { recordResults } from './results.js';
 import { importBench } from './import.js';
 import { ingestCostBench } from './ingest-cost.js';
@@ -27,7 +29,7 @@ const templateBench: Bench = {
 
 export type { Bench, BenchFigure } from './bench.js';
 
-export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench, importBench, ingestCostBench, lanesBench];
+export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench, importBench, ingestCostBench, lanesBench, sweepScaleBench, sweepLocalBench];
 
 function fmt(v: number): string {
   if (v === 0 || !Number.isFinite(v)) return String(v);

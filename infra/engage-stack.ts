@@ -5,6 +5,8 @@ import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
 import { FunctionName, functionNames, manifest, routes } from '../shared/platform/contracts/functions.js';
 import { campaignSchedules } from './campaign-schedules.js';
+import { BULK_JOBS, type BulkJob } from '../shared/platform/bulk.js';
+import { BulkRun } from './constructs/bulk-run.js';
 import { EngageDashboard } from './constructs/dashboard.js';
 import { EngageBus } from './constructs/event-bus.js';
 import { EventConsumer } from './constructs/event-consumer.js';
@@ -40,6 +42,8 @@ export class EngageStack extends Stack {
   readonly scheduleGroup: ScheduleGroup;
   readonly sweep: JobSchedule;
   readonly refit: JobSchedule;
+  readonly tierReview: JobSchedule;
+  readonly bulkRuns: Record<BulkJob, BulkRun>;
   readonly due: JobSchedule;
   readonly campaignSchedules: JobSchedule[];
   readonly jobFailures: Partial<Record<FunctionName, JobFailures>>;
@@ -76,9 +80,14 @@ export class EngageStack extends Stack {
       ...(s.linksDomain && s.linksCertificateArn ? { domain: { name: s.linksDomain, certificateArn: s.linksCertificateArn } } : {}),
       ...(webAclArn ? { webAclArn } : {}),
     });
+    const limits = { maxConcurrency: s.bulkMaxConcurrency, toleratedFailurePercentage: s.bulkToleratedFailurePercentage };
+    this.bulkRuns = Object.fromEntries(
+      BULK_JOBS.map((job) => [job, new BulkRun(this, `BulkRun-${job}`, { job, fnOf: (name) => fns[name], limits })]),
+    ) as Record<BulkJob, BulkRun>;
+    for (const run of Object.values(this.bulkRuns)) this.monitoring.notify(...run.alarms);
     this.reports = new ReportArchive(this, 'Reports');
     this.webhooks = new ShopWebhooks(this, 'ShopWebhooks', { handler: fns.webhooks });
-    for (const fn of Object.values(fns)) wireFunction(fn, { table: this.table, bus: this.bus, mail: this.mail, links: this.links, reports: this.reports, webhooks: this.webhooks }, s);
+    for (const fn of Object.values(fns)) wireFunction(fn, { table: this.table, bus: this.bus, mail: this.mail, links: this.links, reports: this.reports, webhooks: this.webhooks, bulkRuns: this.bulkRuns }, s);
 
     // SES publishes its sending events to the default bus only, for every configuration set in
     // the account: each stage's rule takes its own configuration set's events.
@@ -99,6 +108,14 @@ export class EngageStack extends Stack {
     const group = this.scheduleGroup;
     this.sweep = new JobSchedule(this, 'Sweep', { target: fns['sweep-start'], expression: s.sweepSchedule, description: 'Daily Engage churn sweep', group });
     this.due = new JobSchedule(this, 'Due', { target: fns['dispatch-due'], expression: 'rate(15 minutes)', description: 'Engage deferred sends', flexibleWindowMinutes: 5, group });
+    this.tierReview = new JobSchedule(this, 'TierReview', {
+      target: fns['sweep-start'],
+      expression: s.tierReviewSchedule,
+      timeZone: s.shopTimeZone,
+      description: 'Monthly Engage tier review',
+      payload: { ...scheduledRunPayload, job: 'tier-review' },
+      group,
+    });
     this.refit = new JobSchedule(this, 'Refit', { target: fns['model-refit'], expression: s.refitSchedule, description: 'Weekly Engage model refit', group });
     this.weeklyReport = new JobSchedule(this, 'WeeklyReportSchedule', { target: fns['weekly-report'], expression: s.reportSchedule, description: 'Weekly Engage report and KPI digest', group });
     this.campaignSchedules = campaignSchedules(path.join(REPO_ROOT, 'campaigns')).map(
@@ -112,7 +129,7 @@ export class EngageStack extends Stack {
           group,
         }),
     );
-    for (const schedule of [this.sweep, this.refit, this.due, this.weeklyReport, ...this.campaignSchedules]) this.monitoring.notify(...schedule.alarms);
+    for (const schedule of [this.sweep, this.tierReview, this.refit, this.due, this.weeklyReport, ...this.campaignSchedules]) this.monitoring.notify(...schedule.alarms);
     this.jobFailures = {};
     for (const name of functionNames.filter((n) => manifest[n].trigger.kind === 'schedule')) {
       const failures = new JobFailures(this, `${constructId(name)}Failures`, { fn: fns[name], description: `Engage job ${name}` });

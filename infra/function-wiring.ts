@@ -6,6 +6,9 @@
  */
 import { EnvVar, type ConfigGroupName } from '../shared/platform/config.js';
 import { specOf } from '../shared/platform/contracts/functions.js';
+import { Stack } from 'aws-cdk-lib';
+import type { BulkJob } from '../shared/platform/bulk.js';
+import type { BulkRun } from './constructs/bulk-run.js';
 import type { EngageBus } from './constructs/event-bus.js';
 import type { EngageFunction } from './constructs/function.js';
 import type { Mail } from './constructs/mail.js';
@@ -22,6 +25,7 @@ export interface FunctionResources {
   links: ShopperLinks;
   reports: ReportArchive;
   webhooks: ShopWebhooks;
+  bulkRuns: Record<BulkJob, BulkRun>;
 }
 
 /** Variables of the groups that come from deployment settings rather than from a resource. */
@@ -63,7 +67,7 @@ export function settingsVariables(group: ConfigGroupName, s: EngageSettings): Re
 }
 
 /** Which grant each resource-bound configuration group goes with. */
-const GROUP_GRANT = { table: 'table', bus: 'publish', mail: 'send', keyring: 'keyring', linkOrigin: 'origin', report: 'reports', webhooks: 'webhookSecrets', lane: 'lane' } as const;
+const GROUP_GRANT = { table: 'table', bus: 'publish', mail: 'send', keyring: 'keyring', linkOrigin: 'origin', report: 'reports', webhooks: 'webhookSecrets', lane: 'lane', bulkRuns: 'startRuns' } as const;
 
 export function wireFunction(fn: EngageFunction, r: FunctionResources, settings: EngageSettings): void {
   const spec = specOf(fn.engageName);
@@ -83,5 +87,10 @@ export function wireFunction(fn: EngageFunction, r: FunctionResources, settings:
   if (spec.grants.reports) r.reports.grantWrite(fn);
   if (spec.grants.webhookSecrets) r.webhooks.grantSecrets(fn);
   if (groups.has('linkBase')) r.links.pointLinksFrom(fn);
+  if (spec.grants.startRuns) {
+    for (const job of spec.grants.startRuns) r.bulkRuns[job].grantStart(fn);
+    const arns = Object.fromEntries(spec.grants.startRuns.map((job) => [job, r.bulkRuns[job].stateMachine.stateMachineArn]));
+    fn.addEnvironment(EnvVar.bulkRunStateMachines, Stack.of(fn).toJsonString(arns));
+  }
   for (const g of groups) for (const [k, v] of Object.entries(settingsVariables(g, settings))) fn.addEnvironment(k, v);
 }

@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import { z } from 'zod';
 import { DEFAULTS } from '../shared/platform/config.js';
+import { DEFAULT_BULK_LIMITS } from './bulk-definition.js';
 import { productionProblems } from './production.js';
 
 const Schedule = z.string().regex(/^(cron|rate)\(.+\)$/, 'a Scheduler cron(...) or rate(...) expression');
@@ -55,6 +56,12 @@ export const EngageSettings = z.object({
   complaintRatePause: Rate.default(0.004),
   sweepSchedule: Schedule.default('cron(0 3 * * ? *)'),
   refitSchedule: Schedule.default('cron(0 2 ? * SUN *)'),
+  /** The monthly tier review's bulk run, in the shop's time zone: early on the 1st. */
+  tierReviewSchedule: Schedule.default('cron(0 4 1 * ? *)'),
+  /** Segments of a bulk run processed at once (each one Lambda at a time). */
+  bulkMaxConcurrency: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_BULK_LIMITS.maxConcurrency),
+  /** Segments that may fail (after retries) before the run counts as failed. */
+  bulkToleratedFailurePercentage: z.coerce.number().min(0).max(100).default(DEFAULT_BULK_LIMITS.toleratedFailurePercentage),
   refitSampleLimit: z.coerce.number().int().min(1000).default(DEFAULTS.refitSampleLimit),
   refitHoldoutBound: z.coerce.number().positive().max(1).default(DEFAULTS.refitHoldoutBound),
   refitHorizonDays: z.coerce.number().int().min(7).max(730).default(DEFAULTS.refitHorizonDays),

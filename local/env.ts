@@ -6,6 +6,7 @@
  */
 import { ConfigGroups, EnvVar, groupVariables, type ConfigGroupName } from '../shared/platform/config.js';
 import { manifest, type FunctionName } from '../shared/platform/contracts/functions.js';
+import { BULK_JOBS, type BulkJob } from '../shared/platform/bulk.js';
 
 export interface LocalSettings {
   tableName: string;
@@ -17,6 +18,9 @@ export interface LocalSettings {
   reportDir: string;
   webhookSecretsFile: string;
 }
+
+/** The local Step Functions' state machine ARNs (local/stepfunctions.ts serves them). */
+export const localStateMachineArn = (job: BulkJob): string => `arn:aws:states:us-east-1:000000000000:stateMachine:engage-local-${job}`;
 
 /** The demo shop's settings: what every local function's `shop` group holds (and what the CLI's
  * previews and dry runs use unless SHOP_* variables say otherwise). */
@@ -45,6 +49,7 @@ export function localGroupValues(s: LocalSettings): Record<ConfigGroupName, Reco
     engagement: {},
     report: { [EnvVar.reportDir]: s.reportDir },
     webhooks: { [EnvVar.webhookSecretsFile]: s.webhookSecretsFile },
+    bulkRuns: { [EnvVar.bulkRunStateMachines]: JSON.stringify(Object.fromEntries(BULK_JOBS.map((j) => [j, localStateMachineArn(j)]))) },
   };
 }
 

@@ -23,4 +23,5 @@ export const handlerModules: Record<FunctionName, Loader> = {
   'customer-erase': () => import('../functions/customer-erase/handler.js'),
   'campaign-schedule': () => import('../functions/campaign-schedule/handler.js'),
   'weekly-report': () => import('../functions/weekly-report/handler.js'),
+  'campaign-audience': () => import('../functions/campaign-audience/handler.js'),
 };

@@ -19,6 +19,7 @@ import { LocalBus, lambdaContext } from './bus.js';
 import { serveFunctionUrl } from './function-url.js';
 import { DEFAULTS } from '../shared/platform/config.js';
 import { ensureLocalWebhookSecrets } from '../shared/webhooks/secrets.js';
+import { LocalStepFunctions } from './stepfunctions.js';
 import { createTable } from './table.js';
 import { handlerModules, type FunctionHandler } from './handlers.js';
 import { functionEnv, knownVariables, localGroupValues, type LocalSettings } from './env.js';
@@ -35,6 +36,8 @@ export type ScheduledFunction = { [K in FunctionName]: Manifest[K]['trigger']['k
 
 export interface LocalSystem {
   bus: LocalBus;
+  /** The bulk runs' state machines, executed locally from the stack's own definitions. */
+  stepFunctions: LocalStepFunctions;
   settings: LocalSettings;
   tableName: string;
   /** The environment a function is built with (exactly its manifest's groups). */
@@ -52,7 +55,7 @@ export interface LocalSystem {
   eventBridge: EventBridgeClient;
   /** Invokes the sweep as EventBridge Scheduler would, then waits for everything it set off. */
   sweep(scheduledTime: Date): Promise<void>;
-  /** Invokes any scheduled job likewise. */
+  /** Invokes any scheduled job likewise (a bulk run's starter: until the run and all it set off end). */
   runScheduled(fn: ScheduledFunction, scheduledTime: Date, extra?: Record<string, string>): Promise<unknown>;
   close(): Promise<void>;
 }
@@ -98,6 +101,8 @@ export async function startLocalSystem(
   const webhooks = await serveFunctionUrl('webhooks', () => handlerOf('webhooks'), { maxBodyBytes: DEFAULTS.webhookMaxBodyBytes });
   // The local bus plays SQS too: a send lane's holds reach the queue that delivered the record.
   process.env.AWS_ENDPOINT_URL_SQS = bus.internalEndpoint;
+  const stepFunctions = new LocalStepFunctions(handlerOf);
+  process.env.AWS_ENDPOINT_URL_SFN = await stepFunctions.listen();
   const tableName = opts.tableName ?? 'engage-local';
   // One keyring per table: links in the mail viewer keep working for the life of the data.
   const keyringFile = opts.keyringFile ?? join(tmpdir(), `engage-keys-${tableName}-${randomUUID().slice(0, 8)}.json`);
@@ -126,6 +131,7 @@ export async function startLocalSystem(
 
   const system: LocalSystem = {
     bus,
+    stepFunctions,
     settings,
     tableName,
     envOf,
@@ -142,10 +148,13 @@ export async function startLocalSystem(
     async runScheduled(fn, scheduledTime, extra = {}) {
       const handler = await handlerOf(fn);
       const out = await handler({ scheduledTime: scheduledTime.toISOString(), ...extra }, lambdaContext(fn, 900_000));
+      await stepFunctions.idle();
       await bus.idle();
       return out;
     },
     async close() {
+      await stepFunctions.idle();
+      await stepFunctions.close();
       await bus.close();
       for (const { server } of [links, webhooks]) await new Promise<void>((ok) => server.close(() => ok()));
       dynamodb.destroy();

@@ -18,7 +18,7 @@ export async function createTable(client: DynamoDBClient, tableName: string): Pr
         GlobalSecondaryIndexes: TABLE_INDEXES.map((i) => ({
           IndexName: i.name,
           KeySchema: [{ AttributeName: i.partitionKey, KeyType: 'HASH' as const }, ...(i.sortKey ? [{ AttributeName: i.sortKey, KeyType: 'RANGE' as const }] : [])],
-          Projection: { ProjectionType: 'ALL' as const },
+          Projection: { ProjectionType: i.keysOnly ? ('KEYS_ONLY' as const) : ('ALL' as const) },
         })),
       }),
     );

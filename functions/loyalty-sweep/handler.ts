@@ -1,17 +1,15 @@
-/** loyalty-sweep: tier reviews, point expiry and birthday rewards for one scan segment. */
+/** loyalty-sweep (bulk-run Task): point expiry, grace ends and birthdays of who is due (daily), or every member's tier review (monthly), for one segment. */
 import { randomBytes } from 'node:crypto';
 import { EnvVar } from '../../shared/platform/config.js';
-import { loyaltySweepSegment } from '../../shared/loyalty/sweep.js';
+import { loyaltyDueSegment, loyaltySweepSegment } from '../../shared/loyalty/sweep.js';
 import { loadLoyaltyConfig } from '../../shared/loyalty/config.js';
 import { systemClock } from '../../shared/platform/ports.js';
-import { sqsFunction } from '../../shared/platform/runtime/consumer.js';
 import { publisherFrom, storesFrom } from '../../shared/platform/runtime/deps.js';
+import { taskFunction } from '../../shared/platform/runtime/task.js';
 
-// Leave time to publish the continuation before Lambda's timeout.
-const YIELD_BELOW_MS = 30_000;
-
-export const { build, handler } = sqsFunction('loyalty-sweep', (config) => {
+export const { build, handler } = taskFunction('loyalty-sweep', (config) => {
   const { loyalty, customers } = storesFrom(config);
   const deps = { store: loyalty, customers, publisher: publisherFrom(config), config: loadLoyaltyConfig(config[EnvVar.loyaltyConfig]), clock: systemClock, randomBytes };
-  return (event, context) => loyaltySweepSegment(deps, event.detail, { pageSize: 500, shouldYield: () => context.getRemainingTimeInMillis() < YIELD_BELOW_MS });
+  // The daily sweep reads only who is due; the monthly tier review walks every member.
+  return (task, budget) => (task.job === 'daily-sweep' ? loyaltyDueSegment(deps, task, budget) : loyaltySweepSegment(deps, task, { pageSize: 500, ...budget }));
 });

@@ -33,7 +33,7 @@ export class EngageTable extends Construct {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
         ...(index.sortKey ? { sortKey: { name: index.sortKey, type: AttributeType.STRING } } : {}),
-        projectionType: ProjectionType.ALL,
+        projectionType: index.keysOnly ? ProjectionType.KEYS_ONLY : ProjectionType.ALL,
       });
     }
   }
@@ -73,4 +73,5 @@ export const TABLE_WIDE_ACTIONS = ['dynamodb:Scan'] as const;
 export const INDEX_ACTIONS: Record<IndexName, readonly string[]> = {
   customers: ['dynamodb:Scan'],
   due: ['dynamodb:Query'],
+  loyaltyDue: ['dynamodb:Query'],
 };

@@ -66,6 +66,8 @@ export const storable = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as
 
 export interface BaseStats {
   computedAt: string;
+  /** Customers in the base when computed: sizes the bulk runs' segment count. */
+  customers?: number;
   /**
    * Quantiles at 0, 0.05, …, 1 of the gap between purchase days (days). 'kaplan-meier': over
    * every gap of the sampled customers, the open gap since the last purchase counted as censored
@@ -96,6 +98,9 @@ export interface StoreModel {
   stats?: BaseStats;
   lastRefit?: RefitReport;
 }
+
+/** How many customers the bulk runs should plan for: the last refit's count (0 before the first). */
+export const baseSizeOf = (m: StoreModel): number => m.stats?.customers ?? m.params?.fit.customers ?? 0;
 
 export const QUANTILE_STEP = 0.05;
 
@@ -133,6 +138,7 @@ export function baseStats(summaries: OrderSummary[], now: Date, gaps?: readonly 
   const kmQuantiles = km ? probs.map(km) : [];
   return {
     computedAt: now.toISOString(),
+    customers: summaries.length,
     ...(km
       ? { gapQuantiles: kmQuantiles.every(Number.isFinite) ? kmQuantiles : [], gapMethod: 'kaplan-meier' as const }
       : { gapQuantiles: quantiles(buyers.flatMap(({ p }) => (p.cycleDays !== undefined ? [p.cycleDays] : [])), probs) }),

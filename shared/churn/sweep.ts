@@ -1,7 +1,8 @@
 /**
- * The churn sweep. `startSweep` fans a scheduled run out into parallel scan segments;
- * `sweepSegment` works through its segment page by page and, when its time budget runs low,
- * hands the rest on as a continuation event, so no invocation has to cover the whole base.
+ * The churn sweep, one segment of the daily bulk run (shared/platform/bulk.ts): `sweepSegment`
+ * works through its segment page by page and, when its time budget runs low, returns the cursor
+ * it stopped at; the state machine invokes it again from there, so no invocation has to cover
+ * the whole base.
  *
  * Order of effects per transition: publish the event, then write the new level. A crash in
  * between re-detects the same transition next time and publishes it again with the same
@@ -10,17 +11,20 @@
  *
  * One customer's odd data never fails the page: each customer is scored and their event checked
  * against its contract on their own, and a customer who cannot be judged is left as stored
- * (counted in `invalid`, logged by id) while the others go on. Events are published and written
- * ten at a time (one PutEvents), so a failing publish holds back those ten, not the page.
+ * (counted in `failed`, logged by id) while the others go on. Events are published ten at a time
+ * (one PutEvents), then those ten are written concurrently, with up to WRITE_LANES such chunks
+ * in flight: a failing publish holds back its ten, not the page.
  */
-import { CustomerRiskChanged, DetailType, type OutgoingEvent, type SweepSegmentRequested, type ScheduledRun } from '../platform/contracts/events.js';
+import { CustomerRiskChanged, DetailType } from '../platform/contracts/events.js';
+import type { SegmentTask } from '../platform/bulk.js';
+import type { Cursor } from '../customers/port.js';
 import { decideScores, scoreCustomer, scorerCache, type ModelScoring, type RiskConfig, type ScoreDecision, type ScoreFailure } from './scores.js';
 import type { ModelParams, StoreModel } from './model.js';
 import type { CustomerView } from '../customers/view.js';
 import { logger } from '../platform/runtime/logger.js';
 import type { EventPublisher } from '../platform/ports.js';
 import type { CustomerStore } from '../customers/port.js';
-import { pageThroughSegment } from '../customers/scan.js';
+import { inParallel, pageThroughSegment } from '../customers/scan.js';
 import type { ScoreStore } from './port.js';
 
 export interface SweepDeps {
@@ -32,25 +36,13 @@ export interface SweepDeps {
   scorers?: (params: ModelParams | undefined) => ModelScoring | null;
 }
 
-export const runKeyOf = (scheduledTime: string): string => new Date(scheduledTime).toISOString();
-
-/** Fans the run out to both daily jobs, churn scoring and loyalty (reviews, expiry, birthdays). */
-export async function startSweep(publisher: EventPublisher, input: ScheduledRun, totalSegments: number): Promise<number> {
-  const runKey = runKeyOf(input.scheduledTime);
-  const events: OutgoingEvent[] = [DetailType.SweepSegmentRequested, DetailType.LoyaltySegmentRequested].flatMap((detailType) =>
-    Array.from({ length: totalSegments }, (_, segment) => ({ detailType, detail: { runKey, scheduledTime: input.scheduledTime, segment, totalSegments } })),
-  );
-  await publisher.publish(events);
-  return totalSegments;
-}
-
 export interface SegmentResult {
   scanned: number;
   /** Customers whose risk level or segment changed and were written. */
   written: number;
   transitions: Record<string, number>;
-  /** true when the rest of the segment was handed on as a continuation event. */
-  continued: boolean;
+  /** Where the segment goes on from; absent when it is done. */
+  cursor?: Cursor;
   /** Customers that could not be scored (left as they were), with the first few reasons. */
   failed: number;
   failures: { customerId: string; error: string }[];
@@ -60,14 +52,14 @@ const FAILURES_KEPT = 5;
 
 export async function sweepSegment(
   deps: SweepDeps,
-  req: SweepSegmentRequested,
+  req: SegmentTask,
   opts: { pageSize: number; shouldYield: () => boolean },
 ): Promise<SegmentResult> {
   // "now" is the scheduled time, not the wall clock: a re-run of the same schedule judges alike.
   const now = new Date(req.scheduledTime);
   const model = await deps.scores.getStoreModel();
   const scoring = (deps.scorers ?? scorerCache())(model.params);
-  const result: SegmentResult = { scanned: 0, written: 0, transitions: {}, continued: false, failed: 0, failures: [] };
+  const result: SegmentResult = { scanned: 0, written: 0, transitions: {}, failed: 0, failures: [] };
   const fail = (customerId: string, error: string): void => {
     result.failed++;
     if (result.failures.length < FAILURES_KEPT) result.failures.push({ customerId, error });
@@ -85,26 +77,28 @@ export async function sweepSegment(
         }
         return d && d.kind === 'update' ? [{ customer: c, d }] : [];
       });
-      for (let i = 0; i < decided.length; i += PUBLISH_CHUNK) {
-        const chunk = decided.slice(i, i + PUBLISH_CHUNK);
+      const chunks = Array.from({ length: Math.ceil(decided.length / PUBLISH_CHUNK) }, (_, i) => decided.slice(i * PUBLISH_CHUNK, (i + 1) * PUBLISH_CHUNK));
+      await inParallel(chunks, WRITE_LANES, async (chunk) => {
         await deps.publisher.publish(chunk.flatMap(({ d }) => (d.event ? [{ detailType: DetailType.CustomerRiskChanged, detail: d.event }] : [])));
-        for (const { customer, d } of chunk) {
-          if (!(await deps.scores.putScores(customer.customerId, customer.risk, d))) continue;
+        const written = await Promise.all(chunk.map(({ customer, d }) => deps.scores.putScores(customer.customerId, customer.risk, d)));
+        chunk.forEach(({ d }, i) => {
+          if (!written[i]) return;
           result.written++;
           if (d.event) {
             const k = `${d.event.from ?? 'new'}->${d.event.to}`;
             result.transitions[k] = (result.transitions[k] ?? 0) + 1;
           }
-        }
-      }
+        });
+      });
     },
-    (cursor) => deps.publisher.publish([{ detailType: DetailType.SweepSegmentRequested, detail: { ...req, cursor } }]),
   );
   return { ...result, ...paged };
 }
 
 /** One PutEvents call: the unit that is published, then written. */
 const PUBLISH_CHUNK = 10;
+/** Chunks in flight at once: up to 40 conditional writes, well inside one Lambda's sockets. */
+const WRITE_LANES = 4;
 
 /** Scores one customer and checks the transition against its contract: a failure (logged by
  * id, the customer left as stored) when their data cannot be judged — an exception, a score that

@@ -5,6 +5,7 @@ import { CUSTOMERS_INDEX, TableAttr, keyId, keys } from '../platform/table/keys.
 import { emptySummary, type OrderSummary } from '../orders/decide.js';
 import type { CustomerPage, CustomerStore, Cursor, ProfileWrite } from './port.js';
 import type { CustomerRecord, Prediction, Profile, RiskState } from './record.js';
+import { birthdayDueKey } from '../loyalty/due.js';
 import { customerView, type CustomerView, type LoyaltyPart } from './view.js';
 
 export function toCustomer(item: Item): CustomerRecord {
@@ -28,6 +29,12 @@ export class DynamoCustomerStore extends DynamoTable implements CustomerStore {
   async getCustomer(customerId: string): Promise<CustomerRecord | null> {
     const item = await this.get(keys.customer(customerId));
     return item ? toCustomer(item) : null;
+  }
+
+  /** Many customers at once, eventually consistent (the sweep's reads; absent ones are missing). */
+  async getCustomers(customerIds: string[]): Promise<Map<string, CustomerRecord>> {
+    const found = await this.batchGet(customerIds.map((id) => keys.customer(id)), { consistent: false });
+    return new Map([...found.values()].map((item) => [item.customerId as string, toCustomer(item)]));
   }
 
   async readCustomer(customerId: string): Promise<CustomerView | null> {
@@ -74,7 +81,11 @@ export class DynamoCustomerStore extends DynamoTable implements CustomerStore {
    * decided in code, by instant (record.ts); a string comparison in the condition would order
    * `09:00+08:00` after `05:00Z`. The tombstone check keeps a replay from recreating an erased customer.
    */
-  private async writeProfile(customerId: string, profile: Profile, seen: string | null, update: string, values: Record<string, unknown>): Promise<ProfileWrite> {
+  private async writeProfile(customerId: string, profile: Profile, seen: string | null, write: string, extra: Record<string, unknown>): Promise<ProfileWrite> {
+    // The birthday, as MM-DD in the loyalty due index (access pattern 21): set with the profile, gone with it.
+    const bday = birthdayDueKey(profile.birthday);
+    const update = bday ? write.replace(/^SET /, 'SET #bs = :bs, #bd = :bd, ') : `${write} REMOVE #bs, #bd`;
+    const values = { ...extra, ...(bday ? { ':bs': keys.birthdayShardKey(keys.loyaltyShardOf(customerId)), ':bd': bday } : {}) };
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -86,7 +97,7 @@ export class DynamoCustomerStore extends DynamoTable implements CustomerStore {
                 Key: keys.customer(customerId),
                 UpdateExpression: update,
                 ConditionExpression: seen === null ? 'attribute_not_exists(profile)' : 'profile.updatedAt = :seen',
-                ExpressionAttributeNames: { '#g': TableAttr.gsi1pk, '#v': TableAttr.version },
+                ExpressionAttributeNames: { '#g': TableAttr.gsi1pk, '#v': TableAttr.version, '#bs': TableAttr.loyaltyDueShard, '#bd': TableAttr.loyaltyDueOn },
                 ExpressionAttributeValues: { ':p': profile, ':c': customerId, ':zero': 0, ':one': 1, ...(seen === null ? {} : { ':seen': seen }), ...values },
               },
             },

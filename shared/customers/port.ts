@@ -13,6 +13,8 @@ export interface CustomerPage {
 
 export interface CustomerStore {
   getCustomer(customerId: string): Promise<CustomerRecord | null>;
+  /** Many customers, eventually consistent (absent ones are missing from the map). */
+  getCustomers(customerIds: string[]): Promise<Map<string, CustomerRecord>>;
   /** The read model of one customer (customer and loyalty items, one consistent read). */
   readCustomer(customerId: string): Promise<CustomerView | null>;
   /** One page of one parallel-scan segment of the customers index. */

@@ -1,7 +1,7 @@
 /**
  * Walking the customer summaries (the sparse `customers` index), in the two shapes the jobs need:
  * every customer in one go (refit, dry runs, scheduled campaigns), or one parallel-scan segment
- * page by page that hands the rest on as a continuation when its time budget runs low (sweeps).
+ * page by page that stops with a cursor when its time budget runs low (bulk-run Tasks).
  */
 import type { CustomerStore, Cursor } from './port.js';
 import type { CustomerView } from './view.js';
@@ -27,14 +27,17 @@ export interface SegmentRequest {
   cursor?: Cursor;
 }
 
-/** Pages through one segment; returns whether the rest was handed on (`handOn` got the cursor). */
+/**
+ * Pages through one segment from `req.cursor` until it ends or the time budget runs low; returns
+ * the cursor to go on from (absent when the segment is done). The caller (a bulk-run Task)
+ * hands it back to the state machine, which loops.
+ */
 export async function pageThroughSegment(
   store: Scanner,
   req: SegmentRequest,
   opts: { pageSize: number; shouldYield: () => boolean },
   onPage: (customers: CustomerView[]) => Promise<void>,
-  handOn: (cursor: Cursor) => Promise<void>,
-): Promise<{ scanned: number; continued: boolean }> {
+): Promise<{ scanned: number; cursor?: Cursor }> {
   let scanned = 0;
   let cursor = req.cursor;
   do {
@@ -42,10 +45,18 @@ export async function pageThroughSegment(
     await onPage(page.customers);
     scanned += page.customers.length;
     cursor = page.cursor;
-    if (cursor && opts.shouldYield()) {
-      await handOn(cursor);
-      return { scanned, continued: true };
-    }
+    if (cursor && opts.shouldYield()) return { scanned, cursor };
   } while (cursor);
-  return { scanned, continued: false };
+  return { scanned };
+}
+
+/** Runs `work` over `items` with at most `limit` at a time (writes within a page). */
+export async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await work(items[i]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
 }

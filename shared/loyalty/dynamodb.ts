@@ -1,11 +1,14 @@
 /** LoyaltyStore over the Engage table (items and access patterns 11–14 in shared/platform/table/keys.ts). */
-import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DynamoTable, cancellationAt, isConflict, versionGuard, type Item } from '../platform/table/dynamodb.js';
-import { keyId, keys, TableAttr } from '../platform/table/keys.js';
+import { customerIdOfPk, keyId, keys, LOYALTY_DUE_INDEX, NEVER_DUE, TableAttr } from '../platform/table/keys.js';
 import type { Versioned } from '../platform/ports.js';
 import { instantMs } from '../platform/time.js';
 import type { LedgerEntry, LoyaltyOrder, LoyaltyState } from './index.js';
-import type { LoyaltyCommit, LoyaltyItem, LoyaltyStore, Outbox } from './port.js';
+import type { DueQuery, LoyaltyCommit, LoyaltyItem, LoyaltyStore, Outbox } from './port.js';
+
+/** Keys per due-index page: a keys-only item is ~100 bytes, so one page reads ~10 KB. */
+const DUE_PAGE = 500;
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
@@ -13,7 +16,11 @@ const created = { ConditionExpression: 'attribute_not_exists(pk)' };
 
 
 const toLoyalty = (item: Item): Versioned<LoyaltyItem> => ({
-  value: { state: item.state as LoyaltyState, outbox: (item.outbox as Outbox | undefined) ?? {} },
+  value: {
+    state: item.state as LoyaltyState,
+    outbox: (item.outbox as Outbox | undefined) ?? {},
+    ...(typeof item[TableAttr.loyaltyDueOn] === 'string' ? { dueOn: item[TableAttr.loyaltyDueOn] as string } : {}),
+  },
   v: item[TableAttr.version] as number,
 });
 
@@ -31,9 +38,27 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
     };
   }
 
-  async loadMany(customerIds: string[]): Promise<Map<string, Versioned<LoyaltyItem>>> {
-    const found = await this.batchGet(customerIds.map((id) => keys.loyalty(id)));
+  async loadMany(customerIds: string[], opts: { consistent?: boolean } = {}): Promise<Map<string, Versioned<LoyaltyItem>>> {
+    const found = await this.batchGet(customerIds.map((id) => keys.loyalty(id)), opts);
     return new Map([...found.values()].map((item) => [item.customerId as string, toLoyalty(item)]));
+  }
+
+  async queryDue(q: DueQuery, cursor?: Record<string, string>): Promise<{ customerIds: string[]; cursor?: Record<string, string> }> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: LOYALTY_DUE_INDEX,
+        KeyConditionExpression: q.from ? '#p = :p AND #on BETWEEN :from AND :to' : '#p = :p AND #on <= :to',
+        ExpressionAttributeNames: { '#p': TableAttr.loyaltyDueShard, '#on': TableAttr.loyaltyDueOn },
+        ExpressionAttributeValues: { ':p': q.partition, ':to': q.to, ...(q.from ? { ':from': q.from } : {}) },
+        Limit: DUE_PAGE,
+        ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+      }),
+    );
+    return {
+      customerIds: (out.Items ?? []).map((i) => customerIdOfPk(i.pk as string)),
+      ...(out.LastEvaluatedKey ? { cursor: out.LastEvaluatedKey as Record<string, string> } : {}),
+    };
   }
 
   async getLedgerEntry(customerId: string, key: string): Promise<LedgerEntry | null> {
@@ -56,7 +81,16 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
     const items: TransactItems = [
       ...checked,
       put(
-        { ...keys.loyalty(c.customerId), customerId: c.customerId, state: c.loyalty.value.state, outbox: c.loyalty.value.outbox, [TableAttr.version]: c.loyalty.v + 1 },
+        {
+          ...keys.loyalty(c.customerId),
+          customerId: c.customerId,
+          state: c.loyalty.value.state,
+          outbox: c.loyalty.value.outbox,
+          [TableAttr.version]: c.loyalty.v + 1,
+          [TableAttr.loyaltyDueShard]: keys.loyaltyDueShardKey(keys.loyaltyShardOf(c.customerId)),
+          [TableAttr.loyaltyDueOn]: c.due.on,
+          nextOn: c.due.next,
+        },
         versionGuard(c.loyalty.v),
       ),
       ...(c.order ? [this.orderView(c.customerId, c.order, earn)] : []),
@@ -102,9 +136,11 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.loyalty(customerId),
-          UpdateExpression: `REMOVE ${Object.keys(names).map((n) => `outbox.${n}`).join(', ')}`,
+          // Nothing waits any more: the due date goes back to the next action (see ./due.ts).
+          UpdateExpression: `REMOVE ${Object.keys(names).map((n) => `outbox.${n}`).join(', ')} SET #on = if_not_exists(nextOn, :never)`,
           ConditionExpression: 'attribute_exists(outbox)',
-          ExpressionAttributeNames: names,
+          ExpressionAttributeNames: { ...names, '#on': TableAttr.loyaltyDueOn },
+          ExpressionAttributeValues: { ':never': NEVER_DUE },
         }),
       );
     } catch (e) {

@@ -17,6 +17,8 @@ export type Outbox = Record<string, PendingEvent>;
 export interface LoyaltyItem {
   state: LoyaltyState;
   outbox: Outbox;
+  /** The due date the index carries (read only; absent on items stored before the index). */
+  dueOn?: string;
 }
 
 export interface LoyaltyCommit {
@@ -31,21 +33,33 @@ export interface LoyaltyCommit {
   /** Set when the tier is new or changed: copied onto the customer item in the same transaction,
    * so scans of the customers index (scheduled campaigns, dry runs) see the tier. */
   customerTier?: string;
+  /** The member's next action date for the due index (shared/loyalty/due.ts loyaltyDue). */
+  due: { on: string; next: string };
 }
 
 export interface LoyaltyStore {
   /** `erased`: the customer was erased; nothing may be written for them again. */
   load(customerId: string, orderId?: string): Promise<{ loyalty: Versioned<LoyaltyItem> | null; order: Versioned<LoyaltyOrder> | null; erased?: boolean }>;
-  /** LOYALTY items of many customers (absent ones are missing from the map). */
-  loadMany(customerIds: string[]): Promise<Map<string, Versioned<LoyaltyItem>>>;
+  /** LOYALTY items of many customers (absent ones are missing from the map). `consistent: false`
+   * halves the read cost where the commit's version guard catches a stale read anyway. */
+  loadMany(customerIds: string[], opts?: { consistent?: boolean }): Promise<Map<string, Versioned<LoyaltyItem>>>;
   getLedgerEntry(customerId: string, key: string): Promise<LedgerEntry | null>;
   listLedger(customerId: string): Promise<LedgerEntry[]>;
   /** Atomic; 'conflict' when an item changed since it was read or a key already exists,
    * 'erased' when the customer was erased (nothing written). */
   commit(c: LoyaltyCommit): Promise<'ok' | 'conflict' | 'erased'>;
+  /** One page of members (or birthdays) due in one shard of the due index, as customer ids. */
+  queryDue(q: DueQuery, cursor?: Record<string, string>): Promise<{ customerIds: string[]; cursor?: Record<string, string> }>;
   /** Drops published events from the outbox (no version change: a racing writer that re-adds
    * them only causes a harmless re-publish). */
   clearOutbox(customerId: string, keys: string[]): Promise<void>;
+}
+
+/** `partition`: a shard of LDUE# (members: `to` = today) or BDAY# (birthdays: `from`..`to` as MM-DD). */
+export interface DueQuery {
+  partition: string;
+  from?: string;
+  to: string;
 }
 
 /** The tier to copy onto the customer item: when the state is new or its tier changed. */

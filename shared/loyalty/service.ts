@@ -16,6 +16,7 @@ import type { LedgerEntry } from './ledger.js';
 import { newLoyaltyOrder } from './order.js';
 import { decideOrderEvent, decideRedeem, eventTime, type RedeemReject } from './points.js';
 import { newLoyaltyState } from './state.js';
+import { loyaltyDue } from './due.js';
 import { flushOutbox, withEvents } from './outbox.js';
 import { tierToCopy, type LoyaltyStore } from './port.js';
 
@@ -65,6 +66,7 @@ export async function applyLoyaltyOrderEvent(deps: LoyaltyDeps, event: OrderEven
       entries: d.entries,
       coupons: [],
       ...(tier ? { customerTier: tier } : {}),
+      due: loyaltyDue(d.state, outbox, now, deps.config),
     });
     if (result === 'erased') return 'erased';
     if (result !== 'ok') return CONFLICT;
@@ -107,6 +109,7 @@ export async function redeemPoints(deps: LoyaltyDeps, req: PointsRedeemRequested
         loyalty: { value: { state, outbox: loyalty?.value.outbox ?? {} }, v: loyalty?.v ?? 0 },
         entries: [d.remember],
         coupons: [],
+        due: loyaltyDue(state, loyalty?.value.outbox, now, deps.config),
       });
       if (kept === 'conflict') return CONFLICT;
       return { outcome: 'rejected', reason: kept === 'erased' ? 'erased' : d.reason } as const;
@@ -122,6 +125,7 @@ export async function redeemPoints(deps: LoyaltyDeps, req: PointsRedeemRequested
       loyalty: { value: { state: d.state, outbox: loyalty?.value.outbox ?? {} }, v: loyalty?.v ?? 0 },
       entries: [entry],
       coupons: [coupon],
+      due: loyaltyDue(d.state, loyalty?.value.outbox, now, deps.config),
     });
     if (result === 'erased') return { outcome: 'rejected', reason: 'erased' } as const;
     return result === 'ok' ? ({ outcome: 'redeemed', entry, code } as const) : CONFLICT;

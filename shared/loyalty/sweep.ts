@@ -9,21 +9,25 @@
  * member, and a birthday present is most worth giving to someone who has not bought yet. Their
  * state is created by that write; everyone else without a state is only read.
  */
-import { DetailType, type OutgoingEvent, type SweepSegmentRequested } from '../platform/contracts/events.js';
+import { DetailType, type OutgoingEvent } from '../platform/contracts/events.js';
+import type { SegmentTask } from '../platform/bulk.js';
+import type { Cursor } from '../customers/port.js';
 import type { Clock, EventPublisher, RandomBytes, Versioned } from '../platform/ports.js';
 import { CONFLICT, retryOnConflict } from '../platform/retry.js';
 import type { CustomerRecord } from '../customers/record.js';
 import type { CustomerStore } from '../customers/port.js';
-import { pageThroughSegment } from '../customers/scan.js';
+import { inParallel, pageThroughSegment } from '../customers/scan.js';
 import type { CouponState } from '../coupons/redeem.js';
 import { decideBirthday, decideExpire, decideReview, newLoyaltyState, type LedgerEntry, type LoyaltyConfig, type LoyaltyState } from './index.js';
+import { birthdayRanges, loyaltyDue } from './due.js';
 import { flushOutbox, withEvents } from './outbox.js';
-import { tierToCopy, type LoyaltyItem, type LoyaltyStore } from './port.js';
+import { tierToCopy, type DueQuery, type LoyaltyItem, type LoyaltyStore } from './port.js';
+import { keys, LOYALTY_DUE_SHARDS } from '../platform/table/keys.js';
 import { loyaltyCoupon } from './service.js';
 
 export interface LoyaltySweepDeps {
   store: LoyaltyStore;
-  customers: Pick<CustomerStore, 'scanCustomers'>;
+  customers: Pick<CustomerStore, 'scanCustomers' | 'getCustomers'>;
   publisher: EventPublisher;
   config: LoyaltyConfig;
   /** The wall clock, for the outbox only: decisions are judged at the scheduled time. */
@@ -37,7 +41,7 @@ export interface LoyaltySegmentResult {
   tierChanges: number;
   expired: number;
   birthdays: number;
-  continued: boolean;
+  cursor?: Cursor;
 }
 
 /** Customers of one page decided in parallel: each is its own partition, so they never conflict. */
@@ -45,31 +49,81 @@ const PARALLEL = 8;
 
 export async function loyaltySweepSegment(
   deps: LoyaltySweepDeps,
-  req: SweepSegmentRequested,
+  req: SegmentTask,
   opts: { pageSize: number; shouldYield: () => boolean },
 ): Promise<LoyaltySegmentResult> {
   const now = new Date(req.scheduledTime);
-  const result: LoyaltySegmentResult = { scanned: 0, written: 0, tierChanges: 0, expired: 0, birthdays: 0, continued: false };
+  const result: LoyaltySegmentResult = { scanned: 0, written: 0, tierChanges: 0, expired: 0, birthdays: 0 };
   const paged = await pageThroughSegment(
     deps.customers,
     req,
     opts,
     async (customers) => {
-      const items = await deps.store.loadMany(customers.map((c) => c.customerId));
-      for (let i = 0; i < customers.length; i += PARALLEL) {
-        const outcomes = await Promise.all(customers.slice(i, i + PARALLEL).map((c) => sweepCustomer(deps, c, items.get(c.customerId) ?? null, now)));
-        for (const o of outcomes) {
-          if (!o) continue;
-          result.written++;
-          result.tierChanges += o.tierChanges;
-          result.expired += o.expired;
-          result.birthdays += o.birthday ? 1 : 0;
-        }
+      // Eventually consistent: a stale item only loses its commit's version guard and is re-read.
+      const items = await deps.store.loadMany(customers.map((c) => c.customerId), { consistent: false });
+      const outcomes = await inParallel(customers, PARALLEL, (c) => sweepCustomer(deps, c, items.get(c.customerId) ?? null, now));
+      for (const o of outcomes) {
+        if (!o) continue;
+        result.written++;
+        result.tierChanges += o.tierChanges;
+        result.expired += o.expired;
+        result.birthdays += o.birthday ? 1 : 0;
       }
     },
-    (cursor) => deps.publisher.publish([{ detailType: DetailType.LoyaltySegmentRequested, detail: { ...req, cursor } }]),
   );
   return { ...result, ...paged };
+}
+
+/**
+ * The daily sweep's loyalty part: only the members the due index names for today (their next
+ * review, expiry or grace end has come, or events wait in their outbox) and the customers whose
+ * birthday is around today; everyone else is not read at all. A segment takes the shards
+ * s ≡ segment (mod totalSegments), one query at a time; its cursor is the query index and the
+ * query's LastEvaluatedKey. The reads are eventually consistent: each commit's version guard
+ * catches a stale one, and a member missed by a lagging index is due again tomorrow.
+ */
+export async function loyaltyDueSegment(
+  deps: LoyaltySweepDeps,
+  req: SegmentTask,
+  opts: { shouldYield: () => boolean },
+): Promise<LoyaltySegmentResult> {
+  const now = new Date(req.scheduledTime);
+  const today = now.toISOString().slice(0, 10);
+  const queries: DueQuery[] = [];
+  for (let shard = req.segment; shard < LOYALTY_DUE_SHARDS; shard += req.totalSegments) {
+    queries.push({ partition: keys.loyaltyDueShardKey(shard), to: today });
+    if (deps.config.birthday) for (const r of birthdayRanges(now, deps.config.birthday.lateDays)) queries.push({ partition: keys.birthdayShardKey(shard), ...r });
+  }
+  const result: LoyaltySegmentResult = { scanned: 0, written: 0, tierChanges: 0, expired: 0, birthdays: 0 };
+  const { q: from = '0', ...start } = req.cursor ?? {};
+  for (let q = Number(from); q < queries.length; q++) {
+    let cursor: Record<string, string> | undefined = q === Number(from) && Object.keys(start).length ? start : undefined;
+    do {
+      const page = await deps.store.queryDue(queries[q]!, cursor);
+      await sweepIds(deps, page.customerIds, now, result);
+      cursor = page.cursor;
+      const more = cursor !== undefined || q + 1 < queries.length;
+      if (more && opts.shouldYield()) return { ...result, cursor: cursor ? { q: String(q), ...cursor } : { q: String(q + 1) } };
+    } while (cursor);
+  }
+  return result;
+}
+
+async function sweepIds(deps: LoyaltySweepDeps, ids: string[], now: Date, result: LoyaltySegmentResult): Promise<void> {
+  if (ids.length === 0) return;
+  const unique = [...new Set(ids)];
+  const [customers, items] = await Promise.all([deps.customers.getCustomers(unique), deps.store.loadMany(unique, { consistent: false })]);
+  // A LOYALTY item without its customer item (erased meanwhile, or the index lagging) is left alone.
+  const known = unique.flatMap((id) => (customers.has(id) ? [customers.get(id)!] : []));
+  result.scanned += known.length;
+  const outcomes = await inParallel(known, PARALLEL, (c) => sweepCustomer(deps, c, items.get(c.customerId) ?? null, now));
+  for (const o of outcomes) {
+    if (!o) continue;
+    result.written++;
+    result.tierChanges += o.tierChanges;
+    result.expired += o.expired;
+    result.birthdays += o.birthday ? 1 : 0;
+  }
 }
 
 interface Decided {
@@ -88,7 +142,10 @@ export function decideDaily(existing: LoyaltyState | null, customer: CustomerRec
   let changed = false;
   if (existing) {
     const review = decideReview(d.state, now, config);
-    if (review.kind === 'apply') {
+    // A review that keeps the tier and confirms what was already confirmed changes nothing a
+    // reader sees: no write (the next run reviews again, alike, at the cost of a read).
+    const unchanged = review.kind === 'apply' && review.outcome === 'kept' && review.state.reviewedTier === d.state.reviewedTier && !d.state.grace;
+    if (review.kind === 'apply' && !unchanged) {
       changed = true;
       d.state = review.state;
       if (review.change) {
@@ -126,11 +183,15 @@ async function sweepCustomer(deps: LoyaltySweepDeps, customer: CustomerRecord, l
   return retryOnConflict(`loyalty sweep for ${customerId}`, async (attempt) => {
     // An order or redemption for this customer landed in between: decide on the fresh state.
     if (attempt > 1) current = (await deps.store.load(customerId)).loyalty;
-    const d = decideDaily(current?.value.state ?? null, customer, now, deps.config, deps.randomBytes);
-    if (!d) {
+    const decided = decideDaily(current?.value.state ?? null, customer, now, deps.config, deps.randomBytes);
+    // A member stored before the due index existed carries no due date: write it once (the tier
+    // review's full pass reaches everyone), so the daily sweep finds them from then on.
+    const undated = !decided && current && current.value.dueOn === undefined;
+    if (!decided && !undated) {
       await flushOutbox(deps, customerId, current?.value.outbox, deps.clock());
       return null;
     }
+    const d: Decided = decided ?? { state: current!.value.state, entries: [], coupons: [], events: [], tierChanges: 0, expired: 0, birthday: false };
     const outbox = withEvents(current?.value.outbox, d.events, deps.clock());
     const tier = tierToCopy(current?.value.state, d.state);
     const result = await deps.store.commit({
@@ -139,11 +200,12 @@ async function sweepCustomer(deps: LoyaltySweepDeps, customer: CustomerRecord, l
       entries: d.entries,
       coupons: d.coupons,
       ...(tier ? { customerTier: tier } : {}),
+      due: loyaltyDue(d.state, outbox, deps.clock(), deps.config),
     });
     // Erased since the page was scanned: nothing is written for them again.
     if (result === 'erased') return null;
     if (result !== 'ok') return CONFLICT;
     await flushOutbox(deps, customerId, outbox, deps.clock(), d.events);
-    return d;
+    return decided;
   });
 }

@@ -52,6 +52,7 @@ export const EnvVar = {
   lanePauseHoldSeconds: 'LANE_PAUSE_HOLD_SECONDS',
   laneQuotaHoldSeconds: 'LANE_QUOTA_HOLD_SECONDS',
   laneRequeueAfterReceives: 'LANE_REQUEUE_AFTER_RECEIVES',
+  bulkRunStateMachines: 'BULK_RUN_STATE_MACHINES',
 } as const;
 
 /** The one place defaults live: runtime schemas below and infra/settings.ts both read them. */
@@ -113,6 +114,21 @@ export const ChurnConfig = z.object({
   [EnvVar.defaultGapDays]: positive(DEFAULTS.defaultGapDays),
   [EnvVar.activeMinPAlive]: probability(DEFAULTS.activeMinPAlive),
   [EnvVar.atRiskMinPAlive]: probability(DEFAULTS.atRiskMinPAlive),
+});
+
+/** The state machines a starter may start, by job (JSON: {"daily-sweep": "arn:…"}). */
+export const BulkRunsConfig = z.object({
+  [EnvVar.bulkRunStateMachines]: z
+    .string()
+    .min(2)
+    .transform((s, ctx) => {
+      try {
+        return z.record(z.string(), z.string().min(1)).parse(JSON.parse(s));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not a JSON object of job → state machine ARN' });
+        return z.NEVER;
+      }
+    }),
 });
 
 export const LoyaltyEnv = z.object({ [EnvVar.loyaltyConfig]: z.string().min(1) });
@@ -228,6 +244,7 @@ export const ConfigGroups = {
   engagement: EngagementConfig,
   report: ReportConfig,
   webhooks: WebhookConfig,
+  bulkRuns: BulkRunsConfig,
 } as const;
 export type ConfigGroupName = keyof typeof ConfigGroups;
 export type ConfigOfGroup<G extends ConfigGroupName> = z.infer<(typeof ConfigGroups)[G]>;

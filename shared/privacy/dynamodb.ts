@@ -2,10 +2,10 @@
  * The privacy items of the Engage table: the hashed suppression list (access pattern 15) and the
  * bulk deletes of erasure (see ./erase.ts for the order of the steps and why).
  */
-import { DeleteCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RetryableError } from '../platform/errors.js';
 import { DynamoTable } from '../platform/table/dynamodb.js';
-import { keys, type Key } from '../platform/table/keys.js';
+import { keys } from '../platform/table/keys.js';
 import type { ErasureStore } from './erase.js';
 import type { AddressSuppressionList, AddressSuppressionLift } from './suppression.js';
 
@@ -79,24 +79,14 @@ export class DynamoErasureStore extends DynamoTable implements ErasureStore {
   }
 
   /**
-   * Coupons live under COUPON#<code hash>, outside the partition, and nothing indexes them by
-   * customer; pointer items written at issue time would need changes in dispatch. Erasure is a
-   * rare operator action, so a filtered full-table Scan is the accepted cost (it reads the whole
-   * table: for a large table expect it to take a while and consume read capacity accordingly).
+   * Coupons live under COUPON#<code hash>, outside the partition; each was written in one
+   * transaction with a COUPONREF#<hash> pointer in the customer's partition (shared/coupons/dynamodb.ts),
+   * so one Query of the partition finds them all: no Scan, cost proportional to the customer, not
+   * the table. The pointers themselves go with the partition, which is deleted after this.
    */
   async deleteCouponsOf(customerId: string): Promise<number> {
-    const found: Key[] = [];
-    const pages = paginateScan(
-      { client: this.db },
-      {
-        TableName: this.tableName,
-        FilterExpression: 'begins_with(pk, :p) AND coupon.customerId = :c',
-        ExpressionAttributeValues: { ':p': keys.couponPrefix, ':c': customerId },
-        ProjectionExpression: 'pk, sk',
-        ConsistentRead: true,
-      },
-    );
-    for await (const page of pages) for (const i of page.Items ?? []) found.push({ pk: i.pk as string, sk: i.sk as string });
+    const refs = await this.queryPrefix(keys.customer(customerId).pk, keys.couponRefPrefix);
+    const found = refs.map((r) => keys.coupon(r.codeHash as string));
     await this.batchWrite(found.map((k) => ({ delete: k })));
     return found.length;
   }

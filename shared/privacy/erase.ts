@@ -21,10 +21,15 @@
  *  2. read the email from the profile (it is about to be deleted);
  *  3. write the hash item, then flag the customer item suppressed: from here on a crash leaves at
  *     worst a half-deleted customer that nothing will mail, never a re-mailable profile;
- *  4. delete every item of the CUST#<id> partition, pass after pass until none is left;
- *  5. delete the customer's coupons (COUPON#<hash> items outside the partition).
- * Between 3 and 4, the owner items the shop webhooks keep per order (ORDEROWNER#<orderId>, outside
- * the partition and found through its ORDER# items) go too, when the deployment has them.
+ *  4. delete the customer's coupons (COUPON#<hash> items outside the partition), found by one Query
+ *     of the COUPONREF# pointers in the partition: so this comes before the partition delete, and
+ *     a crash in between leaves the pointers for the redelivery; the owner items the shop webhooks
+ *     keep per order (ORDEROWNER#<orderId>, found through the partition's ORDER# items) go too,
+ *     when the deployment has them;
+ *  5. delete every item of the CUST#<id> partition (the pointers with it), pass after pass until
+ *     none is left.
+ * Every step is a Query or a key access on the customer's partition families (customer, coupon,
+ * suppression, erased): no Scan, whatever the size of the table.
  * A redelivery finds no profile (nothing to hash: the first run wrote it), an empty partition and
  * no coupons, and reports zeros.
  */
@@ -70,8 +75,9 @@ export async function eraseCustomer(deps: ErasureDeps, customerId: string, now: 
     // The item flag is what dispatch checks: set it before deleting anything (see step 2 above).
     await deps.customers.suppress(customerId, ERASURE_REASON, at);
   }
+  // Coupons and order owners first: they are found through items in the partition (step 4 above).
+  const couponsDeleted = await deps.erasure.deleteCouponsOf(customerId);
   const orderOwnersDeleted = deps.orderOwners ? await deps.orderOwners.forgetCustomer(customerId) : undefined;
   const itemsDeleted = await deps.erasure.deleteCustomerPartition(customerId);
-  const couponsDeleted = await deps.erasure.deleteCouponsOf(customerId);
   return { itemsDeleted, couponsDeleted, suppressed: Boolean(email), ...(orderOwnersDeleted !== undefined ? { orderOwnersDeleted } : {}) };
 }

@@ -19,8 +19,9 @@ const PLATFORM_VARIABLES = new Set(['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRI
 
 /** CloudFormation resolves Ref/GetAtt at deploy time; any of them stands for a real value (a
  * name, an ARN or a URL), so a URL-shaped sample satisfies every schema such a value must meet. */
-const resolveSample = (env: Json): Record<string, string> =>
-  Object.fromEntries(Object.entries(env).map(([k, v]) => [k, typeof v === 'string' ? v : 'https://resolved.example.com/token']));
+const sampleOf = (v: unknown): string =>
+  typeof v === 'string' ? v : Array.isArray((v as Json)?.['Fn::Join']) ? ((v as Json)['Fn::Join'][1] as unknown[]).map(sampleOf).join((v as Json)['Fn::Join'][0] as string) : 'https://resolved.example.com/token';
+const resolveSample = (env: Json): Record<string, string> => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, sampleOf(v)]));
 
 const actionsOf = (statements: Json[], prefix: string) => statements.flatMap((s) => asList(s.Action) as string[]).filter((a) => a.startsWith(prefix));
 
@@ -61,6 +62,11 @@ describe.each(functionNames)('function %s', (name) => {
   it('may publish to the Engage bus only if its manifest grants it', () => {
     const put = statementsOf(name).filter((s) => asList(s.Action).includes('events:PutEvents'));
     expect(put.map((s) => s.Resource)).toEqual(spec.grants.publish ? [{ 'Fn::GetAtt': [logicalId(stack.bus.bus), 'Arn'] }] : []);
+  });
+
+  it('may start exactly the bulk runs its manifest grants, by their state machines', () => {
+    const starts = statementsOf(name).filter((s) => asList(s.Action).includes('states:StartExecution'));
+    expect(starts.map((s) => s.Resource)).toEqual((spec.grants.startRuns ?? []).map((job) => ({ Ref: logicalId(stack.bulkRuns[job].stateMachine) })));
   });
 
   it('may send mail only if its manifest grants it', () => {

@@ -17,7 +17,7 @@ import { PRECOMPILED_MJML_FILE } from '../../shared/campaigns/mjml-compile.js';
 import { ensureLocalKeyring } from '../../shared/platform/runtime/keyring.js';
 import { EnvVar } from '../../shared/platform/config.js';
 import { FunctionName, routes } from '../../shared/platform/contracts/functions.js';
-import { CUSTOMERS_INDEX, DUE_INDEX, TableAttr } from '../../shared/platform/table/keys.js';
+import { CUSTOMERS_INDEX, DUE_INDEX, LOYALTY_DUE_INDEX, TableAttr } from '../../shared/platform/table/keys.js';
 import { EngageFunction, FUNCTION_RUNTIME } from '../../infra/constructs/function.js';
 import { assertScheduledRunPayload, JobSchedule, scheduledRunPayload } from '../../infra/constructs/job-schedule.js';
 import { asList, synthesized, type Json } from './template.js';
@@ -40,7 +40,7 @@ describe('cdk-nag (AwsSolutions, validation plugin)', () => {
 });
 
 describe('table', () => {
-  it('has PITR, the TTL attribute, pk/sk keys, deletion protection and the sparse customers and due GSIs', () => {
+  it('has PITR, the TTL attribute, pk/sk keys, deletion protection and the sparse customers, due and loyaltyDue GSIs', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
@@ -65,6 +65,15 @@ describe('table', () => {
               { AttributeName: TableAttr.dueAt, KeyType: 'RANGE' },
             ],
             Projection: { ProjectionType: 'ALL' },
+          },
+          {
+            // Keys only: rewritten only when a member's due date moves (the daily loyalty sweep's index).
+            IndexName: LOYALTY_DUE_INDEX,
+            KeySchema: [
+              { AttributeName: TableAttr.loyaltyDueShard, KeyType: 'HASH' },
+              { AttributeName: TableAttr.loyaltyDueOn, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
           },
         ],
       }),
@@ -132,17 +141,17 @@ describe('routing: one consumer per entry of `routes`', () => {
 
 describe('job schedules', () => {
   const schedules = () => Object.values(template.findResources('AWS::Scheduler::Schedule')) as Json[];
-  const targeting = (fn: FunctionName) =>
-    schedules().find((r) => JSON.stringify((r.Properties as Json).Target.Arn) === JSON.stringify({ 'Fn::GetAtt': [fnId(fn), 'Arn'] }))!.Properties as Json;
 
   it.each([
-    [FunctionName.SweepStart, 'cron(0 3 * * ? *)', 15, () => stack.sweep],
-    [FunctionName.ModelRefit, 'cron(0 2 ? * SUN *)', 15, () => stack.refit],
-    [FunctionName.DispatchDue, 'rate(15 minutes)', 5, () => stack.due],
-    [FunctionName.WeeklyReport, 'cron(0 6 ? * MON *)', 15, () => stack.weeklyReport],
-  ] as const)('invokes %s on %s in a flexible window with retries, a DLQ and the scheduled-time payload', (fn, expression, window, job) => {
-    expect(schedules()).toHaveLength(4 + stack.campaignSchedules.length);
-    const props = targeting(fn);
+    [FunctionName.SweepStart, 'cron(0 3 * * ? *)', 15, () => stack.sweep, {}],
+    [FunctionName.SweepStart, 'cron(0 4 1 * ? *)', 15, () => stack.tierReview, { job: 'tier-review' }],
+    [FunctionName.ModelRefit, 'cron(0 2 ? * SUN *)', 15, () => stack.refit, {}],
+    [FunctionName.DispatchDue, 'rate(15 minutes)', 5, () => stack.due, {}],
+    [FunctionName.WeeklyReport, 'cron(0 6 ? * MON *)', 15, () => stack.weeklyReport, {}],
+  ] as const)('invokes %s on %s in a flexible window with retries, a DLQ and the scheduled-time payload', (fn, expression, window, job, extra) => {
+    expect(schedules()).toHaveLength(5 + stack.campaignSchedules.length);
+    const props = (template.toJSON().Resources[logicalId(job().schedule)] as Json).Properties as Json;
+    expect(props.Target.Arn).toEqual({ 'Fn::GetAtt': [fnId(fn), 'Arn'] });
     expect(props.ScheduleExpression).toBe(expression);
     expect(props.FlexibleTimeWindow).toEqual({ Mode: 'FLEXIBLE', MaximumWindowInMinutes: window });
     expect(props.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 3600 });
@@ -150,6 +159,7 @@ describe('job schedules', () => {
     expect(JSON.parse(props.Target.Input as string)).toEqual({
       scheduledTime: '<aws.scheduler.scheduled-time>',
       scheduleArn: '<aws.scheduler.schedule-arn>',
+      ...extra,
     });
   });
 
@@ -200,7 +210,7 @@ describe('functions', () => {
 
   it('sets the sweep and churn settings from EnvVar names', () => {
     const vars = (name: FunctionName) => (template.toJSON().Resources[fnId(name)] as Json).Properties.Environment.Variables as Json;
-    expect(vars(FunctionName.SweepStart)).toMatchObject({ [EnvVar.sweepSegments]: '4', [EnvVar.eventBusName]: { Ref: logicalId(stack.bus.bus) } });
+    expect(vars(FunctionName.SweepStart)).toMatchObject({ [EnvVar.sweepSegments]: '4', [EnvVar.tableName]: { Ref: logicalId(stack.table.table) } });
     expect(vars(FunctionName.ChurnSweep)).toMatchObject({ [EnvVar.atRiskMultiple]: '2', [EnvVar.churnedMultiple]: '4', [EnvVar.defaultGapDays]: '60' });
     expect(vars(FunctionName.CampaignDispatch)).toMatchObject({
       [EnvVar.campaignsDir]: '/var/task/campaigns',

@@ -194,9 +194,9 @@ describe('scheduled campaign (monthly-favourites)', () => {
   it('mails the audience once per run, and nobody outside it', async () => {
     const t = sys.tag;
     const first = await sys.runScheduled('campaign-schedule', RUN, { campaignId: 'monthly-favourites' });
-    expect(first).toMatchObject({ kind: 'published', members: 1 });
-    // The schedule's retry of the same run changes nothing
-    await sys.runScheduled('campaign-schedule', RUN, { campaignId: 'monthly-favourites' });
+    expect(first).toMatchObject({ outcome: 'started', run: 'campaign-run-monthly-favourites-20261201T020000Z' });
+    // The schedule's retry of the same run is the same execution: nothing runs again
+    expect(await sys.runScheduled('campaign-schedule', RUN, { campaignId: 'monthly-favourites' })).toMatchObject({ outcome: 'already' });
     const mails = await mailTo(`champ-${t}@example.com`);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.subject).toContain('本月精选');

@@ -63,14 +63,8 @@ const upserted = (customerId: string, timeZone: string, birthday: string) => {
     detail: { customerId, email: `${customerId}@example.com`, name: customerId, locale: 'en', timeZone, birthday, marketingConsent: true, occurredAt: recent },
   };
 };
-const loyaltySweep = (scheduledTime: Date) =>
-  putRaw(sys, [
-    {
-      source: ENGAGE_SOURCE,
-      detailType: DetailType.LoyaltySegmentRequested,
-      detail: { runKey: scheduledTime.toISOString(), scheduledTime: scheduledTime.toISOString(), segment: 0, totalSegments: 1 },
-    },
-  ]);
+/** The monthly tier review's bulk run (every member), through its state machine. */
+const loyaltySweep = (scheduledTime: Date) => sys.runScheduled('sweep-start', scheduledTime, { job: 'tier-review' });
 
 const balance = async (customerId: string) => (await store.load(customerId)).loyalty?.value.state.balance ?? 0;
 const ledger = (customerId: string) => store.listLedger(customerId);

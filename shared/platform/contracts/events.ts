@@ -20,8 +20,6 @@ export const DetailType = {
   OrderRefunded: 'order.refunded',
   CustomerUpserted: 'customer.upserted',
   CustomerRiskChanged: 'customer.risk-changed',
-  SweepSegmentRequested: 'sweep.segment-requested',
-  LoyaltySegmentRequested: 'loyalty.segment-requested',
   PointsRedeemRequested: 'points.redeem-requested',
   CampaignSendDue: 'campaign.send-due',
   CustomerEraseRequested: 'customer.erase-requested',
@@ -124,16 +122,6 @@ export const CustomerRiskChanged = z.object({
   occurredAt: Instant,
 });
 export type CustomerRiskChanged = z.infer<typeof CustomerRiskChanged>;
-
-export const SweepSegmentRequested = z.object({
-  runKey: z.string().min(1),
-  scheduledTime: Instant,
-  segment: z.number().int().nonnegative(),
-  totalSegments: z.number().int().positive().max(1000),
-  /** DynamoDB LastEvaluatedKey of the previous page: the continuation point. */
-  cursor: z.record(z.string(), z.string()).optional(),
-});
-export type SweepSegmentRequested = z.infer<typeof SweepSegmentRequested>;
 
 /** GDPR/PIPL erasure: everything stored for the customer goes; a hash of the address stays
  * on the suppression list so a later event cannot resurrect a marketing profile. */
@@ -286,8 +274,6 @@ export const contracts = {
   [DetailType.OrderRefunded]: { source: SHOP_SOURCE, schema: OrderRefunded },
   [DetailType.CustomerUpserted]: { source: SHOP_SOURCE, schema: CustomerUpserted },
   [DetailType.CustomerRiskChanged]: { source: ENGAGE_SOURCE, schema: CustomerRiskChanged },
-  [DetailType.SweepSegmentRequested]: { source: ENGAGE_SOURCE, schema: SweepSegmentRequested },
-  [DetailType.LoyaltySegmentRequested]: { source: ENGAGE_SOURCE, schema: SweepSegmentRequested },
   [DetailType.PointsRedeemRequested]: { source: SHOP_SOURCE, schema: PointsRedeemRequested },
   [DetailType.CampaignSendDue]: { source: ENGAGE_SOURCE, schema: CampaignSendDue },
   [DetailType.CustomerEraseRequested]: { source: SHOP_SOURCE, schema: CustomerEraseRequested },
@@ -339,5 +325,7 @@ export const ScheduledRun = z.object({
   scheduleArn: z.string().optional(),
   /** Set on a scheduled campaign's own schedule. */
   campaignId: z.string().min(1).optional(),
+  /** Which bulk run sweep-start starts: the daily sweep (default) or the monthly tier review. */
+  job: z.enum(['daily-sweep', 'tier-review']).optional(),
 });
 export type ScheduledRun = z.infer<typeof ScheduledRun>;

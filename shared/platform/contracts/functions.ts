@@ -5,6 +5,7 @@
  * from it; the local runtime delivers events and hands each handler exactly its own environment
  * from it; handlers get their config typed from it. Nothing else restates any of this.
  */
+import type { BulkJob } from '../bulk.js';
 import type { ConfigGroupName } from '../config.js';
 import type { IndexName, TablePartition } from '../table/keys.js';
 import { contracts, DetailType, type DetailOf, type DetailTypeName } from './events.js';
@@ -35,13 +36,15 @@ export type Trigger =
   /** EventBridge Scheduler invokes it with a ScheduledRun payload. */
   | { readonly kind: 'schedule' }
   /** A public Function URL (shopper links, shop-platform webhooks). */
-  | { readonly kind: 'url' };
+  | { readonly kind: 'url' }
+  /** A Task of the bulk-run state machines (shared/platform/bulk.ts): one segment, until its time budget. */
+  | { readonly kind: 'task'; readonly jobs: readonly BulkJob[] };
 
 export interface Grants {
   /**
    * Data-plane access: item reads (and writes) on exactly the partition families listed (IAM
    * `dynamodb:LeadingKeys`), each listed index in its one access pattern (customers: Scan, due:
-   * Query). `partitions` omitted means the whole table, Scan included (erasure, until it queries).
+   * Query). `partitions` omitted means the whole table, Scan included (no function needs it).
    */
   readonly table?: { readonly access: 'read' | 'readWrite'; readonly indexes: readonly IndexName[]; readonly partitions?: readonly TablePartition[] };
   /** events:PutEvents on the Engage bus. */
@@ -58,6 +61,8 @@ export interface Grants {
   readonly webhookSecrets?: true;
   /** A send lane's consumer: ses:GetAccount (the pace), and holding records in its lane queues. */
   readonly lane?: true;
+  /** states:StartExecution on these bulk runs' state machines (named by scheduled time). */
+  readonly startRuns?: readonly BulkJob[];
 }
 
 export interface FunctionSpec {
@@ -102,19 +107,20 @@ export const manifest = {
     memoryMb: 256,
   },
   'sweep-start': {
-    summary: 'Fans the daily sweep out into scan segments for churn and loyalty',
+    summary: 'Starts the daily sweep (or the monthly tier review) as a bulk run named by its scheduled time',
     trigger: { kind: 'schedule' },
-    config: ['bus', 'sweep'],
-    grants: { publish: true },
+    config: ['table', 'sweep', 'bulkRuns'],
+    // The base size (STORE) sizes the segment count.
+    grants: { table: { access: 'read', indexes: [], partitions: ['store'] }, startRuns: ['daily-sweep', 'tier-review'] },
     memoryMb: 256,
   },
   'churn-sweep': {
     summary: 'Scores one scan segment: risk level, RFM segment, predictions; emits risk transitions',
-    trigger: { kind: 'queue', routes: [{ id: 'SweepSegments', events: [DetailType.SweepSegmentRequested], batchSize: 1, maxReceiveCount: 3 }] },
+    trigger: { kind: 'task', jobs: ['daily-sweep'] },
     config: ['table', 'bus', 'churn'],
     // Scores in each customer item; the current model and base statistics from STORE.
     grants: { table: readWrite(['customer', 'store'], 'customers'), publish: true },
-    // A segment page scan plus its writes; it yields a continuation well before this.
+    // Pages of a segment until 60 s before this, then hands its cursor back to the state machine.
     memoryMb: 1024,
     timeoutSeconds: 300,
   },
@@ -160,10 +166,10 @@ export const manifest = {
     grants: { table: readWrite(['customer', 'coupon', 'erased']), publish: true },
   },
   'loyalty-sweep': {
-    summary: 'Tier reviews, point expiry and birthday rewards for one scan segment',
-    trigger: { kind: 'queue', routes: [{ id: 'LoyaltySegments', events: [DetailType.LoyaltySegmentRequested], batchSize: 1, maxReceiveCount: 3 }] },
+    summary: 'Daily: expiry, grace ends and birthdays of who the due index names; monthly: every member\'s tier review',
+    trigger: { kind: 'task', jobs: ['daily-sweep', 'tier-review'] },
     config: ['table', 'bus', 'loyalty'],
-    grants: { table: readWrite(['customer', 'coupon', 'erased'], 'customers'), publish: true },
+    grants: { table: readWrite(['customer', 'coupon', 'erased'], 'customers', 'loyaltyDue'), publish: true },
     memoryMb: 1024,
     timeoutSeconds: 300,
   },
@@ -228,18 +234,27 @@ export const manifest = {
     summary: 'GDPR/PIPL erasure of one customer; the address hash stays suppressed',
     trigger: { kind: 'queue', routes: [{ id: 'CustomerErasure', events: [DetailType.CustomerEraseRequested], batchSize: 1, maxReceiveCount: 5 }] },
     config: ['table'],
-    // Still the whole table: coupons are found by a filtered Scan until erasure queries them.
-    grants: { table: { access: 'readWrite', indexes: [] } },
+    // The customer's partition (coupons found through its COUPONREF# pointers), their coupons, the
+    // hashed address, the tombstone: Query and key access only, no Scan.
+    grants: { table: readWrite(['customer', 'coupon', 'suppression', 'erased', 'orderOwner']) },
     memoryMb: 256,
     timeoutSeconds: 120,
   },
   'campaign-schedule': {
-    summary: "A scheduled campaign's run: one campaign.scheduled-send per audience member",
+    summary: "Starts a scheduled campaign's run as a bulk run named by campaign and scheduled time",
     trigger: { kind: 'schedule' },
+    config: ['table', 'sweep', 'campaigns', 'bulkRuns'],
+    // The base size (STORE) sizes the segment count; campaigns are checked before a run starts.
+    grants: { table: { access: 'read', indexes: [], partitions: ['store'] }, startRuns: ['campaign-run'] },
+    memoryMb: 256,
+  },
+  'campaign-audience': {
+    summary: "One scan segment of a scheduled campaign's run: one campaign.scheduled-send per audience member",
+    trigger: { kind: 'task', jobs: ['campaign-run'] },
     config: ['table', 'bus', 'campaigns'],
     grants: { table: { access: 'read', indexes: ['customers'], partitions: [] }, publish: true },
     memoryMb: 1024,
-    timeoutSeconds: 900,
+    timeoutSeconds: 300,
   },
   'weekly-report': {
     summary: "Monday's report of the week that ended: HTML to the private report bucket, a KPI digest to the marketer",
@@ -270,6 +285,13 @@ export type EventTypeOf<F extends FunctionName> = RoutesOf<F> extends { events: 
 export type TypedEvent<T extends DetailTypeName = DetailTypeName> = { [K in T]: { type: K; detail: DetailOf<K> } }[T];
 export type EventOf<F extends FunctionName> = TypedEvent<EventTypeOf<F>>;
 export type ConfigGroupsOf<F extends FunctionName> = Manifest[F]['config'][number];
+/** The segment Tasks of a bulk run, in the order each segment runs them. */
+export const tasksOf = (job: BulkJob): FunctionName[] =>
+  functionNames.filter((n) => {
+    const t: Trigger = manifest[n].trigger;
+    return t.kind === 'task' && t.jobs.includes(job);
+  });
+
 /** Functions fed by queues (the local bus and the stack's consumers). */
 export type QueueFunction = { [F in FunctionName]: Manifest[F]['trigger']['kind'] extends 'queue' ? F : never }[FunctionName];
 

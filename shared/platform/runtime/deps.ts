@@ -6,9 +6,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { EnvVar, laneSettingsFrom, type BusConfig, type LaneConfig, type MailConfig, type TableConfig } from '../config.js';
+import { EnvVar, laneSettingsFrom, type BulkRunsConfig, type BusConfig, type LaneConfig, type MailConfig, type TableConfig } from '../config.js';
+import { StepFunctionsStarter } from '../stepfunctions.js';
 import type { z } from 'zod';
 import { documentClient } from '../table/dynamodb.js';
 import { EventBridgePublisher } from '../eventbridge.js';
@@ -57,6 +59,8 @@ export const storesFrom = (config: z.infer<typeof TableConfig>, client = new Dyn
   tableStores(documentClient(client), config[EnvVar.tableName]);
 
 export const publisherFrom = (config: z.infer<typeof BusConfig>) => new EventBridgePublisher(new EventBridgeClient({}), config[EnvVar.eventBusName]);
+
+export const bulkRunStarterFrom = (config: z.infer<typeof BulkRunsConfig>) => new StepFunctionsStarter(new SFNClient({}), config[EnvVar.bulkRunStateMachines]);
 
 /**
  * One attempt per SendEmail at the SDK level (the SDK would otherwise resend after a dropped

@@ -40,8 +40,13 @@
  *     only the order)                                 deletes them by the customer's ORDER# ids
  * 24. The send lanes' shared SES rate (one schedule)  GetItem / conditional UpdateItem pk=RATE#ses  sk=RATE (mail/dynamodb.ts)
  * 25. The due job's cursor (first hour not drained)  GetItem / PutItem pk=DUE#cursor  sk=CURSOR
+ * 26. Loyalty members due today (review, expiry,   Query GSI `loyaltyDue` (keys only): ldShard=LDUE#<0..15>, ldOn <= today
+ *     grace end): every LOYALTY item carries its next action's UTC date (9999-12-31: none)
+ * 27. Birthdays around today                        Query GSI `loyaltyDue`: ldShard=BDAY#<0..15>, ldOn between MM-DD bounds
+ *     (customer items with a birthday carry it as MM-DD: it recurs, so it never needs rewriting)
  *
- * The sweep reads only (5): customer items are a few hundred bytes, orders never enter the index.
+ * The churn sweep reads only (5): customer items are a few hundred bytes, orders never enter the
+ * index. The daily loyalty sweep reads only (26) and (27), then who they name.
  * The refit reads (5) and, for its sample of customers only, (3) as one query per customer
  * (sk begins_with DAY#, keys only, eventually consistent): the purchase days model selection needs.
  */
@@ -59,11 +64,18 @@ export const TableAttr = {
   version: 'v',
   dueShard: 'dueShard',
   dueAt: 'dueAt',
+  loyaltyDueShard: 'ldShard',
+  loyaltyDueOn: 'ldOn',
 } as const;
 
 export const CUSTOMERS_INDEX = 'customers';
 export const DUE_INDEX = 'due';
-export type IndexName = typeof CUSTOMERS_INDEX | typeof DUE_INDEX;
+export const LOYALTY_DUE_INDEX = 'loyaltyDue';
+/** Loyalty due dates spread over this many partitions; each bulk-run segment queries its share. */
+export const LOYALTY_DUE_SHARDS = 16;
+/** The due date of a member with nothing scheduled: after every query bound. */
+export const NEVER_DUE = '9999-12-31';
+export type IndexName = typeof CUSTOMERS_INDEX | typeof DUE_INDEX | typeof LOYALTY_DUE_INDEX;
 /**
  * Pending sends by the UTC day they fall due, each day spread over 16 shards by customer: a day's
  * partitions stay bounded, and deferrals sharing one dueAt (quiet hours ending at 08:00) spread
@@ -78,9 +90,12 @@ export const LEGACY_DUE_SHARDS = 4;
 export const dueBucket = (dueAt: string): string => new Date(dueAt).toISOString().slice(0, 10);
 
 /** Every GSI, as data: the CDK table and the local table are both built from this list. */
-export const TABLE_INDEXES: ReadonlyArray<{ name: IndexName; partitionKey: string; sortKey?: string }> = [
+export const TABLE_INDEXES: ReadonlyArray<{ name: IndexName; partitionKey: string; sortKey?: string; keysOnly?: true }> = [
   { name: CUSTOMERS_INDEX, partitionKey: TableAttr.gsi1pk },
   { name: DUE_INDEX, partitionKey: TableAttr.dueShard, sortKey: TableAttr.dueAt },
+  // Keys only: the sweep reads the items it names anyway, and a keys-only index is rewritten only
+  // when the due date moves, not on every write of a member.
+  { name: LOYALTY_DUE_INDEX, partitionKey: TableAttr.loyaltyDueShard, sortKey: TableAttr.loyaltyDueOn, keysOnly: true },
 ];
 
 export type Key = { pk: string; sk: string };
@@ -127,6 +142,14 @@ export const keys = {
   orderOwner: (orderId: string): Key => ({ pk: `ORDEROWNER#${orderId}`, sk: 'OWNER' }),
   sendRate: (): Key => ({ pk: `${RATE_PK}ses`, sk: 'RATE' }),
   dueCursor: (): Key => ({ pk: 'DUE#cursor', sk: 'CURSOR' }),
+  /** Partition values of the loyalty due index: members' next actions, and birthdays. */
+  loyaltyDueShardKey: (n: number): string => `LDUE#${n}`,
+  birthdayShardKey: (n: number): string => `BDAY#${n}`,
+  loyaltyShardOf: (customerId: string): number => {
+    let h = 0;
+    for (const ch of customerId) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
+    return Math.abs(h) % LOYALTY_DUE_SHARDS;
+  },
 } as const;
 
 /** Partition values of the due index (access pattern 9). */

@@ -93,3 +93,20 @@ describe('erasure under replay', () => {
     expect(await partition(sys, id)).toEqual([]);
   });
 });
+
+describe('erasure by Query', () => {
+  it('finds the customer’s coupons through the pointers in their partition: no Scan, whatever the table holds', async () => {
+    const id = `q-${sys.tag}`;
+    await putRaw(sys, [profile(id), placed(id, `${id}-o1`, '2026-11-01T10:00:00Z')]);
+    const coupon = { codeHash: `hash-${id}`, campaignId: 'win-back', customerId: id, kind: 'percent' as const, value: 15, currency: 'CNY', issuedAt: T0.toISOString(), expiresAt: '2099-01-01T00:00:00Z' };
+    expect(await sys.stores.coupons.putCoupon(coupon)).toBe(true);
+    const scansBefore = sys.dynamo.calls.get('Scan') ?? 0;
+    // When the customer is erased
+    await putRaw(sys, [erase(id)]);
+    // Then the coupon and the partition are gone, and the erasure never scanned the table
+    expect(await sys.stores.coupons.getCoupon(coupon.codeHash)).toBeNull();
+    expect(await partition(sys, id)).toEqual([]);
+    expect(sys.dynamo.calls.get('Scan') ?? 0).toBe(scansBefore);
+    expect(sys.bus.deadLetters).toEqual([]);
+  });
+});

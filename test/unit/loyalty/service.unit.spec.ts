@@ -9,7 +9,7 @@ import type { LoyaltyCommit, LoyaltyItem, LoyaltyStore } from '../../../shared/l
 import { seededBytes } from '../../support/random.js';
 import { decideDaily } from '../../../shared/loyalty/sweep.js';
 import { newCustomer } from '../../../shared/customers/record.js';
-import { verifyLedger, type LedgerEntry, type LoyaltyOrder } from '../../../shared/loyalty/index.js';
+import { newLoyaltyState, verifyLedger, type LedgerEntry, type LoyaltyOrder } from '../../../shared/loyalty/index.js';
 import type { Versioned } from '../../../shared/platform/ports.js';
 import { at, config, placed } from './fixtures.js';
 
@@ -24,6 +24,9 @@ class MemoryLoyaltyStore implements LoyaltyStore {
   async load(customerId: string, orderId?: string) {
     const order = orderId ? this.orders.get(`${customerId}/${orderId}`) : undefined;
     return { loyalty: structuredClone(this.items.get(customerId)) ?? null, order: structuredClone(order) ?? null };
+  }
+  async queryDue() {
+    return { customerIds: [] };
   }
   async loadMany(ids: string[]) {
     return new Map(ids.flatMap((id) => (this.items.has(id) ? [[id, structuredClone(this.items.get(id)!)] as const] : [])));
@@ -133,5 +136,17 @@ describe('Function: decideDaily', () => {
     const d = decideDaily(null, profile('03-01'), at('2026-03-01T04:00:00Z'), config(), seededBytes(1));
     expect(d).toMatchObject({ birthday: true, state: { balance: 200, birthdayYear: 2026 }, entries: [{ key: 'birthday#2026', points: 200 }] });
     expect(d?.events.map((e) => e.detailType)).toEqual(['customer.birthday-reward']);
+  });
+
+  it('writes nothing when a review keeps the tier it had already confirmed, and still writes a downgrade', () => {
+    const member = { ...newLoyaltyState('c1', at('2025-01-10T04:00:00Z'), config()), lastReview: '2026-02' };
+    // March's review of a base-tier member: kept, nothing new confirmed
+    expect(decideDaily(member, newCustomer('c1'), at('2026-03-01T04:00:00Z'), config(), seededBytes(1))).toBeNull();
+    // A gold member with no spend left in the window is downgraded (no grace here): that is written
+    const gold = { ...member, tier: 'gold', reviewedTier: 'gold' };
+    expect(decideDaily(gold, newCustomer('c1'), at('2026-03-01T04:00:00Z'), config(), seededBytes(1))).toMatchObject({ tierChanges: 1, state: { tier: 'member', lastReview: '2026-03' } });
+    // An upgrade since the last review (silver by an order) that the review confirms is written too
+    const upgraded = { ...member, tier: 'silver', buckets: { '2026-02': { spend: 2500, orders: 3 } } };
+    expect(decideDaily(upgraded, newCustomer('c1'), at('2026-03-01T04:00:00Z'), config(), seededBytes(1))).toMatchObject({ state: { reviewedTier: 'silver', lastReview: '2026-03' } });
   });
 });

@@ -47,14 +47,14 @@ describe('routing', () => {
     expect(targets(SHOP_SOURCE, 'points.redeem-requested')).toEqual(['loyalty']);
     expect(targets(ENGAGE_SOURCE, 'customer.risk-changed')).toEqual(['campaign-dispatch']);
     expect(targets(ENGAGE_SOURCE, 'campaign.send-due')).toEqual(['campaign-dispatch']);
-    expect(targets(ENGAGE_SOURCE, 'sweep.segment-requested')).toEqual(['churn-sweep']);
-    expect(targets(ENGAGE_SOURCE, 'loyalty.segment-requested')).toEqual(['loyalty-sweep']);
+    // Sweep segments are Step Functions Tasks now (shared/platform/bulk.ts), not events.
+    expect(targets(ENGAGE_SOURCE, 'sweep.segment-requested')).toEqual([]);
     expect(targets('aws.ses', 'Email Bounced')).toEqual(['ses-feedback']);
     expect(targets(SHOP_SOURCE, 'customer.erase-requested')).toEqual(['customer-erase']);
   });
 
   it('routes every internal event somewhere (an unrouted internal event would be silently lost)', () => {
-    for (const type of ['sweep.segment-requested', 'loyalty.segment-requested', 'campaign.send-due', 'customer.risk-changed']) {
+    for (const type of ['campaign.send-due', 'customer.risk-changed']) {
       expect(routesFor({ source: ENGAGE_SOURCE, 'detail-type': type }).length, type).toBeGreaterThan(0);
     }
   });
