@@ -76,7 +76,7 @@ describe('schedules', () => {
   });
 
   it('Scheduler may assume an invoke role only for this account and this group (confused deputy)', () => {
-    expect(invokeRoles().length).toBe(4 + stack.campaignSchedules.length);
+    expect(invokeRoles().length).toBe(5 + stack.campaignSchedules.length);
     for (const role of invokeRoles()) {
       const [statement] = role.Properties.AssumeRolePolicyDocument.Statement as Json[];
       expect(statement!.Condition).toEqual({
