@@ -30,7 +30,9 @@ export function decideCap(history: ReadonlyArray<{ at: string; kind: MailKind }>
   const sent = history
     .filter((h) => h.kind === 'marketing')
     .map((h) => Date.parse(h.at))
-    .filter((ms) => ms > t - windowMs && ms <= t)
+    // A mail stamped after `now` counts too: it is one that another attempt, whose clock read came
+    // later, has just marked sending. Ignoring it let two racing campaigns both pass the cap.
+    .filter((ms) => ms > t - windowMs)
     .sort((a, b) => b - a);
   let until = 0;
   if (sent[0] !== undefined) until = sent[0] + cfg.minGapHours * HOUR;

@@ -12,6 +12,10 @@ const iso = (d: Date) => d.toISOString();
 describe('decideCap', () => {
   const now = at('2026-05-10T12:00:00Z');
   it('allows the first marketing mail', () => expect(decideCap([], now)).toEqual({ kind: 'ok' }));
+  it('counts a mail stamped a moment after now (another attempt marked it sending with a later clock read)', () => {
+    const later = new Date(now.getTime() + 20).toISOString();
+    expect(decideCap([{ at: later, kind: 'marketing' }], now)).toMatchObject({ kind: 'capped' });
+  });
   it('caps within 16 h of the last marketing mail, until 16 h after it', () => {
     expect(decideCap([{ at: '2026-05-10T02:00:00Z', kind: 'marketing' }], now)).toEqual({ kind: 'capped', until: at('2026-05-10T18:00:00Z') });
   });
