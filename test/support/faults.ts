@@ -15,7 +15,7 @@
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject, vi } from 'vitest';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { startLocalSystem, type LocalSystem } from '../../local/system.js';
 import { lambdaContext } from '../../local/bus.js';
@@ -296,4 +296,31 @@ export function sqsBatch(entries: Array<{ source: string; detailType: string; de
 export async function invoke(sys: LocalSystem, fn: FunctionName, batch: SQSEvent): Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }> {
   const handler = await sys.handlerOf(fn);
   return (await handler(batch, lambdaContext(fn, 60_000) as Context)) as { batchItemFailures: Array<{ itemIdentifier: string }> };
+}
+
+/** The moment the guarantee suite's files pin the clock to (Date only; timers run). */
+export const T0 = new Date('2026-11-20T10:00:00Z');
+
+/**
+ * One faulty system per test file with the clock pinned at T0: started before the file's tests,
+ * its fault queues cleared and the clock put back after each test, closed after the file.
+ * `use` receives the system (the file keeps its own `sys` variable).
+ */
+export function pinnedFaultySystem(use: (sys: FaultySystem) => void, extraEnv: Record<string, string> = {}): void {
+  let sys: FaultySystem | undefined;
+  beforeAll(async () => {
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    vi.setSystemTime(T0);
+    sys = await systemWithFaults(extraEnv);
+    use(sys);
+  });
+  afterEach(() => {
+    sys?.ses.clear();
+    sys?.dynamo.clear();
+    vi.setSystemTime(T0);
+  });
+  afterAll(async () => {
+    await sys?.close();
+    vi.useRealTimers();
+  });
 }

@@ -9,6 +9,7 @@ import { isHoldout } from '../../shared/campaigns/policy.js';
 import { parseKeyring } from '../../shared/platform/runtime/keyring.js';
 import { signToken } from '../../shared/links/token.js';
 import type { LocalSystem } from '../../local/system.js';
+import { putRaw } from './system.js';
 
 export const profile = (customerId: string, p: { email?: string; consent?: boolean; timeZone?: string; occurredAt?: string; name?: string; locale?: 'en' | 'zh-CN' } = {}) => ({
   source: SHOP_SOURCE,
@@ -106,4 +107,11 @@ export function captureOutput() {
       });
     },
   };
+}
+
+/** A consenting customer whose last order (2026-09-01) makes them a win-back candidate. */
+export async function winBackCandidate(sys: LocalSystem & { tag: string }, base: string): Promise<string> {
+  const id = mailable('win-back', `${base}-${sys.tag}-`);
+  await putRaw(sys, [profile(id), placed(id, `${id}-o1`, '2026-09-01T10:00:00Z')]);
+  return id;
 }

@@ -3,30 +3,17 @@
  * are invoked directly and at the same moment (Promise.all), as Lambda runs several batches of one
  * queue at once; the local bus does the same for `npm start`.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DetailType, ENGAGE_SOURCE } from '../../../shared/platform/contracts/events.js';
 import { putRaw } from '../../support/system.js';
 import { mailTo } from '../../support/mail.js';
-import { invoke, sqsBatch, systemWithFaults, type FaultySystem } from '../../support/faults.js';
+import { invoke, sqsBatch, pinnedFaultySystem, T0, type FaultySystem } from '../../support/faults.js';
 import { couponsOf, mailable, placed, profile, riskChanged, sendItem, tierChanged } from '../../support/guarantees.js';
 
 let sys: FaultySystem;
-const T0 = new Date('2026-11-20T10:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
-beforeAll(async () => {
-  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
-  vi.setSystemTime(T0);
-  sys = await systemWithFaults();
-});
-afterEach(() => {
-  sys.ses.clear();
-  vi.setSystemTime(T0);
-});
-afterAll(async () => {
-  await sys?.close();
-  vi.useRealTimers();
-});
+pinnedFaultySystem((s) => (sys = s));
 
 describe('concurrent deliveries', () => {
   it('reports each invocation its own failed records when invocations overlap', async () => {

@@ -4,39 +4,20 @@
  * crash left open. A "crash" is a store call failing at that point (through a proxy in front of
  * DynamoDB Local): the invocation fails, the queue redelivers, the handlers carry on.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { putRaw } from '../../support/system.js';
 import { mailTo } from '../../support/mail.js';
-import { containing, systemWithFaults, type FaultySystem } from '../../support/faults.js';
-import { mailable, placed, profile, riskChanged, sendItem, tierChanged } from '../../support/guarantees.js';
+import { containing, pinnedFaultySystem, T0, type FaultySystem } from '../../support/faults.js';
+import { placed, riskChanged, sendItem, tierChanged, winBackCandidate } from '../../support/guarantees.js';
 
 let sys: FaultySystem;
-const T0 = new Date('2026-11-20T10:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
-beforeAll(async () => {
-  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
-  vi.setSystemTime(T0);
-  sys = await systemWithFaults();
-});
-afterEach(() => {
-  sys.dynamo.clear();
-  vi.setSystemTime(T0);
-});
-afterAll(async () => {
-  await sys?.close();
-  vi.useRealTimers();
-});
-
-async function winBackCandidate(base: string): Promise<string> {
-  const id = mailable('win-back', `${base}-${sys.tag}-`);
-  await putRaw(sys, [profile(id), placed(id, `${id}-o1`, '2026-09-01T10:00:00Z')]);
-  return id;
-}
+pinnedFaultySystem((s) => (sys = s));
 
 describe('crash points between claim, SES and the recorded outcome', () => {
   it('a crash after the claim and before SES: the claim is taken over after its lease and the mail goes out once', async () => {
-    const id = await winBackCandidate('pre');
+    const id = await winBackCandidate(sys, 'pre');
     // Given the first read after the claim fails (the invocation dies there)
     sys.dynamo.failNext('BatchGetItem', containing(`CUST#${id}`, 'LOYALTY'));
     await putRaw(sys, [riskChanged(id, T0)]);
@@ -53,7 +34,7 @@ describe('crash points between claim, SES and the recorded outcome', () => {
   });
 
   it('a crash after SES accepted and before the outcome was written: recorded unknown, never resent, and capped against', async () => {
-    const id = await winBackCandidate('post');
+    const id = await winBackCandidate(sys, 'post');
     // Given the write of the "sent" outcome fails (SES already has the mail)
     sys.dynamo.failNext('PutItem', containing('SEND#win-back', '"S":"sent"'));
     await putRaw(sys, [riskChanged(id, T0)]);

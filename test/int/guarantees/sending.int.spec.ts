@@ -5,39 +5,19 @@
  * lost or late after SES accepted the mail is recorded `unknown` and never resent; every outcome
  * is a recorded state and a metric.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { couponHash } from '../../../shared/coupons/code.js';
 import { putRaw } from '../../support/system.js';
 import { couponCodeIn, mailTo } from '../../support/mail.js';
-import { systemWithFaults, type FaultySystem } from '../../support/faults.js';
-import { captureOutput, couponsOf, fulfilled, mailable, placed, profile, riskChanged, sendItem } from '../../support/guarantees.js';
+import { pinnedFaultySystem, T0, type FaultySystem } from '../../support/faults.js';
+import { captureOutput, couponsOf, fulfilled, mailable, placed, profile, riskChanged, sendItem, winBackCandidate } from '../../support/guarantees.js';
 
 let sys: FaultySystem;
 // 10:00 in London: outside quiet hours.
-const T0 = new Date('2026-11-20T10:00:00Z');
 const at = (base: Date, minutes: number) => new Date(base.getTime() + minutes * 60_000);
 
-beforeAll(async () => {
-  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
-  vi.setSystemTime(T0);
-  // A short send timeout so a slow SES is a fast test; metrics on, so they can be read.
-  sys = await systemWithFaults({ SES_REQUEST_TIMEOUT_MS: '1000', POWERTOOLS_METRICS_DISABLED: 'false' });
-});
-afterEach(() => {
-  sys.ses.clear();
-  vi.setSystemTime(T0);
-});
-afterAll(async () => {
-  await sys?.close();
-  vi.useRealTimers();
-});
-
-/** A consenting customer whose last order (2026-09-01) makes them a win-back candidate. */
-async function winBackCandidate(base: string): Promise<string> {
-  const id = mailable('win-back', `${base}-${sys.tag}-`);
-  await putRaw(sys, [profile(id), placed(id, `${id}-o1`, '2026-09-01T10:00:00Z')]);
-  return id;
-}
+// A short send timeout so a slow SES is a fast test; metrics on, so they can be read.
+pinnedFaultySystem((s) => (sys = s), { SES_REQUEST_TIMEOUT_MS: '1000', POWERTOOLS_METRICS_DISABLED: 'false' });
 
 describe('sending under SES faults', () => {
   it('puts a throttled deferral back in the due index and sends it once when it is due again', async () => {
@@ -72,7 +52,7 @@ describe('sending under SES faults', () => {
   });
 
   it('keeps one coupon per send across a throttled attempt and its retry', async () => {
-    const id = await winBackCandidate('cp');
+    const id = await winBackCandidate(sys, 'cp');
     // Given SES throttles the first attempt (each SDK retry included)
     sys.ses.next({ kind: 'throttle' }, { kind: 'throttle' }, { kind: 'throttle' });
     await putRaw(sys, [riskChanged(id, T0)]);
@@ -89,7 +69,7 @@ describe('sending under SES faults', () => {
   });
 
   it('records a send whose reply was lost after SES accepted it as unknown, and never sends it again', async () => {
-    const id = await winBackCandidate('rs');
+    const id = await winBackCandidate(sys, 'rs');
     const output = captureOutput();
     try {
       // Given SES stores the mail but the connection drops before the reply
@@ -112,7 +92,7 @@ describe('sending under SES faults', () => {
   });
 
   it('records a send whose reply came later than the send timeout as unknown, and never sends it again', async () => {
-    const id = await winBackCandidate('sl');
+    const id = await winBackCandidate(sys, 'sl');
     // Given SES accepts the mail but answers after 2.5 s (the timeout is 1 s)
     sys.ses.next({ kind: 'slow', ms: 2500 });
     await putRaw(sys, [riskChanged(id, T0)]);
@@ -125,8 +105,8 @@ describe('sending under SES faults', () => {
   });
 
   it('records every outcome as a state with its reason and due time, counts it as a metric, and expires final ones', async () => {
-    const rejected = await winBackCandidate('rj');
-    const sent = await winBackCandidate('ok');
+    const rejected = await winBackCandidate(sys, 'rj');
+    const sent = await winBackCandidate(sys, 'ok');
     const noConsent = mailable('win-back', `nc-${sys.tag}-`);
     await putRaw(sys, [profile(noConsent, { consent: false }), placed(noConsent, `${noConsent}-o1`, '2026-09-01T10:00:00Z')]);
     const quiet = mailable('win-back', `qh-${sys.tag}-`);
