@@ -2,27 +2,18 @@
  * by risk level and tier, the model in use, and how long each step took. */
 import type { TableReport } from './report.js';
 
-export interface DemoSummary {
+/** The table's read-back (./report.ts), plus how the run went. */
+export interface DemoSummary extends TableReport {
   seed: number;
   version: string;
   /** The instant the demo runs at (history generated up to it, handlers' clock started there). */
   now: string;
   startedAt: string;
   runSeconds: number;
-  customers: number;
-  buyers: number;
-  orders: number;
   imported: { customers: number; orders: number; items: number; rows: number; ordersPerSecond: number };
   liveEvents: number;
   deadLetters: number;
   model: Record<string, unknown>;
-  byRiskLevel: Record<string, number>;
-  byRiskMethod: Record<string, number>;
-  bySegment: Record<string, number>;
-  byCampaign: Record<string, Record<string, number>>;
-  byTier: Record<string, number>;
-  pointsIssued: number;
-  pointsBalance: number;
   emailsSent: number;
   stepsSeconds: Record<string, number>;
 }

@@ -62,13 +62,7 @@ export async function loyaltySweepSegment(
       // Eventually consistent: a stale item only loses its commit's version guard and is re-read.
       const items = await deps.store.loadMany(customers.map((c) => c.customerId), { consistent: false });
       const outcomes = await inParallel(customers, PARALLEL, (c) => sweepCustomer(deps, c, items.get(c.customerId) ?? null, now));
-      for (const o of outcomes) {
-        if (!o) continue;
-        result.written++;
-        result.tierChanges += o.tierChanges;
-        result.expired += o.expired;
-        result.birthdays += o.birthday ? 1 : 0;
-      }
+      tally(result, outcomes);
     },
   );
   return { ...result, ...paged };
@@ -117,6 +111,11 @@ async function sweepIds(deps: LoyaltySweepDeps, ids: string[], now: Date, result
   const known = unique.flatMap((id) => (customers.has(id) ? [customers.get(id)!] : []));
   result.scanned += known.length;
   const outcomes = await inParallel(known, PARALLEL, (c) => sweepCustomer(deps, c, items.get(c.customerId) ?? null, now));
+  tally(result, outcomes);
+}
+
+/** Adds the members' outcomes (null: nothing written) to the segment's result. */
+function tally(result: LoyaltySegmentResult, outcomes: ReadonlyArray<Awaited<ReturnType<typeof sweepCustomer>>>): void {
   for (const o of outcomes) {
     if (!o) continue;
     result.written++;
