@@ -42,7 +42,7 @@ export class DynamoScoreStore extends DynamoTable implements ScoreStore {
   }
 
   async putBaseStats(stats: BaseStats): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.storeStats(), stats } }));
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.storeStats(), stats: storable(stats) } }));
   }
 
   async putRefitReport(report: RefitReport): Promise<void> {

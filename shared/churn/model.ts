@@ -62,7 +62,19 @@ export function scoringModelOf(p: ModelParams): ScoringModel | null {
 }
 
 /** Infinity and NaN cannot be stored in DynamoDB (nor in JSON): they become null. */
-export const storable = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+/** DynamoDB numbers hold magnitudes from 1e-130 to below 1e126: a fit's gradient norm or a
+ * forecast's p-value can be smaller (a young shop's refit failed on "Number underflow"). */
+const DYNAMODB_MIN_MAGNITUDE = 1e-130;
+const DYNAMODB_MAX_MAGNITUDE = 9.9e125;
+
+/** A JSON copy DynamoDB can store: undefined dropped, non-finite numbers null, magnitudes below
+ * DynamoDB's range 0 and above it clamped. */
+export const storable = <T>(value: T): T =>
+  JSON.parse(
+    JSON.stringify(value, (_k, v: unknown) =>
+      typeof v === 'number' && Number.isFinite(v) ? (Math.abs(v) < DYNAMODB_MIN_MAGNITUDE ? 0 : Math.max(-DYNAMODB_MAX_MAGNITUDE, Math.min(DYNAMODB_MAX_MAGNITUDE, v))) : v,
+    ),
+  ) as T;
 
 export interface BaseStats {
   computedAt: string;
