@@ -110,12 +110,9 @@ export function itemsToKeep(f: FoldedCustomer, ctx: FoldContext) {
   const recent = (placedAt: string | undefined) => placedAt === undefined || placedAt >= cutoff;
   const orders = [...f.orders].filter(([, o]) => recent(o.placedAt));
   const loyaltyOrders = [...f.loyaltyOrders.values()].filter((o) => recent(o.placedAt));
-  const cutoffDay = cutoff.slice(0, 10);
-  const recentDays = [...f.days].filter(([d]) => d >= cutoffDay);
-  // Always the last day before the window, even without recent days: a live order on a new day
-  // that is later cancelled asks for the purchase day before it (a property-test counterexample).
-  const before = [...f.days.keys()].filter((d) => d < cutoffDay).sort();
-  const lastBefore = before[before.length - 1];
-  const days = lastBefore ? [...recentDays, [lastBefore, f.days.get(lastBefore)!] as const] : recentDays;
+  // Every purchase day stays: the refit chooses its model from the customers' DAY# items (one
+  // query each), and an import that kept only the recent ones left it "0 repeat buyers in the
+  // calibration period", so the shop never got a model. A day item is a few dozen bytes.
+  const days = [...f.days];
   return { orders, loyaltyOrders, days };
 }
