@@ -35,7 +35,7 @@ export async function runTemplateBench(renders = 20_000, file = resolve(import.m
   );
   const run = (n: number) => {
     let bytes = 0;
-    for (let i = 0; i < n; i++) bytes += renderEmail(r.compiled, locales[i % 2]!, vars[i % vars.length]!).html.length;
+    for (let i = 0; i < n; i++) bytes += renderEmail(r.compiled[0]!, locales[i % 2]!, vars[i % vars.length]!).html.length;
     return bytes;
   };
   run(2_000); // JIT warm-up

@@ -1,5 +1,5 @@
 /**
- * Scheduled campaigns, read from campaigns/*.yaml at synth with the same zod schema the runtime
+ * Scheduled campaigns (and flows), read from campaigns/*.yaml at synth with the same zod schema the runtime
  * uses: each gets its own EventBridge Scheduler schedule, so a broken cron fails `cdk synth`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { toSchedulerCron } from '../shared/campaigns/cron.js';
 import { Campaign } from '../shared/campaigns/schema.js';
+import { Flow, isFlowDocument } from '../shared/flows/schema.js';
 
 export interface CampaignSchedule {
   campaignId: string;
@@ -19,7 +20,9 @@ export function campaignSchedules(dir: string): CampaignSchedule[] {
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()
     .flatMap((f) => {
-      const parsed = Campaign.safeParse(parse(readFileSync(path.join(dir, f), 'utf8')));
+      const doc = parse(readFileSync(path.join(dir, f), 'utf8')) as unknown;
+      // A flow with a schedule trigger enters its audience on the schedule, like a campaign.
+      const parsed = (isFlowDocument(doc) ? Flow : Campaign).safeParse(doc);
       if (!parsed.success) throw new Error(`campaigns/${f}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       const c = parsed.data;
       if (!c.enabled || c.trigger.type !== 'schedule') return [];

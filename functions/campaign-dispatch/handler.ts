@@ -1,9 +1,11 @@
-/** campaign-dispatch: one decision per (campaign, customer, occurrence); sends through SES, paced by its send lanes. */
+/** campaign-dispatch: flows and campaigns (one engine): entries advanced step by step, one decision per
+ * (campaign, customer, occurrence); sends through SES, paced by its send lanes. */
 import { randomBytes } from 'node:crypto';
 import { DetailType } from '../../shared/platform/contracts/events.js';
 import { EnvVar, capFrom, shopInfoFrom } from '../../shared/platform/config.js';
-import { loadCampaigns } from '../../shared/campaigns/load.js';
-import { dispatchDue, dispatchTrigger, type DispatchOutcome } from '../../shared/campaigns/dispatch.js';
+import { loadCampaignDir } from '../../shared/campaigns/load.js';
+import { dispatchDue, type DispatchOutcome } from '../../shared/campaigns/dispatch.js';
+import { runDue, runTrigger } from '../../shared/flows/run.js';
 import { systemClock } from '../../shared/platform/ports.js';
 import { sqsFunction } from '../../shared/platform/runtime/consumer.js';
 import { mailerFrom, sendLaneFrom, storesFrom } from '../../shared/platform/runtime/deps.js';
@@ -21,7 +23,8 @@ function count(metrics: SendMetrics, o: DispatchOutcome): void {
 }
 
 export const { build, handler } = sqsFunction('campaign-dispatch', async (config) => {
-  const { customers, sends, coupons, surveys, suppression } = storesFrom(config);
+  const { customers, sends, coupons, surveys, suppression, flows: flowStore } = storesFrom(config);
+  const { campaigns, flows } = await loadCampaignDir(config[EnvVar.campaignsDir]);
   // Templates are loaded once per cold start; the keyring is re-read after its time limit, so a
   // rotation reaches warm containers.
   const keyrings = keyringCacheFrom(config);
@@ -30,7 +33,9 @@ export const { build, handler } = sqsFunction('campaign-dispatch', async (config
   const deps = {
     customers, sends, coupons, surveys, suppression,
     mailer: mailerFrom(config, lane.pace),
-    campaigns: await loadCampaigns(config[EnvVar.campaignsDir]),
+    campaigns,
+    flows,
+    flowStore,
     from: config[EnvVar.senderEmail],
     shop: shopInfoFrom(config),
     cap: capFrom(config),
@@ -50,8 +55,11 @@ export const { build, handler } = sqsFunction('campaign-dispatch', async (config
       return [];
     }
     const current = { ...deps, keyring: await keyrings.get() };
-    const outcomes = event.type === DetailType.CampaignSendDue ? await dispatchDue(current, event.detail) : await dispatchTrigger(current, event);
-    for (const o of outcomes) count(metrics, o);
+    const outcomes =
+      event.type === DetailType.CampaignSendDue ? { flows: [], sends: await dispatchDue(current, event.detail) }
+      : event.type === DetailType.FlowStepDue ? await runDue(current, event.detail)
+      : await runTrigger(current, event);
+    for (const o of outcomes.sends) count(metrics, o);
     metrics.publish();
     return outcomes;
   };

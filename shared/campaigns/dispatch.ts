@@ -55,17 +55,19 @@ export interface DispatchDeps {
   randomBytes: RandomBytes;
 }
 
-/** Every enabled campaign whose trigger the event matches gets one decision. */
+/** Every enabled single-shot campaign whose trigger the event matches gets one decision (a flow's
+ * send steps send when the flow reaches them: shared/flows/run.ts, which calls dispatchFirst). */
 export async function dispatchTrigger(deps: DispatchDeps, event: TriggeringEvent): Promise<DispatchOutcome[]> {
   const o = occasionOf(event);
   const outcomes: DispatchOutcome[] = [];
-  for (const c of deps.campaigns.filter((x) => x.campaign.enabled && matchesTrigger(x.campaign.trigger, o, x.campaign.id))) {
+  for (const c of deps.campaigns.filter((x) => !x.flowStep && x.campaign.enabled && matchesTrigger(x.campaign.trigger, o, x.campaign.id))) {
     outcomes.push(await dispatchFirst(deps, c, o));
   }
   return outcomes;
 }
 
-async function dispatchFirst(deps: DispatchDeps, c: CompiledCampaign, e: Occasion): Promise<DispatchOutcome> {
+/** One campaign's decision for one occasion (a trigger, or a flow reaching a send step). */
+export async function dispatchFirst(deps: DispatchDeps, c: CompiledCampaign, e: Occasion): Promise<DispatchOutcome> {
   const campaignId = c.campaign.id;
   const now = deps.clock();
   // A backfill of old deliveries writes nothing per stale trigger.

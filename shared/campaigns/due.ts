@@ -1,5 +1,6 @@
 /**
- * Every 15 minutes: pending sends whose time has come go back to campaign dispatch.
+ * Every 15 minutes: pending sends whose time has come go back to campaign dispatch, and flow
+ * entries whose wait is over go back to the flow runner (flow.step-due).
  *
  * The due index is bucketed by the UTC day of the due time × 16 shards (platform/table/keys.ts).
  * A run walks the buckets from its cursor (the first day not known to be drained, never later
@@ -89,7 +90,7 @@ async function drainShard(deps: DueDeps, shard: string, now: Date, deadline: num
       const until = new Date(now.getTime() + leaseMs(d.leases ?? 0)).toISOString();
       return (await deps.sends.leaseDue(d, until)) ? { ...d, dueAt: until, leases: (d.leases ?? 0) + 1 } : undefined;
     });
-    const events: OutgoingEvent[] = leased.flatMap((d) => (d ? [{ detailType: DetailType.CampaignSendDue, detail: eventOf(d) }] : []));
+    const events: OutgoingEvent[] = leased.flatMap((d): OutgoingEvent[] => (d ? [d.flow ? { detailType: DetailType.FlowStepDue, detail: { customerId: d.customerId, flowId: d.campaignId, entry: d.occurrence, dueAt: d.dueAt } } : { detailType: DetailType.CampaignSendDue, detail: eventOf(d) }] : []));
     run.skipped += page.items.length - events.length;
     const chunks = Array.from({ length: Math.ceil(events.length / 10) }, (_, i) => events.slice(i * 10, i * 10 + 10));
     await pool(chunks, WRITES_AT_ONCE, (c) => deps.publisher.publish(c));

@@ -13,7 +13,7 @@ export const SEND_RECORD_TTL_DAYS = 400;
 
 const expiry = (at: string) => ({ [TableAttr.ttl]: Math.floor(instantMs(at) / 1000) + SEND_RECORD_TTL_DAYS * 86_400 });
 
-const RECORD_FIELDS = ['campaignId', 'occurrence', 'status', 'at', 'kind', 'messageId', 'reason', 'until', 'trigger', 'attempt', 'couponKid', 'couponHash', 'retries'] as const;
+const RECORD_FIELDS = ['campaignId', 'occurrence', 'status', 'at', 'kind', 'messageId', 'reason', 'until', 'trigger', 'attempt', 'couponKid', 'couponHash', 'retries', 'deliveredAt', 'openedAt', 'clickedAt'] as const;
 const toRecord = (i: Item): SendRecord => Object.fromEntries(RECORD_FIELDS.flatMap((f) => (i[f] !== undefined ? [[f, i[f]]] : []))) as unknown as SendRecord;
 
 /** The due-index attributes of a pending send due at `dueAt` (the shard follows the time). */
@@ -176,8 +176,11 @@ export class DynamoSendStore extends DynamoTable implements SendStore {
       }),
     );
     // (A claim written without a trigger — by an operator tool — has nothing to hand on.)
-    const items = (out.Items ?? []).flatMap((i) =>
-      i.trigger
+    // Waiting flow entries share the index (shared/flows/dynamodb.ts): their waits drain the same way.
+    const items = (out.Items ?? []).flatMap((i): DueSend[] =>
+      String(i.sk).startsWith(keys.flowPrefix)
+        ? [{ customerId: i.customerId as string, campaignId: i.flowId as string, occurrence: i.entry as string, dueAt: i[TableAttr.dueAt] as string, trigger: i.trigger as DueSend['trigger'], leases: (i.leases as number | undefined) ?? 0, flow: true }]
+        : i.trigger
         ? [{
             customerId: i.customerId as string, campaignId: i.campaignId as string, occurrence: i.occurrence as string,
             dueAt: i[TableAttr.dueAt] as string, trigger: i.trigger as DueSend['trigger'], leases: (i.leases as number | undefined) ?? 0,
@@ -191,7 +194,7 @@ export class DynamoSendStore extends DynamoTable implements SendStore {
     return this.conditional(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.send(d.customerId, d.campaignId, d.occurrence),
+        Key: d.flow ? keys.flowEntry(d.customerId, d.campaignId, d.occurrence) : keys.send(d.customerId, d.campaignId, d.occurrence),
         UpdateExpression: 'SET #d = :until, #s = :shard, leases = :n',
         ConditionExpression: '#d = :due',
         ExpressionAttributeNames: { '#d': TableAttr.dueAt, '#s': TableAttr.dueShard },

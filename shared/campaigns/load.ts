@@ -5,7 +5,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Campaign } from './schema.js';
-import { compileTemplates, type CompiledCampaign } from './render.js';
+import { compileTemplates, type CompiledCampaign, type TemplateIssue } from './render.js';
+import { Flow, isFlowDocument } from '../flows/schema.js';
+import { checkGraph } from '../flows/graph.js';
+import { singleStepFlow, stepCampaign, type CompiledFlow } from '../flows/compile.js';
 import { compileMjml, mjmlCompilerFor, type MjmlCompiler } from './mjml-compile.js';
 import { checkTemplates } from './templates.js';
 import { locate, parseLocated } from './yaml-lines.js';
@@ -32,7 +35,9 @@ export class CampaignConfigError extends Error {
   }
 }
 
-export type SourceResult = { ok: true; compiled: CompiledCampaign } | { ok: false; issues: CampaignIssue[] };
+/** A file holds a campaign or a flow; either way the send engine gets campaigns (a flow's send
+ * steps) and the flow engine one flow (a campaign is a one-step flow). */
+export type SourceResult = { ok: true; compiled: CompiledCampaign[]; flow: CompiledFlow } | { ok: false; issues: CampaignIssue[] };
 
 export interface LoadOptions {
   /** false: the campaign definitions only, templates neither compiled nor parsed (for jobs that never render). @default true */
@@ -52,17 +57,41 @@ export async function validateCampaignSource(file: string, source: string, opts:
     const issues = located.doc.errors.map((e) => ({ file, ...located.lineCounter.linePos(e.pos[0]), path: '(root)', message: `YAML: ${e.message.split('\n')[0]}` }));
     return { ok: false, issues };
   }
-  const parsed = Campaign.safeParse(located.doc.toJS());
+  const doc = located.doc.toJS() as unknown;
+  const stem = basename(file).replace(/\.ya?ml$/, '');
+  const isFlow = isFlowDocument(doc);
+  const parsed = (isFlow ? Flow : Campaign).safeParse(doc);
   if (!parsed.success) return { ok: false, issues: parsed.error.issues.flatMap((i) => schemaIssues(i).map((x) => at(x.path, x.message))) };
   const issues: CampaignIssue[] = [];
-  const stem = basename(file).replace(/\.ya?ml$/, '');
   if (parsed.data.id !== stem) issues.push(at(['id'], `must match the file name "${stem}" (one file per campaign)`));
-  if (opts.templates === false) return issues.length ? { ok: false, issues } : { ok: true, compiled: { campaign: parsed.data, templates: {} } };
-  const compiled = await compileTemplates(parsed.data, opts.mjml ?? compileMjml);
-  if (!compiled.ok) issues.push(...compiled.issues.map((i) => at(i.path, i.message, i.lineInField)));
-  // The locales that compiled are rendered too, so one run names every problem of the file.
-  issues.push(...checkTemplates(compiled.compiled).map((i) => at(i.path, i.message, i.lineInField)));
-  return issues.length ? { ok: false, issues: dedupe(issues) } : { ok: true, compiled: compiled.compiled };
+  const parts: Array<{ campaign: Campaign; prefix: (string | number)[]; stepId?: string }> = [];
+  if (isFlow) {
+    const flow = parsed.data as Flow;
+    issues.push(...checkGraph(flow).map((g) => at(g.path, g.message)));
+    flow.steps.forEach((step, i) => {
+      if (step.type === 'send') parts.push({ campaign: stepCampaign(flow, step), prefix: ['steps', i], stepId: step.id });
+    });
+  } else parts.push({ campaign: parsed.data as Campaign, prefix: [] });
+  const compiled: CompiledCampaign[] = [];
+  const skipTemplates = opts.templates === false;
+  for (const p of parts) {
+    const mark = p.stepId ? { flowStep: { flowId: parsed.data.id, stepId: p.stepId } } : {};
+    if (skipTemplates) {
+      compiled.push({ campaign: p.campaign, templates: {}, ...mark });
+      continue;
+    }
+    const c = await compileTemplates(p.campaign, opts.mjml ?? compileMjml);
+    const where = (i: TemplateIssue) => at([...p.prefix, ...i.path], i.message, i.lineInField);
+    if (!c.ok) issues.push(...c.issues.map(where));
+    // The locales that compiled are rendered too, so one run names every problem of the file.
+    issues.push(...checkTemplates(c.compiled).map(where));
+    compiled.push({ ...c.compiled, ...mark });
+  }
+  if (issues.length) return { ok: false, issues: dedupe(issues) };
+  const flow: CompiledFlow = isFlow
+    ? { flow: parsed.data as Flow, sends: new Map(compiled.map((c) => [c.flowStep!.stepId, c])), single: false }
+    : singleStepFlow(compiled[0]!);
+  return { ok: true, compiled, flow };
 }
 
 /** An unknown key is reported at the key itself (zod names only the object holding it). */
@@ -73,22 +102,33 @@ function schemaIssues(i: { code: string; path: PropertyKey[]; message: string; k
 
 const dedupe = (issues: CampaignIssue[]) => [...new Map(issues.map((i) => [formatIssue(i), i])).values()];
 
-export async function validateCampaignDir(dir: string, opts: LoadOptions = {}): Promise<{ campaigns: CompiledCampaign[]; issues: CampaignIssue[] }> {
+export interface CampaignDir {
+  /** Single-shot campaigns and every flow's send steps (those carry `flowStep`). */
+  campaigns: CompiledCampaign[];
+  /** Every file as a flow (a single-shot campaign is a one-step flow). */
+  flows: CompiledFlow[];
+}
+
+export async function validateCampaignDir(dir: string, opts: LoadOptions = {}): Promise<CampaignDir & { issues: CampaignIssue[] }> {
   const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
   const issues: CampaignIssue[] = [];
   const campaigns: CompiledCampaign[] = [];
+  const flows: CompiledFlow[] = [];
   const withMjml = opts.templates === false || opts.mjml ? opts : { ...opts, mjml: mjmlCompilerFor(dir) };
   for (const file of files) {
     const r = await validateCampaignSource(file, readFileSync(join(dir, file), 'utf8'), withMjml);
-    if (r.ok) campaigns.push(r.compiled);
-    else issues.push(...r.issues);
+    if (r.ok) {
+      campaigns.push(...r.compiled);
+      flows.push(r.flow);
+    } else issues.push(...r.issues);
   }
+  // A step's campaign id (flow--step) must not collide with a campaign's either.
   const seen = new Set<string>();
   for (const c of campaigns) {
     if (seen.has(c.campaign.id)) issues.push({ file: dir, path: 'id', message: `duplicate campaign id "${c.campaign.id}"` });
     seen.add(c.campaign.id);
   }
-  return { campaigns, issues };
+  return { campaigns, flows, issues };
 }
 
 /**
@@ -96,7 +136,13 @@ export async function validateCampaignDir(dir: string, opts: LoadOptions = {}): 
  * build-time output is read); with `templates: false` only the definitions are checked.
  */
 export async function loadCampaigns(dir: string, opts: LoadOptions = {}): Promise<CompiledCampaign[]> {
-  const { campaigns, issues } = await validateCampaignDir(dir, opts);
-  if (issues.length) throw new CampaignConfigError(dir, issues);
-  return campaigns;
+  return (await loadCampaignDir(dir, opts)).campaigns;
 }
+
+/** Campaigns and flows, or a CampaignConfigError listing every issue. */
+export async function loadCampaignDir(dir: string, opts: LoadOptions = {}): Promise<CampaignDir> {
+  const { campaigns, flows, issues } = await validateCampaignDir(dir, opts);
+  if (issues.length) throw new CampaignConfigError(dir, issues);
+  return { campaigns, flows };
+}
+

@@ -6,7 +6,9 @@ import type { SendRecord } from './port.js';
 
 export type DispatchOutcome =
   | { campaignId: string; outcome: 'sent'; messageId: string }
-  | { campaignId: string; outcome: 'skipped' | 'control' | 'deferred' | 'failed' | 'unknown'; reason: string }
+  | { campaignId: string; outcome: 'skipped' | 'control' | 'failed' | 'unknown'; reason: string }
+  /** `until`: when it is decided again (a flow's next step waits for it). */
+  | { campaignId: string; outcome: 'deferred'; reason: string; until?: string }
   | { campaignId: string; outcome: 'duplicate' };
 
 /** How long an attempt holds a claim or a `sending` send: far beyond the function's 60 s timeout,
@@ -47,6 +49,7 @@ export async function record(deps: DispatchDeps, a: Attempt, now: Date, o: Outco
   // Another attempt holds the send now (a takeover after a lease ran out): its outcome counts.
   if (!written) return { campaignId, outcome: 'duplicate' };
   if (o.status === 'sent') return { campaignId, outcome: 'sent', messageId: o.messageId! };
+  if (o.status === 'deferred') return { campaignId, outcome: 'deferred', reason: o.reason ?? '', ...(o.until ? { until: o.until } : {}) };
   return { campaignId, outcome: o.status as 'skipped', reason: o.reason ?? '' };
 }
 

@@ -32,6 +32,12 @@ export function plannability(c: Campaign): Plannability {
       return { plannable: false, reason: 'sent per low survey answer: no population to plan now' };
     case 'coupon-expiring':
       return { plannable: false, reason: 'scheduled per coupon when its mail is sent (see the deferred sends): no population to plan now' };
+    case 'order-placed':
+      return { plannable: false, reason: `sent per ${c.trigger.first ? 'first ' : ''}order (order.placed): no population to plan now` };
+    case 'checkout-started':
+    case 'cart-abandoned':
+    case 'product-viewed':
+      return { plannable: false, reason: 'sent per shopper activity (checkouts, carts, product views): no population to plan now' };
   }
 }
 

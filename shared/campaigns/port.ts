@@ -47,6 +47,8 @@ export interface DueSend {
   trigger: Occasion;
   /** Times the due job has leased it so far (each lease is longer: see due.ts). */
   leases?: number;
+  /** A flow entry (campaignId: the flow, occurrence: the entry), not a send: woken by flow.step-due. */
+  flow?: true;
 }
 
 export interface DuePage {

@@ -26,6 +26,8 @@ export interface ParsedTemplate {
 export interface CompiledCampaign {
   campaign: Campaign;
   templates: Partial<Record<Locale, ParsedTemplate>>;
+  /** Set on a flow's send step: it sends when the flow reaches it, never on a trigger of its own. */
+  flowStep?: { flowId: string; stepId: string };
 }
 
 export interface TemplateIssue {

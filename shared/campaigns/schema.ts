@@ -50,6 +50,14 @@ export const Trigger = z.discriminatedUnion('type', [
   /** Service recovery after a survey answer at or below `maxScore`. */
   z.object({ type: z.literal('survey-low-score'), maxScore: z.number().int().min(0).max(10) }).strict(),
   z.object({ type: z.literal('coupon-expiring'), daysBefore: z.number().int().min(1).max(60) }).strict(),
+  /** Every order, or (`first: true`) only a customer's first. */
+  z.object({ type: z.literal('order-placed'), first: z.boolean().default(false) }).strict(),
+  /** A checkout was started (flows wait, then remind unless the customer orders). */
+  z.object({ type: z.literal('checkout-started') }).strict(),
+  /** A cart that stayed unchanged for `idleMinutes` without an order. */
+  z.object({ type: z.literal('cart-abandoned'), idleMinutes: z.number().int().min(5).max(7 * 1440).default(60) }).strict(),
+  /** A product page view (one entry per product and day). */
+  z.object({ type: z.literal('product-viewed') }).strict(),
 ]);
 export type Trigger = z.infer<typeof Trigger>;
 

@@ -6,6 +6,8 @@
  *   links.unsubscribe   links.survey (array of {score, url})   links.surveyByScore["5"]
  *   coupon.{code, kind, value, minSpend, currency, expiresAt, label}   (campaigns with a coupon)
  *   trigger.*   (per trigger type, see triggerSample)
+ *   cart.{lines[{sku, title, url, imageUrl, price, quantity}], total, currency, count, url}
+ *               (order-placed, checkout-started and cart-abandoned triggers)
  * Filters: `date_local` (day or instant, customer's zone and template locale), `money`.
  */
 import type { Locale } from '../platform/contracts/events.js';
@@ -57,6 +59,8 @@ export function templateVars(i: TemplateInput): Record<string, unknown> {
     links: i.links,
     ...(i.coupon ? { coupon: { ...i.coupon, label: couponLabel(i.coupon, i.locale) } } : {}),
     trigger: i.trigger ?? {},
+    // Checkouts, carts and orders carry their lines: `{% for line in cart.lines %}`.
+    ...(i.trigger?.cart ? { cart: i.trigger.cart } : {}),
   };
 }
 
@@ -81,8 +85,28 @@ export function triggerSample(t: Trigger, facts: CustomerFacts, now: Date): Reco
       return { score: 2, scaleMax: 5, comment: 'The parcel arrived late.', orderId: 'A10023' };
     case 'coupon-expiring':
       return { daysLeft: t.daysBefore, campaignId: 'win-back' };
+    case 'order-placed':
+      return { orderId: 'A10023', orderDay: day(0), total: SAMPLE_CART.total, currency: SAMPLE_CART.currency, cart: SAMPLE_CART };
+    case 'checkout-started':
+      return { checkoutId: 'chk_sample_1', cart: SAMPLE_CART };
+    case 'cart-abandoned':
+      return { cartId: 'cart_sample_1', cart: SAMPLE_CART };
+    case 'product-viewed':
+      return { product: { ...SAMPLE_CART.lines[0], currency: SAMPLE_CART.currency } };
   }
 }
+
+/** The sample cart of previews and validation (two lines, shop currency). */
+export const SAMPLE_CART = {
+  lines: [
+    { sku: 'TEA-LONGJING-100', title: 'Longjing green tea, 100 g', url: 'https://shop.example.com/p/longjing', imageUrl: 'https://shop.example.com/i/longjing.jpg', price: 128, quantity: 1 },
+    { sku: 'CUP-CELADON', title: 'Celadon tea cup', url: 'https://shop.example.com/p/celadon-cup', price: 45, quantity: 2 },
+  ],
+  total: 218,
+  currency: 'CNY',
+  count: 3,
+  url: 'https://shop.example.com/checkout/recover/sample',
+};
 
 export const SAMPLE_SHOP: ShopInfo = {
   name: 'Maple & Tea',

@@ -13,7 +13,13 @@ import {
   type OrderFulfilled,
   type SurveyLowScore,
   type CampaignScheduledSend,
+  type CartLine,
+  type CartUpdated,
+  type CheckoutStarted,
+  type OrderPlaced,
+  type ProductViewed,
 } from '../platform/contracts/events.js';
+import { utcDay } from '../platform/time.js';
 import type { Trigger } from './schema.js';
 
 export type TriggeringEvent =
@@ -22,7 +28,14 @@ export type TriggeringEvent =
   | { type: typeof DetailType.BirthdayRewarded; detail: BirthdayRewarded }
   | { type: typeof DetailType.OrderFulfilled; detail: OrderFulfilled }
   | { type: typeof DetailType.SurveyLowScore; detail: SurveyLowScore }
-  | { type: typeof DetailType.CampaignScheduledSend; detail: CampaignScheduledSend };
+  | { type: typeof DetailType.CampaignScheduledSend; detail: CampaignScheduledSend }
+  | { type: typeof DetailType.OrderPlaced; detail: OrderPlaced }
+  | { type: typeof DetailType.CheckoutStarted; detail: CheckoutStarted }
+  | { type: typeof DetailType.CartUpdated; detail: CartUpdated }
+  | { type: typeof DetailType.ProductViewed; detail: ProductViewed };
+
+/** `cart.*` in templates: the lines to loop over, with the shop's totals. */
+const cartVars = (lines: readonly CartLine[], total: number, currency: string, url?: string) => ({ lines, total, currency, count: lines.reduce((n, l) => n + l.quantity, 0), ...(url ? { url } : {}) });
 
 export function occasionOf(e: TriggeringEvent): Occasion {
   switch (e.type) {
@@ -78,6 +91,30 @@ export function occasionOf(e: TriggeringEvent): Occasion {
         match: { campaignId: d.campaignId },
       };
     }
+    case DetailType.OrderPlaced: {
+      const d = e.detail;
+      const lines = d.lines.map((l) => ({ sku: l.sku, title: l.name ?? l.sku, price: l.unitPrice, quantity: l.quantity }));
+      return {
+        type: 'order-placed',
+        customerId: d.customerId,
+        occurrence: `order:${d.orderId}`,
+        at: d.occurredAt,
+        vars: { orderId: d.orderId, orderDay: utcDay(d.occurredAt), total: d.total, currency: d.currency, cart: cartVars(lines, d.total, d.currency) },
+        match: {},
+      };
+    }
+    case DetailType.CheckoutStarted: {
+      const d = e.detail;
+      return { type: 'checkout-started', customerId: d.customerId, occurrence: `checkout:${d.checkoutId}`, at: d.occurredAt, vars: { checkoutId: d.checkoutId, cart: cartVars(d.lines, d.total, d.currency, d.url) }, match: {} };
+    }
+    case DetailType.CartUpdated: {
+      const d = e.detail;
+      return { type: 'cart-abandoned', customerId: d.customerId, occurrence: `cart:${d.cartId}`, at: d.occurredAt, vars: { cartId: d.cartId, cart: cartVars(d.lines, d.total, d.currency, d.url) }, match: { lines: d.lines.length } };
+    }
+    case DetailType.ProductViewed: {
+      const d = e.detail;
+      return { type: 'product-viewed', customerId: d.customerId, occurrence: `viewed:${d.product.sku}:${utcDay(d.occurredAt)}`, at: d.occurredAt, vars: { product: { ...d.product, currency: d.currency } }, match: {} };
+    }
     default: {
       const unreachable: never = e;
       throw new Error(`not a campaign trigger: ${JSON.stringify(unreachable)}`);
@@ -101,6 +138,12 @@ export function sendWindow(t: Trigger, o: Occasion): { notBefore: Date | null; n
     return { notBefore, notAfter: new Date(notBefore.getTime() + FOLLOW_UP_GRACE_MS) };
   }
   if (t.type === 'tier-changed' && o.at) return { notBefore: null, notAfter: new Date(Date.parse(o.at) + TIER_CHANGE_STALE_MS) };
+  if (t.type === 'cart-abandoned' && o.at) {
+    const notBefore = new Date(Date.parse(o.at) + t.idleMinutes * 60_000);
+    return { notBefore, notAfter: new Date(notBefore.getTime() + FOLLOW_UP_GRACE_MS) };
+  }
+  // Shop activity replayed from a backfill is history, not a reason to mail.
+  if ((t.type === 'order-placed' || t.type === 'checkout-started' || t.type === 'product-viewed') && o.at) return { notBefore: null, notAfter: new Date(Date.parse(o.at) + FOLLOW_UP_GRACE_MS) };
   return { notBefore: null, notAfter: null };
 }
 
@@ -121,6 +164,15 @@ export function matchesTrigger(t: Trigger, o: Occasion, campaignId?: string): bo
     case 'coupon-expiring':
       // Scheduled per coupon when its mail is sent; never matched by an incoming event.
       return false;
+    case 'order-placed':
+      // `first` needs the customer's history: the flow engine checks it at entry (flows/entry.ts).
+      return true;
+    case 'checkout-started':
+    case 'product-viewed':
+      return true;
+    case 'cart-abandoned':
+      // An emptied cart is nothing to remind of.
+      return (o.match.lines ?? 0) > 0;
     case 'schedule':
       // A run belongs to the one campaign whose schedule started it.
       return campaignId !== undefined && o.match.campaignId === campaignId;

@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import { Count, Currency, Id, Instant, Money, ShopTime, Text } from './primitives.js';
 import { isValidTimeZone } from '../time.js';
+import { CartUpdated, CheckoutStarted, ProductViewed } from './behaviour.js';
+
+export { CartLine, CartUpdated, CheckoutStarted, ProductViewed } from './behaviour.js';
 
 export { Id, Instant, ShopTime } from './primitives.js';
 
@@ -36,6 +39,10 @@ export const DetailType = {
   CustomerTierChanged: 'customer.tier-changed',
   PointsExpiring: 'points.expiring',
   BirthdayRewarded: 'customer.birthday-reward',
+  CheckoutStarted: 'checkout.started',
+  CartUpdated: 'cart.updated',
+  ProductViewed: 'product.viewed',
+  FlowStepDue: 'flow.step-due',
 } as const;
 export type DetailTypeName = (typeof DetailType)[keyof typeof DetailType];
 
@@ -154,7 +161,7 @@ export type CampaignScheduledSend = z.infer<typeof CampaignScheduledSend>;
 
 /** What a triggering event means for campaigns (see shared/campaigns/triggers.ts). */
 export const Occasion = z.object({
-  type: z.enum(['risk-entered', 'order-delivered', 'birthday', 'tier-changed', 'schedule', 'survey-low-score', 'coupon-expiring']),
+  type: z.enum(['risk-entered', 'order-delivered', 'birthday', 'tier-changed', 'schedule', 'survey-low-score', 'coupon-expiring', 'order-placed', 'checkout-started', 'cart-abandoned', 'product-viewed']),
   customerId: Id,
   occurrence: z.string().min(1),
   /** `trigger.*` in templates. */
@@ -172,6 +179,8 @@ export const Occasion = z.object({
     direction: z.string().optional(),
     score: z.number().optional(),
     campaignId: z.string().optional(),
+    /** Lines in a cart (an emptied cart is abandoned by nobody). */
+    lines: z.number().optional(),
   }),
 });
 export type Occasion = z.infer<typeof Occasion>;
@@ -186,6 +195,16 @@ export const CampaignSendDue = z.object({
   trigger: Occasion,
 });
 export type CampaignSendDue = z.infer<typeof CampaignSendDue>;
+
+/** A flow entry whose wait (or the lease of a step that died) is over: advance it. Taking the
+ * entry over is conditional on `dueAt`, so a duplicate is a no-op. */
+export const FlowStepDue = z.object({
+  customerId: Id,
+  flowId: z.string().min(1),
+  entry: z.string().min(1),
+  dueAt: Instant,
+});
+export type FlowStepDue = z.infer<typeof FlowStepDue>;
 
 /**
  * The part of an SES sending event Engage reads; the message tags carry our ids back. Every
@@ -290,6 +309,10 @@ export const contracts = {
   [DetailType.CustomerTierChanged]: { source: ENGAGE_SOURCE, schema: CustomerTierChanged },
   [DetailType.PointsExpiring]: { source: ENGAGE_SOURCE, schema: PointsExpiring },
   [DetailType.BirthdayRewarded]: { source: ENGAGE_SOURCE, schema: BirthdayRewarded },
+  [DetailType.CheckoutStarted]: { source: SHOP_SOURCE, schema: CheckoutStarted },
+  [DetailType.CartUpdated]: { source: SHOP_SOURCE, schema: CartUpdated },
+  [DetailType.ProductViewed]: { source: SHOP_SOURCE, schema: ProductViewed },
+  [DetailType.FlowStepDue]: { source: ENGAGE_SOURCE, schema: FlowStepDue },
 } as const;
 export type Contracts = typeof contracts;
 export type DetailOf<T extends DetailTypeName> = z.infer<Contracts[T]['schema']>;

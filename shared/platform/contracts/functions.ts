@@ -174,7 +174,7 @@ export const manifest = {
     timeoutSeconds: 300,
   },
   'campaign-dispatch': {
-    summary: 'One decision per (campaign, customer, occurrence): policy, coupon, survey, SES; paced in two send lanes',
+    summary: 'Flows and campaigns (one engine): entries step by step; one decision per (campaign, customer, occurrence): policy, coupon, survey, SES; paced in two send lanes',
     trigger: {
       kind: 'queue',
       routes: [
@@ -187,6 +187,7 @@ export const manifest = {
             DetailType.BirthdayRewarded,
             DetailType.CampaignScheduledSend,
             DetailType.CampaignSendDue,
+            DetailType.FlowStepDue,
           ],
           batchSize: 10,
           maxReceiveCount: 5,
@@ -202,12 +203,21 @@ export const manifest = {
           maxReceiveCount: 5,
           lane: { name: 'transactional', maxConcurrency: 5 },
         },
+        // Shopper activity: orders and checkouts start flows (welcome, abandoned checkout) and end
+        // or resume waiting entries, so they must not queue behind a bulk run.
+        {
+          id: 'ShopActivity',
+          events: [DetailType.OrderPlaced, DetailType.CheckoutStarted, DetailType.CartUpdated, DetailType.ProductViewed],
+          batchSize: 10,
+          maxReceiveCount: 5,
+          lane: { name: 'transactional', maxConcurrency: 5 },
+        },
       ],
     },
     config: ['table', 'mail', 'lane', 'campaigns', 'shop', 'linkBase', 'keyring'],
     // Customer, sends and surveys in the customer's partition; the coupons it issues and reminds
     // of; the lanes' shared rate.
-    grants: { table: readWrite(['customer', 'coupon', 'suppression', 'erased', 'rate']), send: true, keyring: true, lane: true },
+    grants: { table: readWrite(['customer', 'coupon', 'suppression', 'erased', 'rate', 'kpi']), send: true, keyring: true, lane: true },
     timeoutSeconds: 60,
   },
   'dispatch-due': {

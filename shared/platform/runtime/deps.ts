@@ -23,6 +23,7 @@ import { DynamoSurveyStore } from '../../surveys/dynamodb.js';
 import { DynamoErasureStore, DynamoSuppressionList } from '../../privacy/dynamodb.js';
 import { DynamoEngagementStore } from '../../engagement/dynamodb.js';
 import { DynamoLoyaltyStore } from '../../loyalty/dynamodb.js';
+import { DynamoFlowStore } from '../../flows/dynamodb.js';
 import { DynamoImportStore } from '../../import/dynamodb.js';
 import { DynamoOrderOwners, DynamoWebhookDedupe } from '../../webhooks/dynamodb.js';
 import { SesMailer } from '../../mail/ses.js';
@@ -51,6 +52,7 @@ export function tableStores(db: DynamoDBDocumentClient, tableName: string) {
     imports: new DynamoImportStore(db, tableName),
     webhookDeliveries: new DynamoWebhookDedupe(db, tableName),
     orderOwners: new DynamoOrderOwners(db, tableName),
+    flows: new DynamoFlowStore(db, tableName),
   };
 }
 export type TableStores = ReturnType<typeof tableStores>;

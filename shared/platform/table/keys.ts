@@ -42,6 +42,13 @@
  * 25. The due job's cursor (first hour not drained)  GetItem / PutItem pk=DUE#cursor  sk=CURSOR
  * 26. Loyalty members due today (review, expiry,   Query GSI `loyaltyDue` (keys only): ldShard=LDUE#<0..15>, ldOn <= today
  *     grace end): every LOYALTY item carries its next action's UTC date (9999-12-31: none)
+ * 28. One flow entry (step, wait, variant, version)  GetItem / conditional Put  pk=CUST#<cid>  sk=FLOW#<flow>#<entry>; waiting
+ *     entries carry the due attributes (9), so their waits drain with the pending sends
+ * 29. A customer's flow entries (an order ends or   Query  pk=CUST#<cid>  sk begins_with FLOW#
+ *     resumes them)
+ * 30. Last entry into a flow (re-entry rules)        conditional Put  pk=CUST#<cid>  sk=FLOWLAST#<flow>
+ * 31. A flow's counters (entered, per step, exits,   Query  pk=KPI#FLOW#<flow>  (16 shards), ADDed in the transaction that
+ *     A/B recipients and conversions)                  moves the entry, so a repeated event counts nothing
  * 27. Birthdays around today                        Query GSI `loyaltyDue`: ldShard=BDAY#<0..15>, ldOn between MM-DD bounds
  *     (customer items with a birthday carry it as MM-DD: it recurs, so it never needs rewriting)
  *
@@ -137,6 +144,11 @@ export const keys = {
    * shards keep a mass mailing's feedback from contending on one item. */
   campaignKpiDay: (campaignId: string, day: string, shard: number): Key => ({ pk: `${KPI_PK}CAMPAIGN#${campaignId}`, sk: `DAY#${day}#${String(shard).padStart(2, '0')}` }),
   campaignKpiPk: (campaignId: string): string => `${KPI_PK}CAMPAIGN#${campaignId}`,
+  flowEntry: (customerId: string, flowId: string, entry: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `FLOW#${flowId}#${entry}` }),
+  flowPrefix: 'FLOW#',
+  flowLast: (customerId: string, flowId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `FLOWLAST#${flowId}` }),
+  flowKpi: (flowId: string, shard: number): Key => ({ pk: `${KPI_PK}FLOW#${flowId}`, sk: `SHARD#${String(shard).padStart(2, '0')}` }),
+  flowKpiPk: (flowId: string): string => `${KPI_PK}FLOW#${flowId}`,
   importCheckpoint: (inputHash: string): Key => ({ pk: `IMPORT#${inputHash}`, sk: 'CHECKPOINT' }),
   webhookDelivery: (dedupeKey: string): Key => ({ pk: `WEBHOOK#${dedupeKey}`, sk: 'WEBHOOK' }),
   orderOwner: (orderId: string): Key => ({ pk: `ORDEROWNER#${orderId}`, sk: 'OWNER' }),

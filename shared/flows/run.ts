@@ -1,0 +1,254 @@
+/**
+ * The flow runner: entries advanced one step at a time, each transition a write under the entry's
+ * version, so at-least-once delivery moves an entry once.
+ *
+ *   trigger ──► enter (conditional create + lease) ──► steps … ──► waiting (in the due index)
+ *                                                                   │ due event / resuming event
+ *                                                                   ▼
+ *                                                     take (version + lease) ──► steps … ──► save
+ *
+ * - Entering is a conditional create: a duplicate trigger finds the entry and does nothing.
+ * - Whoever wakes an entry (its due time, an order, a risk change) first takes it under its
+ *   version; the other finds the version moved and does nothing — an event that races the
+ *   timeout of a wait-for resumes it exactly once, on one branch.
+ * - A send step is a send of the engine (shared/campaigns/dispatch.ts): claimed per (step
+ *   campaign, customer, entry occurrence), so re-running a step after a crash sends nothing twice,
+ *   and the whole sending policy (suppression, consent, caps, quiet hours) applies to it.
+ * - A crash after taking leaves the entry in the due index at its lease: the due job wakes it.
+ * - Single-shot campaigns are one-step flows: their send record is the entry (no flow state).
+ */
+import { DetailType, type Occasion } from '../platform/contracts/events.js';
+import { dispatchFirst, type DispatchDeps, type DispatchOutcome } from '../campaigns/dispatch.js';
+import { isHoldout } from '../campaigns/policy.js';
+import { matchesAudience } from '../campaigns/audience.js';
+import { factsOf } from '../customers/facts.js';
+import { matchesTrigger, occasionOf, sendWindow, type TriggeringEvent } from '../campaigns/triggers.js';
+import type { CustomerView } from '../customers/view.js';
+import { DAY_MS } from '../platform/time.js';
+import { abWinner } from './ab.js';
+import type { CompiledFlow } from './compile.js';
+import { decideStep, MAX_STEPS_PER_WAKE, type FlowEntry, type Wake } from './decide.js';
+import type { FlowCounts, FlowStore } from './port.js';
+
+export interface FlowDeps extends DispatchDeps {
+  flows: CompiledFlow[];
+  flowStore: FlowStore;
+}
+
+export type FlowOutcome =
+  | { flowId: string; outcome: 'entered' | 'advanced' | 'duplicate' | 'unchanged' | 'control'; entry?: string; status?: string }
+  | { flowId: string; outcome: 'skipped'; reason: string };
+
+export interface EngineResult {
+  flows: FlowOutcome[];
+  sends: DispatchOutcome[];
+}
+
+const LEASE_MS = 5 * 60_000;
+const lease = (now: Date) => new Date(now.getTime() + LEASE_MS).toISOString();
+
+/** Whether the order is the customer's first: the summary has not counted it yet, or counts only it. */
+export function isFirstOrder(customer: CustomerView | null, orderDay: string): boolean {
+  const s = customer?.summary;
+  return !s || s.orders === 0 || (s.orders === 1 && s.firstDay === orderDay);
+}
+
+/** A trigger: wakes the customer's entries it concerns, then enters every flow it starts. */
+export async function runTrigger(deps: FlowDeps, event: TriggeringEvent): Promise<EngineResult> {
+  const o = occasionOf(event);
+  const result: EngineResult = { flows: [], sends: [] };
+  const wake = wakeOf(event, o);
+  if (wake) await wakeEntries(deps, o.customerId, wake, result);
+  let customer: CustomerView | null | undefined;
+  const readCustomer = async () => (customer === undefined ? (customer = await deps.customers.readCustomer(o.customerId)) : customer);
+  for (const cf of deps.flows.filter((f) => f.flow.enabled && matchesTrigger(f.flow.trigger, o, f.flow.id))) {
+    const t = cf.flow.trigger;
+    if (t.type === 'order-placed' && t.first && !isFirstOrder(await readCustomer(), String(o.vars.orderDay))) {
+      result.flows.push({ flowId: cf.flow.id, outcome: 'skipped', reason: 'not-first-order' });
+      continue;
+    }
+    if (cf.single) result.sends.push(await dispatchFirst(deps, cf.sends.values().next().value!, o));
+    else await enterFlow(deps, cf, o, await readCustomer(), result);
+  }
+  return result;
+}
+
+function wakeOf(event: TriggeringEvent, o: Occasion): Wake | undefined {
+  if (event.type === DetailType.OrderPlaced) return { kind: 'event', event: { type: 'order-placed', at: event.detail.occurredAt, occurrence: o.occurrence } };
+  if (event.type === DetailType.OrderFulfilled) return { kind: 'event', event: { type: 'order-delivered', at: event.detail.occurredAt, orderId: event.detail.orderId } };
+  if (event.type === DetailType.CustomerRiskChanged) return { kind: 'event', event: { type: 'risk-entered', level: event.detail.to, at: event.detail.occurredAt } };
+  return undefined;
+}
+
+async function enterFlow(deps: FlowDeps, cf: CompiledFlow, o: Occasion, customer: CustomerView | null, result: EngineResult): Promise<void> {
+  const { flow } = cf;
+  const now = deps.clock();
+  const skip = (reason: string) => result.flows.push({ flowId: flow.id, outcome: 'skipped', reason });
+  const { notBefore, notAfter } = sendWindow(flow.trigger, o);
+  if (notAfter && now.getTime() > notAfter.getTime()) return void skip('stale');
+  if (customer?.profile) {
+    const audience = matchesAudience({ ...flow.audience, requiresConsent: flow.audience.requiresConsent ?? flow.kind === 'marketing' }, factsOf({ ...customer, profile: customer.profile }, now), now);
+    if (!audience.ok) return void skip(audience.reason);
+  }
+  const control = isHoldout(flow.id, o.customerId, flow.holdoutPercent);
+  const re = flow.reEntry;
+  const entry: FlowEntry = {
+    flowId: flow.id,
+    customerId: o.customerId,
+    entry: re.type === 'once' ? 'once' : o.occurrence,
+    trigger: o,
+    enteredAt: now.toISOString(),
+    status: control ? 'control' : 'active',
+    at: control ? 'end' : flow.steps[0]!.id,
+    // An abandoned cart is reminded of only after it stayed idle (the trigger's window).
+    ...(notBefore && notBefore.getTime() > now.getTime() && !control ? { until: notBefore.toISOString() } : {}),
+    path: [],
+    v: 0,
+  };
+  const reEntry = re.type === 'every' ? { notSince: new Date(now.getTime() - re.days * DAY_MS).toISOString() } : re.type === 'once' ? {} : undefined;
+  const entered = await deps.flowStore.enter(entry, lease(now), control ? { entered: 1, control: 1 } : { entered: 1 }, reEntry);
+  if (entered === 'taken') return void result.flows.push({ flowId: flow.id, outcome: 'duplicate', entry: entry.entry });
+  if (entered === 'erased' || entered === 'not-again') return void skip(entered);
+  if (control) return void result.flows.push({ flowId: flow.id, outcome: 'control', entry: entry.entry });
+  await advance(deps, cf, entry, { kind: 'due' }, result, 'entered');
+}
+
+/** A flow entry's due time has come (its wait is over, or the lease of a run that died ran out). */
+export async function runDue(deps: FlowDeps, due: { customerId: string; flowId: string; entry: string; dueAt: string }): Promise<EngineResult> {
+  const result: EngineResult = { flows: [], sends: [] };
+  const cf = deps.flows.find((f) => f.flow.id === due.flowId);
+  const stored = await deps.flowStore.getEntry(due.customerId, due.flowId, due.entry);
+  if (!stored) return result;
+  const held = await deps.flowStore.take(stored, lease(deps.clock()), due.dueAt);
+  if (!held) return { ...result, flows: [{ flowId: due.flowId, outcome: 'duplicate', entry: due.entry }] };
+  // A flow removed from the config since: its entries end.
+  if (!cf) {
+    await deps.flowStore.save({ ...held, status: 'done', at: 'end', exitReason: 'flow-removed' }, { 'exit:flow-removed': 1 });
+    return { ...result, flows: [{ flowId: due.flowId, outcome: 'advanced', entry: due.entry, status: 'done' }] };
+  }
+  await advance(deps, cf, held, { kind: 'due' }, result, 'advanced');
+  return result;
+}
+
+/** An order or a risk change: ends entries by their goal, resumes wait-fors, counts conversions. */
+async function wakeEntries(deps: FlowDeps, customerId: string, wake: Wake, result: EngineResult): Promise<void> {
+  const live = (await deps.flowStore.listEntries(customerId)).filter((e) => e.status === 'active' || e.status === 'waiting');
+  if (!live.length) return;
+  const customer = await deps.customers.readCustomer(customerId);
+  const now = deps.clock();
+  for (const e of live) {
+    const cf = deps.flows.find((f) => f.flow.id === e.flowId);
+    if (!cf) continue;
+    // Decided first on the stored entry: an event that changes nothing writes nothing.
+    const d = decideStep({ flow: cf.flow, entry: e, customer, wake, now, ...(deps.shop.timeZone ? { shopTimeZone: deps.shop.timeZone } : {}) });
+    const converts = isConversion(e, wake);
+    if (d.kind === 'unchanged' && !converts) continue;
+    const held = await deps.flowStore.take(e, lease(now));
+    if (!held) {
+      result.flows.push({ flowId: e.flowId, outcome: 'duplicate', entry: e.entry });
+      continue;
+    }
+    await advance(deps, cf, held, wake, result, 'advanced');
+  }
+}
+
+const isConversion = (e: FlowEntry, wake: Wake): boolean =>
+  !e.converted && wake.kind === 'event' && wake.event.type === 'order-placed' && wake.event.occurrence !== e.trigger.occurrence && wake.event.at >= e.enteredAt;
+
+/** Runs steps from the held entry until it suspends or ends, then saves it under its version. */
+async function advance(deps: FlowDeps, cf: CompiledFlow, held: FlowEntry, firstWake: Wake, result: EngineResult, label: 'entered' | 'advanced'): Promise<void> {
+  const { flow } = cf;
+  const now = deps.clock();
+  const customer = await deps.customers.readCustomer(held.customerId);
+  const entry: FlowEntry = { ...held, path: [...(held.path ?? [])], ...(held.variants ? { variants: { ...held.variants } } : {}) };
+  const counts: FlowCounts = {};
+  const add = (k: string, n = 1) => (counts[k] = (counts[k] ?? 0) + n);
+  const wasWaiting = held.status === 'waiting';
+  if (isConversion(entry, firstWake) && entry.variants) {
+    entry.converted = true;
+    for (const [step, id] of Object.entries(entry.variants)) add(`ab:${step}:${id}:won`);
+  }
+  let wake = firstWake;
+  for (let i = 0; i < MAX_STEPS_PER_WAKE; i++) {
+    const winner = await winnersFor(deps, cf, entry);
+    const previous = await previousEngagement(deps, cf, entry);
+    const d = decideStep({ flow, entry, customer, wake, now, winner, ...(previous ? { previous } : {}), ...(deps.shop.timeZone ? { shopTimeZone: deps.shop.timeZone } : {}) });
+    if (d.kind === 'unchanged') break;
+    if (d.kind === 'done') {
+      Object.assign(entry, { status: 'done', at: 'end' });
+      add('done');
+      break;
+    }
+    if (d.kind === 'exit') {
+      Object.assign(entry, { status: 'exited', exitReason: d.reason });
+      add(`exit:${d.reason}`);
+      break;
+    }
+    if (d.kind === 'suspend') {
+      Object.assign(entry, { status: 'waiting', until: d.until.toISOString() });
+      if (d.waitingFor) entry.waitingFor = d.waitingFor;
+      break;
+    }
+    wake = { kind: 'due' };
+    delete entry.until;
+    delete entry.waitingFor;
+    entry.status = 'active';
+    if (d.kind === 'go') {
+      if (d.variant && !entry.variants?.[d.variant.step]) {
+        entry.variants = { ...entry.variants, [d.variant.step]: d.variant.id };
+        add(`ab:${d.variant.step}:${d.variant.id}:n`);
+      }
+      entry.at = d.next;
+      continue;
+    }
+    // A send step: one send of the engine, keyed by the step's campaign and the entry occurrence.
+    const campaign = cf.sends.get(d.step.id)!;
+    const { at: _at, ...occasion } = entry.trigger;
+    const sent = await dispatchFirst(deps, campaign, { ...occasion, occurrence: entry.entry === 'once' ? `once:${entry.trigger.occurrence}` : entry.entry });
+    result.sends.push(sent);
+    add(`${sent.outcome === 'duplicate' ? 'resent' : sent.outcome}:${d.step.id}`);
+    entry.path.push(d.step.id);
+    entry.lastSend = campaign.campaign.id;
+    entry.at = d.next;
+    // Deferred (quiet hours, the cap): the next step waits for the send.
+    if (sent.outcome === 'deferred' && sent.until) entry.until = sent.until;
+  }
+  if (wasWaiting !== (entry.status === 'waiting')) add('waiting', entry.status === 'waiting' ? 1 : -1);
+  const saved = await deps.flowStore.save(entry, counts);
+  result.flows.push({ flowId: flow.id, outcome: saved ? label : 'duplicate', entry: entry.entry, status: entry.status });
+}
+
+// A/B winners per flow, re-read at most once a minute per container: counters move slowly.
+const winnerCache = new Map<string, { at: number; winners: Map<string, string | undefined> }>();
+
+async function winnersFor(deps: FlowDeps, cf: CompiledFlow, entry: FlowEntry): Promise<(stepId: string) => string | undefined> {
+  const step = cf.flow.steps.find((s) => s.id === entry.at);
+  if (step?.type !== 'ab-split' || entry.variants?.[step.id]) return () => undefined;
+  const key = cf.flow.id;
+  const nowMs = deps.clock().getTime();
+  let cached = winnerCache.get(key);
+  if (!cached || nowMs - cached.at > 60_000) {
+    const counts = await deps.flowStore.counters(cf.flow.id);
+    const winners = new Map<string, string | undefined>();
+    for (const s of cf.flow.steps) {
+      if (s.type !== 'ab-split') continue;
+      const stats = s.variants.map((v) => ({ id: v.id, recipients: counts[`ab:${s.id}:${v.id}:n`] ?? 0, successes: counts[`ab:${s.id}:${v.id}:won`] ?? 0 }));
+      winners.set(s.id, abWinner(stats, s));
+    }
+    winnerCache.set(key, (cached = { at: nowMs, winners }));
+  }
+  const winners = cached.winners;
+  return (id) => winners.get(id);
+}
+
+/** Opened/clicked of the entry's last mail, read only when a split asks. */
+async function previousEngagement(deps: FlowDeps, cf: CompiledFlow, entry: FlowEntry): Promise<{ opened: boolean; clicked: boolean } | undefined> {
+  const step = cf.flow.steps.find((s) => s.id === entry.at);
+  if (step?.type !== 'split' || (step.when.openedPrevious === undefined && step.when.clickedPrevious === undefined) || !entry.lastSend) return undefined;
+  const occurrence = entry.entry === 'once' ? `once:${entry.trigger.occurrence}` : entry.entry;
+  const record = (await deps.sends.listSends(entry.customerId)).find((r) => r.campaignId === entry.lastSend && r.occurrence === occurrence);
+  return { opened: !!record?.openedAt || !!record?.clickedAt, clicked: !!record?.clickedAt };
+}
+
+/** Test seam: forget cached A/B winners. */
+export const resetWinnerCache = (): void => winnerCache.clear();

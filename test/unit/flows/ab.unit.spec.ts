@@ -1,0 +1,32 @@
+/** A/B statistics: Beta-Binomial posteriors, P(best) with a fixed seed, the winner rule, stable assignment. */
+import { describe, expect, it } from 'vitest';
+import { abWinner, assignVariant, compareVariants } from '../../../shared/flows/ab.js';
+
+describe('A/B', () => {
+  it('P(best) of two equal variants is near one half, and the same on every run', () => {
+    const s = compareVariants([{ id: 'a', recipients: 500, successes: 50 }, { id: 'b', recipients: 500, successes: 50 }]);
+    expect(s[0]!.pBest).toBeGreaterThan(0.45);
+    expect(s[0]!.pBest).toBeLessThan(0.55);
+    expect(compareVariants([{ id: 'a', recipients: 500, successes: 50 }, { id: 'b', recipients: 500, successes: 50 }])).toEqual(s);
+  });
+  it('a clearly better variant wins once both have their minimum of recipients', () => {
+    const counts = [{ id: 'a', recipients: 400, successes: 20 }, { id: 'b', recipients: 400, successes: 48 }];
+    expect(abWinner(counts, { threshold: 0.9, minRecipients: 100 })).toBe('b');
+    expect(abWinner(counts, { threshold: 0.9, minRecipients: 500 })).toBeUndefined();
+    // 5 % vs 12 %: P(b best) is ~1; intervals contain the observed rates
+    const [a, b] = compareVariants(counts);
+    expect(b!.pBest).toBeGreaterThan(0.99);
+    expect(a!.interval[0]).toBeLessThan(0.05);
+    expect(a!.interval[1]).toBeGreaterThan(0.05);
+  });
+  it('no winner while the evidence is weak', () => {
+    expect(abWinner([{ id: 'a', recipients: 120, successes: 10 }, { id: 'b', recipients: 120, successes: 12 }], { threshold: 0.9, minRecipients: 100 })).toBeUndefined();
+  });
+  it('assignment is stable and follows the weights', () => {
+    const variants = [{ id: 'a', weight: 3 }, { id: 'b', weight: 1 }];
+    expect(assignVariant('f', 's', 'c-1', variants)).toBe(assignVariant('f', 's', 'c-1', variants));
+    const n = Array.from({ length: 4000 }, (_, i) => assignVariant('f', 's', `c-${i}`, variants)).filter((v) => v === 'a').length;
+    expect(n / 4000).toBeGreaterThan(0.72);
+    expect(n / 4000).toBeLessThan(0.78);
+  });
+});
