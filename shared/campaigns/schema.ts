@@ -50,8 +50,11 @@ export const Trigger = z.discriminatedUnion('type', [
   /** Service recovery after a survey answer at or below `maxScore`. */
   z.object({ type: z.literal('survey-low-score'), maxScore: z.number().int().min(0).max(10) }).strict(),
   z.object({ type: z.literal('coupon-expiring'), daysBefore: z.number().int().min(1).max(60) }).strict(),
-  /** Every order, or (`first: true`) only a customer's first. */
-  z.object({ type: z.literal('order-placed'), first: z.boolean().default(false) }).strict(),
+  /** Every order, only a customer's first (`first: true`), or only the later ones (`repeat: true`). */
+  z
+    .object({ type: z.literal('order-placed'), first: z.boolean().default(false), repeat: z.boolean().default(false) })
+    .strict()
+    .refine((t) => !(t.first && t.repeat), 'first and repeat exclude each other'),
   /** A checkout was started (flows wait, then remind unless the customer orders). */
   z.object({ type: z.literal('checkout-started') }).strict(),
   /** A cart that stayed unchanged for `idleMinutes` without an order. */

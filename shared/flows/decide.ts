@@ -160,6 +160,8 @@ export function conditionHolds(c: Condition, input: Pick<StepInput, 'customer' |
 export function waitUntil(step: Pick<WaitStep, 'for' | 'until'>, now: Date, timeZone: string): Date {
   const base = new Date(now.getTime() + (step.for ? durationMs(step.for) : 0));
   if (!step.until) return base;
+  // Minutes, not seconds: two days after 10:00:01 is "10:00 that day", not the day after.
+  const floor = Math.floor(base.getTime() / 60_000) * 60_000;
   const [hour, minute] = step.until.time.split(':').map(Number) as [number, number];
   const allowed = new Set(step.until.weekdays ?? WEEKDAYS);
   const today = wallClock(base, timeZone);
@@ -167,7 +169,7 @@ export function waitUntil(step: Pick<WaitStep, 'for' | 'until'>, now: Date, time
     const date = addCalendarDays({ ...today, hour, minute }, d);
     const at = zonedInstant(date, timeZone);
     const weekday = WEEKDAYS[(new Date(Date.UTC(date.year, date.month - 1, date.day)).getUTCDay() + 6) % 7]!;
-    if (at.getTime() >= base.getTime() && allowed.has(weekday)) return at;
+    if (at.getTime() >= floor && allowed.has(weekday)) return at;
   }
   return base;
 }

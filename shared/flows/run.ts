@@ -63,8 +63,8 @@ export async function runTrigger(deps: FlowDeps, event: TriggeringEvent): Promis
   const readCustomer = async () => (customer === undefined ? (customer = await deps.customers.readCustomer(o.customerId)) : customer);
   for (const cf of deps.flows.filter((f) => f.flow.enabled && matchesTrigger(f.flow.trigger, o, f.flow.id))) {
     const t = cf.flow.trigger;
-    if (t.type === 'order-placed' && t.first && !isFirstOrder(await readCustomer(), String(o.vars.orderDay))) {
-      result.flows.push({ flowId: cf.flow.id, outcome: 'skipped', reason: 'not-first-order' });
+    if (t.type === 'order-placed' && (t.first || t.repeat) && isFirstOrder(await readCustomer(), String(o.vars.orderDay)) !== t.first) {
+      result.flows.push({ flowId: cf.flow.id, outcome: 'skipped', reason: t.first ? 'not-first-order' : 'first-order' });
       continue;
     }
     if (cf.single) result.sends.push(await dispatchFirst(deps, cf.sends.values().next().value!, o));
