@@ -9,7 +9,7 @@ import { Locale } from '../shared/platform/contracts/events.js';
 import type { CustomerFacts } from '../shared/campaigns/audience.js';
 import { formatIssue, validateCampaignDir } from '../shared/campaigns/load.js';
 import { formatPlan, planCampaign, previewCampaign, type PolicyState } from '../shared/campaigns/plan.js';
-import { campaignJsonSchema } from '../shared/campaigns/schema.js';
+import { campaignFileJsonSchema } from '../shared/flows/schema.js';
 import { sampleFacts } from '../shared/campaigns/templates.js';
 import type { CompiledCampaign } from '../shared/campaigns/render.js';
 
@@ -111,5 +111,5 @@ export function registerCampaignCommands(program: Command): Command {
   return campaigns;
 }
 
-export const campaignJsonSchemaText = (): string => `${JSON.stringify(campaignJsonSchema(), null, 2)}\n`;
+export const campaignJsonSchemaText = (): string => `${JSON.stringify(campaignFileJsonSchema(), null, 2)}\n`;
 

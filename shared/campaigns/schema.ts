@@ -154,12 +154,3 @@ export type Campaign = z.infer<typeof Campaign>;
 export type CampaignInput = z.input<typeof Campaign>;
 
 export const requiresConsent = (c: Campaign): boolean => c.audience.requiresConsent ?? c.kind === 'marketing';
-
-/** The JSON Schema editors use (yaml-language-server); committed as schemas/campaign.schema.json. */
-export function campaignJsonSchema(): object {
-  return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    title: 'Engage campaign',
-    ...z.toJSONSchema(Campaign, { io: 'input', unrepresentable: 'any' }),
-  };
-}

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { Locale, RiskLevel } from '../platform/contracts/events.js';
-import { Audience, CouponAction, EmailTemplate, QuietHours, SurveyAction, Trigger } from '../campaigns/schema.js';
+import { Audience, Campaign, CouponAction, EmailTemplate, QuietHours, SurveyAction, Trigger } from '../campaigns/schema.js';
 
 const StepId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'lowercase letters, digits and dashes (at most 31)');
 /** Where a step goes next: another step's id, or `end`. */
@@ -138,3 +138,13 @@ export type Flow = z.infer<typeof Flow>;
 
 /** A campaigns/*.yaml file holds a flow when it has `steps`, else a single-shot campaign. */
 export const isFlowDocument = (doc: unknown): boolean => typeof doc === 'object' && doc !== null && 'steps' in doc;
+
+/** The JSON Schema editors use for campaigns/*.yaml (yaml-language-server): a campaign or a flow.
+ * Committed as schemas/campaign.schema.json. */
+export function campaignFileJsonSchema(): object {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: 'Engage campaign or flow',
+    ...z.toJSONSchema(z.union([Campaign, Flow]), { io: 'input', unrepresentable: 'any' }),
+  };
+}

@@ -15,7 +15,12 @@ const lineOf = (src: string, needle: string) => src.split('\n').findIndex((l) =>
 describe('committed campaigns', () => {
   it('all load, in en and zh-CN', async () => {
     const all = await loadCampaigns('campaigns');
-    expect(all.map((c) => c.campaign.id).sort()).toEqual(['birthday', 'coupon-reminder', 'monthly-favourites', 'post-delivery-survey', 'service-recovery', 'vip-thank-you', 'win-back']);
+    // single-shot campaigns, and each flow's send steps as campaigns of the one engine
+    expect(all.filter((c) => !c.flowStep).map((c) => c.campaign.id).sort()).toEqual(['birthday', 'coupon-reminder', 'monthly-favourites', 'post-delivery-survey', 'service-recovery', 'vip-thank-you', 'win-back']);
+    expect(all.filter((c) => c.flowStep).map((c) => c.campaign.id).sort()).toEqual([
+      'abandoned-checkout--coupon', 'abandoned-checkout--reminder', 'post-purchase--cross-sell', 'post-purchase--thanks',
+      'welcome-series--offer', 'welcome-series--story', 'welcome-series--thanks', 'win-back-churned--offer-20', 'win-back-churned--offer-30',
+    ]);
     for (const c of all) expect(Object.keys(c.templates).sort()).toEqual(['en', 'zh-CN']);
   }, 30_000); // the first MJML compile of the file also loads MJML (imported lazily)
   it('each file points editors at the JSON Schema on its first line', () => {

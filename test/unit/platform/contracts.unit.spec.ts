@@ -38,7 +38,11 @@ describe('parseEnvelope', () => {
 describe('routing', () => {
   it('delivers each event type to the functions that consume it', () => {
     const targets = (source: string, type: string) => routesFor({ source, 'detail-type': type }).map((r) => r.target).sort();
-    for (const t of ['order.placed', 'order.cancelled', 'order.refunded']) expect(targets(SHOP_SOURCE, t), t).toEqual(['loyalty', 'order-events']);
+    for (const t of ['order.cancelled', 'order.refunded']) expect(targets(SHOP_SOURCE, t), t).toEqual(['loyalty', 'order-events']);
+    // orders also start flows (welcome series) and end or resume waiting entries
+    expect(targets(SHOP_SOURCE, 'order.placed')).toEqual(['campaign-dispatch', 'loyalty', 'order-events']);
+    for (const t of ['checkout.started', 'cart.updated', 'product.viewed']) expect(targets(SHOP_SOURCE, t), t).toEqual(['campaign-dispatch']);
+    expect(targets(ENGAGE_SOURCE, 'flow.step-due')).toEqual(['campaign-dispatch']);
     // deliveries also start follow-ups (post-delivery survey)
     expect(targets(SHOP_SOURCE, 'order.fulfilled')).toEqual(['campaign-dispatch', 'loyalty', 'order-events']);
     expect(targets(ENGAGE_SOURCE, 'survey.low-score')).toEqual(['campaign-dispatch']);
