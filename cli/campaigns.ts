@@ -12,6 +12,7 @@ import { formatPlan, planCampaign, previewCampaign, type PolicyState } from '../
 import { campaignFileJsonSchema } from '../shared/flows/schema.js';
 import { sampleFacts } from '../shared/campaigns/templates.js';
 import type { CompiledCampaign } from '../shared/campaigns/render.js';
+import type { Flow } from '../shared/flows/schema.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -30,6 +31,22 @@ async function findCampaign(dir: string, id: string): Promise<CompiledCampaign> 
   return c;
 }
 
+/** A flow's steps on one line: "wait 1h → send reminder → wait-for order-placed (23h) ? end : vip …". */
+function describeSteps(flow: Flow): string {
+  const d = (x: { days?: number; hours?: number; minutes?: number } | undefined) => (x ? [x.days && `${x.days}d`, x.hours && `${x.hours}h`, x.minutes && `${x.minutes}m`].filter(Boolean).join('') : '');
+  return flow.steps
+    .map((s) => {
+      switch (s.type) {
+        case 'send': return `send ${s.id}${s.coupon ? ' (coupon)' : ''}${s.survey ? ' (survey)' : ''}`;
+        case 'wait': return `wait ${[d(s.for), s.until ? `until ${s.until.time}${s.until.weekdays ? ` ${s.until.weekdays.join('/')}` : ''}` : ''].filter(Boolean).join(' ')}`;
+        case 'wait-for': return `wait-for ${s.event.type}${'level' in s.event ? ` ${s.event.level}` : ''} (${d(s.timeout)}) ? ${s.onEvent} : ${s.onTimeout}`;
+        case 'split': return `split ${s.id} ? ${s.then} : ${s.else}`;
+        case 'ab-split': return `ab ${s.id} [${s.variants.map((v) => `${v.id}→${v.next}`).join(', ')}]`;
+      }
+    })
+    .join(' → ');
+}
+
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 
 export function registerCampaignCommands(program: Command): Command {
@@ -40,8 +57,16 @@ export function registerCampaignCommands(program: Command): Command {
     .description('validate every campaign file: schema, MJML, Liquid, required links (all errors, with lines)')
     .option('--dir <dir>', 'campaigns directory', 'campaigns')
     .action(async (o: { dir: string }) => {
-      const loaded = await loadOrReport(o.dir);
-      out(`${loaded.length} campaign(s) valid: ${loaded.map((c) => c.campaign.id).join(', ')}`);
+      const { flows, issues } = await validateCampaignDir(o.dir);
+      if (issues.length) {
+        for (const i of issues) process.stderr.write(`${formatIssue(i)}\n`);
+        throw new Error(`${issues.length} problem(s) in ${o.dir}`);
+      }
+      const single = flows.filter((f) => f.single);
+      const multi = flows.filter((f) => !f.single);
+      out(`${single.length} campaign(s) valid: ${single.map((f) => f.flow.id).join(', ')}`);
+      // A flow's path as validate checked it (steps, waits, branches): what a marketer wrote, read back.
+      if (multi.length) out(`${multi.length} flow(s) valid:\n${multi.map((f) => `  ${f.flow.id}: ${describeSteps(f.flow)}`).join('\n')}`);
     });
 
   withLocalOption(

@@ -8,8 +8,10 @@
  * buyers have silently gone quiet by `now` — the people an engagement tool exists for.
  */
 import type {
+  CheckoutStarted,
   CustomerUpserted,
   Locale,
+  ProductViewed,
   OrderCancelled,
   OrderFulfilled,
   OrderPlaced,
@@ -25,7 +27,9 @@ export type DemoEvent =
   | { detailType: 'order.placed'; detail: OrderPlaced }
   | { detailType: 'order.fulfilled'; detail: OrderFulfilled }
   | { detailType: 'order.cancelled'; detail: OrderCancelled }
-  | { detailType: 'order.refunded'; detail: OrderRefunded };
+  | { detailType: 'order.refunded'; detail: OrderRefunded }
+  | { detailType: 'checkout.started'; detail: CheckoutStarted }
+  | { detailType: 'product.viewed'; detail: ProductViewed };
 
 export interface DemoShop {
   /** Each customer's latest profile. */
@@ -172,11 +176,61 @@ export function generateDemoShop(opts: DemoShopOptions): DemoShop {
     push(at, { detailType: 'customer.upserted', detail });
   }
 
+  for (const e of behaviour(opts.seed ?? 42, profiles, orders, now)) push(e.at, e.event);
+
   events.sort((a, b) => a.at - b.at || a.seq - b.seq);
   return {
     customers: [...latest.values()],
     events: events.map(({ at: _at, seq: _seq, ...event }) => event as DemoEvent),
   };
+}
+
+/** Shopper activity is generated for the last days only, inside the demo's live window (demo.ts
+ * LIVE_DAYS): it goes through the bus to the flows, never through the import. */
+export const BEHAVIOUR_DAYS = 5;
+const SHOP_URL = 'https://shop.example.com';
+const ABANDON_SHARE = 0.04;
+const BROWSE_SHARE = 0.05;
+
+/**
+ * Checkouts before most orders, checkouts abandoned without one, product views. Drawn from their
+ * own seeded generator, so the purchase history (and every figure derived from it) stays the same.
+ */
+function behaviour(seed: number, profiles: readonly Profile[], orders: readonly Order[], now: number): Array<{ at: number; event: DemoEvent }> {
+  const random = createRandom(seed ^ 0xbe4a);
+  const from = now - BEHAVIOUR_DAYS * DAY;
+  const out: Array<{ at: number; event: DemoEvent }> = [];
+  const lineOf = (p: Product, zh: boolean, quantity = 1) => ({ sku: p.sku, title: zh ? p.zh : p.en, url: `${SHOP_URL}/p/${p.sku.toLowerCase()}`, price: p.price, quantity });
+  const checkout = (customer: Profile, at: number, lines: ReturnType<typeof lineOf>[], id: string): { at: number; event: DemoEvent } => ({
+    at,
+    event: {
+      detailType: 'checkout.started',
+      detail: { checkoutId: id, customerId: customer.detail.customerId, lines, total: round2(lines.reduce((s, l) => s + l.price * l.quantity, 0)), currency: DEMO_CURRENCY, url: `${SHOP_URL}/checkout/${id}`, occurredAt: iso(at) },
+    },
+  });
+  orders.forEach((order, index) => {
+    if (order.placedAt < from || !random.chance(0.7)) return;
+    const at = Math.max(from, order.placedAt - random.uniform(5, 40) * MINUTE);
+    const lines = order.detail.lines.map((l) => ({ sku: l.sku, title: l.name ?? l.sku, url: `${SHOP_URL}/p/${l.sku.toLowerCase()}`, price: l.unitPrice, quantity: l.quantity }));
+    out.push(checkout(order.customer, at, lines, `k${String(index + 1).padStart(6, '0')}`));
+  });
+  profiles.forEach((customer, n) => {
+    if (customer.joinedAt > now) return;
+    const zh = customer.detail.locale === 'zh-CN';
+    if (random.chance(ABANDON_SHARE)) {
+      const at = atShoppingHour(random, random.uniform(from, now), customer.utcOffsetHours, from, now);
+      const picked = new Set<Product>(Array.from({ length: random.int(1, 2) }, () => random.weighted(weightedCatalogue)));
+      out.push(checkout(customer, at, [...picked].map((p) => lineOf(p, zh)), `ka${String(n + 1).padStart(6, '0')}`));
+    }
+    if (random.chance(BROWSE_SHARE)) {
+      for (let v = random.int(1, 3); v > 0; v--) {
+        const at = atShoppingHour(random, random.uniform(from, now), customer.utcOffsetHours, from, now);
+        const { quantity: _q, ...product } = lineOf(random.weighted(weightedCatalogue), zh);
+        out.push({ at, event: { detailType: 'product.viewed', detail: { customerId: customer.detail.customerId, product, currency: DEMO_CURRENCY, occurredAt: iso(at) } } });
+      }
+    }
+  });
+  return out;
 }
 
 function makeProfile(random: Random, number: number, joinedAt: number): Profile {

@@ -13,6 +13,8 @@ import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { runClockFrom, systemClock } from '../shared/platform/ports.js';
+import { loadCampaignDir } from '../shared/campaigns/load.js';
+import { fastForwardFlows, flowSummaries } from './flows-demo.js';
 import { startEmulators, fetchSentMail, fetchAllEml } from './emulators.js';
 import { generateDemoShop } from './demo-shop.js';
 import { importDemoHistory, publishLive, splitAt, whileBusy, LIVE_DAYS } from './demo.js';
@@ -110,6 +112,11 @@ try {
   }));
   sweepBar.stop();
 
+  // Flows wait (an hour after a checkout, two days into a welcome series): the next three days, fast.
+  await step('flows', () => fastForwardFlows(sys, now));
+  runClockFrom(now);
+  const flows = await flowSummaries(sys, (await loadCampaignDir(sys.settings.campaignsDir, { templates: false })).flows);
+
   // The SES emulator reports nothing back: stand in for the recipients over the next 8 hours.
   const engaged = await step('engagement', () => simulateEngagement(sys, { seed: opts.seed, now: new Date(now.getTime() + 8 * 3_600_000) }));
   say(`  recipients (simulated SES events): ${engaged.delivered} delivered, ${engaged.opened} opened, ${engaged.clicked} clicked, ${engaged.scanned} link scans of ${engaged.mails} mails`);
@@ -121,7 +128,7 @@ try {
     seed: opts.seed, version, now: now.toISOString(), startedAt, runSeconds: (performance.now() - started) / 1000,
     table,
     imported: { customers: imported.customers.imported, orders: imported.orders, items: imported.itemsWritten, rows: imported.rows, ordersPerSecond: Math.round(imported.orders / Math.max(seconds.import!, 1e-3)) },
-    liveEvents: live.length, deadLetters: sys.bus.deadLetters.length, model: modelInUse, emailsSent: store.emails.length, stepsSeconds: seconds,
+    liveEvents: live.length, deadLetters: sys.bus.deadLetters.length, model: modelInUse, emailsSent: store.emails.length, stepsSeconds: seconds, flows,
   });
   say(`\n${formatSummary(summary)}`);
 

@@ -1,6 +1,7 @@
 /** What `npm start` prints at the end and writes to summary.json: counts by step, by campaign,
  * by risk level and tier, the model in use, and how long each step took. */
 import type { TableReport } from './report.js';
+import type { FlowSummary } from './flows-demo.js';
 
 /** The table's read-back (./report.ts), plus how the run went. */
 export interface DemoSummary extends TableReport {
@@ -16,6 +17,8 @@ export interface DemoSummary extends TableReport {
   model: Record<string, unknown>;
   emailsSent: number;
   stepsSeconds: Record<string, number>;
+  /** Each flow: entered, sent per step, exited by goal, waiting. */
+  flows: Record<string, FlowSummary>;
 }
 
 /** Floats as a person reads them: at most `digits` significant digits. */
@@ -60,6 +63,8 @@ export function formatSummary(s: DemoSummary): string {
     `  Tiers      ${list(s.byTier)} · points issued ${n(s.pointsIssued)} · on balances ${n(s.pointsBalance)}`,
     `  Campaigns  ${campaigns.length ? '' : '—'}`,
     ...campaigns.map(([id, c]) => `    ${id.padEnd(width)}  ${list(c)}`),
+    `  Flows      ${Object.keys(s.flows).length ? '' : '—'}`,
+    ...Object.entries(s.flows).map(([id, f]) => `    ${id}: entered ${n(f.entered)} · waiting ${n(f.waiting)} · done ${n(f.done)}${Object.keys(f.exited).length ? ` · exited ${list(f.exited)}` : ''}${Object.keys(f.steps).length ? ` · ${Object.entries(f.steps).map(([step, c]) => `${step}: ${list(c)}`).join(' · ')}` : ''}`),
     `  Emails     ${n(s.emailsSent)} sent · dead letters ${n(s.deadLetters)}`,
     `  Steps      ${Object.entries(s.stepsSeconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(' · ')} · total ${s.runSeconds.toFixed(1)} s`,
   ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contracts } from '../../../shared/platform/contracts/events.js';
-import { generateDemoShop, type DemoShop } from '../../../local/demo-shop.js';
+import { BEHAVIOUR_DAYS, generateDemoShop, type DemoShop } from '../../../local/demo-shop.js';
 import { createRandom } from '../../../local/random.js';
 
 const now = new Date('2026-11-15T08:00:00.000Z');
@@ -116,6 +116,20 @@ describe('Function: generateDemoShop', () => {
       }
     }
   }, HEAVY);
+
+  it('shops before it buys: checkouts before most recent orders, some abandoned, product views, all in the last days', () => {
+    const from = now.getTime() - BEHAVIOUR_DAYS * 86_400_000;
+    const checkouts = shop.events.flatMap((e) => (e.detailType === 'checkout.started' ? [e.detail] : []));
+    const views = shop.events.filter((e) => e.detailType === 'product.viewed');
+    const recentOrders = shop.events.flatMap((e) => (e.detailType === 'order.placed' && Date.parse(e.detail.occurredAt) >= from ? [e.detail] : []));
+    expect([...checkouts, ...views.map((v) => v.detail)].every((d) => Date.parse(d.occurredAt) >= from && Date.parse(d.occurredAt) <= now.getTime())).toBe(true);
+    const abandoned = checkouts.filter((c) => c.checkoutId.startsWith('ka'));
+    expect(checkouts.length - abandoned.length).toBeGreaterThan(recentOrders.length * 0.5);
+    expect(abandoned.length).toBeGreaterThan(40);
+    expect(views.length).toBeGreaterThan(50);
+    // the purchase history is the same as without them (their own generator)
+    expect(recentOrders.length).toBeGreaterThan(10);
+  });
 
   it('honours a small size and a shorter window', () => {
     const small = generateDemoShop({ customers: 50, months: 3, seed: 1, now });

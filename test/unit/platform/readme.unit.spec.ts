@@ -12,6 +12,15 @@ describe('README', () => {
     const result = await validateCampaignSource('wholesale-news.yaml', src);
     expect(result.ok ? [] : result.issues).toEqual([]);
   });
+
+  it('shows a complete flow example that validates (graph, every template rendered)', async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const start = readme.indexOf('# yaml-language-server: $schema=../schemas/campaign.schema.json\nid: abandoned-checkout');
+    expect(start).toBeGreaterThan(0);
+    const result = await validateCampaignSource('abandoned-checkout.yaml', readme.slice(start, readme.indexOf('```', start)));
+    expect(result.ok ? [] : result.issues).toEqual([]);
+    expect(result.ok && result.flow.flow.steps.map((s) => s.type)).toEqual(['wait', 'send', 'wait-for', 'split', 'ab-split', 'send']);
+  });
 });
 
 describe('README map and settings', () => {
