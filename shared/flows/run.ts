@@ -159,7 +159,7 @@ const isConversion = (e: FlowEntry, wake: Wake): boolean =>
 async function advance(deps: FlowDeps, cf: CompiledFlow, held: FlowEntry, firstWake: Wake, result: EngineResult, label: 'entered' | 'advanced'): Promise<void> {
   const { flow } = cf;
   const now = deps.clock();
-  const customer = await deps.customers.readCustomer(held.customerId);
+  let customer = await deps.customers.readCustomer(held.customerId);
   const entry: FlowEntry = { ...held, path: [...(held.path ?? [])], ...(held.variants ? { variants: { ...held.variants } } : {}) };
   const counts: FlowCounts = {};
   const add = (k: string, n = 1) => (counts[k] = (counts[k] ?? 0) + n);
@@ -212,6 +212,8 @@ async function advance(deps: FlowDeps, cf: CompiledFlow, held: FlowEntry, firstW
     entry.at = d.next;
     // Deferred (quiet hours, the cap): the next step waits for the send.
     if (sent.outcome === 'deferred' && sent.until) entry.until = sent.until;
+    // The send read the customer afresh (a profile that arrived meanwhile): later steps judge by it too.
+    customer = await deps.customers.readCustomer(held.customerId);
   }
   if (wasWaiting !== (entry.status === 'waiting')) add('waiting', entry.status === 'waiting' ? 1 : -1);
   const saved = await deps.flowStore.save(entry, counts);

@@ -35,7 +35,7 @@ afterAll(() => void vi.useRealTimers());
 let sys: TestSystem;
 beforeAll(async () => {
   vi.setSystemTime(NOW);
-  sys = await systemForTest();
+  sys = await systemForTest({}, { campaignsDir: 'campaigns' });
 });
 afterAll(() => sys?.close());
 afterEach(() => void vi.setSystemTime(NOW));

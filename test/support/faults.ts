@@ -18,6 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, inject, vi } from 'vitest';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { startLocalSystem, type LocalSystem } from '../../local/system.js';
+import { singleShotCampaignsDir } from './system.js';
 import { lambdaContext } from '../../local/bus.js';
 import type { FunctionName } from '../../shared/platform/contracts/functions.js';
 
@@ -259,7 +260,7 @@ export async function systemWithFaults(extraEnv: Record<string, string> = {}, op
   const upstream = inject('endpoints');
   const [ses, dynamo] = await Promise.all([SesProxy.start(upstream.sesEndpoint), DynamoProxy.start(upstream.dynamodbEndpoint)]);
   const tag = randomUUID().slice(0, 8);
-  const sys = await startLocalSystem({ dynamodbEndpoint: dynamo.url, sesEndpoint: ses.url }, { tableName: `engage-test-${tag}`, extraEnv, ...opts });
+  const sys = await startLocalSystem({ dynamodbEndpoint: dynamo.url, sesEndpoint: ses.url }, { tableName: `engage-test-${tag}`, extraEnv, ...opts, campaignsDir: opts.campaignsDir ?? singleShotCampaignsDir() });
   const close = sys.close.bind(sys);
   return Object.assign(sys, {
     tag,

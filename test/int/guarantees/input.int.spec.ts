@@ -62,7 +62,7 @@ describe('odd input', () => {
         }
         // Dead-lettered on each route that consumes orders, and only the bad one
         const dead = sys.bus.deadLetters.slice(before);
-        expect(dead.map((d) => d.route).sort(), field).toEqual(['LoyaltyEvents', 'OrderEvents']);
+        expect(dead.map((d) => d.route).sort(), field).toEqual(['LoyaltyEvents', 'OrderEvents', 'ShopActivity']);
         // reported as malformed input naming the field, not as a transient failure
         const errors = output.lines.filter((l) => l.includes('"malformed event"') || l.includes('"record failed"'));
         expect(errors.length, field).toBeGreaterThan(0);
