@@ -14,8 +14,12 @@ const lanes = stack.consumers.filter((c) => routes.find((r) => `${r.id}Route` ==
 const laneOf = (id: string) => routes.find((r) => `${r.id}Route` === id)!.lane!;
 
 describe('send lanes', () => {
-  it('are two: one transactional, one bulk, both feeding campaign dispatch', () => {
-    expect(lanes.map((c) => laneOf(c.node.id).name).sort()).toEqual(['bulk', 'transactional']);
+  it('are two: one transactional, one bulk, both feeding campaign dispatch (shopper activity rides the transactional lane)', () => {
+    expect(lanes.map((c) => [c.node.id, laneOf(c.node.id).name]).sort()).toEqual([
+      ['CampaignTriggersRoute', 'bulk'],
+      ['DeliveryFollowUpsRoute', 'transactional'],
+      ['ShopActivityRoute', 'transactional'],
+    ]);
   });
 
   it.each(lanes.map((c) => [c.node.id, c] as const))('%s: its event source runs at most its lane\'s maxConcurrency dispatchers, with partial batch responses', (id, c) => {
