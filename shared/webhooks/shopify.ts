@@ -65,6 +65,36 @@ const orderPlaced: Handler = (p) => {
   return events([{ detailType: DetailType.OrderPlaced, detail }]);
 };
 
+/** checkouts/create and checkouts/update → checkout.started (flows enter once per checkout id, so
+ * an update is a duplicate; a completed checkout became an order and starts nothing). Lines in
+ * the checkout's currency; a line without a numeric quantity or price is left out. */
+const checkoutStarted: Handler = (p) => {
+  if (p.completed_at) return ignored('checkout completed (an order follows)');
+  const checkoutId = id(p.id, p.token);
+  if (!checkoutId) return rejected('checkout has no id or token');
+  const customer = obj(p.customer);
+  const customerId = customer && id(customer.admin_graphql_api_id, customer.id);
+  if (!customerId) return ignored('checkout without a customer');
+  const occurredAt = toInstant(p.created_at) ?? toInstant(p.updated_at);
+  if (!occurredAt) return rejected('checkout has no created_at');
+  const currency = text(p.presentment_currency ?? p.currency, 3);
+  const total = parseMoney(p.total_price);
+  if (total === null || !currency) return rejected('checkout total or currency missing');
+  const lines = [];
+  for (const line of objs(p.line_items).slice(0, 100)) {
+    const price = parseMoney(line.price);
+    const sku = lineSku(line.sku, platformId('shopify:variant', line.variant_id));
+    const title = text(line.title ?? line.name);
+    if (price === null || !sku || !title || typeof line.quantity !== 'number' || !Number.isInteger(line.quantity) || line.quantity <= 0) continue;
+    const image = text(obj(line.image)?.src ?? line.image_url, 2000);
+    lines.push({ sku, title, price, quantity: line.quantity, ...(image?.startsWith('https://') ? { imageUrl: image } : {}) });
+  }
+  if (!lines.length) return ignored('checkout without lines');
+  const url = text(p.abandoned_checkout_url, 2000);
+  const detail = { checkoutId, customerId, lines, total, currency, ...(url?.startsWith('https://') ? { url } : {}), occurredAt };
+  return events([{ detailType: DetailType.CheckoutStarted, detail }]);
+};
+
 const orderFulfilled: Handler = (p) => {
   const ref = orderRef(p);
   if (isOutcome(ref)) return ref;
@@ -167,6 +197,8 @@ const TOPICS: ReadonlyMap<string, Handler> = new Map([
   ['customers/update', customerUpserted],
   ['customers/redact', customerRedact],
   ['customers/data_request', customerDataRequest],
+  ['checkouts/create', checkoutStarted],
+  ['checkouts/update', checkoutStarted],
 ]);
 export const SHOPIFY_TOPICS = [...TOPICS.keys()];
 

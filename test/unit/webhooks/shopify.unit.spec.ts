@@ -243,3 +243,34 @@ describe('topics and headers', () => {
     expect(map(d)).toEqual({ kind: 'rejected', reason: 'missing X-Shopify-Shop-Domain or X-Shopify-Webhook-Id' });
   });
 });
+
+describe('checkouts/create and checkouts/update', () => {
+  it('maps a checkout to checkout.started with its lines and the recovery URL', () => {
+    const result = mappedEvents(fixture('shopify', 'checkouts-create'));
+    expect(result.events).toEqual([{
+      detailType: 'checkout.started',
+      detail: {
+        checkoutId: 'shopify:35478114181223',
+        customerId: CUSTOMER,
+        lines: [
+          { sku: 'LONGJING-50G', title: 'West Lake Longjing', price: 168, quantity: 1 },
+          { sku: 'shopify:variant:44102338510951', title: 'Jasmine Pearls', price: 85, quantity: 2 },
+        ],
+        total: 338,
+        currency: 'CNY',
+        url: 'https://lotus-tea.myshopify.com/68741234567/checkouts/b7c1e9d4a2f84c6e9d0a1b2c3d4e5f60/recover?key=4f1c0b7e2a9d',
+        occurredAt: '2026-11-03T11:57:40.000Z',
+      },
+    }]);
+  });
+
+  it('an update maps to the same checkout (the flow enters once), a completed one to nothing', () => {
+    const d = fixture('shopify', 'checkouts-create');
+    const update = { ...d, headers: { ...d.headers, 'X-Shopify-Topic': 'checkouts/update', 'X-Shopify-Webhook-Id': 'another' } };
+    expect(mappedEvents(update).events[0]?.detail).toMatchObject({ checkoutId: 'shopify:35478114181223' });
+    const completed = { ...update, payload: { ...d.payload, completed_at: '2026-11-03T20:05:00+08:00' } };
+    expect(map(completed)).toMatchObject({ kind: 'ignored' });
+    const guest = { ...d, payload: { ...d.payload, customer: null } };
+    expect(map(guest)).toMatchObject({ kind: 'ignored', reason: 'checkout without a customer' });
+  });
+});
