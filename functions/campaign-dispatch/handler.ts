@@ -50,7 +50,7 @@ export const { build, handler } = sqsFunction('campaign-dispatch', async (config
       return [];
     }
     const current = { ...deps, keyring: await keyrings.get() };
-    const outcomes = event.type === DetailType.CampaignSendDue ? await dispatchDue(current, event.detail) : await dispatchTrigger(current, event);
+    const outcomes = event.type === DetailType.CampaignSendDue || event.type === DetailType.CampaignTransactionalSendDue ? await dispatchDue(current, event.detail) : await dispatchTrigger(current, event);
     for (const o of outcomes) count(metrics, o);
     metrics.publish();
     return outcomes;

@@ -10,7 +10,8 @@
  * publish only delays the item by its lease. Leases grow (15 min, 30, 60 … 6 h) for items published
  * again and again behind a long backlog. The shards written before the buckets are read as well.
  */
-import { DetailType, type OutgoingEvent } from '../platform/contracts/events.js';
+import type { OutgoingEvent } from '../platform/contracts/events.js';
+import { DUE_EVENT } from './lanes.js';
 import type { EventPublisher } from '../platform/ports.js';
 import { DAY_MS } from '../platform/time.js';
 import { DUE_SHARDS, LEGACY_DUE_SHARDS, dueBucket, dueKeys } from '../platform/table/keys.js';
@@ -89,7 +90,8 @@ async function drainShard(deps: DueDeps, shard: string, now: Date, deadline: num
       const until = new Date(now.getTime() + leaseMs(d.leases ?? 0)).toISOString();
       return (await deps.sends.leaseDue(d, until)) ? { ...d, dueAt: until, leases: (d.leases ?? 0) + 1 } : undefined;
     });
-    const events: OutgoingEvent[] = leased.flatMap((d) => (d ? [{ detailType: DetailType.CampaignSendDue, detail: eventOf(d) }] : []));
+    // Each back to its own lane: a deferred survey does not queue behind a bulk backlog.
+    const events: OutgoingEvent[] = leased.flatMap((d) => (d ? [{ detailType: DUE_EVENT[d.lane], detail: eventOf(d) }] : []));
     run.skipped += page.items.length - events.length;
     const chunks = Array.from({ length: Math.ceil(events.length / 10) }, (_, i) => events.slice(i * 10, i * 10 + 10));
     await pool(chunks, WRITES_AT_ONCE, (c) => deps.publisher.publish(c));

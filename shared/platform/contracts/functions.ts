@@ -179,7 +179,7 @@ export const manifest = {
       kind: 'queue',
       routes: [
         {
-          // The bulk lane: the sweep's and the tier review's triggers, scheduled runs, deferrals.
+          // The bulk lane: the sweep's and the tier review's triggers, scheduled runs, their deferrals.
           id: 'CampaignTriggers',
           events: [
             DetailType.CustomerRiskChanged,
@@ -194,10 +194,11 @@ export const manifest = {
           lane: { name: 'bulk', maxConcurrency: 32 },
         },
         // The transactional lane: shop deliveries start follow-ups (post-delivery survey), a low
-        // survey score starts service recovery. Same function, its own queue and concurrency.
+        // survey score starts service recovery, and their deferrals come back here when due. Same
+        // function, its own queue and concurrency.
         {
           id: 'DeliveryFollowUps',
-          events: [DetailType.OrderFulfilled, DetailType.SurveyLowScore],
+          events: [DetailType.OrderFulfilled, DetailType.SurveyLowScore, DetailType.CampaignTransactionalSendDue],
           batchSize: 10,
           maxReceiveCount: 5,
           lane: { name: 'transactional', maxConcurrency: 5 },
