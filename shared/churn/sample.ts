@@ -8,9 +8,10 @@
  *
  * So that a segment need not keep k candidates when the base is much larger than k, the run fixes
  * a threshold from the last refit's buyer count (`keepBelowFor`): only keys below it are
- * candidates. With the margin it leaves, the k smallest keys lie below it unless the base grew by
- * more than the margin since; then the sample is the (still uniform) buyers below it, fewer than k,
- * and says so (`shortfall`).
+ * candidates. With the margin it leaves, the k smallest keys lie below it unless the base shrank
+ * by more than about a sixth since; then the sample is the (still uniform) buyers below it, fewer
+ * than k, and the report's `sampled` says so. A base that grew only makes segments keep more
+ * candidates (at most k each).
  */
 import { createHash } from 'node:crypto';
 import type { OrderSummary } from '../orders/decide.js';
@@ -66,7 +67,7 @@ export function mergeSamples(parts: Iterable<readonly SampleRow[]>, k: number): 
   return all.sample();
 }
 
-/** Candidates below this expect 1.2 k + 4√k buyers at the last count: past k unless the base grew by about 20 %. */
+/** Candidates below this expect 1.2 k + 4√k buyers at the last count: at least k unless the base shrank by about a sixth. */
 export function keepBelowFor(sampleLimit: number, lastBuyers: number): number {
   if (lastBuyers <= 0) return 1;
   return Math.min(1, (1.2 * sampleLimit + 4 * Math.sqrt(sampleLimit)) / lastBuyers);
