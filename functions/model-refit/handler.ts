@@ -2,7 +2,7 @@
 import { EnvVar, refitOptionsFrom } from '../../shared/platform/config.js';
 import { startBulkRun } from '../../shared/platform/bulk.js';
 import { baseSizeOf } from '../../shared/churn/model.js';
-import { refitKeepBelow } from '../../shared/churn/refit.js';
+import { refitKeepBelow } from '../../shared/churn/sample.js';
 import { bulkRunStarterFrom, storesFrom } from '../../shared/platform/runtime/deps.js';
 import { scheduledFunction } from '../../shared/platform/runtime/scheduled.js';
 

@@ -128,3 +128,11 @@ export function baseStatsFrom(p: BasePartial, now: Date, gaps?: { observations: 
     },
   };
 }
+
+/** `gaps`: inter-purchase gap observations (km.ts); without them, repeat buyers' mean gaps.
+ * The same statistics the refit merges from its segments (base-partial.ts), from one list. */
+export function baseStats(summaries: OrderSummary[], now: Date, gaps?: readonly GapObservation[]): BaseStats {
+  const p = emptyBase();
+  for (const s of summaries) addCustomer(p, s, now);
+  return baseStatsFrom(p, now, gaps ? { observations: gaps, customers: summaries.length } : undefined);
+}

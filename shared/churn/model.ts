@@ -9,9 +9,6 @@ import type { ParetoNbdParams } from '../scoring/pareto-nbd.js';
 import type { CountModel } from '../scoring/count-model.js';
 import type { LevelThresholds } from '../scoring/levels.js';
 import type { ModelChoice } from '../scoring/refit-plan.js';
-import type { GapObservation } from '../scoring/km.js';
-import type { OrderSummary } from '../orders/decide.js';
-import { addCustomer, baseStatsFrom, emptyBase } from './base-partial.js';
 
 /**
  * One model version. Version 2 records carry `choice` (planRefit's ModelChoice: model, params,
@@ -141,14 +138,6 @@ export function gapPercentileFn(stats: BaseStats | undefined): (p: number) => nu
     const lo = Math.min(Math.floor(h), q.length - 2);
     return q[lo]! + (h - lo) * (q[lo + 1]! - q[lo]!);
   };
-}
-
-/** `gaps`: inter-purchase gap observations (km.ts); without them, repeat buyers' mean gaps.
- * The same statistics the refit merges from its segments (base-partial.ts), from one list. */
-export function baseStats(summaries: OrderSummary[], now: Date, gaps?: readonly GapObservation[]): BaseStats {
-  const p = emptyBase();
-  for (const s of summaries) addCustomer(p, s, now);
-  return baseStatsFrom(p, now, gaps ? { observations: gaps, customers: summaries.length } : undefined);
 }
 
 /** 1–5 score against stored ascending cut points; a value equal to a cut counts as below it. */

@@ -10,7 +10,7 @@
  * refused one keeps the previous version. Every refit refreshes the base statistics and stores a
  * report of what it decided and why. No step holds more than one segment or the sample.
  */
-import { baseSizeOf, type ModelParams, type RefitReport, type StoreModel } from './model.js';
+import type { ModelParams, RefitReport } from './model.js';
 import { purchaseStats, type OrderSummary } from '../orders/decide.js';
 import { fitModel, gapObservationsFromDays, planRefit, type ModelChoice, type SummaryRow } from '../scoring/index.js';
 import type { CustomerStore, Cursor } from '../customers/port.js';
@@ -20,7 +20,7 @@ import type { RunFinish, SegmentTask } from '../platform/bulk.js';
 import { DAY_MS } from '../platform/time.js';
 import { addCustomer, baseStatsFrom, emptyBase, loadBase, mergeBase, storeBase } from './base-partial.js';
 import { partialKey, type RefitPartials } from './partials.js';
-import { BottomK, keepBelowFor, mergeSamples, sampleKey, type SampleRow } from './sample.js';
+import { BottomK, mergeSamples, sampleKey, type SampleRow } from './sample.js';
 
 export interface RefitOptions {
   /** Customers sampled for the fit (their purchase days are read one query each). */
@@ -54,9 +54,6 @@ export type RefitOutcome =
 
 /** Fewer repeat buyers with spend leave Gamma-Gamma's three parameters poorly determined. */
 const MIN_SPENDERS = 30;
-
-/** The run's sampling threshold, from the last refit's counts (churn/sample.ts). */
-export const refitKeepBelow = (m: StoreModel, sampleLimit: number): number => keepBelowFor(sampleLimit, m.stats?.buyers ?? baseSizeOf(m));
 
 export interface SegmentSampleDeps {
   customers: Pick<CustomerStore, 'scanCustomers'>;

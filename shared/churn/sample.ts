@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { OrderSummary } from '../orders/decide.js';
+import { baseSizeOf, type StoreModel } from './model.js';
 
 export interface SampleRow {
   id: string;
@@ -72,3 +73,6 @@ export function keepBelowFor(sampleLimit: number, lastBuyers: number): number {
   if (lastBuyers <= 0) return 1;
   return Math.min(1, (1.2 * sampleLimit + 4 * Math.sqrt(sampleLimit)) / lastBuyers);
 }
+
+/** The run's threshold, from the last refit's counts (buyers; customers for statistics stored before). */
+export const refitKeepBelow = (m: StoreModel, sampleLimit: number): number => keepBelowFor(sampleLimit, m.stats?.buyers ?? baseSizeOf(m));

@@ -7,7 +7,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forEachCustomerPage } from '../../shared/customers/scan.js';
-import { baseStats } from '../../shared/churn/model.js';
 import { gapObservationsFromDays, planRefit } from '../../shared/scoring/index.js';
 import { makeRng } from '../../shared/scoring/simulate.js';
 import { simulateShop } from '../../shared/scoring/simulate-shop.js';
@@ -17,6 +16,7 @@ import { seedShop } from '../support/shop.js';
 import { refitRun } from '../support/refit.js';
 import { systemForTest, type TestSystem } from '../support/system.js';
 import type { OrderSummary } from '../../shared/orders/decide.js';
+import { baseStats } from '../../shared/churn/base-partial.js';
 
 const NOW = new Date('2026-11-22T02:00:00Z');
 const SHOP_DAYS = 400;

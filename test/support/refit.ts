@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { finishRefit, refitKeepBelow, sampleSegment, type RefitOptions, type RefitOutcome } from '../../shared/churn/refit.js';
+import { finishRefit, sampleSegment, type RefitOptions, type RefitOutcome } from '../../shared/churn/refit.js';
+import { refitKeepBelow } from '../../shared/churn/sample.js';
 import { FolderRefitPartials } from '../../shared/churn/partials.js';
 import { bulkRunInput, runName } from '../../shared/platform/bulk.js';
 import type { TableStores } from '../../shared/platform/runtime/deps.js';
