@@ -50,6 +50,7 @@ export function measureBundles(runs = 5): BundleFigures {
               linksUrl: 'https://links.example.com',
               keyringFile,
               reportDir: path.join(outdir, 'reports'),
+              refitDir: path.join(outdir, 'refit'),
               // Campaign functions read no webhook secrets.
               webhookSecretsFile: 'unused',
             }),

@@ -160,7 +160,7 @@ async function dueFigures(): Promise<BenchFigure[]> {
   // Quiet hours ending at 08:00: one due time for the whole backlog.
   const backlog = 2_000_000;
   const trigger = { type: 'risk-changed', customerId: 'c', occurrence: 'o', vars: {}, match: {} } as unknown as DueSend['trigger'];
-  for (let i = 0; i < backlog; i++) store.add({ customerId: `c${i}`, campaignId: 'win-back', occurrence: 'o', dueAt: '2026-11-20T08:00:00.000Z', trigger });
+  for (let i = 0; i < backlog; i++) store.add({ customerId: `c${i}`, campaignId: 'win-back', occurrence: 'o', dueAt: '2026-11-20T08:00:00.000Z', trigger, lane: 'bulk' });
   let published = 0;
   const publisher = { publish: async (e: unknown[]) => { await vt.sleep(25); published += e.length; } };
   // dispatch-due's budget: its 120 s timeout less 20 s.

@@ -11,6 +11,7 @@ import { loopBench } from './loop.js';
 import { bundlesBench } from './bundles.js';
 import { lanesBench } from './lanes.js';
 import { sweepScaleBench } from './sweep-scale.js';
+import { refitScaleBench } from './refit-scale.js';
 import { sweepLocalBench } from './sweep-local.js';
 import { recordResults } from './results.js';
 import { importBench } from './import.js';
@@ -29,7 +30,7 @@ const templateBench: Bench = {
 
 export type { Bench, BenchFigure } from './bench.js';
 
-export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench, importBench, ingestCostBench, lanesBench, sweepScaleBench, sweepLocalBench];
+export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench, importBench, ingestCostBench, lanesBench, sweepScaleBench, refitScaleBench, sweepLocalBench];
 
 function fmt(v: number): string {
   if (v === 0 || !Number.isFinite(v)) return String(v);

@@ -9,9 +9,10 @@ import {
 } from '../shared/scoring/index.js';
 import { bestOf, passes, type Bench, type BenchFigure } from './bench.js';
 import { DEFAULT_RISK_CONFIG, decideScores, modelScoring, scoreCustomer } from '../shared/churn/scores.js';
-import { baseStats, type BaseStats, type ModelParams } from '../shared/churn/model.js';
+import { type BaseStats, type ModelParams } from '../shared/churn/model.js';
 import type { ModelChoice } from '../shared/scoring/refit-plan.js';
 import type { CustomerRecord } from '../shared/customers/record.js';
+import { baseStats } from '../shared/churn/base-partial.js';
 
 const BG = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 const PN = { r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 };

@@ -8,6 +8,7 @@
  *     └─ for each Task function of the job, in manifest order:
  *          <function> (Lambda, returns the segment with `cursor` while not done)
  *          → <function> more? (Choice: $.cursor present → <function> again, else the next Task)
+ *   → <finisher> (Lambda, once, with the run's job, time and segment count), if the job has one
  *
  * Each child is a STANDARD execution: a mass-change segment may loop for longer than an
  * EXPRESS execution's 5 minutes. The Map discards its children's outputs (hundreds of
@@ -17,9 +18,10 @@ import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Choice, Condition, DistributedMap, JsonPath, StateGraph, StateMachineType, Succeed, type IChainable, type INextable, type State } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { BulkJob } from '../shared/platform/bulk.js';
-import { tasksOf, type FunctionName } from '../shared/platform/contracts/functions.js';
+import { finisherOf, tasksOf, type FunctionName } from '../shared/platform/contracts/functions.js';
 
 export interface BulkRunLimits {
   /** Segments processed at once (Lambda concurrency and DynamoDB throughput it may take). */
@@ -38,6 +40,13 @@ export const bulkRunComment = (job: BulkJob) => `Engage bulk run: ${job}`;
 /** The name of the Map state, for tests and the runbook (redrive restarts failed children of it). */
 export const SEGMENTS_STATE = 'Segments';
 
+/** Bad input will not get better; anything else (throttling, a RetryableError, a timeout) may. */
+function withRetries(invoke: LambdaInvoke): LambdaInvoke {
+  invoke.addRetry({ errors: ['MalformedEventError'], maxAttempts: 0 });
+  invoke.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 4 });
+  return invoke;
+}
+
 export function bulkRunDefinition(scope: Construct, job: BulkJob, fnOf: (name: FunctionName) => IFunction, limits: BulkRunLimits): IChainable {
   const tasks = tasksOf(job);
   if (tasks.length === 0) throw new Error(`no Task function serves bulk run ${job}`);
@@ -45,10 +54,7 @@ export function bulkRunDefinition(scope: Construct, job: BulkJob, fnOf: (name: F
   // Built back to front: each Task's Choice goes on to the next Task (or to done).
   let next: State = done;
   for (const name of [...tasks].reverse()) {
-    const invoke = new LambdaInvoke(scope, name, { lambdaFunction: fnOf(name), payloadResponseOnly: true, retryOnServiceExceptions: true });
-    // Bad input will not get better; anything else (throttling, a RetryableError, a timeout) may.
-    invoke.addRetry({ errors: ['MalformedEventError'], maxAttempts: 0 });
-    invoke.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 4 });
+    const invoke = withRetries(new LambdaInvoke(scope, name, { lambdaFunction: fnOf(name), payloadResponseOnly: true, retryOnServiceExceptions: true }));
     const more = new Choice(scope, `${name} more?`).when(Condition.isPresent('$.cursor'), invoke).otherwise(next);
     (invoke as INextable).next(more);
     next = invoke;
@@ -61,7 +67,16 @@ export function bulkRunDefinition(scope: Construct, job: BulkJob, fnOf: (name: F
     resultPath: JsonPath.DISCARD,
   });
   map.itemProcessor(next);
-  return map;
+  const finisher = finisherOf(job);
+  if (!finisher) return map;
+  // The execution input without its segments (up to 1,000 of them): what RunFinish parses.
+  const payload = TaskInput.fromObject({
+    job: JsonPath.stringAt('$.job'),
+    runKey: JsonPath.stringAt('$.runKey'),
+    scheduledTime: JsonPath.stringAt('$.scheduledTime'),
+    totalSegments: JsonPath.numberAt('$.totalSegments'),
+  });
+  return map.next(withRetries(new LambdaInvoke(scope, finisher, { lambdaFunction: fnOf(finisher), payload, payloadResponseOnly: true, retryOnServiceExceptions: true })));
 }
 
 /** The ASL of a bulk run as plain JSON, for functions given by literal ARNs (the local runner). */

@@ -7,6 +7,7 @@ import { FunctionName, functionNames, manifest, routes } from '../shared/platfor
 import { campaignSchedules } from './campaign-schedules.js';
 import { BULK_JOBS, type BulkJob } from '../shared/platform/bulk.js';
 import { BulkRun } from './constructs/bulk-run.js';
+import { RefitPartialsBucket } from './constructs/refit-partials.js';
 import { EngageDashboard } from './constructs/dashboard.js';
 import { EngageBus } from './constructs/event-bus.js';
 import { EventConsumer } from './constructs/event-consumer.js';
@@ -49,6 +50,7 @@ export class EngageStack extends Stack {
   readonly jobFailures: Partial<Record<FunctionName, JobFailures>>;
   readonly links: ShopperLinks;
   readonly reports: ReportArchive;
+  readonly refitPartials: RefitPartialsBucket;
   readonly weeklyReport: JobSchedule;
   /** Only when the stage is in us-east-1 (CLOUDFRONT WebACLs live there) and none was given. */
   readonly webAcl?: LinksWebAcl;
@@ -86,8 +88,9 @@ export class EngageStack extends Stack {
     ) as Record<BulkJob, BulkRun>;
     for (const run of Object.values(this.bulkRuns)) this.monitoring.notify(...run.alarms);
     this.reports = new ReportArchive(this, 'Reports');
+    this.refitPartials = new RefitPartialsBucket(this, 'RefitPartials');
     this.webhooks = new ShopWebhooks(this, 'ShopWebhooks', { handler: fns.webhooks });
-    for (const fn of Object.values(fns)) wireFunction(fn, { table: this.table, bus: this.bus, mail: this.mail, links: this.links, reports: this.reports, webhooks: this.webhooks, bulkRuns: this.bulkRuns }, s);
+    for (const fn of Object.values(fns)) wireFunction(fn, { table: this.table, bus: this.bus, mail: this.mail, links: this.links, reports: this.reports, refitPartials: this.refitPartials, webhooks: this.webhooks, bulkRuns: this.bulkRuns }, s);
 
     // SES publishes its sending events to the default bus only, for every configuration set in
     // the account: each stage's rule takes its own configuration set's events.

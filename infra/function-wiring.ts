@@ -13,6 +13,7 @@ import type { EngageBus } from './constructs/event-bus.js';
 import type { EngageFunction } from './constructs/function.js';
 import type { Mail } from './constructs/mail.js';
 import type { ReportArchive } from './constructs/report-archive.js';
+import type { RefitPartialsBucket } from './constructs/refit-partials.js';
 import type { ShopperLinks } from './constructs/shopper-links.js';
 import type { EngageTable } from './constructs/table.js';
 import type { ShopWebhooks } from './constructs/webhooks.js';
@@ -24,6 +25,7 @@ export interface FunctionResources {
   mail: Mail;
   links: ShopperLinks;
   reports: ReportArchive;
+  refitPartials: RefitPartialsBucket;
   webhooks: ShopWebhooks;
   bulkRuns: Record<BulkJob, BulkRun>;
 }
@@ -67,7 +69,7 @@ export function settingsVariables(group: ConfigGroupName, s: EngageSettings): Re
 }
 
 /** Which grant each resource-bound configuration group goes with. */
-const GROUP_GRANT = { table: 'table', bus: 'publish', mail: 'send', keyring: 'keyring', linkOrigin: 'origin', report: 'reports', webhooks: 'webhookSecrets', lane: 'lane', bulkRuns: 'startRuns' } as const;
+const GROUP_GRANT = { table: 'table', bus: 'publish', mail: 'send', keyring: 'keyring', linkOrigin: 'origin', report: 'reports', refitPartials: 'refitPartials', webhooks: 'webhookSecrets', lane: 'lane', bulkRuns: 'startRuns' } as const;
 
 export function wireFunction(fn: EngageFunction, r: FunctionResources, settings: EngageSettings): void {
   const spec = specOf(fn.engageName);
@@ -85,6 +87,7 @@ export function wireFunction(fn: EngageFunction, r: FunctionResources, settings:
   if (spec.grants.keyring) r.links.grantKeyring(fn);
   if (spec.grants.origin) r.links.grantOrigin(fn);
   if (spec.grants.reports) r.reports.grantWrite(fn);
+  if (spec.grants.refitPartials) r.refitPartials.grantTo(fn, spec.grants.refitPartials);
   if (spec.grants.webhookSecrets) r.webhooks.grantSecrets(fn);
   if (groups.has('linkBase')) r.links.pointLinksFrom(fn);
   if (spec.grants.startRuns) {

@@ -16,6 +16,7 @@ export interface LocalSettings {
   linksUrl: string;
   keyringFile: string;
   reportDir: string;
+  refitDir: string;
   webhookSecretsFile: string;
 }
 
@@ -34,6 +35,7 @@ export function localGroupValues(s: LocalSettings): Record<ConfigGroupName, Reco
     sweep: { [EnvVar.sweepSegments]: '4' },
     churn: {},
     refit: {},
+    refitPartials: { [EnvVar.refitDir]: s.refitDir },
     loyalty: { [EnvVar.loyaltyConfig]: s.loyaltyConfig },
     // Locally every function and the SES emulator share one event loop: a reply can be read
     // late while other invocations render mail, which must not count as "SES did not answer".

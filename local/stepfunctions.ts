@@ -12,7 +12,7 @@ import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { bulkRunAsl, DEFAULT_BULK_LIMITS } from '../infra/bulk-definition.js';
 import { BULK_JOBS, type BulkJob } from '../shared/platform/bulk.js';
-import { specOf, tasksOf, type FunctionName } from '../shared/platform/contracts/functions.js';
+import { runFunctionsOf, specOf, type FunctionName } from '../shared/platform/contracts/functions.js';
 import { lambdaContext } from './bus.js';
 import { localStateMachineArn } from './env.js';
 import type { FunctionHandler } from './handlers.js';
@@ -24,6 +24,8 @@ export interface LocalExecution {
   input: string;
   status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
   error?: string;
+  /** What the execution returned (a finisher's outcome, e.g. the refit's). */
+  output?: unknown;
   done: Promise<void>;
 }
 
@@ -74,7 +76,10 @@ export class LocalStepFunctions {
     }
     const execution: LocalExecution = { name, job, input, status: 'RUNNING', done: Promise.resolve() };
     execution.done = this.run(execution).then(
-      () => void (execution.status = 'SUCCEEDED'),
+      (output) => {
+        execution.status = 'SUCCEEDED';
+        execution.output = output;
+      },
       (e: Error) => {
         execution.status = 'FAILED';
         execution.error = `${e.name}: ${e.message}`;
@@ -85,9 +90,9 @@ export class LocalStepFunctions {
     return { executionArn, startDate: Date.now() / 1000 };
   }
 
-  private async run(execution: LocalExecution): Promise<void> {
+  private async run(execution: LocalExecution): Promise<unknown> {
     const handlers = Object.fromEntries(
-      tasksOf(execution.job).map((fn) => [
+      runFunctionsOf(execution.job).map((fn) => [
         fn,
         async (input: unknown) => {
           const task = input as { segment: number; cursor?: unknown };
@@ -97,7 +102,7 @@ export class LocalStepFunctions {
         },
       ]),
     );
-    await this.machines[execution.job].run(JSON.parse(execution.input), { overrides: { taskResourceLocalHandlers: handlers } }).result;
+    return this.machines[execution.job].run(JSON.parse(execution.input), { overrides: { taskResourceLocalHandlers: handlers } }).result;
   }
 
   /** Resolves when every execution started so far has ended. */

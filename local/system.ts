@@ -118,6 +118,8 @@ export async function startLocalSystem(
     keyringFile,
     // No S3 emulator: the weekly report's archive is a folder (REPORT_DIR), as the CLI's --out is.
     reportDir: opts.reportDir ?? join(tmpdir(), `engage-reports-${tableName}`),
+    // The refit's partial samples likewise (REFIT_DIR): the S3 bucket's folder.
+    refitDir: join(tmpdir(), `engage-refit-${tableName}`),
     webhookSecretsFile,
   };
   const values = localGroupValues(settings);

@@ -56,7 +56,7 @@ export const { build, handler } = sqsFunction('campaign-dispatch', async (config
     }
     const current = { ...deps, keyring: await keyrings.get() };
     const outcomes =
-      event.type === DetailType.CampaignSendDue ? { flows: [], sends: await dispatchDue(current, event.detail) }
+      event.type === DetailType.CampaignSendDue || event.type === DetailType.CampaignTransactionalSendDue ? { flows: [], sends: await dispatchDue(current, event.detail) }
       : event.type === DetailType.FlowStepDue ? await runDue(current, event.detail)
       : await runTrigger(current, event);
     for (const o of outcomes.sends) count(metrics, o);

@@ -6,7 +6,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { BulkJob } from '../../shared/platform/bulk.js';
-import { tasksOf, type FunctionName } from '../../shared/platform/contracts/functions.js';
+import { runFunctionsOf, type FunctionName } from '../../shared/platform/contracts/functions.js';
 import { BULK_RUN_TIMEOUT, bulkRunComment, bulkRunDefinition, type BulkRunLimits } from '../bulk-definition.js';
 import { acknowledgeNag, nagArnRef } from '../nag.js';
 
@@ -39,7 +39,7 @@ export class BulkRun extends Construct {
     });
     const sm = this.stateMachine;
     acknowledgeNag(sm, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray and CloudWatch Logs delivery actions, which take no resource');
-    for (const name of tasksOf(props.job)) acknowledgeNag(sm, `AwsSolutions-IAM5[Resource::${nagArnRef(props.fnOf(name))}:*]`, `Versions/aliases of the Task function ${name} only`);
+    for (const name of runFunctionsOf(props.job)) acknowledgeNag(sm, `AwsSolutions-IAM5[Resource::${nagArnRef(props.fnOf(name))}:*]`, `Versions/aliases of the Task function ${name} only`);
     // cdk-nag names the ARN as CDK rendered it: literal region and account when the stage pins them.
     const stack = Stack.of(this);
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;

@@ -57,6 +57,15 @@ export class EngageTable extends Construct {
         }),
       );
     }
+    if (grant.reads?.length) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: [...ITEM_READ_ACTIONS],
+          resources: [this.table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': grant.reads.map((p) => PARTITIONS[p]) } },
+        }),
+      );
+    }
     for (const index of grant.indexes) {
       fn.addToRolePolicy(new PolicyStatement({ actions: [...INDEX_ACTIONS[index]], resources: [`${this.table.tableArn}/index/${index}`] }));
     }

@@ -35,6 +35,7 @@ import type { CompiledCampaign } from './render.js';
 import { attemptToken, leaseFrom, record, type Attempt, type DispatchOutcome } from './outcome.js';
 import { sendMail } from './send.js';
 import type { ShopInfo } from './templates.js';
+import { laneOf } from './lanes.js';
 import { matchesTrigger, occasionOf, type TriggeringEvent } from './triggers.js';
 
 export interface DispatchDeps {
@@ -73,7 +74,7 @@ export async function dispatchFirst(deps: DispatchDeps, c: CompiledCampaign, e: 
   // A backfill of old deliveries writes nothing per stale trigger.
   if (isPastSendWindow(c.campaign, e, now)) return unrecorded(campaignId, 'stale');
   const a: Attempt = { campaignId, kind: c.campaign.kind, occasion: e, token: attemptToken(deps), couponKid: deps.keyring.current.kid, retries: 0 };
-  const claim = { attempt: a.token, kind: c.campaign.kind, trigger: e, leaseUntil: leaseFrom(now), couponKid: a.couponKid };
+  const claim = { attempt: a.token, kind: c.campaign.kind, trigger: e, lane: laneOf(e.type), leaseUntil: leaseFrom(now), couponKid: a.couponKid };
   const claimed = await deps.sends.claimSend(e.customerId, campaignId, e.occurrence, now.toISOString(), claim);
   if (claimed === 'taken') return { campaignId, outcome: 'duplicate' };
   // Erased: nothing may be written for the customer again, not even the skip.

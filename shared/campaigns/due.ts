@@ -12,6 +12,7 @@
  * again and again behind a long backlog. The shards written before the buckets are read as well.
  */
 import { DetailType, type OutgoingEvent } from '../platform/contracts/events.js';
+import { DUE_EVENT } from './lanes.js';
 import type { EventPublisher } from '../platform/ports.js';
 import { DAY_MS } from '../platform/time.js';
 import { DUE_SHARDS, LEGACY_DUE_SHARDS, dueBucket, dueKeys } from '../platform/table/keys.js';
@@ -90,7 +91,11 @@ async function drainShard(deps: DueDeps, shard: string, now: Date, deadline: num
       const until = new Date(now.getTime() + leaseMs(d.leases ?? 0)).toISOString();
       return (await deps.sends.leaseDue(d, until)) ? { ...d, dueAt: until, leases: (d.leases ?? 0) + 1 } : undefined;
     });
-    const events: OutgoingEvent[] = leased.flatMap((d): OutgoingEvent[] => (d ? [d.flow ? { detailType: DetailType.FlowStepDue, detail: { customerId: d.customerId, flowId: d.campaignId, entry: d.occurrence, dueAt: d.dueAt } } : { detailType: DetailType.CampaignSendDue, detail: eventOf(d) }] : []));
+    // Each back to its own lane: a deferred survey does not queue behind a bulk backlog; a flow
+    // entry whose wait is over goes back to the flow runner.
+    const events: OutgoingEvent[] = leased.flatMap((d): OutgoingEvent[] =>
+      !d ? [] : d.flow ? [{ detailType: DetailType.FlowStepDue, detail: { customerId: d.customerId, flowId: d.campaignId, entry: d.occurrence, dueAt: d.dueAt } }] : [{ detailType: DUE_EVENT[d.lane], detail: eventOf(d) }],
+    );
     run.skipped += page.items.length - events.length;
     const chunks = Array.from({ length: Math.ceil(events.length / 10) }, (_, i) => events.slice(i * 10, i * 10 + 10));
     await pool(chunks, WRITES_AT_ONCE, (c) => deps.publisher.publish(c));

@@ -5,6 +5,8 @@ import { DynamoTable, cancellationAt, isConditionFailure, isConflict, versionGua
 import { RetryableError } from '../platform/errors.js';
 import { DUE_INDEX, TableAttr, customerIdOfPk, dueKeys, keys } from '../platform/table/keys.js';
 import { instantMs } from '../platform/time.js';
+import type { LaneName } from '../platform/contracts/functions.js';
+import { laneOf } from './lanes.js';
 import { FINAL_STATUSES, type CapLedger, type Claim, type ClaimResult, type DuePage, type DueSend, type MarkResult, type ReclaimResult, type SendRecord, type SendStore } from './port.js';
 
 /** Final outcomes are kept this long (CAN-SPAM opt-outs, campaign reports, dedupe of late
@@ -13,7 +15,7 @@ export const SEND_RECORD_TTL_DAYS = 400;
 
 const expiry = (at: string) => ({ [TableAttr.ttl]: Math.floor(instantMs(at) / 1000) + SEND_RECORD_TTL_DAYS * 86_400 });
 
-const RECORD_FIELDS = ['campaignId', 'occurrence', 'status', 'at', 'kind', 'messageId', 'reason', 'until', 'trigger', 'attempt', 'couponKid', 'couponHash', 'retries', 'deliveredAt', 'openedAt', 'clickedAt'] as const;
+const RECORD_FIELDS = ['campaignId', 'occurrence', 'status', 'at', 'kind', 'messageId', 'reason', 'until', 'trigger', 'lane', 'attempt', 'couponKid', 'couponHash', 'retries', 'deliveredAt', 'openedAt', 'clickedAt'] as const;
 const toRecord = (i: Item): SendRecord => Object.fromEntries(RECORD_FIELDS.flatMap((f) => (i[f] !== undefined ? [[f, i[f]]] : []))) as unknown as SendRecord;
 
 /** The due-index attributes of a pending send due at `dueAt` (the shard follows the time). */
@@ -24,7 +26,7 @@ const names = { '#st': 'status', '#at': 'at', '#s': TableAttr.dueShard, '#d': Ta
 export class DynamoSendStore extends DynamoTable implements SendStore {
   async claimSend(customerId: string, campaignId: string, occurrence: string, at: string, claim?: Claim): Promise<ClaimResult> {
     const pending = claim
-      ? { attempt: claim.attempt, kind: claim.kind, trigger: claim.trigger, couponKid: claim.couponKid, customerId, ...inDue(customerId, claim.leaseUntil) }
+      ? { attempt: claim.attempt, kind: claim.kind, trigger: claim.trigger, lane: claim.lane, couponKid: claim.couponKid, customerId, ...inDue(customerId, claim.leaseUntil) }
       : {};
     try {
       await this.db.send(
@@ -179,11 +181,13 @@ export class DynamoSendStore extends DynamoTable implements SendStore {
     // Waiting flow entries share the index (shared/flows/dynamodb.ts): their waits drain the same way.
     const items = (out.Items ?? []).flatMap((i): DueSend[] =>
       String(i.sk).startsWith(keys.flowPrefix)
-        ? [{ customerId: i.customerId as string, campaignId: i.flowId as string, occurrence: i.entry as string, dueAt: i[TableAttr.dueAt] as string, trigger: i.trigger as DueSend['trigger'], leases: (i.leases as number | undefined) ?? 0, flow: true }]
+        ? [{ customerId: i.customerId as string, campaignId: i.flowId as string, occurrence: i.entry as string, dueAt: i[TableAttr.dueAt] as string, trigger: i.trigger as DueSend['trigger'], lane: 'bulk', leases: (i.leases as number | undefined) ?? 0, flow: true }]
         : i.trigger
         ? [{
             customerId: i.customerId as string, campaignId: i.campaignId as string, occurrence: i.occurrence as string,
-            dueAt: i[TableAttr.dueAt] as string, trigger: i.trigger as DueSend['trigger'], leases: (i.leases as number | undefined) ?? 0,
+            dueAt: i[TableAttr.dueAt] as string, trigger: i.trigger as DueSend['trigger'],
+            // Items written before sends carried their lane: the lane their trigger arrives in.
+            lane: (i.lane as LaneName | undefined) ?? laneOf((i.trigger as DueSend['trigger']).type), leases: (i.leases as number | undefined) ?? 0,
           }]
         : [],
     );

@@ -3,6 +3,7 @@
 import type { Occasion } from '../platform/contracts/events.js';
 import type { DispatchDeps } from './dispatch.js';
 import type { SendRecord } from './port.js';
+import { laneOf } from './lanes.js';
 
 export type DispatchOutcome =
   | { campaignId: string; outcome: 'sent'; messageId: string }
@@ -39,7 +40,7 @@ export async function record(deps: DispatchDeps, a: Attempt, now: Date, o: Outco
       kind: a.kind,
       at: now.toISOString(),
       // A deferral is decided again with its trigger; a final outcome needs it no more.
-      ...(o.status === 'deferred' ? { trigger: e } : {}),
+      ...(o.status === 'deferred' ? { trigger: e, lane: laneOf(e.type) } : {}),
       couponKid: a.couponKid,
       ...(a.retries ? { retries: a.retries } : {}),
       ...o,

@@ -1,5 +1,6 @@
 /** What campaign dispatch needs from storage (DynamoSendStore in ./dynamodb.ts). */
 import type { Occasion } from '../platform/contracts/events.js';
+import type { LaneName } from '../platform/contracts/functions.js';
 
 /**
  * The states of one send (campaign, customer, occurrence); see dispatch.ts for the transitions.
@@ -25,6 +26,8 @@ export interface SendRecord {
    * states keep the trigger too, for the due job to hand them on). */
   until?: string;
   trigger?: Occasion;
+  /** Pending states: the send lane it came in (campaigns/lanes.ts), which its due event goes back to. */
+  lane?: LaneName;
   /** The attempt that holds a claimed or sending send: later writes of other attempts fail. */
   attempt?: string;
   /** The keyring key the coupon code is derived with (fixed at the first claim), and the hash of
@@ -45,6 +48,7 @@ export interface DueSend {
   occurrence: string;
   dueAt: string;
   trigger: Occasion;
+  lane: LaneName;
   /** Times the due job has leased it so far (each lease is longer: see due.ts). */
   leases?: number;
   /** A flow entry (campaignId: the flow, occurrence: the entry), not a send: woken by flow.step-due. */
@@ -62,6 +66,7 @@ export interface Claim {
   attempt: string;
   kind: 'marketing' | 'transactional';
   trigger: Occasion;
+  lane: LaneName;
   /** Until when this attempt holds the claim; the send's due time meanwhile. */
   leaseUntil: string;
   couponKid: string;

@@ -27,6 +27,7 @@ import { decideCap } from './policy.js';
 import type { CapLedger } from './port.js';
 import { renderEmail, type CompiledCampaign } from './render.js';
 import { templateVars, type CouponVars } from './templates.js';
+import { laneOf } from './lanes.js';
 
 /** Throttled sends are retried this often (5 min, then doubling up to 2 h), then failed. */
 export const SEND_RETRIES = 6;
@@ -150,6 +151,6 @@ async function scheduleReminders(deps: DispatchDeps, customerId: string, coupon:
       vars: { daysLeft: rc.trigger.daysBefore, campaignId: coupon.campaignId },
       match: {},
     };
-    await deps.sends.scheduleSend(customerId, { campaignId: rc.id, occurrence, kind: rc.kind, status: 'deferred', reason: 'scheduled', until: until.toISOString(), at: now.toISOString(), trigger });
+    await deps.sends.scheduleSend(customerId, { campaignId: rc.id, occurrence, kind: rc.kind, status: 'deferred', reason: 'scheduled', until: until.toISOString(), at: now.toISOString(), trigger, lane: laneOf(trigger.type) });
   }
 }

@@ -9,8 +9,6 @@ import type { ParetoNbdParams } from '../scoring/pareto-nbd.js';
 import type { CountModel } from '../scoring/count-model.js';
 import type { LevelThresholds } from '../scoring/levels.js';
 import type { ModelChoice } from '../scoring/refit-plan.js';
-import { kmGapPercentiles, type GapObservation } from '../scoring/km.js';
-import { purchaseStats, type OrderSummary } from '../orders/decide.js';
 
 /**
  * One model version. Version 2 records carry `choice` (planRefit's ModelChoice: model, params,
@@ -80,6 +78,8 @@ export interface BaseStats {
   computedAt: string;
   /** Customers in the base when computed: sizes the bulk runs' segment count. */
   customers?: number;
+  /** Of them with a purchase: sizes the next refit's sampling threshold (churn/sample.ts). */
+  buyers?: number;
   /**
    * Quantiles at 0, 0.05, …, 1 of the gap between purchase days (days). 'kaplan-meier': over
    * every gap of the sampled customers, the open gap since the last purchase counted as censored
@@ -87,6 +87,8 @@ export interface BaseStats {
    */
   gapQuantiles: number[];
   gapMethod?: 'kaplan-meier';
+  /** Customers whose purchase days the Kaplan–Meier estimate saw (the refit's sample). */
+  gapSample?: number;
   /** Ascending 20/40/60/80 % cut points over buyers. */
   rfmCuts: { recencyDays: number[]; frequency: number[]; monetary: number[] };
 }
@@ -135,30 +137,6 @@ export function gapPercentileFn(stats: BaseStats | undefined): (p: number) => nu
     const h = Math.min(Math.max(p, 0), 1) / QUANTILE_STEP;
     const lo = Math.min(Math.floor(h), q.length - 2);
     return q[lo]! + (h - lo) * (q[lo + 1]! - q[lo]!);
-  };
-}
-
-/** `gaps`: inter-purchase gap observations (km.ts); without them, repeat buyers' mean gaps. */
-export function baseStats(summaries: OrderSummary[], now: Date, gaps?: readonly GapObservation[]): BaseStats {
-  const buyers = summaries.flatMap((s) => {
-    const p = purchaseStats(s, now);
-    return p ? [{ p, s }] : [];
-  });
-  const probs = Array.from({ length: Math.round(1 / QUANTILE_STEP) + 1 }, (_, i) => i * QUANTILE_STEP);
-  const cuts = [0.2, 0.4, 0.6, 0.8];
-  const km = gaps ? kmGapPercentiles(gaps) : null;
-  const kmQuantiles = km ? probs.map(km) : [];
-  return {
-    computedAt: now.toISOString(),
-    customers: summaries.length,
-    ...(km
-      ? { gapQuantiles: kmQuantiles.every(Number.isFinite) ? kmQuantiles : [], gapMethod: 'kaplan-meier' as const }
-      : { gapQuantiles: quantiles(buyers.flatMap(({ p }) => (p.cycleDays !== undefined ? [p.cycleDays] : [])), probs) }),
-    rfmCuts: {
-      recencyDays: quantiles(buyers.map(({ p }) => p.daysSinceLastOrder), cuts),
-      frequency: quantiles(buyers.map(({ s }) => s.purchaseDays), cuts),
-      monetary: quantiles(buyers.map(({ s }) => s.spend), cuts),
-    },
   };
 }
 

@@ -1,25 +1,26 @@
 /**
- * The weekly model refit: read every customer summary (compact items only), take a uniform sample
- * of buyers, read the sampled customers' purchase days, and let planRefit choose the model on two
- * consecutive hold-outs (BG/NBD, MBG/NBD, Pareto/NBD), fit the ranked-level cut points and refit the winner on
- * all data. Only an accepted plan becomes the new model version (with Gamma-Gamma for spend); a
- * refused one keeps the previous version. Every refit refreshes the base statistics (Kaplan–Meier
- * gap percentiles for the rule, RFM cuts) and stores a report of what it decided and why.
+ * The weekly model refit, as a bulk run (shared/platform/bulk.ts): each parallel-scan segment
+ * folds its customers into partial base statistics and keeps its bottom-k sample of buyers
+ * (sampleSegment, a Task that pages until its time budget and leaves its state in the partials
+ * store); once every segment is done, the fit (finishRefit) merges the partials into statistics of
+ * the whole base and one uniform sample of up to `sampleLimit` buyers (churn/sample.ts), reads
+ * the sample's purchase days, and lets planRefit choose the model on two consecutive hold-outs
+ * (BG/NBD, MBG/NBD, Pareto/NBD), fit the ranked-level cut points and refit the winner on all
+ * data. Only an accepted plan becomes the new model version (with Gamma-Gamma for spend); a
+ * refused one keeps the previous version. Every refit refreshes the base statistics and stores a
+ * report of what it decided and why. No step holds more than one segment or the sample.
  */
-import { baseStats, type ModelParams, type RefitReport } from './model.js';
+import type { ModelParams, RefitReport } from './model.js';
 import { purchaseStats, type OrderSummary } from '../orders/decide.js';
 import { fitModel, gapObservationsFromDays, planRefit, type ModelChoice, type SummaryRow } from '../scoring/index.js';
-import type { CustomerStore } from '../customers/port.js';
+import type { CustomerStore, Cursor } from '../customers/port.js';
 import type { ScoreStore } from './port.js';
-import { forEachCustomerPage } from '../customers/scan.js';
+import { pageThroughSegment } from '../customers/scan.js';
+import type { RunFinish, SegmentTask } from '../platform/bulk.js';
 import { DAY_MS } from '../platform/time.js';
-
-export interface RefitDeps {
-  customers: Pick<CustomerStore, 'scanCustomers'>;
-  scores: ScoreStore;
-  /** Uniform [0, 1): injected so sampling is reproducible in tests. */
-  random: () => number;
-}
+import { addCustomer, baseStatsFrom, emptyBase, loadBase, mergeBase, storeBase } from './base-partial.js';
+import { partialKey, type RefitPartials } from './partials.js';
+import { BottomK, mergeSamples, sampleKey, type SampleRow } from './sample.js';
 
 export interface RefitOptions {
   /** Customers sampled for the fit (their purchase days are read one query each). */
@@ -42,6 +43,8 @@ interface Counts {
   customers: number;
   sampled: number;
   dayReads: DayReads;
+  /** Segments whose partial was not there (failed within the run's tolerance): fitted without them. */
+  segmentsMissing: number;
 }
 
 export type RefitOutcome =
@@ -49,28 +52,38 @@ export type RefitOutcome =
   | ({ kind: 'updated'; version: number; params: ModelParams; notes: string[] } & Counts)
   | ({ kind: 'kept'; reasons: string[]; currentVersion?: number; choice: ModelChoice | null } & Counts);
 
-type Summarized = { id: string; s: OrderSummary };
-
 /** Fewer repeat buyers with spend leave Gamma-Gamma's three parameters poorly determined. */
 const MIN_SPENDERS = 30;
 
-async function allSummaries(store: Pick<CustomerStore, 'scanCustomers'>): Promise<Summarized[]> {
-  const out: Summarized[] = [];
-  await forEachCustomerPage(store, (customers) => void out.push(...customers.map((c) => ({ id: c.customerId, s: c.summary }))), 1000);
-  return out;
+export interface SegmentSampleDeps {
+  customers: Pick<CustomerStore, 'scanCustomers'>;
+  partials: RefitPartials;
 }
 
-/** Algorithm R: a uniform sample of k items in one pass. */
-export function reservoir<T>(items: readonly T[], k: number, random: () => number): T[] {
-  const sample = items.slice(0, k);
-  for (let i = k; i < items.length; i++) {
-    const j = Math.floor(random() * (i + 1));
-    if (j < k) sample[j] = items[i]!;
-  }
-  return sample;
+/** One segment of the refit: from its cursor's stored state, page until the budget, store the state where it stopped. */
+export async function sampleSegment(
+  deps: SegmentSampleDeps,
+  task: SegmentTask,
+  opts: { pageSize: number; shouldYield: () => boolean; sampleLimit: number },
+): Promise<{ scanned: number; candidates: number; cursor?: Cursor }> {
+  const now = new Date(task.scheduledTime);
+  const prior = task.cursor ? await deps.partials.get(partialKey(task, task.segment, task.cursor)) : undefined;
+  // Retryable: a partial written just now may not be readable yet; a lost one fails the segment.
+  if (task.cursor && !prior) throw new Error(`refit segment ${task.segment}: no partial stored for its cursor`);
+  const base = prior ? loadBase(prior.base) : emptyBase();
+  const keep = new BottomK(opts.sampleLimit, task.keepBelow ?? 1, prior?.sample ?? []);
+  const paged = await pageThroughSegment(deps.customers, task, opts, async (customers) => {
+    for (const c of customers) {
+      addCustomer(base, c.summary, now);
+      if (c.summary.firstDay) keep.offer({ id: c.customerId, key: sampleKey(c.customerId), s: c.summary });
+    }
+  });
+  const sample = keep.sample();
+  await deps.partials.put(partialKey(task, task.segment, paged.cursor ?? 'final'), { base: storeBase(base), sample });
+  return { scanned: paged.scanned, candidates: sample.length, ...(paged.cursor ? { cursor: paged.cursor } : {}) };
 }
 
-export function toSummaryRows(customers: readonly Summarized[], now: Date): SummaryRow[] {
+export function toSummaryRows(customers: readonly { id: string; s: OrderSummary }[], now: Date): SummaryRow[] {
   return customers.flatMap(({ id, s }) => {
     const p = purchaseStats(s, now);
     // Time in weeks, as in the published work; same-day orders are already one purchase.
@@ -78,25 +91,42 @@ export function toSummaryRows(customers: readonly Summarized[], now: Date): Summ
   });
 }
 
-export async function refitModel(deps: RefitDeps, now: Date, opts: RefitOptions): Promise<RefitOutcome> {
-  const customers = await allSummaries(deps.customers);
-  const sample = reservoir(customers.filter((c) => c.s.firstDay), opts.sampleLimit, deps.random);
-  const read = await deps.scores.readPurchaseDays(sample.map((c) => c.id));
+export interface FitDeps {
+  scores: ScoreStore;
+  partials: RefitPartials;
+}
+
+/** The fit, once every segment is done: merge, read the sample's days, plan, store. */
+export async function finishRefit(deps: FitDeps, run: RunFinish, opts: RefitOptions): Promise<RefitOutcome> {
+  const now = new Date(run.scheduledTime);
+  const parts = await Promise.all(Array.from({ length: run.totalSegments }, (_, n) => deps.partials.get(partialKey(run, n, 'final'))));
+  const base = emptyBase();
+  for (const p of parts) if (p) mergeBase(base, loadBase(p.base));
+  const sample = mergeSamples(parts.map((p) => p?.sample ?? []), opts.sampleLimit);
+  return fitSample(deps.scores, { base, sample, segmentsMissing: parts.filter((p) => !p).length }, now, opts);
+}
+
+async function fitSample(scores: ScoreStore, merged: { base: ReturnType<typeof emptyBase>; sample: SampleRow[]; segmentsMissing: number }, now: Date, opts: RefitOptions): Promise<RefitOutcome> {
+  const { base, sample, segmentsMissing } = merged;
+  const read = await scores.readPurchaseDays(sample.map((c) => c.id));
   const today = Math.floor(now.getTime() / DAY_MS);
   // An order placed while the refit runs may show in the days but not in "now": judge as of now.
   const histories = sample.map((c) => (read.days.get(c.id) ?? []).filter((d) => d <= today)).filter((d) => d.length > 0);
   const dayReads: DayReads = { queries: read.queries, items: read.items, missing: sample.length - histories.length };
   const gaps = histories.flatMap((d) => gapObservationsFromDays(d, today));
-  await deps.scores.putBaseStats(baseStats(customers.map((c) => c.s), now, gaps.length ? gaps : undefined));
+  await scores.putBaseStats(baseStatsFrom(base, now, gaps.length ? { observations: gaps, customers: histories.length } : undefined));
 
-  const counts: Counts = { customers: customers.length, sampled: histories.length, dayReads };
-  const current = (await deps.scores.getStoreModel()).params;
+  const counts: Counts = { customers: base.customers, sampled: histories.length, dayReads, segmentsMissing };
+  const missingNote = segmentsMissing ? [`${segmentsMissing} segment(s) of the run failed: sampled and counted without them`] : [];
+  const current = (await scores.getStoreModel()).params;
   const plan = planRefit(histories, today, { horizonDays: opts.horizonDays, bound: opts.bound });
   const kept = async (reasons: string[]): Promise<RefitOutcome> => {
-    const outcome = { kind: 'kept' as const, reasons, ...(current ? { currentVersion: current.version } : {}), choice: plan.choice, ...counts };
-    await deps.scores.putRefitReport(report(outcome, now));
+    const outcome = { kind: 'kept' as const, reasons: [...reasons, ...missingNote], ...(current ? { currentVersion: current.version } : {}), choice: plan.choice, ...counts };
+    await scores.putRefitReport(report(outcome, now));
     return outcome;
   };
+  // The fit retried after it stored (a Task retry): this run's version is there already.
+  if (current?.fittedAt === now.toISOString()) return { kind: 'updated', version: current.version, params: current, notes: ['stored by an earlier attempt of this run'], ...counts };
   if (!plan.accepted || !plan.choice) return kept(plan.reasons);
 
   const spenders = toSummaryRows(sample, now).filter((r) => r.x > 0 && (r.zbar ?? 0) > 0);
@@ -111,9 +141,9 @@ export async function refitModel(deps: RefitDeps, now: Date, opts: RefitOptions)
     ...(gg?.converged ? { gammaGamma: gg.params } : {}),
     fit: { customers: choice.customers, repeatBuyers: choice.repeatBuyers, logLikelihood: choice.logLikelihood },
   };
-  if (!(await deps.scores.putModelParams(params))) return kept(['another refit stored a newer version first']);
-  const outcome: RefitOutcome = { kind: 'updated', version: params.version, params, notes, ...counts };
-  await deps.scores.putRefitReport(report(outcome, now));
+  if (!(await scores.putModelParams(params))) return kept(['another refit stored a newer version first']);
+  const outcome: RefitOutcome = { kind: 'updated', version: params.version, params, notes: [...notes, ...missingNote], ...counts };
+  await scores.putRefitReport(report(outcome, now));
   return outcome;
 }
 

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Instant } from './contracts/primitives.js';
 
-export const BULK_JOBS = ['daily-sweep', 'tier-review', 'campaign-run'] as const;
+export const BULK_JOBS = ['daily-sweep', 'tier-review', 'campaign-run', 'model-refit'] as const;
 export type BulkJob = (typeof BULK_JOBS)[number];
 
 /** One segment's work as a Task receives it and returns it (with `cursor` while it is not done). */
@@ -26,14 +26,25 @@ export const SegmentTask = z.object({
   /** Where the segment's previous invocation stopped (a LastEvaluatedKey); absent: start / done. */
   cursor: z.record(z.string(), z.string()).optional(),
   campaignId: z.string().min(1).optional(),
+  /** model-refit: sample keys below this are candidates (shared/churn/sample.ts), fixed per run. */
+  keepBelow: z.number().positive().max(1).optional(),
 });
 export type SegmentTask = z.infer<typeof SegmentTask>;
+
+/** What a run's finishing Task receives once every segment is done (the execution input without its segments). */
+export const RunFinish = SegmentTask.pick({ job: true, runKey: true, scheduledTime: true, totalSegments: true });
+export type RunFinish = z.infer<typeof RunFinish>;
+
+/** What a run's segments share beyond the job and time. */
+export type RunParams = Pick<SegmentTask, 'campaignId' | 'keepBelow'>;
 
 /** The execution input: the Map iterates `segments`. */
 export interface BulkRunInput {
   job: BulkJob;
   runKey: string;
   scheduledTime: string;
+  totalSegments: number;
+  keepBelow?: number;
   segments: SegmentTask[];
 }
 
@@ -60,10 +71,11 @@ export function runName(job: BulkJob, scheduledTime: string, campaignId?: string
   return `${job}-${id}-${at}`;
 }
 
-export function bulkRunInput(job: BulkJob, scheduledTime: string, totalSegments: number, campaignId?: string): BulkRunInput {
+export function bulkRunInput(job: BulkJob, scheduledTime: string, totalSegments: number, params: RunParams = {}): BulkRunInput {
   const runKey = new Date(scheduledTime).toISOString();
-  const segments = Array.from({ length: totalSegments }, (_, segment) => ({ job, runKey, scheduledTime: runKey, segment, totalSegments, ...(campaignId ? { campaignId } : {}) }));
-  return { job, runKey, scheduledTime: runKey, segments };
+  const shared = { ...(params.campaignId ? { campaignId: params.campaignId } : {}), ...(params.keepBelow !== undefined ? { keepBelow: params.keepBelow } : {}) };
+  const segments = Array.from({ length: totalSegments }, (_, segment) => ({ job, runKey, scheduledTime: runKey, segment, totalSegments, ...shared }));
+  return { job, runKey, scheduledTime: runKey, totalSegments, ...(params.keepBelow !== undefined ? { keepBelow: params.keepBelow } : {}), segments };
 }
 
 /** Starting an execution by name: `already` when one of that name exists (running or ended). */
@@ -75,10 +87,11 @@ export type BulkRunStart = { run: string; outcome: 'started' | 'already'; segmen
 
 export async function startBulkRun(
   starter: BulkRunStarter,
-  run: { job: BulkJob; scheduledTime: string; baseSize: number; minSegments: number; campaignId?: string },
+  run: { job: BulkJob; scheduledTime: string; baseSize: number; minSegments: number } & RunParams,
 ): Promise<BulkRunStart> {
   const segments = segmentCount(run.baseSize, run.minSegments);
   const name = runName(run.job, run.scheduledTime, run.campaignId);
-  const outcome = await starter.start(run.job, name, bulkRunInput(run.job, run.scheduledTime, segments, run.campaignId));
+  const params = { ...(run.campaignId ? { campaignId: run.campaignId } : {}), ...(run.keepBelow !== undefined ? { keepBelow: run.keepBelow } : {}) };
+  const outcome = await starter.start(run.job, name, bulkRunInput(run.job, run.scheduledTime, segments, params));
   return { run: name, outcome, segments };
 }

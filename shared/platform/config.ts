@@ -36,6 +36,8 @@ export const EnvVar = {
   loyaltyConfig: 'LOYALTY_CONFIG',
   botClickSeconds: 'ENGAGEMENT_BOT_CLICK_SECONDS',
   attributionDays: 'ATTRIBUTION_WINDOW_DAYS',
+  refitBucket: 'REFIT_BUCKET',
+  refitDir: 'REFIT_DIR',
   reportBucket: 'REPORT_BUCKET',
   reportDir: 'REPORT_DIR',
   reportEmail: 'REPORT_EMAIL',
@@ -191,6 +193,14 @@ export const ReportConfig = z
   })
   .refine((c) => c[EnvVar.reportBucket] || c[EnvVar.reportDir], { message: `set ${EnvVar.reportBucket} or ${EnvVar.reportDir}`, path: [EnvVar.reportBucket] });
 
+/** Where the refit's segments leave their partial samples for the fit (a bucket in AWS, a folder locally). */
+export const RefitPartialsConfig = z
+  .object({
+    [EnvVar.refitBucket]: z.string().min(3).optional(),
+    [EnvVar.refitDir]: z.string().min(1).optional(),
+  })
+  .refine((c) => c[EnvVar.refitBucket] || c[EnvVar.refitDir], { message: `set ${EnvVar.refitBucket} or ${EnvVar.refitDir}`, path: [EnvVar.refitBucket] });
+
 /** Where the links in mail point (the links function's public URL). */
 export const LinkBaseConfig = z.object({ [EnvVar.publicBaseUrl]: z.url() });
 
@@ -233,6 +243,7 @@ export const ConfigGroups = {
   sweep: SweepConfig,
   churn: ChurnConfig,
   refit: RefitConfig,
+  refitPartials: RefitPartialsConfig,
   loyalty: LoyaltyEnv,
   mail: MailConfig,
   lane: LaneConfig,

@@ -6,12 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BULK_JOBS, type BulkJob } from '../../shared/platform/bulk.js';
-import { FunctionName, functionNames, specOf, tasksOf } from '../../shared/platform/contracts/functions.js';
+import { FunctionName, finisherOf, functionNames, runFunctionsOf, specOf, tasksOf } from '../../shared/platform/contracts/functions.js';
 import { DEFAULT_BULK_LIMITS, SEGMENTS_STATE } from '../../infra/bulk-definition.js';
 import { localDefinitions } from '../../local/stepfunctions.js';
 import { asList, synthesized, type Json } from './template.js';
 
-const { stack, template, logicalId, fnId, resource } = synthesized();
+const { stack, template, logicalId, fnId, resource, statementsOf } = synthesized();
 const topic = [{ Ref: logicalId(stack.monitoring.topic) }];
 const machineOf = (job: BulkJob) => resource(logicalId(stack.bulkRuns[job].stateMachine));
 
@@ -52,6 +52,27 @@ describe.each(BULK_JOBS)('bulk run %s', (job) => {
     });
   });
 
+  it('ends after the Map with its finisher, if the job has one, given the run without its segments', () => {
+    const fit = finisherOf(job);
+    if (!fit) return expect(segments().End).toBe(true);
+    expect(segments().Next).toBe(fit);
+    expect(def().States[fit]).toMatchObject({
+      Type: 'Task',
+      Resource: `arn:aws:lambda:us-east-1:000000000000:function:${fit}`,
+      Parameters: { 'job.$': '$.job', 'runKey.$': '$.runKey', 'scheduledTime.$': '$.scheduledTime', 'totalSegments.$': '$.totalSegments' },
+      End: true,
+    });
+    expect(def().States[fit].Retry).toEqual(expect.arrayContaining([{ ErrorEquals: ['MalformedEventError'], MaxAttempts: 0 }, expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 4 })]));
+  });
+
+  it('may invoke exactly the functions of its job (segment Tasks and finisher)', () => {
+    const role = machineOf(job).Properties.RoleArn['Fn::GetAtt'][0] as string;
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p: Json) => asList(p.Properties.Roles).some((r: Json) => r.Ref === role)) as Json[];
+    const invoked = policies.flatMap((p) => asList(p.Properties.PolicyDocument.Statement)).filter((s: Json) => asList(s.Action).includes('lambda:InvokeFunction'));
+    const names = new Set(invoked.flatMap((s: Json) => asList(s.Resource)).map((r: Json) => (r['Fn::GetAtt'] ? r['Fn::GetAtt'][0] : r['Fn::Join'][1][0]['Fn::GetAtt'][0])));
+    expect([...names].sort()).toEqual(runFunctionsOf(job).map(fnId).sort());
+  });
+
   it('is the very definition the local runner executes', () => {
     expect(def()).toEqual(localDefinitions()[job]);
   });
@@ -74,6 +95,7 @@ describe('starting bulk runs', () => {
     const starters = functionNames.filter((n) => specOf(n).grants.startRuns);
     expect(starters.map((n) => [n, specOf(n).grants.startRuns])).toEqual([
       [FunctionName.SweepStart, ['daily-sweep', 'tier-review']],
+      [FunctionName.ModelRefit, ['model-refit']],
       [FunctionName.CampaignSchedule, ['campaign-run']],
     ]);
     for (const n of starters) expect(specOf(n).trigger.kind).toBe('schedule');
@@ -89,5 +111,41 @@ describe('starting bulk runs', () => {
     const env = resource(fnId(FunctionName.SweepStart)).Properties.Environment.Variables as Json;
     const json = asList(env.BULK_RUN_STATE_MACHINES['Fn::Join'][1]).map((p: unknown) => (typeof p === 'string' ? p : `"${(p as Json).Ref}"`)).join('').replace(/""/g, '"');
     expect(JSON.parse(json)).toEqual({ 'daily-sweep': logicalId(stack.bulkRuns['daily-sweep'].stateMachine), 'tier-review': logicalId(stack.bulkRuns['tier-review'].stateMachine) });
+  });
+});
+
+describe('the refit run', () => {
+  const s3Of = (fn: FunctionName) =>
+    statementsOf(fn)
+      .filter((s) => asList(s.Action).some((a: string) => a.startsWith('s3:')))
+      .map((s) => [asList(s.Action).sort(), JSON.stringify(s.Resource), s.Condition]);
+  const bucket = () => logicalId(stack.refitPartials.bucket);
+
+  it('samples each segment with refit-sample and fits once with refit-fit; the old single-function refit only starts it', () => {
+    expect(tasksOf('model-refit')).toEqual([FunctionName.RefitSample]);
+    expect(finisherOf('model-refit')).toBe(FunctionName.RefitFit);
+    expect(specOf(FunctionName.ModelRefit).trigger.kind).toBe('schedule');
+    expect(specOf(FunctionName.ModelRefit).grants.table).toEqual({ access: 'read', indexes: [], partitions: ['store'] });
+  });
+
+  it('the segments may read and write partials under refit/ of the refit bucket, the fit only read them; both list only that prefix', () => {
+    const list = [['s3:ListBucket'], expect.stringContaining(bucket()), { StringLike: { 's3:prefix': ['refit/*'] } }];
+    expect(s3Of(FunctionName.RefitSample)).toEqual([[['s3:GetObject', 's3:PutObject'], expect.stringMatching(new RegExp(`${bucket()}.*/refit/\\*`)), undefined], list]);
+    expect(s3Of(FunctionName.RefitFit)).toEqual([[['s3:GetObject'], expect.stringMatching(new RegExp(`${bucket()}.*/refit/\\*`)), undefined], list]);
+    for (const fn of functionNames.filter((n) => n !== FunctionName.RefitSample && n !== FunctionName.RefitFit)) expect(JSON.stringify(statementsOf(fn))).not.toContain(bucket());
+  });
+
+  it('keeps partials in a private bucket for 7 days', () => {
+    const b = resource(bucket());
+    expect(b.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(b.Properties.LifecycleConfiguration.Rules).toEqual([expect.objectContaining({ Prefix: 'refit/', ExpirationInDays: 7, Status: 'Enabled' })]);
+  });
+
+  it('the fit may read customer items (purchase days) but write only STORE', () => {
+    const dynamo = statementsOf(FunctionName.RefitFit).filter((s) => asList(s.Action).some((a: string) => a.startsWith('dynamodb:')));
+    expect(dynamo.map((s) => [asList(s.Action).some((a: string) => /Put|Update|Delete|Write/.test(a)), s.Condition])).toEqual([
+      [true, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['STORE'] } }],
+      [false, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CUST#*'] } }],
+    ]);
   });
 });

@@ -49,8 +49,10 @@ describe.each(functionNames)('function %s', (name) => {
     } else if (grant.partitions.length === 0) {
       expect(onTable).toEqual([]);
     } else {
+      const reads = 'reads' in grant && grant.reads ? [[[...ITEM_READ_ACTIONS].sort(), { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': grant.reads.map((p) => PARTITIONS[p]) } }]] : [];
       expect(onTable.map((s) => [asList(s.Action).sort(), s.Condition])).toEqual([
         [items.sort(), { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': grant.partitions.map((p) => PARTITIONS[p]) } }],
+        ...reads,
       ]);
     }
     const onIndexes = dynamo.filter((s) => !onTable.includes(s));

@@ -224,7 +224,7 @@ describe('functions', () => {
     const assets = {} as Record<'dispatch' | 'schedule', string>;
     const keyringFile = path.join(outdir, 'keyring.json');
     const envFor = (name: FunctionName, asset: string) =>
-      functionEnv(name, localGroupValues({ tableName: 'engage-probe', eventBusName: 'engage-probe', campaignsDir: path.join(asset, 'campaigns'), loyaltyConfig: 'unused', linksUrl: 'https://links.example.com', keyringFile, reportDir: path.join(outdir, 'reports'), webhookSecretsFile: 'unused' }));
+      functionEnv(name, localGroupValues({ tableName: 'engage-probe', eventBusName: 'engage-probe', campaignsDir: path.join(asset, 'campaigns'), loyaltyConfig: 'unused', linksUrl: 'https://links.example.com', keyringFile, reportDir: path.join(outdir, 'reports'), refitDir: path.join(outdir, 'refit'), webhookSecretsFile: 'unused' }));
 
     beforeAll(() => {
       const app = new App({ outdir: dir });

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerModelCommands } from '../../cli/model.js';
-import { refitModel } from '../../shared/churn/refit.js';
+import { refitRun, refitSteps } from '../support/refit.js';
 import type { CustomerRecord } from '../../shared/customers/record.js';
 import { COUNT_MODELS } from '../../shared/scoring/fit.js';
 import { formatDay } from '../../shared/scoring/csv.js';
@@ -59,7 +59,7 @@ describe('refit with model selection, ranked levels, engage model show', () => {
   afterAll(() => sys?.close());
 
   it('stores the chosen model with its hold-out errors by class and monotone cut points', async () => {
-    const out = await sys.runScheduled('model-refit', NOW);
+    const out = await refitRun(sys, NOW);
     expect(out).toMatchObject({ kind: 'updated', version: 1, customers: 1200, sampled: 1200 });
     // One query per sampled customer: the cost of the purchase days is counted.
     expect((out as { dayReads: { queries: number; missing: number } }).dayReads).toMatchObject({ queries: 1200, missing: 0 });
@@ -137,7 +137,7 @@ describe('a refit refused by the configured bound', () => {
     expect((await sys.stores.customers.getCustomer('r0'))?.prediction).toMatchObject({ modelVersion: 1 });
 
     // When the scheduled refit runs with the bound from its configuration
-    const out = await sys.runScheduled('model-refit', NOW);
+    const out = await refitRun(sys, NOW);
     expect(out).toMatchObject({ kind: 'kept', reasons: expect.arrayContaining([expect.stringMatching(/misses the hold-out by .*bound ±0\.1%/)]) });
     const stored = await scores.getStoreModel();
     expect(stored.params?.version).toBe(1);
@@ -148,7 +148,7 @@ describe('a refit refused by the configured bound', () => {
     expect(text).toMatch(/ {2}- \S+ misses the hold-out by/);
 
     // A refit within the bound makes version 2, and the next sweep rewrites every prediction once
-    expect(await refitModel({ ...sys.stores, random: makeRng(1) }, NOW, { sampleLimit: 10_000, bound: 0.2, horizonDays: 90 })).toMatchObject({ kind: 'updated', version: 2 });
+    expect(await refitSteps(sys.stores, new Date(NOW.getTime() + 1000), { sampleLimit: 10_000, bound: 0.2, horizonDays: 90 })).toMatchObject({ kind: 'updated', version: 2 });
     await sys.sweep(new Date(SWEEP.getTime() + 86_400_000));
     const customers = await allCustomers(sys);
     expect(customers.filter((c) => c.prediction?.modelVersion === 2)).toHaveLength(1200);

@@ -25,6 +25,8 @@ export const DetailType = {
   CustomerRiskChanged: 'customer.risk-changed',
   PointsRedeemRequested: 'points.redeem-requested',
   CampaignSendDue: 'campaign.send-due',
+  /** The same, for a send of the transactional lane: its own detail-type, so the rules route it there. */
+  CampaignTransactionalSendDue: 'campaign.transactional-send-due',
   CustomerEraseRequested: 'customer.erase-requested',
   SurveyLowScore: 'survey.low-score',
   CampaignScheduledSend: 'campaign.scheduled-send',
@@ -295,6 +297,7 @@ export const contracts = {
   [DetailType.CustomerRiskChanged]: { source: ENGAGE_SOURCE, schema: CustomerRiskChanged },
   [DetailType.PointsRedeemRequested]: { source: SHOP_SOURCE, schema: PointsRedeemRequested },
   [DetailType.CampaignSendDue]: { source: ENGAGE_SOURCE, schema: CampaignSendDue },
+  [DetailType.CampaignTransactionalSendDue]: { source: ENGAGE_SOURCE, schema: CampaignSendDue },
   [DetailType.CustomerEraseRequested]: { source: SHOP_SOURCE, schema: CustomerEraseRequested },
   [DetailType.SurveyLowScore]: { source: ENGAGE_SOURCE, schema: SurveyLowScore },
   [DetailType.CampaignScheduledSend]: { source: ENGAGE_SOURCE, schema: CampaignScheduledSend },

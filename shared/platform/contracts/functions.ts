@@ -38,7 +38,9 @@ export type Trigger =
   /** A public Function URL (shopper links, shop-platform webhooks). */
   | { readonly kind: 'url' }
   /** A Task of the bulk-run state machines (shared/platform/bulk.ts): one segment, until its time budget. */
-  | { readonly kind: 'task'; readonly jobs: readonly BulkJob[] };
+  | { readonly kind: 'task'; readonly jobs: readonly BulkJob[] }
+  /** Once per run of these bulk runs, after every segment is done, with the run's input (RunFinish). */
+  | { readonly kind: 'finish'; readonly jobs: readonly BulkJob[] };
 
 export interface Grants {
   /**
@@ -46,7 +48,13 @@ export interface Grants {
    * `dynamodb:LeadingKeys`), each listed index in its one access pattern (customers: Scan, due:
    * Query). `partitions` omitted means the whole table, Scan included (no function needs it).
    */
-  readonly table?: { readonly access: 'read' | 'readWrite'; readonly indexes: readonly IndexName[]; readonly partitions?: readonly TablePartition[] };
+  readonly table?: {
+    readonly access: 'read' | 'readWrite';
+    readonly indexes: readonly IndexName[];
+    readonly partitions?: readonly TablePartition[];
+    /** Item reads (never writes) on these further partition families. */
+    readonly reads?: readonly TablePartition[];
+  };
   /** events:PutEvents on the Engage bus. */
   readonly publish?: true;
   /** ses:SendEmail from the sender identity through the configuration set. */
@@ -57,6 +65,8 @@ export interface Grants {
   readonly origin?: true;
   /** Write (and delete digest markers in) the private report bucket. */
   readonly reports?: true;
+  /** The refit bucket's partial samples: the segments write and read them, the fit reads them. */
+  readonly refitPartials?: 'read' | 'readWrite';
   /** Read the shop platforms' webhook signing secrets. */
   readonly webhookSecrets?: true;
   /** A send lane's consumer: ses:GetAccount (the pace), and holding records in its lane queues. */
@@ -125,12 +135,29 @@ export const manifest = {
     timeoutSeconds: 300,
   },
   'model-refit': {
-    summary: 'Weekly fit of the buy-till-you-die models and the base statistics',
+    summary: 'Starts the weekly model refit as a bulk run named by its scheduled time',
     trigger: { kind: 'schedule' },
-    config: ['table', 'refit'],
-    // Reads summaries through the index only; writes models and statistics to STORE.
-    grants: { table: readWrite(['store'], 'customers') },
-    // Scans every summary and fits on up to the sample limit: memory buys CPU.
+    config: ['table', 'sweep', 'refit', 'bulkRuns'],
+    // The last refit's counts (STORE) size the segment count and the sampling threshold.
+    grants: { table: { access: 'read', indexes: [], partitions: ['store'] }, startRuns: ['model-refit'] },
+    memoryMb: 256,
+  },
+  'refit-sample': {
+    summary: "One scan segment of the refit: partial base statistics and the segment's bottom-k sample of buyers",
+    trigger: { kind: 'task', jobs: ['model-refit'] },
+    config: ['table', 'refit', 'refitPartials'],
+    // Summaries through the index only; its state between invocations in the refit bucket.
+    grants: { table: { access: 'read', indexes: ['customers'], partitions: [] }, refitPartials: 'readWrite' },
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+  },
+  'refit-fit': {
+    summary: "The refit's end: merges the segments' samples and statistics, reads the sample's purchase days, chooses and stores the model",
+    trigger: { kind: 'finish', jobs: ['model-refit'] },
+    config: ['table', 'refit', 'refitPartials'],
+    // Writes models and statistics to STORE; reads the sampled customers' DAY# items.
+    grants: { table: { access: 'readWrite', indexes: [], partitions: ['store'], reads: ['customer'] }, refitPartials: 'read' },
+    // Holds the sample (up to the sample limit) and fits on it: memory buys CPU.
     memoryMb: 3008,
     timeoutSeconds: 900,
   },
@@ -179,7 +206,7 @@ export const manifest = {
       kind: 'queue',
       routes: [
         {
-          // The bulk lane: the sweep's and the tier review's triggers, scheduled runs, deferrals.
+          // The bulk lane: the sweep's and the tier review's triggers, scheduled runs, their deferrals.
           id: 'CampaignTriggers',
           events: [
             DetailType.CustomerRiskChanged,
@@ -195,10 +222,11 @@ export const manifest = {
           lane: { name: 'bulk', maxConcurrency: 32 },
         },
         // The transactional lane: shop deliveries start follow-ups (post-delivery survey), a low
-        // survey score starts service recovery. Same function, its own queue and concurrency.
+        // survey score starts service recovery, and their deferrals come back here when due. Same
+        // function, its own queue and concurrency.
         {
           id: 'DeliveryFollowUps',
-          events: [DetailType.OrderFulfilled, DetailType.SurveyLowScore],
+          events: [DetailType.OrderFulfilled, DetailType.SurveyLowScore, DetailType.CampaignTransactionalSendDue],
           batchSize: 10,
           maxReceiveCount: 5,
           lane: { name: 'transactional', maxConcurrency: 5 },
@@ -301,6 +329,16 @@ export const tasksOf = (job: BulkJob): FunctionName[] =>
     const t: Trigger = manifest[n].trigger;
     return t.kind === 'task' && t.jobs.includes(job);
   });
+
+/** The Task run once after a bulk run's segments, if the job has one. */
+export const finisherOf = (job: BulkJob): FunctionName | undefined =>
+  functionNames.find((n) => {
+    const t: Trigger = manifest[n].trigger;
+    return t.kind === 'finish' && t.jobs.includes(job);
+  });
+
+/** Every function a bulk run's state machine invokes: its segment Tasks, then its finisher. */
+export const runFunctionsOf = (job: BulkJob): FunctionName[] => [...tasksOf(job), ...[finisherOf(job)].filter((f): f is FunctionName => f !== undefined)];
 
 /** Functions fed by queues (the local bus and the stack's consumers). */
 export type QueueFunction = { [F in FunctionName]: Manifest[F]['trigger']['kind'] extends 'queue' ? F : never }[FunctionName];

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { contracts, DetailType, ENGAGE_SOURCE, SHOP_SOURCE, type DetailTypeName } from './events.js';
 
 /** Engage's own plumbing between its functions: not an integration surface. */
-const INTERNAL: ReadonlySet<DetailTypeName> = new Set([DetailType.CampaignSendDue, DetailType.FlowStepDue]);
+const INTERNAL: ReadonlySet<DetailTypeName> = new Set([DetailType.CampaignSendDue, DetailType.CampaignTransactionalSendDue, DetailType.FlowStepDue]);
 
 /** What a shop sends (source engage.shop) and what Engage publishes for others (engage.core). */
 export function eventJsonSchemas(): Partial<Record<DetailTypeName, object>> {

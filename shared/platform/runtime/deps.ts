@@ -30,6 +30,9 @@ import { SesMailer } from '../../mail/ses.js';
 import { readSesAccount, SesAccountCache } from '../../mail/account.js';
 import { DynamoSendRate } from '../../mail/dynamodb.js';
 import { SendLane } from './lane.js';
+import { S3Client } from '@aws-sdk/client-s3';
+import { FolderRefitPartials, S3RefitPartials, type RefitPartials } from '../../churn/partials.js';
+import type { RefitPartialsConfig } from '../config.js';
 
 /** Imported on the rare failure path only (as in ./cache.ts): importing the logger configures it
  * from the environment, before the local runtime has set it up. */
@@ -95,3 +98,9 @@ export function sendLaneFrom(config: z.infer<typeof TableConfig> & z.infer<typeo
     requeueAfter: config[EnvVar.laneRequeueAfterReceives],
   });
 }
+
+/** The refit's partial samples: the refit bucket in AWS, a folder locally. */
+export const refitPartialsFrom = (config: z.infer<typeof RefitPartialsConfig>): RefitPartials => {
+  const bucket = config[EnvVar.refitBucket];
+  return bucket ? new S3RefitPartials(new S3Client({}), bucket) : new FolderRefitPartials(config[EnvVar.refitDir]!);
+};

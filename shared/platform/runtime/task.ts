@@ -9,7 +9,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import { SegmentTask } from '../bulk.js';
+import { RunFinish, SegmentTask } from '../bulk.js';
 import type { FunctionName } from '../contracts/functions.js';
 import type { Cursor } from '../../customers/port.js';
 import { MalformedEventError } from '../errors.js';
@@ -36,3 +36,21 @@ export function segmentTask(fn: FunctionName, work: SegmentWork): TaskHandler {
 
 export const taskFunction = <F extends FunctionName>(fn: F, setup: (config: ConfigOf<F>) => SegmentWork | Promise<SegmentWork>): FunctionModule<TaskHandler> =>
   defineFunction(fn, async (config) => segmentTask(fn, await setup(config)));
+
+export type FinishWork = (run: RunFinish, context: Context) => Promise<Record<string, unknown>>;
+export type FinishHandler = (event: unknown, context: Context) => Promise<Record<string, unknown>>;
+
+/** A run's finishing Task: the run's input parsed against RunFinish (malformed: not retried), its outcome logged and returned. */
+export function finishTask(fn: FunctionName, work: FinishWork): FinishHandler {
+  const handler = async (event: unknown, context: Context) => {
+    const parsed = RunFinish.safeParse(event);
+    if (!parsed.success) throw new MalformedEventError(`${fn}: not a RunFinish: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const outcome = await work(parsed.data, context);
+    logger.info('bulk run finished', { fn, job: parsed.data.job, runKey: parsed.data.runKey, ...outcome });
+    return outcome;
+  };
+  return middy(handler).use(injectLambdaContext(logger, NO_EVENT_LOGGING));
+}
+
+export const finishFunction = <F extends FunctionName>(fn: F, setup: (config: ConfigOf<F>) => FinishWork | Promise<FinishWork>): FunctionModule<FinishHandler> =>
+  defineFunction(fn, async (config) => finishTask(fn, await setup(config)));

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { bucketsBetween, leaseMs, publishDueSends, walkFrom } from '../../../shared/campaigns/due.js';
 import type { DuePage, DueSend, SendStore } from '../../../shared/campaigns/port.js';
 import { DUE_SHARDS, dueBucket, dueKeys } from '../../../shared/platform/table/keys.js';
-import type { OutgoingEvent } from '../../../shared/platform/contracts/events.js';
+import { ENGAGE_SOURCE, type OutgoingEvent } from '../../../shared/platform/contracts/events.js';
+import { routesFor } from '../../../shared/platform/contracts/functions.js';
+import { laneOf } from '../../../shared/campaigns/lanes.js';
 
 const trigger = { type: 'risk-changed', customerId: 'c', occurrence: 'o', vars: {}, match: {} } as unknown as DueSend['trigger'];
 
@@ -77,7 +79,7 @@ describe('the due index buckets', () => {
 
 describe('publishDueSends', () => {
   const backlog = (store: MemoryDue, n: number, dueAt = '2026-11-20T08:00:00.000Z') => {
-    for (let i = 0; i < n; i++) store.add({ customerId: `c${i}`, campaignId: 'win-back', occurrence: 'o', dueAt, trigger });
+    for (let i = 0; i < n; i++) store.add({ customerId: `c${i}`, campaignId: 'win-back', occurrence: 'o', dueAt, trigger, lane: 'bulk' });
   };
 
   it('drains a backlog far larger than a page in one run, every item once, each carrying its leased due time', async () => {
@@ -122,10 +124,30 @@ describe('publishDueSends', () => {
 
   it('still reads the shards written before the buckets, and moves their items into a bucket', async () => {
     const store = new MemoryDue();
-    store.add({ customerId: 'old', campaignId: 'win-back', occurrence: 'o', dueAt: '2026-11-01T00:00:00.000Z', trigger }, dueKeys.legacyShard(2));
+    store.add({ customerId: 'old', campaignId: 'win-back', occurrence: 'o', dueAt: '2026-11-01T00:00:00.000Z', trigger, lane: 'bulk' }, dueKeys.legacyShard(2));
     const { events, publisher } = published();
     expect((await publishDueSends({ sends: store, publisher }, NOW)).published).toBe(1);
     expect(events).toHaveLength(1);
     expect(store.items.get('old|win-back|o')!.shard).toMatch(/^DUE#2026-11-20#/);
+  });
+});
+
+describe('due sends and their lanes', () => {
+  it('go back to the lane they came in: each lane\'s due event reaches dispatch only through that lane\'s route', async () => {
+    const store = new MemoryDue();
+    const survey = { ...trigger, type: 'order-delivered' } as DueSend['trigger'];
+    store.add({ customerId: 'bulk-1', campaignId: 'win-back', occurrence: 'o', dueAt: '2026-11-20T07:00:00.000Z', trigger, lane: 'bulk' });
+    store.add({ customerId: 'tx-1', campaignId: 'survey', occurrence: 'o', dueAt: '2026-11-20T07:00:00.000Z', trigger: survey, lane: 'transactional' });
+    const { events, publisher } = published();
+    await publishDueSends({ sends: store, publisher }, NOW);
+    const laneOfEvent = (e: OutgoingEvent) => routesFor({ source: ENGAGE_SOURCE, 'detail-type': e.detailType }).filter((r) => r.target === 'campaign-dispatch').map((r) => r.lane?.name);
+    const byCustomer = Object.fromEntries(events.map((e) => [(e.detail as DueSend).customerId, laneOfEvent(e)]));
+    expect(byCustomer).toEqual({ 'bulk-1': ['bulk'], 'tx-1': ['transactional'] });
+  });
+
+  it('take the lane of the route their trigger arrives on; coupon reminders, which no event brings, go bulk', () => {
+    expect(laneOf('order-delivered')).toBe('transactional');
+    expect(laneOf('survey-low-score')).toBe('transactional');
+    expect(['risk-entered', 'tier-changed', 'birthday', 'schedule', 'coupon-expiring'].map((t) => laneOf(t as DueSend['trigger']['type']))).toEqual(Array(5).fill('bulk'));
   });
 });

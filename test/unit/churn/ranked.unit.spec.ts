@@ -4,7 +4,7 @@
  * when the sweep writes.
  */
 import { describe, expect, it } from 'vitest';
-import { baseStats, gapPercentileFn, type ModelParams } from '../../../shared/churn/model.js';
+import { gapPercentileFn, type ModelParams } from '../../../shared/churn/model.js';
 import { DEFAULT_RISK_CONFIG, decideScores, historyOf, modelScoring, predictionOf, scoreCustomer, scorerCache, type Scored } from '../../../shared/churn/scores.js';
 import { purchaseStats } from '../../../shared/orders/decide.js';
 import { newCustomer, type CustomerRecord, type Prediction } from '../../../shared/customers/record.js';
@@ -16,6 +16,7 @@ import { planRefit } from '../../../shared/scoring/refit-plan.js';
 import { simulateShop } from '../../../shared/scoring/simulate-shop.js';
 import { makeRng } from '../../../shared/scoring/simulate.js';
 import { gapObservationsFromDays } from '../../../shared/scoring/km.js';
+import { baseStats } from '../../../shared/churn/base-partial.js';
 
 const DAY = 86_400_000;
 const END_DAY = 20_000 + 400;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { baseStats, gapPercentileFn, scoreAgainst, type ModelParams, type StoreModel } from '../../../shared/churn/model.js';
+import { gapPercentileFn, scoreAgainst, type ModelParams, type StoreModel } from '../../../shared/churn/model.js';
 import { DEFAULT_RISK_CONFIG, decideScores, predictionOf, scoreCustomer as scoreOrFail, scorerCache, type Scored } from '../../../shared/churn/scores.js';
 import { newCustomer, type CustomerRecord, type Prediction } from '../../../shared/customers/record.js';
 import type { OrderSummary } from '../../../shared/orders/decide.js';
+import { baseStats } from '../../../shared/churn/base-partial.js';
 
 const now = new Date('2026-06-01T00:00:00Z');
 const dayBefore = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);

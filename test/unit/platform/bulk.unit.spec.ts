@@ -42,6 +42,6 @@ describe('startBulkRun', () => {
     expect(started).toHaveLength(1);
     expect(started[0]!.input.segments.map((s) => s.segment)).toEqual(Array.from({ length: 40 }, (_, i) => i));
     expect(new Set(started[0]!.input.segments.map((s) => s.totalSegments))).toEqual(new Set([40]));
-    expect(bulkRunInput('campaign-run', '2026-12-01T02:00:00Z', 2, 'c-1').segments[1]).toEqual({ job: 'campaign-run', runKey: '2026-12-01T02:00:00.000Z', scheduledTime: '2026-12-01T02:00:00.000Z', segment: 1, totalSegments: 2, campaignId: 'c-1' });
+    expect(bulkRunInput('campaign-run', '2026-12-01T02:00:00Z', 2, { campaignId: 'c-1' }).segments[1]).toEqual({ job: 'campaign-run', runKey: '2026-12-01T02:00:00.000Z', scheduledTime: '2026-12-01T02:00:00.000Z', segment: 1, totalSegments: 2, campaignId: 'c-1' });
   });
 });
