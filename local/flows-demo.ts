@@ -10,8 +10,8 @@ import type { FlowCounts } from '../shared/flows/port.js';
 import type { LocalSystem } from './system.js';
 
 const HOUR = 3_600_000;
-/** Stops of the fast-forward: just after the checkout reminders' hour, then every 6 hours for 3 days. */
-export const FAST_FORWARD_HOURS = [1.1, ...Array.from({ length: 12 }, (_, i) => 6 * (i + 1))];
+/** Stops of the fast-forward: just after the checkout reminders' hour, half a day, then daily for 3 days. */
+export const FAST_FORWARD_HOURS = [1.1, 12, 24.2, 48.2, 72.2];
 
 export async function fastForwardFlows(sys: LocalSystem, now: Date, onStop: (hours: number) => void = () => {}): Promise<Date> {
   let t = now;

@@ -81,21 +81,25 @@ export type StepDecision =
 
 const dayOf = (iso: string) => iso.slice(0, 10);
 
+/** When the entry's occasion happened (the checkout, the order), else when it entered: an order
+ * is "since entry" by the shop's times, also when a backlog delivers both late. */
+export const entryTime = (e: Pick<FlowEntry, 'trigger' | 'enteredAt'>): string => e.trigger.at ?? e.enteredAt;
+
 /** Whether the customer left by a flow goal. */
 export function exitGoal(input: Pick<StepInput, 'flow' | 'entry' | 'customer' | 'wake'>, waitingForOrder: boolean): 'ordered' | 'unsubscribed' | undefined {
   const { flow, entry, customer, wake } = input;
   if (flow.exit.unsubscribed && flow.kind === 'marketing' && customer?.profile && (customer.suppressed || !customer.profile.marketingConsent)) return 'unsubscribed';
   if (!flow.exit.orderedSinceEntry || waitingForOrder) return undefined;
-  const ordered = wake.kind === 'event' && wake.event.type === 'order-placed' && wake.event.occurrence !== entry.trigger.occurrence && wake.event.at >= entry.enteredAt;
+  const ordered = wake.kind === 'event' && wake.event.type === 'order-placed' && wake.event.occurrence !== entry.trigger.occurrence && wake.event.at >= entryTime(entry);
   // Without the event (it may have come while the entry was busy), the summary's last purchase day
   // after the entry's day is proof; an order later on the entry's own day is only seen as an event.
   const lastDay = customer?.summary.lastDay;
-  return ordered || (lastDay !== undefined && lastDay > dayOf(entry.enteredAt)) ? 'ordered' : undefined;
+  return ordered || (lastDay !== undefined && lastDay > dayOf(entryTime(entry))) ? 'ordered' : undefined;
 }
 
 function eventMatches(w: WaitEvent, wake: Wake, entry: FlowEntry): boolean {
   // (A delivery may be dated before the entry was processed: the order came first, its event late.)
-  if (wake.kind !== 'event' || (wake.event.type !== 'order-delivered' && wake.event.at < entry.enteredAt)) return false;
+  if (wake.kind !== 'event' || (wake.event.type !== 'order-delivered' && wake.event.at < entryTime(entry))) return false;
   if (w.type === 'order-placed') return wake.event.type === 'order-placed' && wake.event.occurrence !== entry.trigger.occurrence;
   if (w.type === 'order-delivered') return wake.event.type === 'order-delivered' && wake.event.orderId === entry.trigger.vars.orderId;
   return wake.event.type === 'risk-entered' && wake.event.level === w.level;

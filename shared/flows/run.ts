@@ -27,7 +27,7 @@ import type { CustomerView } from '../customers/view.js';
 import { DAY_MS } from '../platform/time.js';
 import { abWinner } from './ab.js';
 import type { CompiledFlow } from './compile.js';
-import { decideStep, MAX_STEPS_PER_WAKE, type FlowEntry, type Wake } from './decide.js';
+import { decideStep, entryTime, MAX_STEPS_PER_WAKE, type FlowEntry, type Wake } from './decide.js';
 import type { FlowCounts, FlowStore } from './port.js';
 
 export interface FlowDeps extends DispatchDeps {
@@ -153,7 +153,7 @@ async function wakeEntries(deps: FlowDeps, customerId: string, wake: Wake, resul
 }
 
 const isConversion = (e: FlowEntry, wake: Wake): boolean =>
-  !e.converted && wake.kind === 'event' && wake.event.type === 'order-placed' && wake.event.occurrence !== e.trigger.occurrence && wake.event.at >= e.enteredAt;
+  !e.converted && wake.kind === 'event' && wake.event.type === 'order-placed' && wake.event.occurrence !== e.trigger.occurrence && wake.event.at >= entryTime(e);
 
 /** Runs steps from the held entry until it suspends or ends, then saves it under its version. */
 async function advance(deps: FlowDeps, cf: CompiledFlow, held: FlowEntry, firstWake: Wake, result: EngineResult, label: 'entered' | 'advanced'): Promise<void> {

@@ -67,6 +67,11 @@ describe('exit goals, before every step', () => {
   it('given the customer unsubscribed during a wait, when the wait is over, then it exits instead of sending', () => {
     expect(decide({ entry: entry({ status: 'waiting', until: '2026-11-20T10:00:00.000Z' }), customer: customer({ suppressed: true }) })).toEqual({ kind: 'exit', reason: 'unsubscribed' });
   });
+  it('given a backlog delivered the checkout and its order late, then the order still counts by the shop\'s times', () => {
+    // checkout 09:59, order 10:20, both processed at 12:00 (enteredAt)
+    const late = entry({ at: 'remind', enteredAt: '2026-11-20T12:00:00.000Z' });
+    expect(decide({ entry: late, wake: order('2026-11-20T10:20:00.000Z'), now: new Date('2026-11-20T12:00:05Z') })).toEqual({ kind: 'exit', reason: 'ordered' });
+  });
   it('the order that entered is not a goal reached', () => {
     const entered = entry({ at: 'remind', trigger: { ...trigger, type: 'order-placed', occurrence: 'order:o-1' }, entry: 'order:o-1' });
     expect(decide({ entry: entered, wake: order('2026-11-20T10:30:00.000Z', 'order:o-1') }).kind).toBe('send');
