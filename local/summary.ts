@@ -41,12 +41,16 @@ const list = (m: Record<string, number>) =>
     .map(([k, v]) => `${k} ${n(v)}`)
     .join(' · ') || '—';
 
+const MODEL_NAMES: Record<string, string> = { bgnbd: 'BG/NBD', mbgnbd: 'MBG/NBD', 'pareto-nbd': 'Pareto/NBD' };
+
+/** The model in use as a line: which one won the hold-outs, its parameters, or why rules decide. */
 function modelLine(model: Record<string, unknown>): string {
-  if (model.kind !== 'pareto-nbd') return `rule-based (${String(model.why ?? 'no reliable fit yet')})`;
-  const p = model.params as Record<string, number>;
+  const name = MODEL_NAMES[String(model.kind)];
+  if (!name) return `rule-based (${String(model.why ?? 'no reliable fit yet')})`;
+  const p = (model.params ?? {}) as Record<string, number>;
+  const params = Object.entries(p).map(([k, v]) => `${k === 'alpha' ? 'α' : k === 'beta' ? 'β' : k} ${roundTo(v, 3)}`).join(' · ');
   const fit = model.fit as { customers?: number; repeatBuyers?: number } | undefined;
-  return `Pareto/NBD v${String(model.version)}: r ${roundTo(p.r!, 3)} · α ${roundTo(p.alpha!, 3)} · s ${roundTo(p.s!, 3)} · β ${roundTo(p.beta!, 3)}` +
-    (fit ? ` (fitted on ${n(fit.customers ?? 0)} customers, ${n(fit.repeatBuyers ?? 0)} repeat buyers)` : '');
+  return `${name} v${String(model.version)}: ${params}` + (fit ? ` (fitted on ${n(fit.customers ?? 0)} customers, ${n(fit.repeatBuyers ?? 0)} repeat buyers)` : '');
 }
 
 export function formatSummary(s: DemoSummary): string {
