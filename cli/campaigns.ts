@@ -10,9 +10,11 @@ import type { CustomerFacts } from '../shared/campaigns/audience.js';
 import { formatIssue, validateCampaignDir } from '../shared/campaigns/load.js';
 import { formatPlan, planCampaign, previewCampaign, type PolicyState } from '../shared/campaigns/plan.js';
 import { campaignFileJsonSchema } from '../shared/flows/schema.js';
-import { sampleFacts } from '../shared/campaigns/templates.js';
+import { SAMPLE_SHOP, sampleFacts } from '../shared/campaigns/templates.js';
 import type { CompiledCampaign } from '../shared/campaigns/render.js';
 import type { Flow } from '../shared/flows/schema.js';
+import { flowPath } from '../shared/flows/path.js';
+import type { CustomerView } from '../shared/customers/view.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -47,6 +49,17 @@ function describeSteps(flow: Flow): string {
     .join(' → ');
 }
 
+/** The sample customer (templates.ts SAMPLE_FACTS) as the read model a flow decides on. */
+function sampleCustomerView(now: Date): CustomerView {
+  const f = sampleFacts(now);
+  return {
+    customerId: f.customerId,
+    summary: { orders: f.orders, purchaseDays: f.orders, lastDay: f.lastOrderDay!, spend: 0, firstDaySpend: 0 },
+    profile: { email: 'sample@example.com', name: f.name ?? '', locale: f.locale, timeZone: f.timeZone ?? 'UTC', marketingConsent: f.consent, updatedAt: now.toISOString(), tags: f.tags },
+    ...(f.tier ? { tier: f.tier } : {}),
+  };
+}
+
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 
 export function registerCampaignCommands(program: Command): Command {
@@ -68,6 +81,27 @@ export function registerCampaignCommands(program: Command): Command {
       // A flow's path as validate checked it (steps, waits, branches): what a marketer wrote, read back.
       if (multi.length) out(`${multi.length} flow(s) valid:\n${multi.map((f) => `  ${f.flow.id}: ${describeSteps(f.flow)}`).join('\n')}`);
     });
+
+  withLocalOption(
+    campaigns
+      .command('path <flow>')
+      .description('the steps a customer would take through a flow if it started now and nothing happened meanwhile, and why')
+      .option('--dir <dir>', 'campaigns directory', 'campaigns')
+      .option('--customer <id>', 'a stored customer (reads TABLE_NAME, or the demo with --local)')
+      .option('--json', 'machine-readable output'),
+  ).action(async (id: string, o: { dir: string; customer?: string; json?: boolean; local?: boolean }) => {
+    const { flows, issues } = await validateCampaignDir(o.dir, { templates: false });
+    if (issues.length) throw new Error(`${issues.length} problem(s) in ${o.dir}: run campaigns validate`);
+    const f = flows.find((x) => x.flow.id === id);
+    if (!f) throw new Error(`no flow or campaign "${id}" in ${o.dir}`);
+    const now = new Date();
+    const customer = o.customer ? await withTable(o, (t) => t.stores.customers.readCustomer(o.customer!)) : sampleCustomerView(now);
+    if (!customer) throw new Error(`no customer ${o.customer} in the table`);
+    const path = flowPath(f.flow, customer, now, { shopTimeZone: SAMPLE_SHOP.timeZone });
+    if (o.json) return void out(JSON.stringify(path, null, 2));
+    out(`${f.flow.id} for ${customer.customerId} (${customer.profile?.timeZone ?? 'no profile'}), starting ${now.toISOString()}:`);
+    for (const p of path) out(`  ${p.at.replace('T', ' ').slice(0, 16)}  ${p.step.padEnd(16)} ${p.what}`);
+  });
 
   withLocalOption(
     campaigns
