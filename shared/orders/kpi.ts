@@ -64,7 +64,6 @@ export function orderKpi(
       marks.react.push(day);
     }
     marks.months[month] = (marks.months[month] ?? 0) + 1;
-    if (marks.months[month] === 1 && s1.firstDay) add(day, { [cohortCounter(s1.firstDay.slice(0, 7))]: 1 });
   } else if (oldCount > 0 && newCount === 0) {
     marks = { months: { ...ctx.marks.months }, react: ctx.marks.react.filter((d) => d !== day) };
     if (day === s0.firstDay) {
@@ -74,12 +73,30 @@ export function orderKpi(
     if (marks.react.length !== ctx.marks.react.length) add(day, { [KPI.reactivated]: -1 });
     const left = (marks.months[month] ?? 1) - 1;
     if (left > 0) marks.months[month] = left;
-    else {
-      delete marks.months[month];
-      if (s0.firstDay) add(day, { [cohortCounter(s0.firstDay.slice(0, 7))]: -1 });
-    }
+    else delete marks.months[month];
   }
+  if (marks) out.push(...cohortChange(customerId, day, { marks: ctx.marks, firstDay: s0.firstDay }, { marks, firstDay: s1.firstDay }));
   return { deltas: mergeDeltas(out), marks, ...(touches ? { touches } : {}) };
+}
+
+/**
+ * Cohort retention counts (first-order month C, month M) once per customer and month bought in:
+ * the difference between the terms before and after. Usually one term (a first purchase in a
+ * month); all of them move when the first purchase month itself moves (a late earlier order, or
+ * the first purchase undone), the other months' terms on their first day's item (the report
+ * sums a month's days).
+ */
+function cohortChange(customerId: string, day: string, before: { marks: KpiMarks; firstDay?: string }, after: { marks: KpiMarks; firstDay?: string }): KpiDelta[] {
+  const terms = (x: { marks: KpiMarks; firstDay?: string }) => new Set(x.firstDay ? Object.keys(x.marks.months).map((m) => `${m}|${cohortCounter(x.firstDay!.slice(0, 7))}`) : []);
+  const [was, is] = [terms(before), terms(after)];
+  const at = (term: string) => {
+    const [m, counter] = term.split('|') as [string, string];
+    return { d: m === day.slice(0, 7) ? day : `${m}-01`, counter };
+  };
+  return [
+    ...[...is].filter((x) => !was.has(x)).map((x) => ({ ...at(x), n: 1 })),
+    ...[...was].filter((x) => !is.has(x)).map((x) => ({ ...at(x), n: -1 })),
+  ].map(({ d, counter, n }) => deltaFor(customerId, d, { [counter]: n }));
 }
 
 /**
