@@ -5,7 +5,7 @@
  * keep (who bought when) comes from the sweep's aggregate.
  */
 import { liftReport } from '../campaigns/lift.js';
-import { CAMPAIGN_CONTROL, CAMPAIGN_SENT, COHORT_PREFIX, KPI, type KpiCounts } from '../platform/table/counters.js';
+import { CAMPAIGN_CONTROL, CAMPAIGN_CONVERTED, CAMPAIGN_REVENUE, CAMPAIGN_SENT, CAMPAIGN_UNSUBSCRIBED, CLICK_ORDERS, CLICK_REVENUE, COHORT_PREFIX, KPI, type KpiCounts } from '../platform/table/counters.js';
 import { DAY_MS, isoDate, localDate } from '../platform/time.js';
 import { clvTiersOf, emptyAggregate, rfmGridOf, type BaseAggregate } from './base.js';
 import type { CampaignKpi, CohortRow, KpiData, KpiQuery, LowComment, PeriodKpi } from './kpis.js';
@@ -132,20 +132,20 @@ function campaigns(all: KpiCounts, engagement: CounterRead['engagement']): Campa
   for (const k of Object.keys(all)) if (k.startsWith(CAMPAIGN_SENT) || k.startsWith(CAMPAIGN_CONTROL)) ids.add(k.slice(2));
   return [...ids].sort().map((id) => {
     const g = (prefix: string) => all[`${prefix}${id}`] ?? 0;
-    const recipients = { members: g(CAMPAIGN_SENT), converters: g('cv:'), revenue: g('rv:') };
-    const control = { members: g(CAMPAIGN_CONTROL), converters: g('cc:'), revenue: g('rc:') };
+    const recipients = { members: g(CAMPAIGN_SENT), converters: g(CAMPAIGN_CONVERTED.s), revenue: g(CAMPAIGN_REVENUE.s) };
+    const control = { members: g(CAMPAIGN_CONTROL), converters: g(CAMPAIGN_CONVERTED.c), revenue: g(CAMPAIGN_REVENUE.c) };
     const e = engagement.get(id);
     return {
       campaignId: id,
       sent: recipients.members,
       ...(e?.delivered ? { delivered: e.delivered, opened: e.opened ?? 0, clicked: e.clicked ?? 0 } : { delivered: null, opened: null, clicked: null }),
-      unsubscribed: g('u:'),
+      unsubscribed: g(CAMPAIGN_UNSUBSCRIBED),
       bounced: e?.bounced ?? 0,
       control: control.members,
       converted: recipients.converters,
       revenue: round2(recipients.revenue),
-      clickOrders: g('ko:'),
-      clickRevenue: round2(g('kr:')),
+      clickOrders: g(CLICK_ORDERS),
+      clickRevenue: round2(g(CLICK_REVENUE)),
       lift: liftReport(recipients, control),
     };
   });

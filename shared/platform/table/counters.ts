@@ -40,6 +40,8 @@ export const campaignCounter = (status: string, campaignId: string): string | un
 export const CAMPAIGN_CONVERTED = { s: 'cv:', c: 'cc:' } as const;
 export const CAMPAIGN_REVENUE = { s: 'rv:', c: 'rc:' } as const;
 export const CLICK_ORDERS = 'ko:';
+/** Unsubscribes through a campaign's link (`u:<id>`). */
+export const CAMPAIGN_UNSUBSCRIBED = 'u:';
 export const CLICK_REVENUE = 'kr:';
 export const CONVERSION_DAYS = 30;
 
