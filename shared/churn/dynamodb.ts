@@ -53,7 +53,7 @@ export class DynamoScoreStore extends DynamoTable implements ScoreStore {
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.kpiBase(part.runKey, part.segment, from), runKey: part.runKey, segment: part.segment, totalSegments: part.totalSegments, done: part.done, aggregate, [TableAttr.ttl]: Math.floor(Date.parse(part.runKey) / 1000) + BASE_AGGREGATE_TTL_DAYS * 86_400 },
+        Item: { ...keys.kpiBase(part.runKey, part.segment, from), runKey: part.runKey, segment: part.segment, totalSegments: part.totalSegments, done: part.done, aggregate, [TableAttr.ttl]: Math.floor(Date.parse(part.scheduledTime) / 1000) + BASE_AGGREGATE_TTL_DAYS * 86_400 },
       }),
     );
   }

@@ -15,6 +15,8 @@ export interface PurchaseDaysRead {
 /** One sweep invocation's share of a run: from where in its segment, and whether it finished it. */
 export interface BaseRunPart {
   runKey: string;
+  /** The run's scheduled time: its parts expire some weeks after. */
+  scheduledTime: string;
   segment: number;
   totalSegments: number;
   from?: Record<string, string>;

@@ -100,7 +100,7 @@ export async function sweepSegment(
       });
     },
   );
-  await deps.scores.putBaseAggregate({ runKey: req.runKey, segment: req.segment, totalSegments: req.totalSegments, ...(req.cursor ? { from: req.cursor } : {}), done: !paged.cursor }, base);
+  await deps.scores.putBaseAggregate({ runKey: req.runKey, scheduledTime: req.scheduledTime, segment: req.segment, totalSegments: req.totalSegments, ...(req.cursor ? { from: req.cursor } : {}), done: !paged.cursor }, base);
   return { ...result, ...paged };
 }
 

@@ -36,8 +36,8 @@ export function addToAggregate(a: BaseAggregate, customers: readonly CustomerRec
   for (const c of customers) {
     a.customers++;
     const s = c.summary;
-    a.orders += s.orders;
-    a.revenue = round2(a.revenue + s.spend);
+    a.orders += finite(s.orders);
+    a.revenue = round2(a.revenue + finite(s.spend));
     if (s.purchaseDays > 0) {
       a.buyers++;
       if (s.purchaseDays >= 2) a.repeatBuyers++;
@@ -48,7 +48,7 @@ export function addToAggregate(a: BaseAggregate, customers: readonly CustomerRec
       }
     }
     if (c.risk) a.byLevel[c.risk.level]++;
-    if (c.prediction) {
+    if (c.prediction && Number.isFinite(c.prediction.pAlive)) {
       a.pAlive[Math.min(9, Math.floor(c.prediction.pAlive * 10))]!++;
       const v = c.prediction.clv12m;
       if (v !== undefined && Number.isFinite(v)) {
@@ -107,3 +107,5 @@ export function clvTiersOf(a: BaseAggregate): Array<{ tier: ValueTier; customers
 export const rfmGridOf = (a: BaseAggregate): number[][] => Array.from({ length: 5 }, (_, r) => a.rfm.slice(r * 5, r * 5 + 5));
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+/** One customer's odd summary must not make the run's aggregate unstorable (DynamoDB refuses NaN). */
+const finite = (n: number | undefined) => (typeof n === 'number' && Number.isFinite(n) ? n : 0);
