@@ -152,7 +152,7 @@ export class DynamoSendStore extends DynamoTable implements SendStore {
     // The decision also goes onto the customer item, where order ingest counts the conversions.
     const touch: Touch = { at: r.at, g: r.status === 'sent' ? 's' : 'c' };
     const touched = { Update: { TableName: this.tableName, Key: keys.customer(customerId), UpdateExpression: 'SET #t = :t', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#t': `${TOUCH_PREFIX}${r.campaignId}` }, ExpressionAttributeValues: { ':t': touch } } };
-    return this.conditional(new TransactWriteCommand({ TransactItems: [{ Put: put }, kpiUpdate(this.tableName, delta), touched] }));
+    return this.conditionalTransaction(new TransactWriteCommand({ TransactItems: [{ Put: put }, kpiUpdate(this.tableName, delta), touched] }));
   }
 
   async scheduleSend(customerId: string, r: SendRecord): Promise<boolean> {

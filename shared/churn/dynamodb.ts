@@ -45,7 +45,7 @@ export class DynamoScoreStore extends DynamoTable implements ScoreStore {
     const entered = isEntry ? ENTERED[next.risk.level] : undefined;
     if (!entered) return this.conditional(new UpdateCommand(update));
     const delta = deltaFor(customerId, utcDay(next.risk.since), { [entered]: 1 });
-    return this.conditional(new TransactWriteCommand({ TransactItems: [{ Update: update }, kpiUpdate(this.tableName, delta)] }));
+    return this.conditionalTransaction(new TransactWriteCommand({ TransactItems: [{ Update: update }, kpiUpdate(this.tableName, delta)] }));
   }
 
   async putBaseAggregate(part: BaseRunPart, aggregate: BaseAggregate): Promise<void> {

@@ -144,7 +144,7 @@ export class DynamoCustomerStore extends DynamoTable implements CustomerStore {
       }
       // Counted for the campaign whose link it was, once: only while the reason is new.
       const delta = deltaFor(customerId, utcDay(at), { [`${CAMPAIGN_UNSUBSCRIBED}${campaignId}`]: 1 });
-      await this.db.send(
+      await this.conditionalTransaction(
         new TransactWriteCommand({
           TransactItems: [
             { Update: { ...update, ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(suppressionReasons) OR NOT contains(suppressionReasons, :r))', ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':r': reason } } },

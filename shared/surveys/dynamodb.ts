@@ -45,7 +45,7 @@ export class DynamoSurveyStore extends DynamoTable implements SurveyStore {
     const kpi = counted ? surveyKpi({ customerId, ...counted }, answer, expected) : {};
     if (!kpi.delta && !kpi.lowComment) return this.conditional(new UpdateCommand(update));
     // The counters and the comment commit with the answer, so the condition guards them too.
-    return this.conditional(
+    return this.conditionalTransaction(
       new TransactWriteCommand({
         TransactItems: [
           { Update: update },

@@ -3,7 +3,7 @@
  * recomputed from a Scan of the whole table on a seeded shop, they count an out-of-order cancel
  * and a redelivered order right, and a report costs a few Queries.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { putRaw, systemForTest, type TestSystem } from '../support/system.js';
 import { driftingShopper, mailable, NOW } from '../support/win-back.js';
 import { orderEvent, profileEvent } from '../support/events.js';
@@ -13,6 +13,10 @@ import { documentClient } from '../../shared/platform/table/dynamodb.js';
 import { DetailType, SHOP_SOURCE } from '../../shared/platform/contracts/events.js';
 import { loadLoyaltyConfig } from '../../shared/loyalty/config.js';
 import type { KpiData, PeriodKpi } from '../../shared/reports/kpis.js';
+import { keys } from '../../shared/platform/table/keys.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoScoreStore } from '../../shared/churn/dynamodb.js';
 
 let sys: TestSystem;
 beforeAll(async () => {
@@ -102,6 +106,36 @@ describe('KPI counters', () => {
     // Refunded in full: the purchase and the new customer are gone again
     expect(day(k3, '2026-11-19')).toEqual(day(k0, '2026-11-19'));
     expect(k3.cohorts).toEqual(k0.cohorts);
+  }, 60_000);
+
+  it('retries a transition whose transaction collides on the shared counter item: counted once, not lost or failed', async () => {
+    // Customers of one shard entering "at risk" at one instant meet on one day item; DynamoDB
+    // cancels a colliding transaction with TransactionConflict (DynamoDB Local serialises them, so
+    // the collision is injected into the real SDK's stack: every other transaction is refused).
+    const ids: string[] = [];
+    for (let i = 0; ids.length < 12; i++) if (keys.kpiShardOf(`race${i}-${sys.tag}`) === 3) ids.push(`race${i}-${sys.tag}`);
+    await putRaw(sys, ids.map((c) => profileEvent(c)));
+    const client = new DynamoDBClient({ endpoint: inject('endpoints').dynamodbEndpoint, region: 'us-east-1', credentials: await sys.dynamodb.config.credentials() });
+    let transactions = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'TransactWriteItemsCommand' && transactions++ % 2 === 0) {
+          throw new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'TransactionConflict' }] });
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const scores = new DynamoScoreStore(documentClient(client), sys.tableName);
+    const at = '2026-11-10T03:00:00.000Z';
+    const written = await Promise.all(ids.map((c) => scores.putScores(c, undefined, { risk: { level: 'at-risk', method: 'rule', since: at, lastOrderDay: '2026-08-01' } })));
+    expect(written.every(Boolean)).toBe(true);
+    expect(transactions).toBeGreaterThanOrEqual(2 * ids.length);
+    const item = await documentClient(sys.dynamodb).send(new GetCommand({ TableName: sys.tableName, Key: keys.kpiDay('2026-11-10', 3) }));
+    expect(item.Item?.atRisk).toBe(ids.length);
+    // Written already: the same transition again counts nothing
+    expect(await scores.putScores(ids[0]!, undefined, { risk: { level: 'at-risk', method: 'rule', since: at, lastOrderDay: '2026-08-01' } })).toBe(false);
+    client.destroy();
   }, 60_000);
 
   it('counts a reactivation and a win-back conversion once, and a report costs a few Queries', async () => {
