@@ -51,7 +51,7 @@ describe('the table', () => {
     expect(reportActions.filter((a: string) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     const erase = statementsOf(FunctionName.CustomerErase).filter((s) => asList(s.Action).some((a: string) => a.startsWith('dynamodb:')));
     expect(erase.flatMap((s) => asList(s.Action))).not.toContain('dynamodb:Scan');
-    expect(erase.map((s) => s.Condition)).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CUST#*', 'COUPON#*', 'SUPPRESS#*', 'ERASED#*', 'ORDEROWNER#*'] } }]);
+    expect(erase.map((s) => s.Condition)).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CUST#*', 'COUPON#*', 'SUPPRESS#*', 'ERASED#*', 'ORDEROWNER#*', 'KPI#*'] } }]);
   });
 
   it('no policy names index/* (exact index ARNs only)', () => {

@@ -264,7 +264,7 @@ export const manifest = {
     config: ['table'],
     // The customer's partition (coupons found through its COUPONREF# pointers), their coupons, the
     // hashed address, the tombstone: Query and key access only, no Scan.
-    grants: { table: readWrite(['customer', 'coupon', 'suppression', 'erased', 'orderOwner']) },
+    grants: { table: readWrite(['customer', 'coupon', 'suppression', 'erased', 'orderOwner', 'kpi']) },
     memoryMb: 256,
     timeoutSeconds: 120,
   },
