@@ -12,6 +12,8 @@ import { startLocalSystem } from '../local/system.js';
 import { generateDemoShop } from '../local/demo-shop.js';
 import { importDemoHistory } from '../local/demo.js';
 import { runClockFrom } from '../shared/platform/ports.js';
+import { CounterKpiSource } from '../shared/reports/counters-source.js';
+import { documentClient } from '../shared/platform/table/dynamodb.js';
 
 type Av = Record<string, Record<string, unknown>>;
 interface Write { kind: 'Put' | 'Update' | 'Delete' | 'ConditionCheck'; table: string; item?: Av; key?: Av }
@@ -38,6 +40,8 @@ async function storedBytes(url: URL, headers: Record<string, string | string[] |
 
 class Recorder {
   units: Record<string, number> = {};
+  /** The part of `units` spent on KPI counter items (pk KPI#…), by consumer. */
+  kpiUnits: Record<string, number> = {};
   recording = false;
   private server?: Server;
   constructor(private readonly upstream: URL) {}
@@ -76,7 +80,11 @@ class Recorder {
           // Whose write it is, from the items it touches.
           const sks = writes.map((w) => String(keyOf(w).sk?.S ?? ''));
           const consumer = sks.some((s) => s.startsWith('ORDER#')) ? 'order-events' : sks.some((s) => s.startsWith('LOYALTY')) ? 'loyalty' : sks.some((s) => s.startsWith('SEND#')) ? 'campaigns' : 'other';
-          writes.forEach((w, i) => this.bill(consumer, writeUnits(Math.max(w.item ? itemBytes(w.item) : 0, before[i]!, after[i]!), transactional)));
+          writes.forEach((w, i) => {
+            const units = writeUnits(Math.max(w.item ? itemBytes(w.item) : 0, before[i]!, after[i]!), transactional);
+            this.bill(consumer, units);
+            if (String(keyOf(w).pk?.S ?? '').startsWith('KPI#')) this.kpiUnits[consumer] = (this.kpiUnits[consumer] ?? 0) + units;
+          });
         }
         res.writeHead(out.status, { 'content-type': 'application/x-amz-json-1.0' });
         res.end(out.body);
@@ -111,6 +119,9 @@ export const ingestCostBench: Bench = {
       for (let i = 0; i < orders.length; i += 10) await sys.publisher.publish(orders.slice(i, i + 10));
       await sys.bus.idle();
       recorder.recording = false;
+      // What reading the report costs now: Queries of the counters, whatever the base's size.
+      const report = new CounterKpiSource(documentClient(sys.dynamodb), sys.tableName, { currency: 'CNY', timeZone: 'Asia/Shanghai' });
+      await report.readKpis({ now });
       await sys.close();
       const per = (k: string) => (recorder.units[k] ?? 0) / orders.length;
       const total = Object.values(recorder.units).reduce((a, b) => a + b, 0) / orders.length;
@@ -119,6 +130,10 @@ export const ingestCostBench: Bench = {
         { figure: 'order.placed: loyalty (state, order view, ledger, tier copy)', value: per('loyalty'), unit: 'WCU' },
         { figure: 'order.placed: what it sets off (campaign sends, other)', value: per('campaigns') + per('other'), unit: 'WCU' },
         { figure: 'order.placed: write units across all consumers', value: total, unit: 'WCU', target: 8 },
+        // Included above: the KPI counter items ADDed inside those transactions.
+        { figure: 'order.placed: of which KPI counters (order-events day item)', value: (recorder.kpiUnits['order-events'] ?? 0) / orders.length, unit: 'WCU' },
+        { figure: 'report (30 days, 26 weeks, 12 cohorts): Query calls', value: report.queries, unit: 'queries' },
+        { figure: 'order.placed: of which KPI counters (loyalty tier changes)', value: (recorder.kpiUnits.loyalty ?? 0) / orders.length, unit: 'WCU' },
       ];
     } finally {
       await recorder.close();

@@ -6,8 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { campaignReport, type CampaignResult } from '../shared/campaigns/results.js';
-import { buildReport, parseLang, ScanKpiSource } from '../shared/reports/index.js';
-import { loadLoyaltyConfig } from '../shared/loyalty/config.js';
+import { buildReport, parseLang, CounterKpiSource } from '../shared/reports/index.js';
 import { withLocalOption, withTable } from './table.js';
 import { configuredShop } from './shop.js';
 
@@ -29,15 +28,6 @@ export function formatReport(results: CampaignResult[]): string {
     .join('\n\n');
 }
 
-/** The first tier of loyalty.yaml, when the file is there (upgrades are counted from it). */
-export function baseTierOf(path = process.env.LOYALTY_CONFIG ?? 'loyalty.yaml'): string | undefined {
-  try {
-    return loadLoyaltyConfig(path).tiers[0]?.id;
-  } catch {
-    return undefined;
-  }
-}
-
 export function registerReportCommands(program: Command): void {
   const report = withLocalOption(
     program
@@ -51,7 +41,7 @@ export function registerReportCommands(program: Command): void {
     const lang = parseLang(o.lang);
     const shop = configuredShop().info;
     const { kpis, html } = await withTable(o, (t) => {
-      const source = new ScanKpiSource(t.db, t.tableName, { currency: shop.currency, timeZone: shop.timeZone ?? 'UTC', ...(baseTierOf() ? { baseTier: baseTierOf()! } : {}) });
+      const source = new CounterKpiSource(t.db, t.tableName, { currency: shop.currency, timeZone: shop.timeZone ?? 'UTC' });
       return buildReport(source, { now: new Date(), weeks: o.weeks }, lang, { shopName: shop.name });
     });
     mkdirSync(dirname(o.out), { recursive: true });

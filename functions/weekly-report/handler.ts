@@ -5,7 +5,7 @@ import { systemClock } from '../../shared/platform/ports.js';
 import { documentClient } from '../../shared/platform/table/dynamodb.js';
 import { mailerFrom } from '../../shared/platform/runtime/deps.js';
 import { scheduledFunction } from '../../shared/platform/runtime/scheduled.js';
-import { ScanKpiSource } from '../../shared/reports/index.js';
+import { CounterKpiSource } from '../../shared/reports/index.js';
 import { FolderReportArchive, S3ReportArchive } from '../../shared/reports/archive.js';
 import { runWeeklyReport } from '../../shared/reports/weekly.js';
 
@@ -13,7 +13,7 @@ export const { build, handler } = scheduledFunction('weekly-report', (config) =>
   const shop = shopInfoFrom(config);
   const bucket = config[EnvVar.reportBucket];
   const deps = {
-    kpis: new ScanKpiSource(documentClient(), config[EnvVar.tableName], { currency: shop.currency, timeZone: shop.timeZone ?? 'UTC' }),
+    kpis: new CounterKpiSource(documentClient(), config[EnvVar.tableName], { currency: shop.currency, timeZone: shop.timeZone ?? 'UTC' }),
     archive: bucket ? new S3ReportArchive(new S3Client({}), bucket) : new FolderReportArchive(config[EnvVar.reportDir]!),
     mailer: mailerFrom(config),
     from: config[EnvVar.senderEmail],

@@ -2,17 +2,15 @@
  * dispatch function itself gets (so previews show what customers would receive). */
 import { loadConfig, ShopConfig, shopInfoFrom } from '../../shared/platform/config.js';
 import { documentClient } from '../../shared/platform/table/dynamodb.js';
-import { loadLoyaltyConfig } from '../../shared/loyalty/config.js';
-import { ScanKpiSource } from '../../shared/reports/index.js';
+import { CounterKpiSource } from '../../shared/reports/index.js';
 import type { LocalSystem } from '../system.js';
 import { startConsole, type ConsoleHandle } from './server.js';
 
 export { startConsole, type ConsoleHandle, type ConsoleOptions } from './server.js';
 
-export function localKpiSource(sys: Pick<LocalSystem, 'dynamodb' | 'tableName' | 'envOf' | 'settings'>): { kpis: ScanKpiSource; shop: ReturnType<typeof shopInfoFrom> } {
+export function localKpiSource(sys: Pick<LocalSystem, 'dynamodb' | 'tableName' | 'envOf' | 'settings'>): { kpis: CounterKpiSource; shop: ReturnType<typeof shopInfoFrom> } {
   const shop = shopInfoFrom(loadConfig(ShopConfig, sys.envOf('campaign-dispatch')));
-  const baseTier = loadLoyaltyConfig(sys.settings.loyaltyConfig).tiers[0]?.id;
-  const kpis = new ScanKpiSource(documentClient(sys.dynamodb), sys.tableName, { currency: shop.currency, timeZone: shop.timeZone, ...(baseTier ? { baseTier } : {}) });
+  const kpis = new CounterKpiSource(documentClient(sys.dynamodb), sys.tableName, { currency: shop.currency, timeZone: shop.timeZone });
   return { kpis, shop };
 }
 

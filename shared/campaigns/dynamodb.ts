@@ -4,9 +4,10 @@ import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand
 import { DynamoTable, cancellationAt, isConditionFailure, isConflict, versionGuard, type Item } from '../platform/table/dynamodb.js';
 import { RetryableError } from '../platform/errors.js';
 import { DUE_INDEX, TableAttr, customerIdOfPk, dueKeys, keys } from '../platform/table/keys.js';
-import { instantMs } from '../platform/time.js';
+import { instantMs, utcDay } from '../platform/time.js';
 import type { LaneName } from '../platform/contracts/functions.js';
 import { laneOf } from './lanes.js';
+import { TOUCH_PREFIX, campaignCounter, deltaFor, kpiUpdate, type Touch } from '../platform/table/counters.js';
 import { FINAL_STATUSES, type CapLedger, type Claim, type ClaimResult, type DuePage, type DueSend, type MarkResult, type ReclaimResult, type SendRecord, type SendStore } from './port.js';
 
 /** Final outcomes are kept this long (CAN-SPAM opt-outs, campaign reports, dedupe of late
@@ -139,13 +140,19 @@ export class DynamoSendStore extends DynamoTable implements SendStore {
     const { attempt: _done, ...record } = r;
     const due = r.status === 'deferred' && r.until ? inDue(customerId, r.until) : {};
     const ttl = FINAL_STATUSES.has(r.status) ? expiry(r.at) : {};
-    return this.conditional(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...keys.send(customerId, r.campaignId, r.occurrence), ...record, customerId, ...due, ...ttl },
-        ...(guard ? { ConditionExpression: 'attempt = :a', ExpressionAttributeValues: { ':a': guard.attempt } } : {}),
-      }),
-    );
+    const put = {
+      TableName: this.tableName,
+      Item: { ...keys.send(customerId, r.campaignId, r.occurrence), ...record, customerId, ...due, ...ttl },
+      ...(guard ? { ConditionExpression: 'attempt = :a', ExpressionAttributeValues: { ':a': guard.attempt } } : {}),
+    };
+    const counter = guard ? campaignCounter(r.status, r.campaignId) : undefined;
+    if (!counter) return this.conditional(new PutCommand(put));
+    // Mailed and held-out members are counted with the outcome, under the attempt's guard.
+    const delta = deltaFor(customerId, utcDay(r.at), { [counter]: 1 });
+    // The decision also goes onto the customer item, where order ingest counts the conversions.
+    const touch: Touch = { at: r.at, g: r.status === 'sent' ? 's' : 'c' };
+    const touched = { Update: { TableName: this.tableName, Key: keys.customer(customerId), UpdateExpression: 'SET #t = :t', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#t': `${TOUCH_PREFIX}${r.campaignId}` }, ExpressionAttributeValues: { ':t': touch } } };
+    return this.conditionalTransaction(new TransactWriteCommand({ TransactItems: [{ Put: put }, kpiUpdate(this.tableName, delta), touched] }));
   }
 
   async scheduleSend(customerId: string, r: SendRecord): Promise<boolean> {

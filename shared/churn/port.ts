@@ -1,5 +1,6 @@
 /** What churn scoring needs from storage (DynamoScoreStore in ./dynamodb.ts). */
 import type { Prediction, RiskState } from '../customers/record.js';
+import type { BaseAggregate } from '../reports/base.js';
 import type { BaseStats, ModelParams, RefitReport, StoreModel } from './model.js';
 
 export interface PurchaseDaysRead {
@@ -11,7 +12,20 @@ export interface PurchaseDaysRead {
   items: number;
 }
 
+/** One sweep invocation's share of a run: from where in its segment, and whether it finished it. */
+export interface BaseRunPart {
+  runKey: string;
+  /** The run's scheduled time: its parts expire some weeks after. */
+  scheduledTime: string;
+  segment: number;
+  totalSegments: number;
+  from?: Record<string, string>;
+  done: boolean;
+}
+
 export interface ScoreStore {
+  /** The base as one invocation left it (idempotent: a retried invocation replaces its part). */
+  putBaseAggregate(part: BaseRunPart, aggregate: BaseAggregate): Promise<void>;
   /** Writes new scores only if the stored risk is still `expected`; false when someone else won. */
   putScores(customerId: string, expected: RiskState | undefined, next: { risk: RiskState; segment?: string; prediction?: Prediction }): Promise<boolean>;
   getStoreModel(): Promise<StoreModel>;

@@ -26,6 +26,7 @@ import type { EventPublisher } from '../platform/ports.js';
 import type { CustomerStore } from '../customers/port.js';
 import { inParallel, pageThroughSegment } from '../customers/scan.js';
 import type { ScoreStore } from './port.js';
+import { addToAggregate, emptyAggregate } from '../reports/base.js';
 
 export interface SweepDeps {
   customers: Pick<CustomerStore, 'scanCustomers'>;
@@ -60,6 +61,8 @@ export async function sweepSegment(
   const model = await deps.scores.getStoreModel();
   const scoring = (deps.scorers ?? scorerCache())(model.params);
   const result: SegmentResult = { scanned: 0, written: 0, transitions: {}, failed: 0, failures: [] };
+  // The base as this invocation leaves it, for the report (shared/reports/base.ts).
+  const base = emptyAggregate();
   const fail = (customerId: string, error: string): void => {
     result.failed++;
     if (result.failures.length < FAILURES_KEPT) result.failures.push({ customerId, error });
@@ -77,6 +80,11 @@ export async function sweepSegment(
         }
         return d && d.kind === 'update' ? [{ customer: c, d }] : [];
       });
+      const after = new Map(decided.map(({ customer, d }) => [customer.customerId, d]));
+      addToAggregate(base, customers.map((c) => {
+        const d = after.get(c.customerId);
+        return d ? { ...c, risk: d.risk, ...(d.prediction ? { prediction: d.prediction } : {}) } : c;
+      }), now, model.stats?.rfmCuts);
       const chunks = Array.from({ length: Math.ceil(decided.length / PUBLISH_CHUNK) }, (_, i) => decided.slice(i * PUBLISH_CHUNK, (i + 1) * PUBLISH_CHUNK));
       await inParallel(chunks, WRITE_LANES, async (chunk) => {
         await deps.publisher.publish(chunk.flatMap(({ d }) => (d.event ? [{ detailType: DetailType.CustomerRiskChanged, detail: d.event }] : [])));
@@ -92,6 +100,7 @@ export async function sweepSegment(
       });
     },
   );
+  await deps.scores.putBaseAggregate({ runKey: req.runKey, scheduledTime: req.scheduledTime, segment: req.segment, totalSegments: req.totalSegments, ...(req.cursor ? { from: req.cursor } : {}), done: !paged.cursor }, base);
   return { ...result, ...paged };
 }
 

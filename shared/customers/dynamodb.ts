@@ -7,6 +7,8 @@ import type { CustomerPage, CustomerStore, Cursor, ProfileWrite } from './port.j
 import type { CustomerRecord, Prediction, Profile, RiskState } from './record.js';
 import { birthdayDueKey } from '../loyalty/due.js';
 import { customerView, type CustomerView, type LoyaltyPart } from './view.js';
+import { CAMPAIGN_UNSUBSCRIBED, deltaFor, kpiUpdate } from '../platform/table/counters.js';
+import { utcDay } from '../platform/time.js';
 
 export function toCustomer(item: Item): CustomerRecord {
   return {
@@ -125,21 +127,34 @@ export class DynamoCustomerStore extends DynamoTable implements CustomerStore {
     );
   }
 
-  async suppress(customerId: string, reason: string, at: string): Promise<void> {
+  async suppress(customerId: string, reason: string, at: string, campaignId?: string): Promise<void> {
+    const update = {
+      TableName: this.tableName,
+      Key: keys.customer(customerId),
+      // The first reason and time stay: a later duplicate click changes nothing.
+      // Every reason is kept as a set as well: a resubscribe may lift an unsubscribe only.
+      UpdateExpression: 'SET suppressed = :t, suppression = if_not_exists(suppression, :s) ADD suppressionReasons :rs',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':t': true, ':s': { reason, at }, ':rs': new Set([reason]) } as Record<string, unknown>,
+    };
     try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.customer(customerId),
-          // The first reason and time stay: a later duplicate click changes nothing.
-          // Every reason is kept as a set as well: a resubscribe may lift an unsubscribe only.
-          UpdateExpression: 'SET suppressed = :t, suppression = if_not_exists(suppression, :s) ADD suppressionReasons :rs',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':t': true, ':s': { reason, at }, ':rs': new Set([reason]) },
+      if (!campaignId) {
+        await this.db.send(new UpdateCommand(update));
+        return;
+      }
+      // Counted for the campaign whose link it was, once: only while the reason is new.
+      const delta = deltaFor(customerId, utcDay(at), { [`${CAMPAIGN_UNSUBSCRIBED}${campaignId}`]: 1 });
+      await this.conditionalTransaction(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: { ...update, ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(suppressionReasons) OR NOT contains(suppressionReasons, :r))', ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':r': reason } } },
+            kpiUpdate(this.tableName, delta),
+          ],
         }),
       );
     } catch (e) {
-      if (!isConditionFailure(e)) throw e; // an unknown customer: nothing to suppress
+      if (!isConditionFailure(e)) throw e; // an unknown customer, or suppressed for this reason already
     }
   }
+
 }

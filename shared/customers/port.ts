@@ -26,7 +26,8 @@ export interface CustomerStore {
   /** putProfile for a listed address: profile and suppression in one write. */
   putSuppressedProfile(customerId: string, profile: Profile, seen: string | null, suppression: { reason: string; at: string }): Promise<ProfileWrite>;
   /** Never marketing mail again (unsubscribe, bounce, complaint); idempotent, first reason kept. */
-  suppress(customerId: string, reason: string, at: string): Promise<void>;
+  /** `campaignId`: the campaign whose unsubscribe link it was, counted once per customer and reason. */
+  suppress(customerId: string, reason: string, at: string, campaignId?: string): Promise<void>;
   /** Lifts the suppression only if `onlyReason` is its one reason (true); records the lift. */
   liftSuppression(customerId: string, onlyReason: string, at: string): Promise<boolean>;
 }

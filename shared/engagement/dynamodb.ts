@@ -1,13 +1,11 @@
 /** Engagement facts on the send item and the campaign's day counters, in one transaction. */
 import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { createHash } from 'node:crypto';
 import { keys } from '../platform/table/keys.js';
 import { DynamoTable, isConditionFailure, isConflict } from '../platform/table/dynamodb.js';
 import { CONFLICT, retryOnConflict } from '../platform/retry.js';
 import { instantMs } from '../platform/time.js';
 import { ENGAGEMENT_COUNTERS, type EngagementCounter, type EngagementStore, type FactWrite, type SendFacts } from './port.js';
 
-export const KPI_SHARDS = 16;
 
 /** The send attribute that holds each fact's time: its presence is what makes a repeat a repeat. */
 export const FACT_ATTRIBUTE: Record<EngagementCounter, string> = {
@@ -19,7 +17,6 @@ export const FACT_ATTRIBUTE: Record<EngagementCounter, string> = {
   machineClicked: 'machineClickedAt',
 };
 
-const shardOf = (customerId: string): number => createHash('sha256').update(customerId).digest()[0]! % KPI_SHARDS;
 
 export class DynamoEngagementStore extends DynamoTable implements EngagementStore {
   async sendFacts(customerId: string, campaignId: string, occurrence: string): Promise<SendFacts | null> {
@@ -48,7 +45,7 @@ export class DynamoEngagementStore extends DynamoTable implements EngagementStor
               {
                 Update: {
                   TableName: this.tableName,
-                  Key: keys.campaignKpiDay(f.campaignId, f.at.slice(0, 10), shardOf(f.customerId)),
+                  Key: keys.campaignKpiDay(f.campaignId, f.at.slice(0, 10), keys.kpiShardOf(f.customerId)),
                   UpdateExpression: 'ADD #c :one',
                   ExpressionAttributeNames: { '#c': f.counter },
                   ExpressionAttributeValues: { ':one': 1 },

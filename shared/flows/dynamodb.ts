@@ -1,5 +1,5 @@
 /**
- * FlowStore over the Engage table (access patterns 28–31): entries in the customer's partition,
+ * FlowStore over the Engage table (access patterns 30–33): entries in the customer's partition,
  * the waiting ones in the due index, counters per flow in 16 shards.
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';

@@ -20,6 +20,8 @@ import { DynamoTable, type Item } from '../platform/table/dynamodb.js';
 import { TableAttr, keyId, keys } from '../platform/table/keys.js';
 import { itemsToKeep, type FoldContext, type FoldedCustomer } from './fold.js';
 import type { Checkpoint, Existing, ImportStore } from './port.js';
+import { createHash } from 'node:crypto';
+import { mergeDeltas } from '../platform/table/counters.js';
 
 const V = TableAttr.version;
 /** BatchWrite calls in flight per write(): DynamoDB Local is CPU-bound well before this. */
@@ -54,9 +56,23 @@ export function customerItems(folded: FoldedCustomer, ctx: FoldContext, source: 
     ...(suppression ? { suppressed: true, suppression, suppressionReasons: new Set([suppression.reason]) } : {}),
     // As the loyalty commit copies it, for scans of the customers index.
     ...(folded.loyalty ? { tier: folded.loyalty.tier } : {}),
+    ...(Object.keys(folded.kpiMarks.months).length ? { kpiMarks: folded.kpiMarks } : {}),
     imported: { source, digest: folded.digest },
   };
   return { rest, customer };
+}
+
+/**
+ * The batch's KPI counters, summed per day in memory, as one item per day beside the live shards
+ * (sk DAY#<day>#imp<batch>): a Put, so writing the same batch again gives the same items. Written
+ * after the CUSTOMER items: a crash in between loses the batch's counters (its customers are then
+ * recognised as imported and skipped) rather than counting them twice.
+ */
+export function importCounters(folded: readonly FoldedCustomer[], source: string): Item[] {
+  if (folded.length === 0) return [];
+  const batch = createHash('sha256').update(source).update(folded.map((f) => `${f.customerId}\0${f.digest}`).sort().join('\n')).digest('base64url').slice(0, 12);
+  const byDay = mergeDeltas(folded.flatMap((f) => f.kpi.map((d) => ({ ...d, shard: 0 }))));
+  return byDay.map((d) => ({ pk: keys.kpiMonthPk(d.day.slice(0, 7)), sk: `${keys.kpiDayPrefix}${d.day}#imp${batch}`, ...d.counts }));
 }
 
 export class DynamoImportStore extends DynamoTable implements ImportStore {
@@ -89,6 +105,7 @@ export class DynamoImportStore extends DynamoTable implements ImportStore {
     await this.putAll(built.map((b) => b.customer));
     const tombstones = await this.batchGet(built.map((b) => keys.erased(b.id)));
     const erased = built.filter((b) => tombstones.has(keyId(keys.erased(b.id))));
+    await this.putAll(importCounters(customers.filter((c) => !tombstones.has(keyId(keys.erased(c.folded.customerId)))).map((c) => c.folded), source));
     const takenBack = erased.flatMap((b) => [b.customer, ...b.rest]).map((i) => ({ delete: { pk: i.pk as string, sk: i.sk as string } }));
     if (takenBack.length) await this.batchWrite(takenBack);
     return { written: rest.length + built.length - takenBack.length, erased: erased.length };

@@ -16,6 +16,9 @@ import { decideOrder, emptyOrder, emptySummary, type DayState, type Neighbours, 
 import { decideProfile, type Profile } from '../customers/record.js';
 import { decideOrderEvent, eventTime, newLoyaltyOrder, newLoyaltyState, type LedgerEntry, type LoyaltyConfig, type LoyaltyOrder, type LoyaltyState } from '../loyalty/index.js';
 import type { ShopEvent } from './rows.js';
+import { emptyMarks, orderKpi, type KpiMarks } from '../orders/kpi.js';
+import { tierKpi } from '../loyalty/kpi.js';
+import type { KpiDelta } from '../platform/table/counters.js';
 
 export interface FoldContext {
   now: Date;
@@ -39,6 +42,9 @@ export interface FoldedCustomer {
   ledger: LedgerEntry[];
   /** Orders that counted (placed, not cancelled, not fully refunded). */
   activeOrders: number;
+  /** The KPI counters the live handlers would have ADDed for this history (orders, tiers). */
+  kpi: KpiDelta[];
+  kpiMarks: KpiMarks;
 }
 
 const timeOf = (e: ShopEvent) => Date.parse(e.detail.occurredAt);
@@ -66,7 +72,7 @@ function neighbours(days: Map<string, DayState>, exclude: string): Neighbours {
 
 export function foldCustomer(customerId: string, history: readonly ShopEvent[], ctx: FoldContext): FoldedCustomer {
   const events = inTimeOrder(history);
-  const f: FoldedCustomer = { customerId, digest: historyDigest(events), profileEmails: [], orders: new Map(), days: new Map(), loyaltyOrders: new Map(), ledger: [], activeOrders: 0 };
+  const f: FoldedCustomer = { customerId, digest: historyDigest(events), profileEmails: [], orders: new Map(), days: new Map(), loyaltyOrders: new Map(), ledger: [], activeOrders: 0, kpi: [], kpiMarks: emptyMarks() };
   for (const event of events) {
     if (event.type === DetailType.CustomerUpserted) {
       const profile = decideProfile(f.profile, event.detail);
@@ -84,6 +90,10 @@ export function foldCustomer(customerId: string, history: readonly ShopEvent[], 
     let d = decideOrder(given, event);
     if (d.kind === 'need-neighbours') d = decideOrder({ ...given, neighbours: neighbours(f.days, d.day) }, event);
     if (d.kind === 'apply') {
+      // No risk level is known for history: its returns are not counted as reactivations.
+      const kpi = orderKpi(customerId, given, d, { marks: f.kpiMarks });
+      f.kpi.push(...kpi.deltas);
+      if (kpi.marks) f.kpiMarks = kpi.marks;
       f.orders.set(orderId, d.order);
       if (d.day) {
         if (d.day.state) f.days.set(d.day.day, d.day.state);
@@ -95,6 +105,8 @@ export function foldCustomer(customerId: string, history: readonly ShopEvent[], 
     const state = f.loyalty ?? newLoyaltyState(customerId, eventTime(event, ctx.now), ctx.loyalty);
     const l = decideOrderEvent({ state, order: f.loyaltyOrders.get(orderId) ?? newLoyaltyOrder(orderId) }, event, ctx.now, ctx.loyalty);
     if (l.kind === 'apply') {
+      const tier = tierKpi(customerId, f.loyalty, l.state, ctx.loyalty);
+      if (tier) f.kpi.push(tier);
       f.loyalty = l.state;
       f.loyaltyOrders.set(orderId, l.order);
       f.ledger.push(...l.entries);

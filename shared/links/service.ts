@@ -66,7 +66,7 @@ export async function handleLink(deps: LinkDeps, req: LinkRequest): Promise<Link
       : shopperPage({ status: 409, locale, shop: deps.shop, title: 'unsubscribedTitle', body: (l) => `<p>${say(l, 'resubscribeRefused', shop)}</p>` });
   }
   if (req.method === 'POST') {
-    await suppressCustomer(deps, customerId, 'unsubscribe', now.toISOString());
+    await suppressCustomer(deps, customerId, 'unsubscribe', now.toISOString(), verified.claims.ref);
     return shopperPage({
       locale,
       shop: deps.shop,

@@ -1,4 +1,5 @@
 /** LoyaltyStore over the Engage table (items and access patterns 11–14 in shared/platform/table/keys.ts). */
+import { kpiUpdate } from '../platform/table/counters.js';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DynamoTable, cancellationAt, isConflict, versionGuard, type Item } from '../platform/table/dynamodb.js';
 import { customerIdOfPk, keyId, keys, LOYALTY_DUE_INDEX, NEVER_DUE, TableAttr } from '../platform/table/keys.js';
@@ -99,6 +100,7 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
       ...(c.customerTier
         ? [{ Update: { TableName: this.tableName, Key: keys.customer(c.customerId), UpdateExpression: 'SET tier = :t, customerId = :c', ExpressionAttributeValues: { ':t': c.customerTier, ':c': c.customerId } } }]
         : []),
+      ...(c.kpi ? [kpiUpdate(this.tableName, c.kpi)] : []),
     ];
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));

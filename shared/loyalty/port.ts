@@ -1,4 +1,5 @@
 /** What loyalty needs from storage (DynamoLoyaltyStore in ./dynamodb.ts). */
+import type { KpiDelta } from '../platform/table/counters.js';
 import type { OutgoingEvent } from '../platform/contracts/events.js';
 import type { Versioned } from '../platform/ports.js';
 import type { CouponState } from '../coupons/redeem.js';
@@ -33,6 +34,8 @@ export interface LoyaltyCommit {
   /** Set when the tier is new or changed: copied onto the customer item in the same transaction,
    * so scans of the customers index (scheduled campaigns, dry runs) see the tier. */
   customerTier?: string;
+  /** The tier change's KPI counter (./kpi.ts), ADDed in the same transaction. */
+  kpi?: KpiDelta;
   /** The member's next action date for the due index (shared/loyalty/due.ts loyaltyDue). */
   due: { on: string; next: string };
 }

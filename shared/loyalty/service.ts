@@ -5,6 +5,7 @@
  * the order's loyalty item with its version, ledger entries and coupons created only if absent)
  * → on conflict re-read and decide again. Decided events go through the outbox (./outbox.ts).
  */
+import { withTierKpi } from './kpi.js';
 import { DetailType, type OrderEvent, type OutgoingEvent, type PointsRedeemRequested } from '../platform/contracts/events.js';
 import type { Clock, EventPublisher, RandomBytes } from '../platform/ports.js';
 import { CONFLICT, retryOnConflict } from '../platform/retry.js';
@@ -66,6 +67,7 @@ export async function applyLoyaltyOrderEvent(deps: LoyaltyDeps, event: OrderEven
       entries: d.entries,
       coupons: [],
       ...(tier ? { customerTier: tier } : {}),
+      ...withTierKpi(customerId, loyalty?.value.state, d.state, deps.config),
       due: loyaltyDue(d.state, outbox, now, deps.config),
     });
     if (result === 'erased') return 'erased';

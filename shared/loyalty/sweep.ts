@@ -9,6 +9,7 @@
  * member, and a birthday present is most worth giving to someone who has not bought yet. Their
  * state is created by that write; everyone else without a state is only read.
  */
+import { withTierKpi } from './kpi.js';
 import { DetailType, type OutgoingEvent } from '../platform/contracts/events.js';
 import type { SegmentTask } from '../platform/bulk.js';
 import type { Cursor } from '../customers/port.js';
@@ -199,6 +200,7 @@ async function sweepCustomer(deps: LoyaltySweepDeps, customer: CustomerRecord, l
       entries: d.entries,
       coupons: d.coupons,
       ...(tier ? { customerTier: tier } : {}),
+      ...withTierKpi(customerId, current?.value.state, d.state, deps.config),
       due: loyaltyDue(d.state, outbox, deps.clock(), deps.config),
     });
     // Erased since the page was scanned: nothing is written for them again.

@@ -4,6 +4,9 @@ import { DynamoTable, cancellationAt, isConflict, mergeGuard, versionGuard } fro
 import { TableAttr, dayFromSortKey, keyId, keys } from '../platform/table/keys.js';
 import { emptyOrder, emptySummary, type Neighbours, type OrderState, type OrderSummary } from './decide.js';
 import type { OrderCommit, OrderContext, OrderStore, PlacedOrder } from './port.js';
+import type { RiskState } from '../customers/record.js';
+import { TOUCH_PREFIX, kpiUpdate, type Touch } from '../platform/table/counters.js';
+import { emptyMarks, type KpiMarks } from './kpi.js';
 
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
@@ -26,6 +29,10 @@ export class DynamoOrderStore extends DynamoTable implements OrderStore {
       summary: { value: (customer?.summary as OrderSummary | undefined) ?? emptySummary(), v: (customer?.[TableAttr.version] as number) ?? 0 },
       order: { value: orderState, v: (order?.[TableAttr.version] as number) ?? 0 },
       day: dayItem ? { value: { count: dayItem.count as number, spend: dayItem.spend as number }, v: dayItem[TableAttr.version] as number } : null,
+      ...(customer?.risk ? { risk: customer.risk as RiskState } : {}),
+      kpiMarks: (customer?.kpiMarks as KpiMarks | undefined) ?? emptyMarks(),
+      touches: Object.fromEntries(Object.entries(customer ?? {}).flatMap(([k, v]) => (k.startsWith(TOUCH_PREFIX) ? [[k.slice(TOUCH_PREFIX.length), v as Touch]] : []))),
+      ...(customer?.lastClick ? { lastClick: customer.lastClick as { campaignId: string; at: string } } : {}),
     };
   }
 
@@ -50,6 +57,8 @@ export class DynamoOrderStore extends DynamoTable implements OrderStore {
 
   async commitOrder(c: OrderCommit): Promise<'ok' | 'conflict' | 'erased'> {
     const checked = this.tombstoneCheckUnless(c.customerId, c.summary.v);
+    const marks = c.kpi?.marks;
+    const touches = Object.entries(c.kpi?.touches ?? {});
     const items: TransactItems = [
       ...checked,
       {
@@ -63,10 +72,10 @@ export class DynamoOrderStore extends DynamoTable implements OrderStore {
         Update: {
           TableName: this.tableName,
           Key: keys.customer(c.customerId),
-          UpdateExpression: 'SET summary = :s, customerId = :c, #g = :c, #v = :next',
+          UpdateExpression: `SET summary = :s, customerId = :c, #g = :c, #v = :next${marks ? ', kpiMarks = :km' : ''}${touches.map((_, i) => `, #t${i} = :t${i}`).join('')}`,
           ...mergeGuard(summaryGuard(c.summary.v), {
-            ExpressionAttributeNames: { '#g': TableAttr.gsi1pk, '#v': TableAttr.version },
-            ExpressionAttributeValues: { ':s': c.summary.value, ':c': c.customerId, ':next': c.summary.v + 1 },
+            ExpressionAttributeNames: { '#g': TableAttr.gsi1pk, '#v': TableAttr.version, ...Object.fromEntries(touches.map(([id], i) => [`#t${i}`, `${TOUCH_PREFIX}${id}`])) },
+            ExpressionAttributeValues: { ':s': c.summary.value, ':c': c.customerId, ':next': c.summary.v + 1, ...(marks ? { ':km': marks } : {}), ...Object.fromEntries(touches.map(([, t], i) => [`:t${i}`, t])) },
           }),
         },
       },
@@ -79,6 +88,8 @@ export class DynamoOrderStore extends DynamoTable implements OrderStore {
           : { Delete: { TableName: this.tableName, Key: key, ...versionGuard(c.day.v) } },
       );
     }
+    // The counters ride on the guarded transaction: a refused (duplicate, raced) commit counts nothing.
+    for (const d of c.kpi?.deltas ?? []) items.push(kpiUpdate(this.tableName, d));
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return 'ok';

@@ -6,6 +6,7 @@ import { utcDay } from '../platform/time.js';
 import type { CouponStore } from '../coupons/port.js';
 import { redeemOrderCoupon, type RedemptionOutcome } from '../coupons/redeem-order.js';
 import { decideOrder } from './decide.js';
+import { orderKpi } from './kpi.js';
 import type { OrderStore } from './port.js';
 
 /** 'erased': the customer was erased; a replayed or late event writes nothing back. */
@@ -26,12 +27,14 @@ export async function ingestOrderEvent(store: OrderStore, event: OrderEvent): Pr
     }
     if (decision.kind === 'duplicate') return 'duplicate';
     if (decision.kind === 'need-neighbours') throw new Error('neighbours were provided but still needed');
+    const kpi = orderKpi(customerId, given, decision, { ...(ctx.risk ? { risk: ctx.risk } : {}), marks: ctx.kpiMarks, touches: ctx.touches, ...(ctx.lastClick ? { lastClick: ctx.lastClick } : {}) });
     const result = await store.commitOrder({
       customerId,
       orderId,
       order: { value: decision.order, v: ctx.order.v },
       day: decision.day ? { ...decision.day, v: ctx.day?.v ?? 0 } : null,
       summary: { value: decision.summary, v: ctx.summary.v },
+      kpi,
     });
     return result === 'ok' ? 'applied' : result === 'erased' ? 'erased' : CONFLICT;
   });

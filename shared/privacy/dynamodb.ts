@@ -2,6 +2,7 @@
  * The privacy items of the Engage table: the hashed suppression list (access pattern 15) and the
  * bulk deletes of erasure (see ./erase.ts for the order of the steps and why).
  */
+import type { SurveyState } from '../surveys/response.js';
 import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { RetryableError } from '../platform/errors.js';
 import { DynamoTable } from '../platform/table/dynamodb.js';
@@ -84,6 +85,18 @@ export class DynamoErasureStore extends DynamoTable implements ErasureStore {
    * so one Query of the partition finds them all: no Scan, cost proportional to the customer, not
    * the table. The pointers themselves go with the partition, which is deleted after this.
    */
+  /** The KPI partitions keep a low score's comment for the report (shared/surveys/kpi.ts), keyed
+   * by when it was given: the customer's SURVEY# items say when. Its counts stay: they name no one. */
+  async deleteReportCommentsOf(customerId: string): Promise<number> {
+    const surveys = await this.queryPrefix(keys.customer(customerId).pk, keys.surveyPrefix);
+    const found = surveys.flatMap((i) => {
+      const a = (i.survey as SurveyState | undefined)?.answer;
+      return a?.comment ? [keys.kpiComment(a.commentedAt ?? a.answeredAt, customerId)] : [];
+    });
+    await this.batchWrite(found.map((k) => ({ delete: k })));
+    return found.length;
+  }
+
   async deleteCouponsOf(customerId: string): Promise<number> {
     const refs = await this.queryPrefix(keys.customer(customerId).pk, keys.couponRefPrefix);
     const found = refs.map((r) => keys.coupon(r.codeHash as string));

@@ -42,6 +42,8 @@ export interface ErasureStore {
   writeTombstone(customerId: string, at: string): Promise<void>;
   deleteCustomerPartition(customerId: string): Promise<number>;
   deleteCouponsOf(customerId: string): Promise<number>;
+  /** The report's copies of the customer's low-score survey comments (outside the partition). */
+  deleteReportCommentsOf(customerId: string): Promise<number>;
 }
 
 /** Who placed which shop order (shared/webhooks/dynamodb.ts): read through the partition, so first. */
@@ -77,6 +79,7 @@ export async function eraseCustomer(deps: ErasureDeps, customerId: string, now: 
   }
   // Coupons and order owners first: they are found through items in the partition (step 4 above).
   const couponsDeleted = await deps.erasure.deleteCouponsOf(customerId);
+  await deps.erasure.deleteReportCommentsOf(customerId);
   const orderOwnersDeleted = deps.orderOwners ? await deps.orderOwners.forgetCustomer(customerId) : undefined;
   const itemsDeleted = await deps.erasure.deleteCustomerPartition(customerId);
   return { itemsDeleted, couponsDeleted, suppressed: Boolean(email), ...(orderOwnersDeleted !== undefined ? { orderOwnersDeleted } : {}) };

@@ -41,12 +41,13 @@ export async function suppressAddressOf(
 
 /** The customer item flag and the address hash together: what unsubscribe, bounce and complaint do. */
 export async function suppressCustomer(
-  deps: { suppression: AddressSuppressionList; customers: { getCustomer(customerId: string): Promise<CustomerRecord | null>; suppress(customerId: string, reason: string, at: string): Promise<void> } },
+  deps: { suppression: AddressSuppressionList; customers: { getCustomer(customerId: string): Promise<CustomerRecord | null>; suppress(customerId: string, reason: string, at: string, campaignId?: string): Promise<void> } },
   customerId: string,
   reason: string,
   at: string,
+  campaignId?: string,
 ): Promise<void> {
-  await deps.customers.suppress(customerId, reason, at);
+  await deps.customers.suppress(customerId, reason, at, campaignId);
   // The address too (hashed): it must stay suppressed if the customer is erased and re-registered.
   await suppressAddressOf(deps, customerId, reason, at);
 }

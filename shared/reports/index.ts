@@ -6,7 +6,7 @@ import type { ReportLang } from './labels.js';
 
 export type { KpiData, KpiQuery } from './kpis.js';
 export type { KpiSource } from './port.js';
-export { ScanKpiSource } from './dynamodb.js';
+export { CounterKpiSource } from './counters-source.js';
 export { parseLang, type ReportLang } from './labels.js';
 export { reportHtml } from './html.js';
 

@@ -80,7 +80,7 @@ export async function handleSurveyLink(deps: SurveyLinkDeps, token: string, req:
   const d = decideResponse(state, { score: Number(given ?? state.answer?.score ?? NaN), ...(comment ? { comment } : {}) }, now);
   switch (d.kind) {
     case 'record': {
-      if (!(await deps.surveys.answerSurvey(customerId, surveyId, d.answer, 'unanswered'))) {
+      if (!(await deps.surveys.answerSurvey(customerId, surveyId, d.answer, 'unanswered', state))) {
         // Lost the race with a double click: the other request recorded the first answer.
         const stored = (await deps.surveys.getSurvey(customerId, surveyId))?.answer ?? d.answer;
         return thanks(deps, locale, token, stored, stored.score === d.answer.score ? 'already' : 'other', d.answer.score);
@@ -104,7 +104,7 @@ export async function handleSurveyLink(deps: SurveyLinkDeps, token: string, req:
       return thanks(deps, locale, token, d.answer, 'recorded');
     }
     case 'add-comment':
-      await deps.surveys.answerSurvey(customerId, surveyId, d.answer, 'uncommented');
+      await deps.surveys.answerSurvey(customerId, surveyId, d.answer, 'uncommented', state);
       return thanks(deps, locale, token, d.answer, 'recorded');
     case 'duplicate':
       return thanks(deps, locale, token, d.answer, given === null || Number(given) === d.answer.score ? 'already' : 'other', Number(given));

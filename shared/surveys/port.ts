@@ -8,5 +8,6 @@ export interface SurveyStore {
   /** Writes the answer only if the stored one is still `expected` (none, or one without a comment). */
   /** Every survey mailed to the customer, answered or not. */
   listSurveys(customerId: string): Promise<SurveyState[]>;
-  answerSurvey(customerId: string, surveyId: string, answer: SurveyAnswer, expected: 'unanswered' | 'uncommented'): Promise<boolean>;
+  /** `counted`: the survey's kind and campaign, so the shop's KPI counters count the answer in the same write. */
+  answerSurvey(customerId: string, surveyId: string, answer: SurveyAnswer, expected: 'unanswered' | 'uncommented', counted?: Pick<SurveyState, 'kind' | 'campaignId'>): Promise<boolean>;
 }

@@ -15,10 +15,10 @@ const { stack, template, logicalId, statementsOf, statementsOfRole, resource } =
 const tableArn = { 'Fn::GetAtt': [logicalId(stack.table.table), 'Arn'] };
 
 describe('the table', () => {
-  it('the public links function cannot Scan, and reaches only customer partitions and the hashed address list', () => {
+  it('the public links function cannot Scan, and reaches only customer partitions, the hashed address list and the KPI counters', () => {
     const dynamo = statementsOf(FunctionName.Links).filter((s) => asList(s.Action).some((a: string) => a.startsWith('dynamodb:')));
     expect(dynamo.flatMap((s) => asList(s.Action))).not.toContain('dynamodb:Scan');
-    expect(dynamo.map((s) => [s.Resource, s.Condition])).toEqual([[tableArn, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CUST#*', 'SUPPRESS#*'] } }]]);
+    expect(dynamo.map((s) => [s.Resource, s.Condition])).toEqual([[tableArn, { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CUST#*', 'SUPPRESS#*', 'KPI#*'] } }]]);
   });
 
   it('the public webhooks function cannot Scan, and reaches only its delivery claims, the order owners and the erasure tombstones', () => {
@@ -39,16 +39,19 @@ describe('the table', () => {
     expect(bucket!.DeletionPolicy).toBe('Retain');
   });
 
-  it('no function but the weekly report (read only) may read the table outside its partition families (erasure queries the customer partition)', () => {
+  it('no function may read the table outside its partition families; the weekly report reads only the KPI counters (erasure queries the customer partition)', () => {
     const unconditioned = functionNames.filter((n) =>
       statementsOf(n).some((s) => JSON.stringify(asList(s.Resource)) === JSON.stringify([tableArn]) && asList(s.Action).some((a: string) => a.startsWith('dynamodb:')) && !s.Condition),
     );
-    expect(unconditioned).toEqual([FunctionName.WeeklyReport]);
+    expect(unconditioned).toEqual([]);
+    const report = statementsOf(FunctionName.WeeklyReport).filter((s) => asList(s.Action).some((a: string) => a.startsWith('dynamodb:')));
+    expect(report.flatMap((s) => asList(s.Action))).not.toContain('dynamodb:Scan');
+    expect(report.map((s) => s.Condition)).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['KPI#*'] } }]);
     const reportActions = statementsOf(FunctionName.WeeklyReport).flatMap((s) => asList(s.Action)).filter((a: string) => a.startsWith('dynamodb:'));
     expect(reportActions.filter((a: string) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     const erase = statementsOf(FunctionName.CustomerErase).filter((s) => asList(s.Action).some((a: string) => a.startsWith('dynamodb:')));
     expect(erase.flatMap((s) => asList(s.Action))).not.toContain('dynamodb:Scan');
-    expect(erase.map((s) => s.Condition)).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CUST#*', 'COUPON#*', 'SUPPRESS#*', 'ERASED#*', 'ORDEROWNER#*'] } }]);
+    expect(erase.map((s) => s.Condition)).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CUST#*', 'COUPON#*', 'SUPPRESS#*', 'ERASED#*', 'ORDEROWNER#*', 'KPI#*'] } }]);
   });
 
   it('no policy names index/* (exact index ARNs only)', () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { putRaw, systemForTest, type TestSystem } from '../support/system.js';
 import { mailTo, unsubscribeLink } from '../support/mail.js';
 import { driftingShopper, mailable, NOW } from '../support/win-back.js';
+import { localKpiSource } from '../../local/console/index.js';
 
 let sys: TestSystem;
 let en: string;
@@ -44,5 +45,14 @@ describe('one-click unsubscribe', () => {
     const res = await fetch(url, { method: 'POST', body: 'List-Unsubscribe=One-Click', redirect: 'manual' });
     expect(res.status).toBe(200);
     expect((await stores.customers.getCustomer(en))?.suppressed).toBe(true);
+  });
+
+  it('counts the unsubscribe once for the campaign whose link it was', async () => {
+    const [mail] = await mailTo(`${en}@example.com`);
+    const { url } = await unsubscribeLink(mail!.messageId);
+    // The client (or the shopper) posts again: suppressed already, counted already
+    await fetch(url, { method: 'POST', body: 'List-Unsubscribe=One-Click', redirect: 'manual' });
+    const k = await localKpiSource(sys).kpis.readKpis({ now: new Date() });
+    expect(k.campaigns.find((c) => c.campaignId === 'win-back')).toMatchObject({ sent: 1, unsubscribed: 1 });
   });
 });

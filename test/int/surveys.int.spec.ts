@@ -7,6 +7,7 @@ import { putRaw, systemForTest } from '../support/system.js';
 import type { LocalSystem } from '../../local/system.js';
 import { mailTo } from '../support/mail.js';
 import { fulfilledEvent, orderEvent, profileEvent } from '../support/events.js';
+import { localKpiSource } from '../../local/console/index.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
 let stores: LocalSystem['stores'];
@@ -72,6 +73,14 @@ describe('post-delivery survey', () => {
     const recovery = all.filter((m) => m.subject !== mail!.subject);
     expect(recovery).toHaveLength(1);
     expect(recovery[0]!.body!.text).toContain('o-survey-1');
+  });
+
+  it('counts the first answer only in the KPIs, and keeps its low-score comment for the report', async () => {
+    const k = await localKpiSource(sys).kpis.readKpis({ now: new Date('2026-11-23T12:00:00Z') });
+    // Three POSTs of a score and two comments above: one response, the first score
+    expect(k.days.find((d) => d.period === '2026-11-23')!.csat).toEqual({ responses: 1, average: 2 });
+    expect(k.weeks.at(-1)!.csat).toEqual({ responses: 1, average: 2 });
+    expect(k.lowComments).toEqual([expect.objectContaining({ kind: 'csat', score: 2, comment: 'The box was crushed', campaignId: 'post-delivery-survey' })]);
   });
 
   it('does not survey a delivery that is long past (e.g. replayed history), and writes nothing for it', async () => {

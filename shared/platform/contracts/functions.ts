@@ -106,7 +106,7 @@ export const manifest = {
     trigger: { kind: 'queue', routes: [{ id: 'OrderEvents', events: ORDER_EVENTS, batchSize: 10, maxReceiveCount: 5 }] },
     config: ['table'],
     // Orders and summaries in the customer's partition; redeemed coupons.
-    grants: { table: readWrite(['customer', 'coupon', 'erased']) },
+    grants: { table: readWrite(['customer', 'coupon', 'erased', 'kpi']) },
   },
   'customer-upsert': {
     summary: 'Customer profiles (last writer by occurredAt), honouring the hashed suppression list',
@@ -129,7 +129,7 @@ export const manifest = {
     trigger: { kind: 'task', jobs: ['daily-sweep'] },
     config: ['table', 'bus', 'churn'],
     // Scores in each customer item; the current model and base statistics from STORE.
-    grants: { table: readWrite(['customer', 'store'], 'customers'), publish: true },
+    grants: { table: readWrite(['customer', 'store', 'kpi'], 'customers'), publish: true },
     // Pages of a segment until 60 s before this, then hands its cursor back to the state machine.
     memoryMb: 1024,
     timeoutSeconds: 300,
@@ -167,7 +167,7 @@ export const manifest = {
     // shop: the pages carry the shop's name and a link back to it.
     config: ['table', 'bus', 'keyring', 'shop', 'linkOrigin'],
     // Public: the customer's own items (suppression flag, surveys) and the hashed address list only.
-    grants: { table: readWrite(['customer', 'suppression']), publish: true, keyring: true, origin: true },
+    grants: { table: readWrite(['customer', 'suppression', 'kpi']), publish: true, keyring: true, origin: true },
     memoryMb: 256,
     timeoutSeconds: 10,
   },
@@ -190,13 +190,13 @@ export const manifest = {
     },
     config: ['table', 'bus', 'loyalty'],
     // Loyalty items, ledger and tier in the customer's partition; coupons from redeemed points.
-    grants: { table: readWrite(['customer', 'coupon', 'erased']), publish: true },
+    grants: { table: readWrite(['customer', 'coupon', 'erased', 'kpi']), publish: true },
   },
   'loyalty-sweep': {
     summary: 'Daily: expiry, grace ends and birthdays of who the due index names; monthly: every member\'s tier review',
     trigger: { kind: 'task', jobs: ['daily-sweep', 'tier-review'] },
     config: ['table', 'bus', 'loyalty'],
-    grants: { table: readWrite(['customer', 'coupon', 'erased'], 'customers', 'loyaltyDue'), publish: true },
+    grants: { table: readWrite(['customer', 'coupon', 'erased', 'kpi'], 'customers', 'loyaltyDue'), publish: true },
     memoryMb: 1024,
     timeoutSeconds: 300,
   },
@@ -274,7 +274,7 @@ export const manifest = {
     config: ['table'],
     // The customer's partition (coupons found through its COUPONREF# pointers), their coupons, the
     // hashed address, the tombstone: Query and key access only, no Scan.
-    grants: { table: readWrite(['customer', 'coupon', 'suppression', 'erased', 'orderOwner']) },
+    grants: { table: readWrite(['customer', 'coupon', 'suppression', 'erased', 'orderOwner', 'kpi']) },
     memoryMb: 256,
     timeoutSeconds: 120,
   },
@@ -298,9 +298,9 @@ export const manifest = {
     summary: "Monday's report of the week that ended: HTML to the private report bucket, a KPI digest to the marketer",
     trigger: { kind: 'schedule' },
     config: ['table', 'mail', 'shop', 'report'],
-    // The report reads every kind of item (orders, days, sends, surveys, loyalty): a whole-table
-    // read, never a write; it writes only to its bucket.
-    grants: { table: { access: 'read', indexes: [] }, send: true, reports: true },
+    // The report reads only the KPI counters (a few Queries, shared/reports/counters-source.ts),
+    // never a write; it writes only to its bucket.
+    grants: { table: { access: 'read', indexes: [], partitions: ['kpi'] }, send: true, reports: true },
     memoryMb: 2048,
     timeoutSeconds: 900,
   },

@@ -12,7 +12,7 @@ import {
   paginateQuery,
   type DeleteCommand,
   type PutCommand,
-  type TransactWriteCommand,
+  TransactWriteCommand,
   type UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { RetryableError } from '../errors.js';
@@ -60,6 +60,8 @@ const GET_CHUNK = 100;
 const WRITE_CHUNK = 25;
 /** Unprocessed keys mean throttling: back off, and after this many rounds let the queue retry. */
 export const BATCH_ATTEMPTS = 8;
+/** Attempts of a transaction that collides with others on a shared counter item (jittered backoff). */
+const TRANSACT_ATTEMPTS = 8;
 const backoff = (attempt: number) => new Promise((ok) => setTimeout(ok, Math.min(1000, 25 * 2 ** attempt)));
 
 
@@ -107,6 +109,26 @@ export abstract class DynamoTable {
     } catch (e) {
       if (isConditionFailure(e)) return false;
       throw e;
+    }
+  }
+
+  /**
+   * A transaction whose condition may fail, retried while it only collides with another
+   * transaction on one of its items (TransactionConflict): a KPI counter item is shared by every
+   * customer of its shard and day, so two customers' transitions may meet there. True when
+   * applied, false when a condition did not hold.
+   */
+  protected async conditionalTransaction(command: TransactWriteCommand, attempts = TRANSACT_ATTEMPTS): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.db.send(command);
+        return true;
+      } catch (e) {
+        if (isConditionFailure(e)) return false;
+        if (!isConflict(e)) throw e;
+        if (attempt + 1 >= attempts) throw new RetryableError(`transaction still conflicting after ${attempts} attempts`);
+        await new Promise((ok) => setTimeout(ok, Math.random() * 20 * 2 ** attempt));
+      }
     }
   }
 

@@ -42,12 +42,17 @@
  * 25. The due job's cursor (first hour not drained)  GetItem / PutItem pk=DUE#cursor  sk=CURSOR
  * 26. Loyalty members due today (review, expiry,   Query GSI `loyaltyDue` (keys only): ldShard=LDUE#<0..15>, ldOn <= today
  *     grace end): every LOYALTY item carries its next action's UTC date (9999-12-31: none)
- * 28. One flow entry (step, wait, variant, version)  GetItem / conditional Put  pk=CUST#<cid>  sk=FLOW#<flow>#<entry>; waiting
+ * 28. The shop's KPI counters of a month            Query    pk=KPI#<yyyy-mm> (one partition a month: 16 shards a day,
+ *     sk=DAY#<yyyy-mm-dd>#<shard>, and the month's low survey comments, sk=COMMENT#<answeredAt>#<customer>);
+ *     ADDed in the conditional write of the transition each counts (shared/platform/table/counters.ts)
+ * 29. The sweep's picture of the base per run        Query    pk=KPI#BASE  sk=RUN#<runKey>#<segment>#<page start>; summed
+ *     over a run's segments by the report (current state: risk levels, CLV tiers, RFM grid, totals)
+ * 30. One flow entry (step, wait, variant, version)  GetItem / conditional Put  pk=CUST#<cid>  sk=FLOW#<flow>#<entry>; waiting
  *     entries carry the due attributes (9), so their waits drain with the pending sends
- * 29. A customer's flow entries (an order ends or   Query  pk=CUST#<cid>  sk begins_with FLOW#
+ * 31. A customer's flow entries (an order ends or   Query  pk=CUST#<cid>  sk begins_with FLOW#
  *     resumes them)
- * 30. Last entry into a flow (re-entry rules)        conditional Put  pk=CUST#<cid>  sk=FLOWLAST#<flow>
- * 31. A flow's counters (entered, per step, exits,   Query  pk=KPI#FLOW#<flow>  (16 shards), ADDed in the transaction that
+ * 32. Last entry into a flow (re-entry rules)        conditional Put  pk=CUST#<cid>  sk=FLOWLAST#<flow>
+ * 33. A flow's counters (entered, per step, exits,   Query  pk=KPI#FLOW#<flow>  (16 shards), ADDed in the transaction that
  *     A/B recipients and conversions)                  moves the entry, so a repeated event counts nothing
  * 27. Birthdays around today                        Query GSI `loyaltyDue`: ldShard=BDAY#<0..15>, ldOn between MM-DD bounds
  *     (customer items with a birthday carry it as MM-DD: it recurs, so it never needs rewriting)
@@ -76,6 +81,8 @@ export const TableAttr = {
 } as const;
 
 export const CUSTOMERS_INDEX = 'customers';
+/** Shards of a day's KPI counters: a mass day's writes spread over 16 items. */
+export const KPI_DAY_SHARDS = 16;
 export const DUE_INDEX = 'due';
 export const LOYALTY_DUE_INDEX = 'loyaltyDue';
 /** Loyalty due dates spread over this many partitions; each bulk-run segment queries its share. */
@@ -149,6 +156,18 @@ export const keys = {
   flowLast: (customerId: string, flowId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `FLOWLAST#${flowId}` }),
   flowKpi: (flowId: string, shard: number): Key => ({ pk: `${KPI_PK}FLOW#${flowId}`, sk: `SHARD#${String(shard).padStart(2, '0')}` }),
   flowKpiPk: (flowId: string): string => `${KPI_PK}FLOW#${flowId}`,
+  /** One shard of the shop's KPI counters of one UTC day (access pattern 28): a month is one partition. */
+  kpiDay: (day: string, shard: number): Key => ({ pk: `${KPI_PK}${day.slice(0, 7)}`, sk: `DAY#${day}#${String(shard).padStart(2, '0')}` }),
+  kpiMonthPk: (month: string): string => `${KPI_PK}${month}`,
+  kpiDayPrefix: 'DAY#',
+  /** A low survey score's comment, kept for the report beside the month's counters. */
+  kpiComment: (answeredAt: string, customerId: string): Key => ({ pk: `${KPI_PK}${answeredAt.slice(0, 7)}`, sk: `COMMENT#${answeredAt}#${customerId}` }),
+  kpiCommentPrefix: 'COMMENT#',
+  /** One sweep page's aggregate of the base (access pattern 29). */
+  kpiBase: (runKey: string, segment: number, from: string): Key => ({ pk: `${KPI_PK}BASE`, sk: `RUN#${runKey}#${String(segment).padStart(4, '0')}#${from}` }),
+  kpiBasePk: `${KPI_PK}BASE`,
+  /** The KPI shard of a customer: all of one customer's counter writes land on one shard. */
+  kpiShardOf: (customerId: string): number => createHash('sha256').update(customerId).digest()[0]! % KPI_DAY_SHARDS,
   importCheckpoint: (inputHash: string): Key => ({ pk: `IMPORT#${inputHash}`, sk: 'CHECKPOINT' }),
   webhookDelivery: (dedupeKey: string): Key => ({ pk: `WEBHOOK#${dedupeKey}`, sk: 'WEBHOOK' }),
   orderOwner: (orderId: string): Key => ({ pk: `ORDEROWNER#${orderId}`, sk: 'OWNER' }),

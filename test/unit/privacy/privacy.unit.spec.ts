@@ -56,6 +56,10 @@ function fakes(customer: CustomerRecord | null, items: number, coupons: number, 
         state = { ...state, coupons: 0 };
         return n;
       },
+      deleteReportCommentsOf: async () => {
+        step('deleteReportComments');
+        return 0;
+      },
     },
   };
   return { deps, calls, hashes, state: () => state };
@@ -73,7 +77,7 @@ describe('eraseCustomer', () => {
     const f = fakes(erin, 12, 2);
     expect(await eraseCustomer(f.deps, 'c-1', now)).toEqual({ itemsDeleted: 12, couponsDeleted: 2, suppressed: true });
     // Coupons before the partition: they are found through the COUPONREF# pointers in it.
-    expect(f.calls).toEqual(['tombstone', 'suppressAddress', 'suppress', 'deleteCoupons', 'deletePartition']);
+    expect(f.calls).toEqual(['tombstone', 'suppressAddress', 'suppress', 'deleteCoupons', 'deleteReportComments', 'deletePartition']);
     expect([...f.hashes]).toEqual([[emailHash('erin@example.com'), { reason: 'erasure', at: now.toISOString() }]]);
   });
 
@@ -97,6 +101,6 @@ describe('eraseCustomer', () => {
   it('still deletes a customer who never had a profile (orders only), with nothing to list', async () => {
     const f = fakes({ customerId: 'c-2', summary: emptySummary() }, 3, 0);
     expect(await eraseCustomer(f.deps, 'c-2', now)).toEqual({ itemsDeleted: 3, couponsDeleted: 0, suppressed: false });
-    expect(f.calls).toEqual(['tombstone', 'deleteCoupons', 'deletePartition']);
+    expect(f.calls).toEqual(['tombstone', 'deleteCoupons', 'deleteReportComments', 'deletePartition']);
   });
 });

@@ -1,26 +1,23 @@
 /**
- * KpiSource over the Engage table, phase 1: one parallel Scan of the whole table computes every
- * KPI (an operator path, like campaign results: for a report run weekly or a console opened now
- * and then, not per event). Phase 2 replaces this adapter with Queries of incremental counter
- * items written in the same conditional writes as the transitions they count; the report and the
- * console only know the KpiSource port.
+ * The KPIs recomputed from a Scan of the whole table (what the report read before the counters):
+ * kept for tests only, as the independent computation the counters must agree with.
  */
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
-import { DynamoTable, type Item } from '../platform/table/dynamodb.js';
-import { customerIdOfPk, dayFromSortKey, keys } from '../platform/table/keys.js';
-import { toCustomer } from '../customers/dynamodb.js';
-import { orderContribution, type DayState, type OrderState } from '../orders/decide.js';
-import type { SendRecord } from '../campaigns/port.js';
-import type { SurveyState } from '../surveys/response.js';
-import type { LoyaltyState } from '../loyalty/index.js';
-import { gapPercentileFn, type BaseStats } from '../churn/model.js';
-import { DEFAULT_RISK_CONFIG } from '../churn/scores.js';
-import { DEFAULTS } from '../platform/config.js';
-import type { KpiData, KpiQuery } from './kpis.js';
-import type { KpiSource } from './port.js';
-import { computeKpis, withCampaigns, type EngagementTotals, type KpiSnapshot } from './snapshot.js';
-import { DynamoEngagementStore } from '../engagement/dynamodb.js';
-import { DAY_MS } from '../platform/time.js';
+import { DynamoTable, type Item } from '../../shared/platform/table/dynamodb.js';
+import { customerIdOfPk, dayFromSortKey, keys } from '../../shared/platform/table/keys.js';
+import { toCustomer } from '../../shared/customers/dynamodb.js';
+import { orderContribution, type DayState, type OrderState } from '../../shared/orders/decide.js';
+import type { SendRecord } from '../../shared/campaigns/port.js';
+import type { SurveyState } from '../../shared/surveys/response.js';
+import type { LoyaltyState } from '../../shared/loyalty/index.js';
+import { gapPercentileFn, type BaseStats } from '../../shared/churn/model.js';
+import { DEFAULT_RISK_CONFIG } from '../../shared/churn/scores.js';
+import { DEFAULTS } from '../../shared/platform/config.js';
+import type { KpiData, KpiQuery } from '../../shared/reports/kpis.js';
+import type { KpiSource } from '../../shared/reports/port.js';
+import { computeKpis, withCampaigns, type EngagementTotals, type KpiSnapshot } from '../../shared/reports/snapshot.js';
+import { DynamoEngagementStore } from '../../shared/engagement/dynamodb.js';
+import { DAY_MS } from '../../shared/platform/time.js';
 
 /** Final send records live this long (their TTL), so no counter older matters to a campaign. */
 const SEND_RECORD_DAYS = 400;
