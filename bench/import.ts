@@ -3,11 +3,12 @@
 // the projection to 1M orders, items and write units per order (by the pricing rules, from item
 // sizes), and where the CPU goes (node vs DynamoDB Local's JVM, on a two-core machine).
 // BENCH_IMPORT_ORDERS sets the size (default 200,000 orders; 1,000,000 runs the full target).
-import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Bench } from './bench.js';
+import { cpuSecondsOfPort } from './cpu.js';
 import { plainItemBytes, writeUnits } from './write-units.js';
 import { startEmulators } from '../local/emulators.js';
 import { createTable } from '../local/table.js';
@@ -19,22 +20,6 @@ import type { ImportStore } from '../shared/import/port.js';
 import { loadLoyaltyConfig } from '../shared/loyalty/config.js';
 import { documentClient } from '../shared/platform/table/dynamodb.js';
 import { repoRoot } from '../local/system.js';
-
-/** CPU seconds of the process listening on `port` (Linux /proc; NaN elsewhere). */
-function cpuSecondsOfPort(port: string): number {
-  try {
-    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (cmd.includes('-port') && cmd[cmd.indexOf('-port') + 1] === port) {
-        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-        return (Number(f[11]) + Number(f[12])) / 100;
-      }
-    }
-  } catch {
-    /* not Linux */
-  }
-  return Number.NaN;
-}
 
 async function writeHistory(file: string, orders: number, now: Date): Promise<number> {
   // The demo shop buys ~1.95 orders per customer in 18 months; generated in slices to bound memory.
@@ -71,6 +56,7 @@ export const importBench: Bench = {
       const real = new DynamoImportStore(documentClient(client), 'engage-bench-import');
       let units = 0;
       let items = 0;
+      const byType = new Map<string, number>();
       // The same store, counting what each write costs by the pricing rules (BatchWrite: per item).
       const store: ImportStore = {
         lookup: (ids, hashes) => real.lookup(ids, hashes),
@@ -79,7 +65,11 @@ export const importBench: Bench = {
         write: async (customers, ctx, source) => {
           for (const c of customers) {
             const built = customerItems(c.folded, ctx, source, c.suppression);
-            for (const item of [...built.rest, built.customer]) units += writeUnits(plainItemBytes(item));
+            for (const item of [...built.rest, built.customer]) {
+              units += writeUnits(plainItemBytes(item));
+              const type = String(item.sk).split('#')[0]!;
+              byType.set(type, (byType.get(type) ?? 0) + 1);
+            }
             items += built.rest.length + 1;
           }
           return real.write(customers, ctx, source);
@@ -96,6 +86,7 @@ export const importBench: Bench = {
       const cpu = process.cpuUsage(cpu0);
       const javaSeconds = cpuSecondsOfPort(port) - java0;
       const rate = placed / seconds;
+      console.error(`import: items by sort-key type: ${[...byType].map(([t, n]) => `${t} ${(n / placed).toFixed(2)}/order`).join(', ')}`);
       console.error(`import: ${report.customers.imported} customers, ${placed} orders, ${report.itemsWritten} items, ${(statSync(file).size / 1e6).toFixed(0)} MB in ${seconds.toFixed(1)} s`);
       return [
         { figure: `import ${placed.toLocaleString('en-US')} orders (JSON Lines → DynamoDB Local)`, value: rate, unit: 'orders/s', target: 10_000 },

@@ -15,6 +15,7 @@ import { refitScaleBench } from './refit-scale.js';
 import { sweepLocalBench } from './sweep-local.js';
 import { recordResults } from './results.js';
 import { importBench } from './import.js';
+import { dynamodbCeilingBench } from './dynamodb-ceiling.js';
 import { ingestCostBench } from './ingest-cost.js';
 
 const templateBench: Bench = {
@@ -30,7 +31,7 @@ const templateBench: Bench = {
 
 export type { Bench, BenchFigure } from './bench.js';
 
-export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench, importBench, ingestCostBench, lanesBench, sweepScaleBench, refitScaleBench, sweepLocalBench];
+export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench, dynamodbCeilingBench, importBench, ingestCostBench, lanesBench, sweepScaleBench, refitScaleBench, sweepLocalBench];
 
 function fmt(v: number): string {
   if (v === 0 || !Number.isFinite(v)) return String(v);
