@@ -42,6 +42,8 @@ class Recorder {
   units: Record<string, number> = {};
   /** The part of `units` spent on KPI counter items (pk KPI#…), by consumer. */
   kpiUnits: Record<string, number> = {};
+  /** The same units by consumer, operation, action and item type (printed: where they go). */
+  byWrite: Record<string, number> = {};
   recording = false;
   private server?: Server;
   constructor(private readonly upstream: URL) {}
@@ -84,6 +86,8 @@ class Recorder {
             const units = writeUnits(Math.max(w.item ? itemBytes(w.item) : 0, before[i]!, after[i]!), transactional);
             this.bill(consumer, units);
             if (String(keyOf(w).pk?.S ?? '').startsWith('KPI#')) this.kpiUnits[consumer] = (this.kpiUnits[consumer] ?? 0) + units;
+            const what = `${consumer}: ${op} ${w.kind} ${sks[i]!.split('#')[0]}`;
+            this.byWrite[what] = (this.byWrite[what] ?? 0) + units;
           });
         }
         res.writeHead(out.status, { 'content-type': 'application/x-amz-json-1.0' });
@@ -124,6 +128,7 @@ export const ingestCostBench: Bench = {
       await report.readKpis({ now });
       await sys.close();
       const per = (k: string) => (recorder.units[k] ?? 0) / orders.length;
+      for (const [what, units] of Object.entries(recorder.byWrite).sort(([a], [b]) => a.localeCompare(b))) console.error(`ingest-cost: ${what}: ${(units / orders.length).toFixed(3)} WCU per order`);
       const total = Object.values(recorder.units).reduce((a, b) => a + b, 0) / orders.length;
       return [
         { figure: 'order.placed: order-events (summary, order, day)', value: per('order-events'), unit: 'WCU' },
