@@ -64,7 +64,7 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export async function startLocalSystem(
   endpoints: Endpoints,
-  opts: { tableName?: string; keyringFile?: string; webhookSecretsFile?: string; campaignsDir?: string; reportDir?: string; extraEnv?: Record<string, string>; concurrency?: number; maxPending?: number } = {},
+  opts: { tableName?: string; keyringFile?: string; webhookSecretsFile?: string; campaignsDir?: string; reportDir?: string; extraEnv?: Record<string, string>; concurrency?: number; maxPending?: number; laneConcurrency?: number } = {},
 ): Promise<LocalSystem> {
   // Powertools settings are the platform's (every function reads them); the rest must belong to
   // some function's configuration groups, and only those functions see them.
@@ -93,7 +93,11 @@ export async function startLocalSystem(
     if (!h) handlers.set(fn, (h = handlerModules[fn]().then((m) => m.build(envOf(fn)))));
     return h;
   };
-  const bus = new LocalBus((fn) => handlerOf(fn) as never, { ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.maxPending ? { maxPending: opts.maxPending } : {}) });
+  const bus = new LocalBus((fn) => handlerOf(fn) as never, {
+    ...(opts.concurrency ? { concurrency: opts.concurrency } : {}),
+    ...(opts.maxPending ? { maxPending: opts.maxPending } : {}),
+    ...(opts.laneConcurrency ? { laneConcurrency: opts.laneConcurrency } : {}),
+  });
   // The shop publishes to busEndpoint (it waits while the queues are long); the functions to the other.
   const busEndpoint = await bus.listen();
   process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.internalEndpoint;
