@@ -16,6 +16,8 @@ export interface DemoSummary extends TableReport {
   deadLetters: number;
   model: Record<string, unknown>;
   emailsSent: number;
+  /** From the process's start to the first email in the SES emulator (its clock counts whole seconds). */
+  firstEmailSeconds?: number;
   stepsSeconds: Record<string, number>;
   /** Each flow: entered, sent per step, exited by goal, waiting. */
   flows: Record<string, FlowSummary>;
@@ -69,7 +71,7 @@ export function formatSummary(s: DemoSummary): string {
     ...campaigns.map(([id, c]) => `    ${id.padEnd(width)}  ${list(c)}`),
     `  Flows      ${Object.keys(s.flows).length ? '' : '—'}`,
     ...Object.entries(s.flows).map(([id, f]) => `    ${id}: entered ${n(f.entered)} · waiting ${n(f.waiting)} · done ${n(f.done)}${Object.keys(f.exited).length ? ` · exited ${list(f.exited)}` : ''}${Object.keys(f.steps).length ? ` · ${Object.entries(f.steps).map(([step, c]) => `${step}: ${list(c)}`).join(' · ')}` : ''}`),
-    `  Emails     ${n(s.emailsSent)} sent · dead letters ${n(s.deadLetters)}`,
+    `  Emails     ${n(s.emailsSent)} sent · dead letters ${n(s.deadLetters)}${s.firstEmailSeconds === undefined ? '' : ` · the first ${s.firstEmailSeconds.toFixed(0)} s after start`}`,
     `  Steps      ${Object.entries(s.stepsSeconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(' · ')} · total ${s.runSeconds.toFixed(1)} s`,
   ];
   return lines.join('\n');
