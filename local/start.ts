@@ -87,6 +87,9 @@ try {
   const { history, live } = splitAt(shop.events, now);
   say(`\nDemo shop (seed ${opts.seed}) at ${now.toISOString()}: ${shop.customers.length.toLocaleString('en-US')} customers, ${shop.events.length.toLocaleString('en-US')} events over 18 months`);
 
+  // Its module and MJML templates load in 1–2 s of node CPU: overlapped with the import (DynamoDB
+  // Local's), not in front of the first mail. A failure surfaces where the bus awaits it.
+  void sys.handlerOf('campaign-dispatch').catch(() => undefined);
   // The live customers' history, then their live days through the bus, then the rest of the history.
   const liveBar = bar('live');
   liveBar.start(live.length, 0);
