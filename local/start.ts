@@ -7,7 +7,6 @@
 // The SDK's own, documented switch for its "Node >= 22 after January 2027" notice: nothing else is silenced.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-import { simulateEngagement } from './engagement-sim.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -16,16 +15,6 @@ import { runClockFrom, systemClock } from '../shared/platform/ports.js';
 import { loadCampaignDir } from '../shared/campaigns/load.js';
 import { fastForwardFlows, flowSummaries } from './flows-demo.js';
 import { startEmulators, fetchSentMail, fetchAllEml } from './emulators.js';
-import { generateDemoShop } from './demo-shop.js';
-import { importWithLive, splitAt, whileBusy, LIVE_DAYS } from './demo.js';
-import { repoRoot, startLocalSystem } from './system.js';
-import { reportTable } from './report.js';
-import { formatSummary, summaryOf } from './summary.js';
-import { startLocalConsole } from './console/index.js';
-import { writeLocalEndpoints } from './endpoints.js';
-import { headlineKpis, writeLocalReport } from './report-html.js';
-import { parseLang } from '../shared/reports/index.js';
-import { describeModel } from '../shared/churn/model.js';
 
 /** Send-lane invocations at once on the one local event loop (see LocalBus's laneConcurrency). */
 const LOCAL_LANE_CONCURRENCY = 4;
@@ -60,10 +49,20 @@ async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
 
 const started = performance.now();
 const startedAt = new Date().toISOString();
-const emulators = await step('emulators', () => startEmulators()).catch((e: Error) => {
+const starting = step('emulators', () => startEmulators()).catch((e: Error) => {
   process.stderr.write(`${e.message}\n`);
   process.exit(1);
 });
+// The rest of the system loads (seconds of module loading: the handlers, the CDK definitions of
+// the bulk runs, the console) while DynamoDB Local's JVM boots.
+const [
+  { simulateEngagement }, { generateDemoShop }, { importWithLive, splitAt, whileBusy, LIVE_DAYS }, { repoRoot, startLocalSystem }, { reportTable },
+  { formatSummary, summaryOf }, { startLocalConsole }, { writeLocalEndpoints }, { headlineKpis, writeLocalReport }, { parseLang }, { describeModel },
+] = await Promise.all([
+  import('./engagement-sim.js'), import('./demo-shop.js'), import('./demo.js'), import('./system.js'), import('./report.js'),
+  import('./summary.js'), import('./console/index.js'), import('./endpoints.js'), import('./report-html.js'), import('../shared/reports/index.js'), import('../shared/churn/model.js'),
+]);
+const emulators = await starting;
 say(`DynamoDB Local  ${emulators.dynamodbEndpoint}`);
 say(`SES v2          ${emulators.sesEndpoint}`);
 say(`Mail viewer     ${emulators.sesViewerUrl}   ← every email appears here as it is sent`);
