@@ -63,4 +63,15 @@ describe('Class: LocalBus', () => {
     await bus.idle();
     clearInterval(release);
   });
+
+  it('runs a send lane with at most laneConcurrency invocations at once, below its maxConcurrency (32)', async () => {
+    bus = new LocalBus(async () => async () => new Promise<SQSBatchResponse>((ok) => setTimeout(() => ok({ batchItemFailures: [] }), 5)), { laneConcurrency: 3 });
+    await bus.listen();
+    const riskChanged = { customerId: 'c-1', from: 'active', to: 'at-risk', method: 'rule', daysSinceLastOrder: 80, lastOrderDay: '2026-09-01', runKey: '2026-11-20T10:00:00.000Z', occurredAt: '2026-11-20T10:00:00.000Z' };
+    for (let i = 0; i < 200; i++) bus.deliver('engage.core', 'customer.risk-changed', { ...riskChanged, customerId: `c-${i}` });
+    await bus.idle();
+    const lane = bus.queues.get('CampaignTriggers')!;
+    expect(lane.delivered).toBe(200);
+    expect(lane.maxInFlight).toBe(3);
+  });
 });
