@@ -1,6 +1,7 @@
 /**
  * The demo's way in, as a shop would come: its history through `engage import` (the same code,
- * shared/import), then the last days as live events through the bus and the real handlers.
+ * shared/import), then the last days as live events through the bus and the real handlers
+ * (npm start imports the live customers' history first, see importWithLive).
  *
  * Deterministic for a seed and an instant: the whole system runs on the clock the history was
  * generated for (runClockFrom), each customer's live events are handled one after the other (a
