@@ -163,3 +163,41 @@ describe('post-purchase: waiting for the delivery', () => {
     expect(await subjects(id)).toContain('Something to go with your last order');
   });
 });
+
+describe('win-back, second step: an A/B split with an automatic winner', () => {
+  const risk = (customerId: string, to: 'at-risk' | 'churned', occurredAt: string) => ({
+    source: 'engage.core',
+    detailType: DetailType.CustomerRiskChanged,
+    detail: { customerId, from: to === 'churned' ? 'at-risk' : 'active', to, method: 'rule', daysSinceLastOrder: to === 'churned' ? 200 : 80, lastOrderDay: '2026-05-01', runKey: `run-${occurredAt}`, occurredAt },
+  });
+
+  it('keeps a customer\'s variant, and gives new entrants the winner once the counters show one', async () => {
+    const first = `ab1-${sys.tag}`;
+    await putRaw(sys, [profileEvent(first), orderEvent(first, `o-${first}`, '2026-05-01T10:00:00Z')]);
+    await putRaw(sys, [risk(first, 'at-risk', NOW.toISOString())]);
+    expect(await sys.stores.flows.getEntry(first, 'win-back-churned', 'at-risk:2026-05-01')).toMatchObject({ status: 'waiting', at: 'until-churned', waitingFor: { type: 'risk-entered', level: 'churned' } });
+    vi.setSystemTime(at(24 * 30));
+    await putRaw(sys, [risk(first, 'churned', at(24 * 30).toISOString()), risk(first, 'churned', at(24 * 30).toISOString())]);
+    const assigned = (await sys.stores.flows.getEntry(first, 'win-back-churned', 'at-risk:2026-05-01'))!;
+    expect(assigned.status).toBe('done');
+    const variant = assigned.variants!['offer-size']!;
+    expect(['twenty', 'thirty']).toContain(variant);
+    // Given the counters now show the other variant converting far better (≥ 100 recipients each)
+    const winner = variant === 'twenty' ? 'thirty' : 'twenty';
+    const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { documentClient } = await import('../../shared/platform/table/dynamodb.js');
+    const { keys } = await import('../../shared/platform/table/keys.js');
+    await documentClient(sys.dynamodb).send(new PutCommand({ TableName: sys.tableName, Item: { ...keys.flowKpi('win-back-churned', 15), [`ab:offer-size:${winner}:n`]: 300, [`ab:offer-size:${winner}:won`]: 60, [`ab:offer-size:${variant}:n`]: 300, [`ab:offer-size:${variant}:won`]: 15 } }));
+    // When new customers reach the split (after the counters' one-minute cache)
+    vi.setSystemTime(at(24 * 30 + 1));
+    const later = Array.from({ length: 6 }, (_, i) => `ab${i + 2}-${sys.tag}`);
+    for (const id of later) await putRaw(sys, [profileEvent(id), orderEvent(id, `o-${id}`, '2026-05-01T10:00:00Z')]);
+    await putRaw(sys, later.map((id) => risk(id, 'at-risk', at(24 * 30 + 1).toISOString())));
+    // (the next sweep finds them churned)
+    vi.setSystemTime(at(24 * 31));
+    await putRaw(sys, later.map((id) => risk(id, 'churned', at(24 * 31).toISOString())));
+    // Then every one of them gets the winner, and the first customer keeps theirs
+    for (const id of later) expect((await sys.stores.flows.getEntry(id, 'win-back-churned', 'at-risk:2026-05-01'))?.variants).toEqual({ 'offer-size': winner });
+    expect((await sys.stores.flows.getEntry(first, 'win-back-churned', 'at-risk:2026-05-01'))?.variants).toEqual({ 'offer-size': variant });
+  });
+});
