@@ -40,7 +40,7 @@ beforeAll(async () => {
   for (const [i, score, comment] of [[0, 1, '快递太慢了，等了一个星期'], [3, 2, 'The box arrived crushed'], [6, 2, '客服态度不好，没人回复']] as const) {
     const surveyId = `post-delivery-survey:delivered:bz-${i}-o0`;
     await sys.stores.surveys.putSurvey({ surveyId, customerId: `bz-${i}`, campaignId: 'post-delivery-survey', kind: 'csat', expiresAt: ago(-20), orderId: `bz-${i}-o0` });
-    await sys.stores.surveys.answerSurvey(`bz-${i}`, surveyId, { score, answeredAt: ago(1), comment, commentedAt: ago(1) }, 'unanswered');
+    await sys.stores.surveys.answerSurvey(`bz-${i}`, surveyId, { score, answeredAt: ago(1), comment, commentedAt: ago(1) }, 'unanswered', { kind: 'csat', campaignId: 'post-delivery-survey' });
   }
   ui = await startLocalConsole(sys, { lang: 'zh-CN' });
 });

@@ -99,6 +99,8 @@ describe('engage … --local', () => {
 
   it('report --local writes one self-contained HTML file in the chosen language; report campaigns still answers', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'report-')), 'r.html');
+    // The base's totals are as of the last daily sweep (the KPI counters' current state)
+    await sys.sweep(new Date());
     const said = await run((p) => registerReportCommands(p), 'report', '--local', '--lang', 'zh-CN', '--out', file);
     expect(said).toMatch(/^wrote .*r\.html \(1 customers, 1 orders/);
     const html = readFileSync(file, 'utf8');

@@ -76,7 +76,9 @@ async function stateOf(customerId: string) {
     const s = sk as string;
     // What mail did, and the cap ledger of those sends (times of sending, not of the history).
     if (s.startsWith('SEND#') || s.startsWith('SURVEY#') || s === 'CAP') continue;
-    by.set(s, neutral(s === 'LOYALTY' ? { state: rest.state } : rest));
+    // The customer's latest campaign decisions (touch#<campaign>, for conversion KPIs) carry the sending time too.
+    const kept = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('touch#')));
+    by.set(s, neutral(s === 'LOYALTY' ? { state: rest.state } : kept));
   }
   return by;
 }

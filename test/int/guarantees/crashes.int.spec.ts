@@ -36,7 +36,7 @@ describe('crash points between claim, SES and the recorded outcome', () => {
   it('a crash after SES accepted and before the outcome was written: recorded unknown, never resent, and capped against', async () => {
     const id = await winBackCandidate(sys, 'post');
     // Given the write of the "sent" outcome fails (SES already has the mail)
-    sys.dynamo.failNext('PutItem', containing('SEND#win-back', '"S":"sent"'));
+    sys.dynamo.failNext('TransactWriteItems', containing('SEND#win-back', '"S":"sent"'));
     await putRaw(sys, [riskChanged(id, T0)]);
     expect(await mailTo(`${id}@example.com`)).toHaveLength(1);
     // When another marketing campaign triggers minutes later
