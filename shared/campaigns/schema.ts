@@ -115,26 +115,32 @@ export const QuietHours = z
   .refine((q) => q.start !== q.end, 'start and end must differ (use "off" for no quiet hours)');
 export type QuietHours = z.infer<typeof QuietHours>;
 
+/** What campaigns and flows (shared/flows/schema.ts) share: identity, trigger, who, and the sending policy. */
+export const CampaignCommon = {
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and dashes'),
+  name: z.string().min(1),
+  description: z.string().optional(),
+  kind: z.enum(['marketing', 'transactional']).default('marketing'),
+  enabled: z.boolean().default(true),
+  trigger: Trigger,
+  /** Who is mailed (a flow: who may enter, checked once at entry). */
+  audience: Audience.default({}),
+  /** Share of the eligible audience kept as a control group, to measure lift (a flow: at entry). */
+  holdoutPercent: z.number().min(0).max(50).default(0),
+  /** What to do when the frequency cap blocks a marketing mail now. */
+  onCapped: z.enum(['defer', 'skip']).default('skip'),
+  /** Overrides the shop's quiet hours; "off" sends at any hour. */
+  quietHours: z.union([QuietHours, z.literal('off')]).optional(),
+  /** Locale used when the customer's locale has no template. */
+  fallbackLocale: Locale.default('en'),
+};
+
 export const Campaign = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and dashes'),
-    name: z.string().min(1),
-    description: z.string().optional(),
-    kind: z.enum(['marketing', 'transactional']).default('marketing'),
-    enabled: z.boolean().default(true),
-    trigger: Trigger,
-    audience: Audience.default({}),
-    /** Share of the eligible audience kept as a control group, to measure lift. */
-    holdoutPercent: z.number().min(0).max(50).default(0),
-    /** What to do when the frequency cap blocks a marketing mail now. */
-    onCapped: z.enum(['defer', 'skip']).default('skip'),
-    /** Overrides the shop's quiet hours; "off" sends at any hour. */
-    quietHours: z.union([QuietHours, z.literal('off')]).optional(),
+    ...CampaignCommon,
     coupon: CouponAction.optional(),
     survey: SurveyAction.optional(),
     exit: z.object({ orderedSinceEntry: z.boolean().default(false) }).strict().default({ orderedSinceEntry: false }),
-    /** Locale used when the customer's locale has no template. */
-    fallbackLocale: Locale.default('en'),
     templates: z.partialRecord(Locale, EmailTemplate).refine((t) => Object.keys(t).length > 0, 'at least one locale'),
   })
   .strict()

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { Locale, RiskLevel } from '../platform/contracts/events.js';
-import { Audience, Campaign, CouponAction, EmailTemplate, QuietHours, SurveyAction, Trigger } from '../campaigns/schema.js';
+import { Audience, Campaign, CampaignCommon, CouponAction, EmailTemplate, SurveyAction } from '../campaigns/schema.js';
 
 const StepId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'lowercase letters, digits and dashes (at most 31)');
 /** Where a step goes next: another step's id, or `end`. */
@@ -104,25 +104,13 @@ export type ReEntry = z.infer<typeof ReEntry>;
 
 export const Flow = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lowercase letters, digits and dashes'),
-    name: z.string().min(1),
-    description: z.string().optional(),
-    kind: z.enum(['marketing', 'transactional']).default('marketing'),
-    enabled: z.boolean().default(true),
-    trigger: Trigger,
-    /** Who may enter (checked once, at entry). */
-    audience: Audience.default({}),
-    /** Share of entrants kept out of every step (decided once, at entry), to measure lift. */
-    holdoutPercent: z.number().min(0).max(50).default(0),
-    onCapped: z.enum(['defer', 'skip']).default('skip'),
-    quietHours: z.union([QuietHours, z.literal('off')]).optional(),
+    ...CampaignCommon,
     /** Goals that end the flow, checked before every step and when the customer orders. */
     exit: z
       .object({ orderedSinceEntry: z.boolean().default(false), unsubscribed: z.boolean().default(true) })
       .strict()
       .default({ orderedSinceEntry: false, unsubscribed: true }),
     reEntry: ReEntry.default({ type: 'per-occasion' }),
-    fallbackLocale: Locale.default('en'),
     steps: z.array(Step).min(1).max(30),
   })
   .strict()
