@@ -68,4 +68,4 @@ export function matchesAudience(a: Audience, facts: CustomerFacts, now: Date): A
 }
 
 /** The campaign's audience with its consent default resolved (true for marketing). */
-export const audienceOf = (c: Campaign): Audience => ({ ...c.audience, requiresConsent: requiresConsent(c) });
+export const audienceOf = (c: Pick<Campaign, 'audience' | 'kind'>): Audience => ({ ...c.audience, requiresConsent: requiresConsent(c) });

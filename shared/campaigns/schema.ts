@@ -159,4 +159,5 @@ export const Campaign = z
 export type Campaign = z.infer<typeof Campaign>;
 export type CampaignInput = z.input<typeof Campaign>;
 
-export const requiresConsent = (c: Campaign): boolean => c.audience.requiresConsent ?? c.kind === 'marketing';
+/** Campaigns and flows alike: marketing needs consent unless (transactional only) turned off. */
+export const requiresConsent = (c: Pick<Campaign, 'audience' | 'kind'>): boolean => c.audience.requiresConsent ?? c.kind === 'marketing';

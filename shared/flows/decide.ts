@@ -14,7 +14,6 @@ import { matchesAudience } from '../campaigns/audience.js';
 import { addCalendarDays, resolveTimeZone, wallClock, zonedInstant } from '../platform/time.js';
 import { assignVariant } from './ab.js';
 import { durationMs, WEEKDAYS, type Condition, type Flow, type SendStep, type WaitEvent, type WaitStep } from './schema.js';
-import { successors } from './graph.js';
 
 export type EntryStatus = 'active' | 'waiting' | 'done' | 'exited' | 'control';
 
@@ -181,4 +180,3 @@ export function waitUntil(step: Pick<WaitStep, 'for' | 'until'>, now: Date, time
 /** Every step reachable from `from` without suspending is at most this many: a guard for the runner. */
 export const MAX_STEPS_PER_WAKE = 40;
 
-export { successors };

@@ -10,13 +10,6 @@ import type { EnterResult, FlowCounts, FlowStore } from './port.js';
 
 /** Finished entries stay this long: re-entry rules and reports read them, then they expire. */
 export const FLOW_ENTRY_TTL_DAYS = 400;
-const SHARDS = 16;
-
-const shardOf = (customerId: string) => {
-  let h = 0;
-  for (const ch of customerId) h = (Math.imul(h, 31) + ch.charCodeAt(0)) | 0;
-  return Math.abs(h) % SHARDS;
-};
 
 const ENTRY_FIELDS = ['flowId', 'customerId', 'entry', 'trigger', 'enteredAt', 'status', 'at', 'until', 'waitingFor', 'variants', 'lastSend', 'path', 'exitReason', 'converted', 'v'] as const;
 const toEntry = (i: Item): FlowEntry => Object.fromEntries(ENTRY_FIELDS.flatMap((f) => (i[f] !== undefined ? [[f, i[f]]] : []))) as unknown as FlowEntry;
@@ -39,7 +32,7 @@ export class DynamoFlowStore extends DynamoTable implements FlowStore {
       {
         Update: {
           TableName: this.tableName,
-          Key: keys.flowKpi(flowId, shardOf(customerId)),
+          Key: keys.flowKpi(flowId, keys.kpiShardOf(customerId)),
           UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
           ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#c${i}`, k])),
           ExpressionAttributeValues: Object.fromEntries(entries.map(([, n], i) => [`:c${i}`, n])),

@@ -5,7 +5,7 @@
  */
 import type { CustomerView } from '../customers/view.js';
 import { factsOf } from '../customers/facts.js';
-import { matchesAudience } from '../campaigns/audience.js';
+import { audienceOf, matchesAudience } from '../campaigns/audience.js';
 import { isHoldout } from '../campaigns/policy.js';
 import type { Occasion } from '../platform/contracts/events.js';
 import { decideStep, type FlowEntry } from './decide.js';
@@ -21,7 +21,7 @@ export function flowPath(flow: Flow, customer: CustomerView, now: Date, opts: { 
   const out: PathStep[] = [];
   const note = (at: Date, step: string, what: string) => out.push({ at: at.toISOString(), step, what });
   if (customer.profile) {
-    const audience = matchesAudience({ ...flow.audience, requiresConsent: flow.audience.requiresConsent ?? flow.kind === 'marketing' }, factsOf({ ...customer, profile: customer.profile }, now), now);
+    const audience = matchesAudience(audienceOf(flow), factsOf({ ...customer, profile: customer.profile }, now), now);
     if (!audience.ok) return [{ at: now.toISOString(), step: '(entry)', what: `does not enter: audience filter ${audience.reason}` }];
   }
   if (isHoldout(flow.id, customer.customerId, flow.holdoutPercent)) return [{ at: now.toISOString(), step: '(entry)', what: `enters the control group (${flow.holdoutPercent} %): no step` }];

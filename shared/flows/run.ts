@@ -20,7 +20,7 @@
 import { DetailType, type Occasion } from '../platform/contracts/events.js';
 import { dispatchFirst, type DispatchDeps, type DispatchOutcome } from '../campaigns/dispatch.js';
 import { isHoldout } from '../campaigns/policy.js';
-import { matchesAudience } from '../campaigns/audience.js';
+import { audienceOf, matchesAudience } from '../campaigns/audience.js';
 import { factsOf } from '../customers/facts.js';
 import { matchesTrigger, occasionOf, sendWindow, type TriggeringEvent } from '../campaigns/triggers.js';
 import type { CustomerView } from '../customers/view.js';
@@ -87,7 +87,7 @@ async function enterFlow(deps: FlowDeps, cf: CompiledFlow, o: Occasion, customer
   const { notBefore, notAfter } = sendWindow(flow.trigger, o);
   if (notAfter && now.getTime() > notAfter.getTime()) return void skip('stale');
   if (customer?.profile) {
-    const audience = matchesAudience({ ...flow.audience, requiresConsent: flow.audience.requiresConsent ?? flow.kind === 'marketing' }, factsOf({ ...customer, profile: customer.profile }, now), now);
+    const audience = matchesAudience(audienceOf(flow), factsOf({ ...customer, profile: customer.profile }, now), now);
     if (!audience.ok) return void skip(audience.reason);
   }
   const control = isHoldout(flow.id, o.customerId, flow.holdoutPercent);
@@ -152,6 +152,10 @@ async function wakeEntries(deps: FlowDeps, customerId: string, wake: Wake, resul
   }
 }
 
+/** The occurrence a send step's send is claimed under: the entry's (a once-ever entry keeps the
+ * occasion that entered, so its record says which order or checkout it was about). */
+const sendOccurrence = (e: FlowEntry): string => (e.entry === 'once' ? `once:${e.trigger.occurrence}` : e.entry);
+
 const isConversion = (e: FlowEntry, wake: Wake): boolean =>
   !e.converted && wake.kind === 'event' && wake.event.type === 'order-placed' && wake.event.occurrence !== e.trigger.occurrence && wake.event.at >= entryTime(e);
 
@@ -204,7 +208,7 @@ async function advance(deps: FlowDeps, cf: CompiledFlow, held: FlowEntry, firstW
     // A send step: one send of the engine, keyed by the step's campaign and the entry occurrence.
     const campaign = cf.sends.get(d.step.id)!;
     const { at: _at, ...occasion } = entry.trigger;
-    const sent = await dispatchFirst(deps, campaign, { ...occasion, occurrence: entry.entry === 'once' ? `once:${entry.trigger.occurrence}` : entry.entry });
+    const sent = await dispatchFirst(deps, campaign, { ...occasion, occurrence: sendOccurrence(entry) });
     result.sends.push(sent);
     add(`${sent.outcome === 'duplicate' ? 'resent' : sent.outcome}:${d.step.id}`);
     entry.path.push(d.step.id);
@@ -247,10 +251,8 @@ async function winnersFor(deps: FlowDeps, cf: CompiledFlow, entry: FlowEntry): P
 async function previousEngagement(deps: FlowDeps, cf: CompiledFlow, entry: FlowEntry): Promise<{ opened: boolean; clicked: boolean } | undefined> {
   const step = cf.flow.steps.find((s) => s.id === entry.at);
   if (step?.type !== 'split' || (step.when.openedPrevious === undefined && step.when.clickedPrevious === undefined) || !entry.lastSend) return undefined;
-  const occurrence = entry.entry === 'once' ? `once:${entry.trigger.occurrence}` : entry.entry;
+  const occurrence = sendOccurrence(entry);
   const record = (await deps.sends.listSends(entry.customerId)).find((r) => r.campaignId === entry.lastSend && r.occurrence === occurrence);
   return { opened: !!record?.openedAt || !!record?.clickedAt, clicked: !!record?.clickedAt };
 }
 
-/** Test seam: forget cached A/B winners. */
-export const resetWinnerCache = (): void => winnerCache.clear();
