@@ -6,8 +6,11 @@
  */
 import { runClockFrom } from '../shared/platform/ports.js';
 import type { CompiledFlow } from '../shared/flows/compile.js';
-import type { FlowCounts } from '../shared/flows/port.js';
 import type { LocalSystem } from './system.js';
+import { flowSummaryOf, type FlowSummary } from '../shared/reports/flows.js';
+
+// The counter keys have one parser, the report's; the demo's summary shows the same figures.
+export { flowSummaryOf, type FlowSummary };
 
 const HOUR = 3_600_000;
 /** Stops of the fast-forward: just after the checkout reminders' hour, half a day, then daily for 3 days. */
@@ -23,33 +26,6 @@ export async function fastForwardFlows(sys: LocalSystem, now: Date, onStop: (hou
     onStop(h);
   }
   return t;
-}
-
-export interface FlowSummary {
-  entered: number;
-  control: number;
-  waiting: number;
-  done: number;
-  exited: Record<string, number>;
-  /** Per step: sent, skipped, deferred, … (the send outcomes). */
-  steps: Record<string, Record<string, number>>;
-  /** Per A/B step and variant: recipients and conversions. */
-  ab: Record<string, Record<string, { recipients: number; conversions: number }>>;
-}
-
-/** One flow's counters as the summary shows them. */
-export function flowSummaryOf(counts: FlowCounts): FlowSummary {
-  const s: FlowSummary = { entered: counts.entered ?? 0, control: counts.control ?? 0, waiting: counts.waiting ?? 0, done: counts.done ?? 0, exited: {}, steps: {}, ab: {} };
-  for (const [k, v] of Object.entries(counts)) {
-    const [kind, a, b, c] = k.split(':');
-    if (kind === 'exit' && a) s.exited[a] = v;
-    else if (kind === 'ab' && a && b) {
-      const variant = ((s.ab[a] ??= {})[b] ??= { recipients: 0, conversions: 0 });
-      if (c === 'n') variant.recipients = v;
-      if (c === 'won') variant.conversions = v;
-    } else if (a && b === undefined && !['entered', 'control', 'waiting', 'done'].includes(kind!)) (s.steps[a] ??= {})[kind!] = v;
-  }
-  return s;
 }
 
 export async function flowSummaries(sys: LocalSystem, flows: readonly CompiledFlow[]): Promise<Record<string, FlowSummary>> {

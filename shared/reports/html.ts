@@ -9,6 +9,8 @@ import * as charts from './charts.js';
 import type { KpiData, PeriodKpi } from './kpis.js';
 import { LABELS, type ReportLabels, type ReportLang } from './labels.js';
 import { renderSvg } from './svg.js';
+import type { FlowReport } from './flows.js';
+import { flowsHtml } from './flows-html.js';
 import { groupByTopic } from './topics.js';
 
 export const REPORT_CSS = `body{font-family:${charts.FONT};color:#2b2b2b;background:#f4f1ec;margin:0}
@@ -59,7 +61,9 @@ function comments(k: KpiData, L: ReportLabels, lang: ReportLang): string {
   return `<div class="grid2">${fig('topics', renderSvg(charts.commentTopics(groups, L), 420, 40 + groups.length * 36))}<div lang="${lang}">${list}</div></div>`;
 }
 
-export function reportHtml(k: KpiData, lang: ReportLang, opts: { shopName?: string; nav?: string } = {}): string {
+/** `flows`: the Flows section (shared/reports/flows.ts); without it the section is left out, for
+ * callers that do not load the flow definitions. */
+export function reportHtml(k: KpiData, lang: ReportLang, opts: { shopName?: string; nav?: string; flows?: readonly FlowReport[] } = {}): string {
   const L = LABELS[lang];
   const money = (n: number) => formatMoney(n, lang, k.currency);
   const weeks = k.weeks;
@@ -71,6 +75,7 @@ export function reportHtml(k: KpiData, lang: ReportLang, opts: { shopName?: stri
     `<section id="cohorts"><h2>${L.cohorts}</h2>${k.cohorts.length ? fig('cohorts', renderSvg(charts.cohortRetention(k.cohorts, L), 1040, 120 + k.cohorts.length * 26)) : `<p class="muted">${L.noData}</p>`}</section>`,
     `<section id="clv"><h2>${L.clv}</h2>${k.clvByTier.some((t) => t.customers) ? fig('clv', renderSvg(charts.clvByTier(k.clvByTier, L), 1040, 280)) : `<p class="muted">${L.noData}</p>`}</section>`,
     `<section id="campaigns"><h2>${L.funnel}</h2>${k.campaigns.length ? fig('funnel', renderSvg(charts.campaignFunnel(k.campaigns, L), 1040, 300)) : ''}<h2>${L.lift}</h2><p class="muted">${L.liftNote}</p>${k.campaigns.some((c) => c.lift.kind === 'report') ? fig('lift', renderSvg(charts.campaignLift(k.campaigns, L), 1040, 280)) : ''}${campaignTable(k, L, money)}</section>`,
+    ...(opts.flows ? [`<section id="flows"><h2>${L.flows.title}</h2>${flowsHtml(opts.flows, L.flows, L.noData)}</section>`] : []),
     `<section id="satisfaction"><h2>${L.surveys}</h2>${fig('satisfaction', renderSvg(charts.satisfactionTrend(weeks, L), 1040, 280))}<h2>${L.lowComments}</h2>${comments(k, L, lang)}</section>`,
   ].join('\n');
   const title = `${L.title}${opts.shopName ? ` · ${opts.shopName}` : ''}`;

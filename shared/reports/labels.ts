@@ -54,6 +54,31 @@ export interface ReportLabels {
   lowComments: string;
   topics: Record<Topic, string>;
   campaign: string;
+  flows: FlowLabels;
+}
+
+/** The report's Flows section (./flows-html.ts). `{threshold}` and `{min}` are filled in. */
+export interface FlowLabels {
+  title: string;
+  note: string;
+  entered: string;
+  control: string;
+  waiting: string;
+  done: string;
+  exited: string;
+  step: string;
+  sent: string;
+  abSplit: string;
+  metrics: Record<'conversion', string>;
+  variant: string;
+  recipients: string;
+  conversions: string;
+  rate: string;
+  interval: string;
+  pBest: string;
+  winner: string;
+  noWinner: string;
+  winnerRule: string;
 }
 
 export const LABELS: Record<ReportLang, ReportLabels> = {
@@ -108,6 +133,28 @@ export const LABELS: Record<ReportLang, ReportLabels> = {
     lowComments: 'Latest low-score comments, by reason',
     topics: { delivery: 'Delivery', damaged: 'Damaged goods', 'wrong-item': 'Wrong or missing item', quality: 'Product quality', price: 'Price', service: 'Customer service', other: 'Other' },
     campaign: 'Campaign',
+    flows: {
+      title: 'Flows',
+      note: 'Multi-step journeys: everyone who entered, where they are now, and each A/B split with its 95 % interval.',
+      entered: 'Entered',
+      control: 'Control',
+      waiting: 'Waiting',
+      done: 'Done',
+      exited: 'Exited',
+      step: 'Step',
+      sent: 'Sent',
+      abSplit: 'A/B split',
+      metrics: { conversion: 'conversion' },
+      variant: 'Variant',
+      recipients: 'Recipients',
+      conversions: 'Conversions',
+      rate: 'Rate',
+      interval: '95 % interval',
+      pBest: 'P(best)',
+      winner: 'winner',
+      noWinner: 'No winner yet',
+      winnerRule: 'a winner needs P(best) ≥ {threshold} and at least {min} recipients per variant',
+    },
   },
   'zh-CN': {
     title: 'Engage 经营报告',
@@ -160,6 +207,28 @@ export const LABELS: Record<ReportLang, ReportLabels> = {
     lowComments: '最新低分评论（按原因分组）',
     topics: { delivery: '物流配送', damaged: '商品破损', 'wrong-item': '错发漏发', quality: '商品质量', price: '价格', service: '客服', other: '其他' },
     campaign: '活动',
+    flows: {
+      title: '自动化旅程',
+      note: '多步骤旅程：进入人数、当前所处阶段，以及每个 A/B 测试的 95% 区间。',
+      entered: '进入',
+      control: '对照组',
+      waiting: '等待中',
+      done: '已完成',
+      exited: '已退出',
+      step: '步骤',
+      sent: '已发送',
+      abSplit: 'A/B 测试',
+      metrics: { conversion: '下单转化' },
+      variant: '版本',
+      recipients: '收件人',
+      conversions: '转化',
+      rate: '转化率',
+      interval: '95% 区间',
+      pBest: '最优概率',
+      winner: '胜出',
+      noWinner: '尚无胜出版本',
+      winnerRule: '胜出需最优概率 ≥ {threshold}，且每个版本至少 {min} 位收件人',
+    },
   },
 };
 
