@@ -35,6 +35,9 @@ export interface FlowEntry {
   waitingFor?: WaitEvent;
   /** Variant per ab-split step. */
   variants?: Record<string, string>;
+  /** When the first variant was given: an order counts as its conversion within the step's
+   * `windowDays` from then, also after the flow has ended. */
+  assignedAt?: string;
   /** The campaign id of the last send step reached (engagement splits read its record). */
   lastSend?: string;
   /** Steps sent (or decided: skipped, deferred) so far, in order. */

@@ -11,7 +11,7 @@ import type { EnterResult, FlowCounts, FlowStore } from './port.js';
 /** Finished entries stay this long: re-entry rules and reports read them, then they expire. */
 export const FLOW_ENTRY_TTL_DAYS = 400;
 
-const ENTRY_FIELDS = ['flowId', 'customerId', 'entry', 'trigger', 'enteredAt', 'status', 'at', 'until', 'waitingFor', 'variants', 'lastSend', 'path', 'exitReason', 'converted', 'v'] as const;
+const ENTRY_FIELDS = ['flowId', 'customerId', 'entry', 'trigger', 'enteredAt', 'status', 'at', 'until', 'waitingFor', 'variants', 'assignedAt', 'lastSend', 'path', 'exitReason', 'converted', 'v'] as const;
 const toEntry = (i: Item): FlowEntry => Object.fromEntries(ENTRY_FIELDS.flatMap((f) => (i[f] !== undefined ? [[f, i[f]]] : []))) as unknown as FlowEntry;
 
 const terminal = (e: FlowEntry) => e.status === 'done' || e.status === 'exited' || e.status === 'control';

@@ -24,7 +24,7 @@ import { audienceOf, matchesAudience } from '../campaigns/audience.js';
 import { factsOf } from '../customers/facts.js';
 import { matchesTrigger, occasionOf, sendWindow, type TriggeringEvent } from '../campaigns/triggers.js';
 import type { CustomerView } from '../customers/view.js';
-import { DAY_MS } from '../platform/time.js';
+import { DAY_MS, instantMs } from '../platform/time.js';
 import { abWinner } from './ab.js';
 import type { CompiledFlow } from './compile.js';
 import { decideStep, entryTime, MAX_STEPS_PER_WAKE, type FlowEntry, type Wake } from './decide.js';
@@ -132,10 +132,13 @@ export async function runDue(deps: FlowDeps, due: { customerId: string; flowId: 
 
 /** An order or a risk change: ends entries by their goal, resumes wait-fors, counts conversions. */
 async function wakeEntries(deps: FlowDeps, customerId: string, wake: Wake, result: EngineResult): Promise<void> {
-  const live = (await deps.flowStore.listEntries(customerId)).filter((e) => e.status === 'active' || e.status === 'waiting');
+  const entries = await deps.flowStore.listEntries(customerId);
+  const now = deps.clock();
+  // An A/B variant's mail usually ends its flow; the order it brought comes later.
+  for (const e of entries) if (e.status === 'done' && convertsAfterEnd(deps, e, wake)) await countLateConversion(deps, e, now, result);
+  const live = entries.filter((e) => e.status === 'active' || e.status === 'waiting');
   if (!live.length) return;
   const customer = await deps.customers.readCustomer(customerId);
-  const now = deps.clock();
   for (const e of live) {
     const cf = deps.flows.find((f) => f.flow.id === e.flowId);
     if (!cf) continue;
@@ -155,6 +158,21 @@ async function wakeEntries(deps: FlowDeps, customerId: string, wake: Wake, resul
 /** The occurrence a send step's send is claimed under: the entry's (a once-ever entry keeps the
  * occasion that entered, so its record says which order or checkout it was about). */
 const sendOccurrence = (e: FlowEntry): string => (e.entry === 'once' ? `once:${e.trigger.occurrence}` : e.entry);
+
+/** A finished entry with variants whose customer orders within the splits' window. */
+function convertsAfterEnd(deps: FlowDeps, e: FlowEntry, wake: Wake): boolean {
+  if (!e.variants || !isConversion(e, wake) || wake.kind !== 'event') return false;
+  const flow = deps.flows.find((f) => f.flow.id === e.flowId)?.flow;
+  const days = Math.max(0, ...(flow?.steps ?? []).flatMap((s) => (s.type === 'ab-split' && e.variants?.[s.id] ? [s.windowDays] : [])));
+  return instantMs(wake.event.at) - instantMs(e.assignedAt ?? entryTime(e)) <= days * DAY_MS;
+}
+
+/** Counts the conversion once (the entry's version guards it against a redelivered order). */
+async function countLateConversion(deps: FlowDeps, e: FlowEntry, now: Date, result: EngineResult): Promise<void> {
+  const held = await deps.flowStore.take(e, lease(now));
+  const saved = held ? await deps.flowStore.save({ ...held, converted: true }, Object.fromEntries(Object.entries(e.variants!).map(([step, id]) => [`ab:${step}:${id}:won`, 1]))) : false;
+  result.flows.push({ flowId: e.flowId, outcome: saved ? 'advanced' : 'duplicate', entry: e.entry, status: 'done' });
+}
 
 const isConversion = (e: FlowEntry, wake: Wake): boolean =>
   !e.converted && wake.kind === 'event' && wake.event.type === 'order-placed' && wake.event.occurrence !== e.trigger.occurrence && wake.event.at >= entryTime(e);
@@ -200,6 +218,7 @@ async function advance(deps: FlowDeps, cf: CompiledFlow, held: FlowEntry, firstW
     if (d.kind === 'go') {
       if (d.variant && !entry.variants?.[d.variant.step]) {
         entry.variants = { ...entry.variants, [d.variant.step]: d.variant.id };
+        entry.assignedAt ??= now.toISOString();
         add(`ab:${d.variant.step}:${d.variant.id}:n`);
       }
       entry.at = d.next;

@@ -78,6 +78,8 @@ const AbSplitStep = z
     threshold: z.number().min(0.5).max(0.999).default(0.9),
     /** ...and every variant at least this many recipients. */
     minRecipients: z.number().int().min(1).default(100),
+    /** An order up to this many days after the split counts for the variant, also once the flow has ended. */
+    windowDays: z.number().int().min(1).max(365).default(30),
     variants: z
       .array(z.object({ id: StepId, weight: z.number().positive().default(1), next: Target }).strict())
       .min(2)

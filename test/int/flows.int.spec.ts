@@ -200,4 +200,32 @@ describe('win-back, second step: an A/B split with an automatic winner', () => {
     for (const id of later) expect((await sys.stores.flows.getEntry(id, 'win-back-churned', 'at-risk:2026-05-01'))?.variants).toEqual({ 'offer-size': winner });
     expect((await sys.stores.flows.getEntry(first, 'win-back-churned', 'at-risk:2026-05-01'))?.variants).toEqual({ 'offer-size': variant });
   });
+
+  it('counts an order after the variant\'s offer as its conversion once, though the flow had ended, and none outside the window', async () => {
+    const [buyer, late] = [`abc1-${sys.tag}`, `abc2-${sys.tag}`];
+    for (const id of [buyer, late]) await putRaw(sys, [profileEvent(id), orderEvent(id, `o-${id}`, '2026-05-01T10:00:00Z')]);
+    await putRaw(sys, [buyer, late].map((id) => risk(id, 'at-risk', NOW.toISOString())));
+    vi.setSystemTime(at(24 * 40));
+    await putRaw(sys, [buyer, late].map((id) => risk(id, 'churned', at(24 * 40).toISOString())));
+    const entry = (id: string) => sys.stores.flows.getEntry(id, 'win-back-churned', 'at-risk:2026-05-01');
+    const won = async (variant: string) => (await sys.stores.flows.counters('win-back-churned'))[`ab:offer-size:${variant}:won`] ?? 0;
+    const [vb, vl] = [(await entry(buyer))!.variants!['offer-size']!, (await entry(late))!.variants!['offer-size']!];
+    expect((await entry(buyer))?.status).toBe('done');
+    const before = { [vb]: await won(vb), [vl]: await won(vl) };
+    // When the buyer orders five days after the offer (the order delivered twice), and again later
+    vi.setSystemTime(at(24 * 45));
+    const order = orderEvent(buyer, `win-${buyer}`, at(24 * 45 - 1).toISOString(), 120);
+    await putRaw(sys, [order, order]);
+    vi.setSystemTime(at(24 * 46));
+    await putRaw(sys, [orderEvent(buyer, `again-${buyer}`, at(24 * 46 - 1).toISOString(), 80)]);
+    // Then the buyer's variant has exactly one conversion more
+    expect(await won(vb)).toBe(before[vb]! + 1);
+    expect((await entry(buyer))?.converted).toBe(true);
+    // And an order 40 days after the offer (the window is 30) counts for nobody
+    const afterBuyer = await won(vl);
+    vi.setSystemTime(at(24 * 80));
+    await putRaw(sys, [orderEvent(late, `late-${late}`, at(24 * 80 - 1).toISOString(), 120)]);
+    expect(await won(vl)).toBe(afterBuyer);
+    expect((await entry(late))?.converted).toBeUndefined();
+  });
 });
