@@ -17,6 +17,7 @@ import { recordResults } from './results.js';
 import { importBench } from './import.js';
 import { dynamodbCeilingBench } from './dynamodb-ceiling.js';
 import { ingestCostBench } from './ingest-cost.js';
+import { flowCostBench } from './flow-cost.js';
 
 const templateBench: Bench = {
   name: 'templates',
@@ -31,7 +32,7 @@ const templateBench: Bench = {
 
 export type { Bench, BenchFigure } from './bench.js';
 
-export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench, dynamodbCeilingBench, importBench, ingestCostBench, lanesBench, sweepScaleBench, refitScaleBench, sweepLocalBench];
+export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench, dynamodbCeilingBench, importBench, ingestCostBench, flowCostBench, lanesBench, sweepScaleBench, refitScaleBench, sweepLocalBench];
 
 function fmt(v: number): string {
   if (v === 0 || !Number.isFinite(v)) return String(v);

@@ -37,3 +37,9 @@ export function plainItemBytes(item: Record<string, unknown>): number {
   };
   return Object.entries(item).filter(([, v]) => v !== undefined).reduce((n, [name, v]) => n + utf8(name) + value(v), 0);
 }
+
+export type ReadMode = 'eventual' | 'strong' | 'transactional';
+
+/** A read: per started 4 KB, 0.5 unit eventually consistent, 1 strongly consistent, 2 transactional;
+ * a read of nothing still costs the minimum (one started 4 KB). */
+export const readUnits = (bytes: number, mode: ReadMode): number => Math.max(1, Math.ceil(bytes / 4096)) * (mode === 'eventual' ? 0.5 : mode === 'strong' ? 1 : 2);
