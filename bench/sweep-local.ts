@@ -4,7 +4,6 @@
 // by middleware). On a quiet day every call is a read, which DynamoDB Local reports as AWS bills
 // it (../shared/notes/platform-facts.md: transactions and failed conditions are where it differs).
 // Emulator-bound wall time: a floor for the code path, not a prediction of AWS.
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Bench, BenchFigure } from './bench.js';
@@ -20,6 +19,7 @@ import { documentClient } from '../shared/platform/table/dynamodb.js';
 import { keys, TableAttr } from '../shared/platform/table/keys.js';
 import type { SegmentTask } from '../shared/platform/bulk.js';
 import { PRICE } from './sweep-scale.js';
+import { testCoupons } from '../test/support/coupons.js';
 
 const CUSTOMERS = 100_000;
 const SEGMENTS = 4;
@@ -109,7 +109,7 @@ export const sweepLocalBench: Bench = {
       const churnS = (performance.now() - t1) / 1000;
       const churnRcu = rcu;
       const t2 = performance.now();
-      const loyaltyDeps = { store: sys.stores.loyalty, customers: sys.stores.customers, publisher, config, clock: () => NOW, randomBytes };
+      const loyaltyDeps = { store: sys.stores.loyalty, customers: sys.stores.customers, publisher, config, clock: () => NOW, coupons: testCoupons };
       const loyaltyRead = (await Promise.all(Array.from({ length: SEGMENTS }, (_, s) => untilDone((t) => loyaltyDueSegment(loyaltyDeps, t, budget), s)))).reduce((a, b) => a + b, 0);
       const loyaltyS = (performance.now() - t2) / 1000;
       await sys.close();

@@ -26,6 +26,7 @@ import { segmentCount, type SegmentTask } from '../shared/platform/bulk.js';
 import { DEFAULT_BULK_LIMITS } from '../infra/bulk-definition.js';
 import { keys } from '../shared/platform/table/keys.js';
 import type { Bench, BenchFigure } from './bench.js';
+import { testCoupons } from '../test/support/coupons.js';
 
 export const LATENCY_MS = { item: 8, transact: 20, batchGet: 15, query: 10, scanPage: 30, putEvents: 25 } as const;
 export const PRICE = { rru: 0.125e-6, wru: 0.625e-6 } as const;
@@ -187,7 +188,7 @@ const never = { shouldYield: () => false };
 async function sampleDay(kind: 'quiet' | 'mass' | 'before') {
   const base = sampleBase(SAMPLE, kind === 'mass');
   const churnDeps = (m: Meter) => { const s = stores(base, m, true); return { customers: s.customers, scores: s.scores, publisher: s.publisher, risk: DEFAULT_RISK_CONFIG }; };
-  const loyaltyDeps = (m: Meter) => { const s = stores(base, m, kind === 'before'); return { store: s.loyalty, customers: s.customers, publisher: s.publisher, config: loyaltyConfig, clock: () => NOW, randomBytes: (n: number) => Buffer.alloc(n, 7) }; };
+  const loyaltyDeps = (m: Meter) => { const s = stores(base, m, kind === 'before'); return { store: s.loyalty, customers: s.customers, publisher: s.publisher, config: loyaltyConfig, clock: () => NOW, coupons: testCoupons }; };
   // A quiet day follows a day that already scored everyone: run that day first, unmetered.
   if (kind !== 'mass') await sweepSegment(churnDeps(new Meter()), task('daily-sweep'), { pageSize: 500, ...never });
   const churn = await timed((m) => sweepSegment(churnDeps(m), task('daily-sweep'), { pageSize: 500, ...never }));

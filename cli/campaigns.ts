@@ -1,5 +1,5 @@
 /** `engage campaigns …`: validate, preview, plan (dry run on given customers) and the JSON Schema. */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { withLocalOption, withTable } from './table.js';
@@ -15,6 +15,7 @@ import type { CompiledCampaign } from '../shared/campaigns/render.js';
 import type { Flow } from '../shared/flows/schema.js';
 import { flowPath } from '../shared/flows/path.js';
 import type { CustomerView } from '../shared/customers/view.js';
+import { defaultLoyaltyConfig, loadLoyaltyConfig } from '../shared/loyalty/config.js';
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
@@ -69,8 +70,10 @@ export function registerCampaignCommands(program: Command): Command {
     .command('validate')
     .description('validate every campaign file: schema, MJML, Liquid, required links (all errors, with lines)')
     .option('--dir <dir>', 'campaigns directory', 'campaigns')
-    .action(async (o: { dir: string }) => {
-      const { flows, issues } = await validateCampaignDir(o.dir);
+    .option('--loyalty <file>', 'the loyalty programme the campaigns run with (default: ./loyalty.yaml, else the built-in one)')
+    .action(async (o: { dir: string; loyalty?: string }) => {
+      const loyalty = o.loyalty ? loadLoyaltyConfig(o.loyalty) : existsSync('loyalty.yaml') ? loadLoyaltyConfig('loyalty.yaml') : defaultLoyaltyConfig;
+      const { flows, issues } = await validateCampaignDir(o.dir, { loyalty });
       if (issues.length) {
         for (const i of issues) process.stderr.write(`${formatIssue(i)}\n`);
         throw new Error(`${issues.length} problem(s) in ${o.dir}`);

@@ -16,6 +16,7 @@ import type {
   OrderFulfilled,
   OrderPlaced,
   OrderRefunded,
+  PointsRedeemRequested,
 } from '../shared/platform/contracts/events.js';
 import { createRandom, type Random } from './random.js';
 import { chineseGivenNames, chineseSurnames, englishFirstNames, englishLastNames } from './names.js';
@@ -29,7 +30,8 @@ export type DemoEvent =
   | { detailType: 'order.cancelled'; detail: OrderCancelled }
   | { detailType: 'order.refunded'; detail: OrderRefunded }
   | { detailType: 'checkout.started'; detail: CheckoutStarted }
-  | { detailType: 'product.viewed'; detail: ProductViewed };
+  | { detailType: 'product.viewed'; detail: ProductViewed }
+  | { detailType: 'points.redeem-requested'; detail: PointsRedeemRequested };
 
 export interface DemoShop {
   /** Each customer's latest profile. */
@@ -191,6 +193,9 @@ export const BEHAVIOUR_DAYS = 5;
 const SHOP_URL = 'https://shop.example.com';
 const ABANDON_SHARE = 0.04;
 const BROWSE_SHARE = 0.05;
+/** Of the members with enough points (≥ REDEEM_POINTS earned in the last year), who redeem some. */
+const REDEEM_SHARE = 0.25;
+const REDEEM_POINTS = 500;
 
 /**
  * Checkouts before most orders, checkouts abandoned without one, product views. Drawn from their
@@ -214,6 +219,9 @@ function behaviour(seed: number, profiles: readonly Profile[], orders: readonly 
     const lines = order.detail.lines.map((l) => ({ sku: l.sku, title: l.name ?? l.sku, url: `${SHOP_URL}/p/${l.sku.toLowerCase()}`, price: l.unitPrice, quantity: l.quantity }));
     out.push(checkout(order.customer, at, lines, `k${String(index + 1).padStart(6, '0')}`));
   });
+  // Spend of the last year ≈ points on the balance (1 point per yuan, loyalty.yaml): who can redeem.
+  const yearSpend = new Map<string, number>();
+  for (const o of orders) if (o.placedAt >= now - 365 * DAY && o.outcome.kind !== 'cancelled') yearSpend.set(o.customer.detail.customerId, (yearSpend.get(o.customer.detail.customerId) ?? 0) + o.detail.total);
   profiles.forEach((customer, n) => {
     if (customer.joinedAt > now) return;
     const zh = customer.detail.locale === 'zh-CN';
@@ -230,6 +238,13 @@ function behaviour(seed: number, profiles: readonly Profile[], orders: readonly 
       }
     }
   });
+  // Redemptions from a generator of their own: the checkouts and views above stay as they were.
+  const redeeming = createRandom(seed ^ 0x7ed3);
+  for (const customer of profiles) {
+    if (customer.joinedAt > now || (yearSpend.get(customer.detail.customerId) ?? 0) < REDEEM_POINTS * 1.2 || !redeeming.chance(REDEEM_SHARE)) continue;
+    const at = atShoppingHour(redeeming, redeeming.uniform(from, now), customer.utcOffsetHours, from, now);
+    out.push({ at, event: { detailType: 'points.redeem-requested', detail: { customerId: customer.detail.customerId, key: `rd-${customer.detail.customerId}`, points: REDEEM_POINTS, occurredAt: iso(at) } } });
+  }
   return out;
 }
 

@@ -4,7 +4,7 @@
  * or send (with which coupon and survey). The application service (./dispatch.ts) only claims,
  * loads, calls this and acts on the answer.
  */
-import type { Locale, Occasion } from '../platform/contracts/events.js';
+import type { Locale, LoyaltyCoupon, Occasion } from '../platform/contracts/events.js';
 import type { CustomerView } from '../customers/view.js';
 import { factsOf } from '../customers/facts.js';
 import type { CouponTerms } from '../coupons/issue.js';
@@ -35,7 +35,11 @@ export interface DispatchInput {
   now: Date;
 }
 
-export type CouponPlan = { kind: 'issue'; terms: CouponTerms } | { kind: 'remind'; coupon: CouponState };
+export type CouponPlan =
+  | { kind: 'issue'; terms: CouponTerms }
+  | { kind: 'remind'; coupon: CouponState }
+  /** A coupon the loyalty programme issued (a redemption, a tier's birthday coupon): mailed, not issued. */
+  | { kind: 'reward'; reward: LoyaltyCoupon };
 
 export type DispatchDecision =
   | { kind: 'record'; status: 'skipped' | 'control'; reason: string }
@@ -70,7 +74,9 @@ export function decideDispatch(input: DispatchInput): DispatchDecision {
 
   const coupon: CouponPlan | undefined = reminding && input.heldCoupon
     ? { kind: 'remind', coupon: input.heldCoupon }
-    : campaign.coupon
+    : e.reward
+      ? { kind: 'reward', reward: e.reward }
+      : campaign.coupon
       ? { kind: 'issue', terms: campaign.coupon }
       : undefined;
   const orderId = typeof e.vars.orderId === 'string' ? e.vars.orderId : undefined;

@@ -9,26 +9,28 @@ import { DetailType, type DetailTypeName, type Occasion } from '../platform/cont
 import { routes, type LaneName } from '../platform/contracts/functions.js';
 
 /** The event each trigger type arrives with; coupon reminders are scheduled by dispatch itself. */
-const ARRIVES_WITH: Record<Occasion['type'], DetailTypeName | undefined> = {
-  'risk-entered': DetailType.CustomerRiskChanged,
-  'tier-changed': DetailType.CustomerTierChanged,
-  birthday: DetailType.BirthdayRewarded,
-  'order-delivered': DetailType.OrderFulfilled,
-  'survey-low-score': DetailType.SurveyLowScore,
-  schedule: DetailType.CampaignScheduledSend,
-  'coupon-expiring': undefined,
-  'order-placed': DetailType.OrderPlaced,
-  'checkout-started': DetailType.CheckoutStarted,
-  'cart-abandoned': DetailType.CartUpdated,
-  'product-viewed': DetailType.ProductViewed,
+export const ARRIVES_WITH: Record<Occasion['type'], readonly DetailTypeName[]> = {
+  'risk-entered': [DetailType.CustomerRiskChanged],
+  'tier-changed': [DetailType.CustomerTierChanged],
+  birthday: [DetailType.BirthdayRewarded, DetailType.BirthdayUpcoming],
+  'order-delivered': [DetailType.OrderFulfilled],
+  'survey-low-score': [DetailType.SurveyLowScore],
+  schedule: [DetailType.CampaignScheduledSend],
+  'coupon-expiring': [],
+  'order-placed': [DetailType.OrderPlaced],
+  'checkout-started': [DetailType.CheckoutStarted],
+  'cart-abandoned': [DetailType.CartUpdated],
+  'product-viewed': [DetailType.ProductViewed],
+  'points-expiring': [DetailType.PointsExpiring],
+  'points-redeemed': [DetailType.PointsRedeemed],
 };
 
 const dispatchRoutes = routes.filter((r) => r.target === 'campaign-dispatch' && r.lane);
 
 /** The lane whose route delivers this trigger type to dispatch; bulk for what no route delivers. */
 export function laneOf(type: Occasion['type']): LaneName {
-  const event = ARRIVES_WITH[type];
-  return dispatchRoutes.find((r) => event && r.events.includes(event))?.lane?.name ?? 'bulk';
+  const events = ARRIVES_WITH[type];
+  return dispatchRoutes.find((r) => events.some((e) => r.events.includes(e)))?.lane?.name ?? 'bulk';
 }
 
 /** The due event of each lane (one detail-type per lane: EventBridge rules match on it). */

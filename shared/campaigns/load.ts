@@ -12,6 +12,7 @@ import { singleStepFlow, stepCampaign, type CompiledFlow } from '../flows/compil
 import { compileMjml, mjmlCompilerFor, type MjmlCompiler } from './mjml-compile.js';
 import { checkTemplates } from './templates.js';
 import { locate, parseLocated } from './yaml-lines.js';
+import type { LoyaltyConfig } from '../loyalty/config.js';
 
 export interface CampaignIssue {
   file: string;
@@ -44,6 +45,8 @@ export interface LoadOptions {
   templates?: boolean;
   /** @default MJML itself, or the build-time output a bundle carries (mjml-compile.ts) */
   mjml?: MjmlCompiler;
+  /** The loyalty programme the campaigns run with: birthday notices must match its days. */
+  loyalty?: LoyaltyConfig;
 }
 
 export async function validateCampaignSource(file: string, source: string, opts: LoadOptions = {}): Promise<SourceResult> {
@@ -128,7 +131,20 @@ export async function validateCampaignDir(dir: string, opts: LoadOptions = {}): 
     if (seen.has(c.campaign.id)) issues.push({ file: dir, path: 'id', message: `duplicate campaign id "${c.campaign.id}"` });
     seen.add(c.campaign.id);
   }
+  if (opts.loyalty) issues.push(...loyaltyMismatches(flows, opts.loyalty));
   return { campaigns, flows, issues };
+}
+
+/** A birthday trigger `daysBefore` ahead fires only on the loyalty sweep's notice, which comes
+ * `birthday.noticeDays` ahead: any other number would never fire. */
+export function loyaltyMismatches(flows: readonly CompiledFlow[], loyalty: LoyaltyConfig): CampaignIssue[] {
+  const notice = loyalty.birthday?.noticeDays ?? 0;
+  return flows.flatMap(({ flow }) => {
+    const t = flow.trigger;
+    if (t.type !== 'birthday' || t.daysBefore === 0 || t.daysBefore === notice) return [];
+    const why = notice ? `the loyalty programme announces birthdays ${notice} days ahead (loyalty.yaml birthday.noticeDays)` : 'the loyalty programme announces no birthdays ahead (loyalty.yaml birthday.noticeDays is 0 or there is no birthday reward)';
+    return [{ file: `${flow.id}.yaml`, path: 'trigger.daysBefore', message: `${t.daysBefore} would never fire: ${why}` }];
+  });
 }
 
 /**

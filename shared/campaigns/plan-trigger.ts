@@ -3,7 +3,8 @@
  * plan of "birthday" counts the whole base and a win-back counts churned and active customers too,
  * which is not what the live system would send. Pure: facts, decided occurrences and time come in.
  */
-import { birthdayIn, parseBirthday } from '../loyalty/birthday.js';
+import { birthdayIn, birthdayNoticeKey, parseBirthday } from '../loyalty/birthday.js';
+import { DAY_MS } from '../platform/time.js';
 import { isoDate, localDate, resolveTimeZone } from '../platform/time.js';
 import type { CustomerFacts } from './audience.js';
 import type { Campaign } from './schema.js';
@@ -21,7 +22,11 @@ export function plannability(c: Campaign): Plannability {
     case 'risk-entered':
       return { plannable: true, population: `customers whose risk level is now ${c.trigger.level} and whose entry into it was not decided yet` };
     case 'birthday':
-      return { plannable: true, population: "customers whose birthday is today in their own time zone" };
+      return { plannable: true, population: c.trigger.daysBefore ? `customers whose birthday is in ${c.trigger.daysBefore} days in their own time zone` : 'customers whose birthday is today in their own time zone' };
+    case 'points-expiring':
+      return { plannable: false, reason: 'sent when the loyalty sweep finds points about to expire: no population to plan now' };
+    case 'points-redeemed':
+      return { plannable: false, reason: 'sent per points redemption (points.redeemed): no population to plan now' };
     case 'schedule':
       return { plannable: true, population: 'every stored customer (the audience filters decide)' };
     case 'order-delivered':
@@ -58,10 +63,10 @@ export function triggerFor(c: Campaign, facts: CustomerFacts, decided: ReadonlyS
     case 'birthday': {
       const b = parseBirthday(facts.birthday);
       if (!b) return { kind: 'not-now', why: facts.birthday ? 'invalid birthday' : 'no birthday' };
-      const today = localDate(now, resolveTimeZone(facts.timeZone));
-      if (isoDate(birthdayIn(b, today.year, 'feb-28')) !== isoDate(today)) return { kind: 'not-now', why: 'not today' };
-      // Loyalty's once-per-year key (loyalty/birthday.ts), which the birthday trigger carries.
-      const occurrence = `birthday#${today.year}`;
+      const day = localDate(new Date(now.getTime() + t.daysBefore * DAY_MS), resolveTimeZone(facts.timeZone));
+      if (isoDate(birthdayIn(b, day.year, 'feb-28')) !== isoDate(day)) return { kind: 'not-now', why: t.daysBefore ? `not in ${t.daysBefore} days` : 'not today' };
+      // Loyalty's once-per-year keys (loyalty/birthday.ts), which the birthday events carry.
+      const occurrence = t.daysBefore ? birthdayNoticeKey(day.year) : `birthday#${day.year}`;
       return decided.has(occurrence) ? { kind: 'not-now', why: 'already decided this year' } : { kind: 'fires', occurrence };
     }
     case 'schedule':

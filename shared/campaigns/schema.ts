@@ -33,10 +33,14 @@ export const Trigger = z.discriminatedUnion('type', [
   z.object({ type: z.literal('risk-entered'), level: RiskLevel }).strict(),
   /** Follow-up (e.g. a survey) `delayHours` after the order was delivered. */
   z.object({ type: z.literal('order-delivered'), delayHours: z.number().int().min(0).max(24 * 60) }).strict(),
-  /** Fires `daysBefore` days before the birthday, as a date in the customer's time zone. */
-  // Birthday mail goes out on the day loyalty grants the reward; earlier reminders are not built yet,
-  // so anything else is refused here rather than never firing.
-  z.object({ type: z.literal('birthday'), daysBefore: z.literal(0, { error: 'only 0 (on the birthday) is supported so far' }).default(0) }).strict(),
+  /** On the birthday (0, with the loyalty reward), or `daysBefore` days ahead: the loyalty
+   * sweep announces a birthday `birthday.noticeDays` (loyalty.yaml) ahead, and validate checks
+   * that the two agree. Dates in the customer's time zone. */
+  z.object({ type: z.literal('birthday'), daysBefore: z.number().int().min(0).max(14).default(0) }).strict(),
+  /** Points of one month are about to expire (loyalty.yaml `points.noticeDays` ahead). */
+  z.object({ type: z.literal('points-expiring') }).strict(),
+  /** Points were turned into a coupon: the mail carries it (transactional: the shopper asked). */
+  z.object({ type: z.literal('points-redeemed') }).strict(),
   /** Any tier change, or only changes into one of `to`. */
   z.object({ type: z.literal('tier-changed'), to: z.array(Name).min(1).optional(), direction: z.enum(['up', 'down']).optional() }).strict(),
   /** Newsletters and offers to a segment; five-field cron in `timeZone` (else the shop's). */

@@ -16,6 +16,7 @@ import { CONFLICT, retryOnConflict } from '../platform/retry.js';
 import type { Occasion } from '../platform/contracts/events.js';
 import { issueCouponOnce } from '../coupons/issue.js';
 import { couponKeyFor, derivedCouponCode } from '../coupons/derive.js';
+import { couponHash } from '../coupons/code.js';
 import type { CouponState } from '../coupons/redeem.js';
 import { emailHash } from '../privacy/suppression.js';
 import { buildLinks, listUnsubscribeHeaders } from '../links/links.js';
@@ -126,12 +127,21 @@ const couponVarsOf = (s: CouponState, code: string): CouponVars => ({
   ...(s.minSpend !== undefined ? { minSpend: s.minSpend } : {}),
 });
 
-/** The send's own code (derived from its claim, stored once), or the reminded coupon named by
- * its last two characters only. */
+/** The send's own code (derived from its claim, stored once), a loyalty coupon (derived from
+ * loyalty's claim, already stored), or the reminded coupon named by its last two characters only. */
 async function couponFor(deps: DispatchDeps, plan: CouponPlan | undefined, a: Attempt, now: Date): Promise<{ vars?: CouponVars; issued?: CouponState; erased?: true }> {
   if (!plan) return {};
   if (plan.kind === 'remind') return { vars: couponVarsOf(plan.coupon, `••••-••••-••••-${plan.coupon.codeHint ?? '••'}`) };
   const { customerId, occurrence } = a.occasion;
+  if (plan.kind === 'reward') {
+    // Loyalty stored it with a code derived from its claim (loyalty/service.ts loyaltyCoupon): the same code again.
+    const code = derivedCouponCode(couponKeyFor(deps.keyring, plan.reward.kid), { ...plan.reward.claim, customerId });
+    const state = await deps.coupons.getCoupon(couponHash(code));
+    // Gone: the customer was erased meanwhile. Someone else's: a wrong key or claim, never to be mailed.
+    if (!state) return { erased: true };
+    if (state.customerId !== customerId) throw new Error(`reward coupon of ${plan.reward.claim.campaignId} does not belong to the customer`);
+    return { vars: couponVarsOf(state, code), issued: state };
+  }
   const code = derivedCouponCode(couponKeyFor(deps.keyring, a.couponKid), { campaignId: a.campaignId, customerId, occurrence });
   const state = await issueCouponOnce(deps.coupons, plan.terms, { campaignId: a.campaignId, customerId, currency: deps.shop.currency }, now, code);
   return state ? { vars: couponVarsOf(state, code), issued: state } : { erased: true };

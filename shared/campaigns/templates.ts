@@ -4,7 +4,9 @@
  * Variables (all templates):
  *   customer.{name, locale, timeZone, tier, orders}   shop.{name, address, url, currency, timeZone}
  *   links.unsubscribe   links.survey (array of {score, url})   links.surveyByScore["5"]
- *   coupon.{code, kind, value, minSpend, currency, expiresAt, label}   (campaigns with a coupon)
+ *   coupon.{code, kind, value, minSpend, currency, expiresAt, label}   (campaigns with a coupon, and
+ *               points-redeemed: the coupon the points bought; a tier's birthday coupon replaces
+ *               the campaign's on the day)
  *   trigger.*   (per trigger type, see triggerSample)
  *   cart.{lines[{sku, title, url, imageUrl, price, quantity}], total, currency, count, url}
  *               (order-placed, checkout-started and cart-abandoned triggers)
@@ -76,7 +78,11 @@ export function triggerSample(t: Trigger, facts: CustomerFacts, now: Date): Reco
     case 'order-delivered':
       return { orderId: 'A10023', deliveredAt: new Date(now.getTime() - t.delayHours * 3_600_000).toISOString() };
     case 'birthday':
-      return { birthday: day(0), year: Number(day(0).slice(0, 4)) };
+      return { birthday: day(t.daysBefore), year: Number(day(t.daysBefore).slice(0, 4)), daysLeft: t.daysBefore, ...(t.daysBefore === 0 ? { reward: { kind: 'points', points: 200 } } : {}) };
+    case 'points-expiring':
+      return { points: 320, balance: 1240, lot: day(-365).slice(0, 7), expiresAt: `${day(20)}T16:00:00.000Z` };
+    case 'points-redeemed':
+      return { points: 500, value: 5, currency: SAMPLE_SHOP.currency, balance: 740 };
     case 'tier-changed':
       return { from: 'silver', to: 'gold', toName: { en: 'Gold', 'zh-CN': '金卡' }, direction: 'up' };
     case 'schedule':
@@ -149,6 +155,8 @@ export function sampleLinks(c: Campaign): EmailLinks {
 }
 
 export function sampleCoupon(c: Campaign, shop: ShopInfo, now: Date = new Date()): CouponVars | undefined {
+  // The redemption's own coupon (its value is what the points bought; a year's validity).
+  if (c.trigger.type === 'points-redeemed') return { code: 'K7QM-4XTP-9RWD-3H', kind: 'fixed', value: 5, currency: shop.currency, expiresAt: new Date(now.getTime() + 365 * DAY_MS).toISOString() };
   if (!c.coupon && c.trigger.type !== 'coupon-expiring') return undefined;
   const action = c.coupon ?? { kind: 'percent' as const, value: 10, expiresInDays: c.trigger.type === 'coupon-expiring' ? c.trigger.daysBefore : 3 };
   return {

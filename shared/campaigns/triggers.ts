@@ -7,6 +7,9 @@
 import {
   DetailType,
   type BirthdayRewarded,
+  type BirthdayUpcoming,
+  type PointsExpiring,
+  type PointsRedeemed,
   type CustomerRiskChanged,
   type CustomerTierChanged,
   type Occasion,
@@ -26,6 +29,9 @@ export type TriggeringEvent =
   | { type: typeof DetailType.CustomerRiskChanged; detail: CustomerRiskChanged }
   | { type: typeof DetailType.CustomerTierChanged; detail: CustomerTierChanged }
   | { type: typeof DetailType.BirthdayRewarded; detail: BirthdayRewarded }
+  | { type: typeof DetailType.BirthdayUpcoming; detail: BirthdayUpcoming }
+  | { type: typeof DetailType.PointsExpiring; detail: PointsExpiring }
+  | { type: typeof DetailType.PointsRedeemed; detail: PointsRedeemed }
   | { type: typeof DetailType.OrderFulfilled; detail: OrderFulfilled }
   | { type: typeof DetailType.SurveyLowScore; detail: SurveyLowScore }
   | { type: typeof DetailType.CampaignScheduledSend; detail: CampaignScheduledSend }
@@ -65,7 +71,35 @@ export function occasionOf(e: TriggeringEvent): Occasion {
     }
     case DetailType.BirthdayRewarded: {
       const d = e.detail;
-      return { type: 'birthday', customerId: d.customerId, occurrence: d.key, vars: { birthday: d.date, year: d.year }, match: {} };
+      const reward = d.reward.kind === 'points' ? { kind: 'points', points: d.reward.points } : { kind: 'coupon', value: d.reward.value, currency: d.currency };
+      return { type: 'birthday', customerId: d.customerId, occurrence: d.key, vars: { birthday: d.date, year: d.year, daysLeft: 0, reward }, ...(d.coupon ? { reward: d.coupon } : {}), match: { daysBefore: 0 } };
+    }
+    case DetailType.BirthdayUpcoming: {
+      const d = e.detail;
+      return { type: 'birthday', customerId: d.customerId, occurrence: d.key, vars: { birthday: d.date, year: d.year, daysLeft: d.daysLeft }, match: { daysBefore: d.daysBefore } };
+    }
+    case DetailType.PointsExpiring: {
+      const d = e.detail;
+      return {
+        type: 'points-expiring',
+        customerId: d.customerId,
+        occurrence: d.key,
+        at: d.occurredAt,
+        vars: { points: d.points, expiresAt: d.expiresAt, lot: d.lot, ...(d.balance !== undefined ? { balance: d.balance } : {}) },
+        match: {},
+      };
+    }
+    case DetailType.PointsRedeemed: {
+      const d = e.detail;
+      return {
+        type: 'points-redeemed',
+        customerId: d.customerId,
+        occurrence: d.key,
+        at: d.occurredAt,
+        vars: { points: d.points, value: d.value, currency: d.currency, balance: d.balanceAfter },
+        reward: d.coupon,
+        match: {},
+      };
     }
     case DetailType.OrderFulfilled: {
       const d = e.detail;
@@ -142,6 +176,9 @@ export function sendWindow(t: Trigger, o: Occasion): { notBefore: Date | null; n
     const notBefore = new Date(Date.parse(o.at) + t.idleMinutes * 60_000);
     return { notBefore, notAfter: new Date(notBefore.getTime() + FOLLOW_UP_GRACE_MS) };
   }
+  // "Your points expire on …" after they have expired would only confuse.
+  if (t.type === 'points-expiring' && typeof o.vars.expiresAt === 'string') return { notBefore: null, notAfter: new Date(o.vars.expiresAt) };
+  if (t.type === 'points-redeemed' && o.at) return { notBefore: null, notAfter: new Date(Date.parse(o.at) + FOLLOW_UP_GRACE_MS) };
   // Shop activity replayed from a backfill is history, not a reason to mail.
   if ((t.type === 'order-placed' || t.type === 'checkout-started' || t.type === 'product-viewed') && o.at) return { notBefore: null, notAfter: new Date(Date.parse(o.at) + FOLLOW_UP_GRACE_MS) };
   return { notBefore: null, notAfter: null };
@@ -155,8 +192,11 @@ export function matchesTrigger(t: Trigger, o: Occasion, campaignId?: string): bo
     case 'tier-changed':
       return (!t.to || t.to.includes(o.match.tier ?? '')) && (!t.direction || t.direction === o.match.direction);
     case 'birthday':
-      // Loyalty grants the birthday reward on the day itself; earlier reminders need a sweep of their own.
-      return t.daysBefore === 0;
+      // On the day (the reward), or the loyalty sweep's notice `birthday.noticeDays` ahead.
+      return t.daysBefore === (o.match.daysBefore ?? 0);
+    case 'points-expiring':
+    case 'points-redeemed':
+      return true;
     case 'order-delivered':
       return true;
     case 'survey-low-score':

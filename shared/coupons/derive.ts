@@ -33,3 +33,12 @@ export function derivedCouponCode(key: TokenKey, claim: CouponClaim): string {
 export function couponKeyFor(keyring: TokenKeyring, kid?: string): TokenKey {
   return (kid ? [keyring.current, ...(keyring.previous ?? [])].find((k) => k.kid === kid) : undefined) ?? keyring.current;
 }
+
+/** Codes derived with one key, and that key's id: what an issuer outside a send holds (the
+ * loyalty programme), so the mail that carries the coupon later derives the same code. */
+export interface CouponDeriver {
+  kid: string;
+  code(claim: CouponClaim): string;
+}
+
+export const couponDeriver = (key: TokenKey): CouponDeriver => ({ kid: key.kid, code: (claim) => derivedCouponCode(key, claim) });

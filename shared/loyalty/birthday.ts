@@ -8,7 +8,7 @@
  * grant it up to `lateDays` later; the year is the year of the birthday, not of the sweep.
  */
 import { tierIndex, type LoyaltyConfig, type Reward } from './config.js';
-import type { BirthdayRewarded, CouponRequest } from './events.js';
+import type { BirthdayRewarded, BirthdayUpcoming, CouponRequest } from './events.js';
 import { creditLot, type LedgerEntry } from './ledger.js';
 import type { LoyaltyState } from './state.js';
 import { daysBetween, isLeapYear, isoDate, localDate, monthKey, type LocalDate } from '../platform/time.js';
@@ -82,4 +82,33 @@ export function decideBirthday(state: LoyaltyState, profile: BirthdayProfile, no
   const entry: LedgerEntry = { key, kind: 'birthday', points: 0, lots: {}, balanceAfter: state.balance, at, couponValue: reward.value };
   const coupon: CouponRequest = { customerId: state.customerId, idempotencyKey: key, value: reward.value, currency: config.currency, points: 0 };
   return { kind: 'reward', year, state: { ...state, birthdayYear: year }, entry, event, coupon };
+}
+
+/** The once-per-year key of the notice ahead of the birthday (the campaign occurrence too). */
+export const birthdayNoticeKey = (year: number): string => `birthday-notice#${year}`;
+
+export type BirthdayNoticeDecision =
+  | { kind: 'none' }
+  | { kind: 'notice'; state: LoyaltyState; event: BirthdayUpcoming };
+
+/**
+ * The notice `birthday.noticeDays` ahead ("your birthday gift arrives on Friday"), once a year: on
+ * the first sweep that sees the birthday at most that many days ahead (a late sweep still tells,
+ * with fewer days left; on the day itself the reward speaks instead).
+ */
+export function decideBirthdayNotice(state: LoyaltyState, profile: BirthdayProfile, now: Date, config: LoyaltyConfig): BirthdayNoticeDecision {
+  const rules = config.birthday;
+  if (!rules?.noticeDays) return { kind: 'none' };
+  const b = parseBirthday(profile.birthday);
+  if (!b) return { kind: 'none' };
+  const today = localDate(now, profile.timeZone);
+  for (const year of [today.year, today.year + 1]) {
+    const day = birthdayIn(b, year, rules.feb29);
+    const left = daysBetween(today, day);
+    if (left < 1 || left > rules.noticeDays) continue;
+    if ((state.birthdayNoticeYear ?? 0) >= year) return { kind: 'none' };
+    const event: BirthdayUpcoming = { customerId: state.customerId, year, date: isoDate(day), daysBefore: rules.noticeDays, daysLeft: left, key: birthdayNoticeKey(year), occurredAt: now.toISOString() };
+    return { kind: 'notice', state: { ...state, birthdayNoticeYear: year }, event };
+  }
+  return { kind: 'none' };
 }

@@ -77,6 +77,9 @@ export const LoyaltyConfig = z
         feb29: z.enum(['feb-28', 'mar-01']).default('feb-28'),
         /** A sweep that missed the day may still grant the reward this many days later. */
         lateDays: z.number().int().min(0).max(27).default(3),
+        /** customer.birthday-upcoming this many days ahead (0: none); birthday campaigns with
+         * `daysBefore` must use the same number. */
+        noticeDays: z.number().int().min(0).max(14).default(3),
       })
       .strict()
       .optional(),

@@ -54,13 +54,14 @@ export function birthdayDueKey(birthday: string | undefined): string | undefined
 
 /**
  * The MM-DD ranges (inclusive) a sweep at `now` asks for: from `lateDays` + 1 days back (a
- * reward may still be given late; UTC may be a day ahead of the customer) to one day ahead (UTC
- * may be a day behind). 29 February sorts between the 28th and 1 March, so it is always inside a
+ * reward may still be given late; UTC may be a day ahead of the customer) to `noticeDays` + 1
+ * days ahead (the notice ahead; UTC may be a day behind). 29 February sorts between the 28th and 1 March, so it is always inside a
  * range that covers either. Split in two at the turn of the year.
  */
-export function birthdayRanges(now: Date, lateDays: number): Array<{ from: string; to: string }> {
+export function birthdayRanges(now: Date, lateDays: number, noticeDays = 0): Array<{ from: string; to: string }> {
   const mmdd = (d: Date) => d.toISOString().slice(5, 10);
   const from = mmdd(addDays(now, -(lateDays + 1)));
-  const to = mmdd(addDays(now, 1));
+  // ...and to `noticeDays` + 1 ahead when birthdays are announced ahead (decideBirthdayNotice).
+  const to = mmdd(addDays(now, noticeDays + 1));
   return from <= to ? [{ from, to }] : [{ from, to: '12-31' }, { from: '01-01', to }];
 }

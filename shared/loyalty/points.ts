@@ -217,7 +217,7 @@ export function decideExpire(state: LoyaltyState, now: Date, config: LoyaltyConf
     if (now < addDays(expiresAt, -config.points.noticeDays)) break;
     if (!held.noticed) {
       lots = { ...lots, [lot]: { ...held, noticed: true } };
-      notices.push({ customerId: state.customerId, points: held.points, lot, expiresAt: expiresAt.toISOString(), key: `expiring#${lot}`, occurredAt: at });
+      notices.push({ customerId: state.customerId, points: held.points, lot, expiresAt: expiresAt.toISOString(), balance, key: `expiring#${lot}`, occurredAt: at });
     }
   }
   if (!entries.length && !notices.length) return { kind: 'none' };

@@ -7,9 +7,12 @@
  */
 import { withTierKpi } from './kpi.js';
 import { DetailType, type OrderEvent, type OutgoingEvent, type PointsRedeemRequested } from '../platform/contracts/events.js';
-import type { Clock, EventPublisher, RandomBytes } from '../platform/ports.js';
+import type { Clock, EventPublisher } from '../platform/ports.js';
 import { CONFLICT, retryOnConflict } from '../platform/retry.js';
-import { newCoupon } from '../coupons/issue.js';
+import { issueCoupon } from '../coupons/issue.js';
+import { couponHash } from '../coupons/code.js';
+import type { CouponDeriver } from '../coupons/derive.js';
+import type { LoyaltyCoupon } from '../platform/contracts/loyalty.js';
 import type { CouponState } from '../coupons/redeem.js';
 import type { LoyaltyConfig } from './config.js';
 import type { CouponRequest } from './events.js';
@@ -26,7 +29,8 @@ export interface LoyaltyDeps {
   publisher: EventPublisher;
   config: LoyaltyConfig;
   clock: Clock;
-  randomBytes: RandomBytes;
+  /** Coupon codes: derived (coupons/derive.ts), so the mail that carries one derives it again. */
+  coupons: CouponDeriver;
 }
 
 /** Validity of coupons bought with points or given on birthdays (the programme has no setting yet). */
@@ -120,20 +124,34 @@ export async function redeemPoints(deps: LoyaltyDeps, req: PointsRedeemRequested
       await flushOutbox(deps, customerId, loyalty?.value.outbox, now);
       return { outcome: 'duplicate', entry: d.entry } as const;
     }
-    const { code, state: coupon } = loyaltyCoupon(d.coupon, 'loyalty-redemption', now, deps.randomBytes);
+    const { code, state: coupon, ref } = loyaltyCoupon(d.coupon, 'loyalty-redemption', now, deps.coupons);
     const entry: LedgerEntry = { ...d.entry, couponHash: coupon.codeHash };
+    // The redemption mail (campaigns/points-redeemed.yaml) carries the coupon: it derives the code again.
+    const redeemed: OutgoingEvent = {
+      detailType: DetailType.PointsRedeemed,
+      detail: { customerId, key: entry.key, points: req.points, value: d.coupon.value, currency: d.coupon.currency, balanceAfter: d.state.balance, coupon: ref, occurredAt: now.toISOString() },
+    };
+    const outbox = withEvents(loyalty?.value.outbox, [redeemed], now);
     const result = await deps.store.commit({
       customerId,
-      loyalty: { value: { state: d.state, outbox: loyalty?.value.outbox ?? {} }, v: loyalty?.v ?? 0 },
+      loyalty: { value: { state: d.state, outbox }, v: loyalty?.v ?? 0 },
       entries: [entry],
       coupons: [coupon],
-      due: loyaltyDue(d.state, loyalty?.value.outbox, now, deps.config),
+      due: loyaltyDue(d.state, outbox, now, deps.config),
     });
     if (result === 'erased') return { outcome: 'rejected', reason: 'erased' } as const;
-    return result === 'ok' ? ({ outcome: 'redeemed', entry, code } as const) : CONFLICT;
+    if (result !== 'ok') return CONFLICT;
+    await flushOutbox(deps, customerId, outbox, now, [redeemed]);
+    return { outcome: 'redeemed', entry, code } as const;
   });
 }
 
-/** A coupon bought with points or given as a birthday reward (coupons/issue.ts). */
-export const loyaltyCoupon = (req: CouponRequest, cause: string, now: Date, randomBytes: RandomBytes): { code: string; state: CouponState } =>
-  newCoupon({ kind: 'fixed', value: req.value, expiresInDays: LOYALTY_COUPON_DAYS }, { campaignId: cause, customerId: req.customerId, currency: req.currency }, now, randomBytes);
+/** A coupon bought with points or given as a birthday reward (coupons/issue.ts), its code
+ * derived from (cause, customer, ledger key): a retried decision derives the same coupon. */
+export function loyaltyCoupon(req: CouponRequest, cause: string, now: Date, coupons: CouponDeriver): { code: string; state: CouponState; ref: LoyaltyCoupon } {
+  const claim = { campaignId: cause, occurrence: req.idempotencyKey };
+  const code = coupons.code({ ...claim, customerId: req.customerId });
+  const terms = { kind: 'fixed', value: req.value, expiresInDays: LOYALTY_COUPON_DAYS } as const;
+  const state: CouponState = { ...issueCoupon(terms, { campaignId: cause, customerId: req.customerId, currency: req.currency, codeHash: couponHash(code) }, now), codeHint: code.slice(-2) };
+  return { code, state, ref: { claim, kid: coupons.kid } };
+}

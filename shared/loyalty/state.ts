@@ -40,6 +40,8 @@ export interface LoyaltyState {
   unrecoverable: number;
   /** Year of the last birthday reward: one per year, whatever the birthday is changed to. */
   birthdayYear?: number;
+  /** Year of the last notice ahead of the birthday (birthday.noticeDays). */
+  birthdayNoticeYear?: number;
 }
 
 export function newLoyaltyState(customerId: string, now: Date, config: LoyaltyConfig): LoyaltyState {

@@ -13,12 +13,14 @@ import { withTierKpi } from './kpi.js';
 import { DetailType, type OutgoingEvent } from '../platform/contracts/events.js';
 import type { SegmentTask } from '../platform/bulk.js';
 import type { Cursor } from '../customers/port.js';
-import type { Clock, EventPublisher, RandomBytes, Versioned } from '../platform/ports.js';
+import type { Clock, EventPublisher, Versioned } from '../platform/ports.js';
+import type { CouponDeriver } from '../coupons/derive.js';
 import { CONFLICT, retryOnConflict } from '../platform/retry.js';
 import type { CustomerRecord } from '../customers/record.js';
 import type { CustomerStore } from '../customers/port.js';
 import { inParallel, pageThroughSegment } from '../customers/scan.js';
 import type { CouponState } from '../coupons/redeem.js';
+import { decideBirthdayNotice } from './birthday.js';
 import { decideBirthday, decideExpire, decideReview, newLoyaltyState, type LedgerEntry, type LoyaltyConfig, type LoyaltyState } from './index.js';
 import { birthdayRanges, loyaltyDue } from './due.js';
 import { flushOutbox, withEvents } from './outbox.js';
@@ -33,7 +35,8 @@ export interface LoyaltySweepDeps {
   config: LoyaltyConfig;
   /** The wall clock, for the outbox only: decisions are judged at the scheduled time. */
   clock: Clock;
-  randomBytes: RandomBytes;
+  /** Birthday coupons' codes, derived like redemptions' (service.ts loyaltyCoupon). */
+  coupons: CouponDeriver;
 }
 
 export interface LoyaltySegmentResult {
@@ -87,7 +90,7 @@ export async function loyaltyDueSegment(
   const queries: DueQuery[] = [];
   for (let shard = req.segment; shard < LOYALTY_DUE_SHARDS; shard += req.totalSegments) {
     queries.push({ partition: keys.loyaltyDueShardKey(shard), to: today });
-    if (deps.config.birthday) for (const r of birthdayRanges(now, deps.config.birthday.lateDays)) queries.push({ partition: keys.birthdayShardKey(shard), ...r });
+    if (deps.config.birthday) for (const r of birthdayRanges(now, deps.config.birthday.lateDays, deps.config.birthday.noticeDays)) queries.push({ partition: keys.birthdayShardKey(shard), ...r });
   }
   const result: LoyaltySegmentResult = { scanned: 0, written: 0, tierChanges: 0, expired: 0, birthdays: 0 };
   const { q: from = '0', ...start } = req.cursor ?? {};
@@ -137,7 +140,7 @@ interface Decided {
 }
 
 /** Review → expiry → birthday on one state; null when nothing changes. */
-export function decideDaily(existing: LoyaltyState | null, customer: CustomerRecord, now: Date, config: LoyaltyConfig, randomBytes: RandomBytes): Decided | null {
+export function decideDaily(existing: LoyaltyState | null, customer: CustomerRecord, now: Date, config: LoyaltyConfig, coupons: CouponDeriver): Decided | null {
   const d: Decided = { state: existing ?? newLoyaltyState(customer.customerId, now, config), entries: [], coupons: [], events: [], tierChanges: 0, expired: 0, birthday: false };
   let changed = false;
   if (existing) {
@@ -163,16 +166,23 @@ export function decideDaily(existing: LoyaltyState | null, customer: CustomerRec
     }
   }
   const profile = customer.profile;
-  const birthday = decideBirthday(d.state, { ...(profile?.birthday ? { birthday: profile.birthday } : {}), timeZone: profile?.timeZone ?? config.timeZone }, now, config);
+  const birthdayProfile = { ...(profile?.birthday ? { birthday: profile.birthday } : {}), timeZone: profile?.timeZone ?? config.timeZone };
+  const notice = decideBirthdayNotice(d.state, birthdayProfile, now, config);
+  if (notice.kind === 'notice') {
+    changed = true;
+    d.state = notice.state;
+    d.events.push({ detailType: DetailType.BirthdayUpcoming, detail: notice.event });
+  }
+  const birthday = decideBirthday(d.state, birthdayProfile, now, config);
   if (birthday.kind === 'reward') {
     changed = true;
     d.birthday = true;
     d.state = birthday.state;
-    // The code of a birthday coupon is not delivered yet (see report); its hash ties it to the entry.
-    const coupon = birthday.coupon ? loyaltyCoupon(birthday.coupon, 'loyalty-birthday', now, randomBytes).state : undefined;
-    d.entries.push(coupon ? { ...birthday.entry, couponHash: coupon.codeHash } : birthday.entry);
-    if (coupon) d.coupons.push(coupon);
-    d.events.push({ detailType: DetailType.BirthdayRewarded, detail: birthday.event });
+    // A coupon reward's code is derived again by the birthday mail (the event names its claim).
+    const coupon = birthday.coupon ? loyaltyCoupon(birthday.coupon, 'loyalty-birthday', now, coupons) : undefined;
+    d.entries.push(coupon ? { ...birthday.entry, couponHash: coupon.state.codeHash } : birthday.entry);
+    if (coupon) d.coupons.push(coupon.state);
+    d.events.push({ detailType: DetailType.BirthdayRewarded, detail: coupon ? { ...birthday.event, coupon: coupon.ref } : birthday.event });
   }
   return changed ? d : null;
 }
@@ -183,7 +193,7 @@ async function sweepCustomer(deps: LoyaltySweepDeps, customer: CustomerRecord, l
   return retryOnConflict(`loyalty sweep for ${customerId}`, async (attempt) => {
     // An order or redemption for this customer landed in between: decide on the fresh state.
     if (attempt > 1) current = (await deps.store.load(customerId)).loyalty;
-    const decided = decideDaily(current?.value.state ?? null, customer, now, deps.config, deps.randomBytes);
+    const decided = decideDaily(current?.value.state ?? null, customer, now, deps.config, deps.coupons);
     // A member stored before the due index existed carries no due date: write it once (the tier
     // review's full pass reaches everyone), so the daily sweep finds them from then on.
     const undated = !decided && current && current.value.dueOn === undefined;

@@ -3,7 +3,6 @@
  * and the local Step Functions: expiry notices, expiries and birthdays still happen on their day,
  * and a customer with nothing due is never read.
  */
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DetailType, SHOP_SOURCE } from '../../shared/platform/contracts/events.js';
@@ -12,6 +11,7 @@ import { loyaltyDueSegment } from '../../shared/loyalty/sweep.js';
 import { systemClock } from '../../shared/platform/ports.js';
 import { repoRoot } from '../../local/system.js';
 import { putRaw, systemForTest, type TestSystem } from '../support/system.js';
+import { testCoupons } from '../support/coupons.js';
 
 let sys: TestSystem;
 const T0 = new Date('2026-11-20T02:00:00Z');
@@ -38,7 +38,7 @@ async function dailySweep(at: string) {
 async function readBy(at: string): Promise<string[]> {
   const read: string[] = [];
   const customers = { ...sys.stores.customers, scanCustomers: sys.stores.customers.scanCustomers.bind(sys.stores.customers), getCustomers: async (ids: string[]) => (read.push(...ids), sys.stores.customers.getCustomers(ids)) };
-  const deps = { store: sys.stores.loyalty, customers, publisher: { publish: async () => undefined }, config: loadLoyaltyConfig(resolve(repoRoot, 'loyalty.yaml')), clock: systemClock, randomBytes };
+  const deps = { store: sys.stores.loyalty, customers, publisher: { publish: async () => undefined }, config: loadLoyaltyConfig(resolve(repoRoot, 'loyalty.yaml')), clock: systemClock, coupons: testCoupons };
   for (let segment = 0; segment < 4; segment++) {
     let task = { job: 'daily-sweep' as const, runKey: at, scheduledTime: at, segment, totalSegments: 4 } as Parameters<typeof loyaltyDueSegment>[1];
     for (;;) {
@@ -58,8 +58,8 @@ beforeAll(async () => {
   vi.setSystemTime(T0);
   sys = await systemForTest();
   // A member with points (credited 2026-11: noticed from 2027-11-01, expired when November 2027 ends in Shanghai),
-  // a registered shopper with a birthday on 23 November, and one with neither.
-  await putRaw(sys, [profile(id('pts')), placed(id('pts'), 300), profile(id('bd'), '1990-11-23'), profile(id('idle'))]);
+  // a registered shopper with a birthday on 27 November, and one with neither.
+  await putRaw(sys, [profile(id('pts')), placed(id('pts'), 300), profile(id('bd'), '1990-11-27'), profile(id('idle'))]);
 });
 afterAll(async () => {
   await sys?.close();
@@ -73,10 +73,17 @@ describe('the daily loyalty sweep, due-only', () => {
     expect(await ledgerKinds(id('bd'))).toEqual([]);
   });
 
+  it('announces the birthday three days ahead (birthday.noticeDays), reading the customer from then on', async () => {
+    await dailySweep('2026-11-24T03:00:00Z');
+    expect((await state(id('bd')))?.birthdayNoticeYear).toBe(2026);
+    expect(await ledgerKinds(id('bd'))).toEqual([]);
+    expect(await readBy('2026-11-24T03:00:00Z')).toEqual([id('bd')]);
+  });
+
   it('gives the birthday reward on the day (reading the customer only around it)', async () => {
-    await dailySweep('2026-11-23T03:00:00Z');
+    await dailySweep('2026-11-27T03:00:00Z');
     expect(await ledgerKinds(id('bd'))).toEqual(['birthday#2026']);
-    expect(await readBy('2026-11-23T03:00:00Z')).toEqual([id('bd')]);
+    expect(await readBy('2026-11-27T03:00:00Z')).toEqual([id('bd')]);
   });
 
   it('decides the expiry notice on its day, not before', async () => {

@@ -3,7 +3,6 @@
  * the CDK rules) and DynamoDB Local: redelivery, refunds in any order, immediate upgrades,
  * racing redemptions, idempotent redemption keys and birthdays in the customer's time zone.
  */
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -17,6 +16,7 @@ import { systemClock } from '../../shared/platform/ports.js';
 import { registerCustomerCommands } from '../../cli/customer.js';
 import { repoRoot } from '../../local/system.js';
 import { putRaw, systemForTest } from '../support/system.js';
+import { testCoupons } from '../support/coupons.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
 let store: DynamoLoyaltyStore;
@@ -123,7 +123,7 @@ describe('loyalty through the local bus', () => {
 
     // Directly, five at once against the store: 400 left buys at most... none of 500.
     await putRaw(sys, [placed('ly-race', 'o-ly-race-2', 1000)]); // 1400
-    const deps: LoyaltyDeps = { store, publisher: sys.publisher, config: loadLoyaltyConfig(sys.settings.loyaltyConfig), clock: systemClock, randomBytes };
+    const deps: LoyaltyDeps = { store, publisher: sys.publisher, config: loadLoyaltyConfig(sys.settings.loyaltyConfig), clock: systemClock, coupons: testCoupons };
     const outcomes = await Promise.all(['c1', 'c2', 'c3', 'c4', 'c5'].map((k) => redeemPoints(deps, { customerId: 'ly-race', key: k, points: 700, occurredAt: recent })));
     expect(outcomes.filter((o) => o.outcome === 'redeemed')).toHaveLength(2);
     expect(outcomes.filter((o) => o.outcome === 'rejected')).toHaveLength(3);

@@ -6,8 +6,10 @@ import { z } from 'zod';
 import { Count, Currency, Id, Instant, Money, ShopTime, Text } from './primitives.js';
 import { isValidTimeZone } from '../time.js';
 import { CartUpdated, CheckoutStarted, ProductViewed } from './behaviour.js';
+import { BirthdayRewarded, BirthdayUpcoming, CustomerTierChanged, LoyaltyCoupon, PointsExpiring, PointsRedeemed, PointsRedeemRequested } from './loyalty.js';
 
 export { CartLine, CartUpdated, CheckoutStarted, ProductViewed } from './behaviour.js';
+export { BirthdayRewarded, BirthdayUpcoming, CustomerTierChanged, Localized, LoyaltyCoupon, PointsExpiring, PointsRedeemed, PointsRedeemRequested, Reward, TierReason } from './loyalty.js';
 
 export { Id, Instant, ShopTime } from './primitives.js';
 
@@ -41,6 +43,8 @@ export const DetailType = {
   CustomerTierChanged: 'customer.tier-changed',
   PointsExpiring: 'points.expiring',
   BirthdayRewarded: 'customer.birthday-reward',
+  BirthdayUpcoming: 'customer.birthday-upcoming',
+  PointsRedeemed: 'points.redeemed',
   CheckoutStarted: 'checkout.started',
   CartUpdated: 'cart.updated',
   ProductViewed: 'product.viewed',
@@ -163,7 +167,7 @@ export type CampaignScheduledSend = z.infer<typeof CampaignScheduledSend>;
 
 /** What a triggering event means for campaigns (see shared/campaigns/triggers.ts). */
 export const Occasion = z.object({
-  type: z.enum(['risk-entered', 'order-delivered', 'birthday', 'tier-changed', 'schedule', 'survey-low-score', 'coupon-expiring', 'order-placed', 'checkout-started', 'cart-abandoned', 'product-viewed']),
+  type: z.enum(['risk-entered', 'order-delivered', 'birthday', 'tier-changed', 'schedule', 'survey-low-score', 'coupon-expiring', 'order-placed', 'checkout-started', 'cart-abandoned', 'product-viewed', 'points-expiring', 'points-redeemed']),
   customerId: Id,
   occurrence: z.string().min(1),
   /** `trigger.*` in templates. */
@@ -174,6 +178,8 @@ export const Occasion = z.object({
   entry: z.object({ lastOrderDay: z.string().optional() }).optional(),
   /** For coupon reminders: the coupon (by hash) whose expiry is near. */
   couponHash: z.string().optional(),
+  /** A coupon the loyalty programme issued, which the mail carries instead of issuing one. */
+  reward: LoyaltyCoupon.optional(),
   /** What campaign triggers are matched against. */
   match: z.object({
     level: z.string().optional(),
@@ -183,6 +189,8 @@ export const Occasion = z.object({
     campaignId: z.string().optional(),
     /** Lines in a cart (an emptied cart is abandoned by nobody). */
     lines: z.number().optional(),
+    /** Birthdays: 0 on the day, else the notice days of an upcoming one. */
+    daysBefore: z.number().optional(),
   }),
 });
 export type Occasion = z.infer<typeof Occasion>;
@@ -229,64 +237,6 @@ export const SesEmailEvent = z.object({
 });
 export type SesEmailEvent = z.infer<typeof SesEmailEvent>;
 
-/** Text in every shopper language. */
-export const Localized = z.object({ 'zh-CN': z.string().min(1), en: z.string().min(1) }).strict();
-export type Localized = z.infer<typeof Localized>;
-
-export const Reward = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('points'), points: z.number().int().positive() }).strict(),
-  z.object({ kind: z.literal('coupon'), value: z.number().positive() }).strict(),
-]);
-export type Reward = z.infer<typeof Reward>;
-
-export const TierReason = z.enum(['qualified', 'review', 'refund', 'cancellation']);
-export type TierReason = z.infer<typeof TierReason>;
-
-/** `key` names the business cause ('tier#placed#o-1', 'tier#review#2026-06'): consumers dedupe on it. */
-export const CustomerTierChanged = z.object({
-  customerId: z.string().min(1),
-  from: z.string().min(1),
-  to: z.string().min(1),
-  direction: z.enum(['up', 'down']),
-  toName: Localized,
-  reason: TierReason,
-  key: z.string().min(1),
-  occurredAt: Instant,
-});
-export type CustomerTierChanged = z.infer<typeof CustomerTierChanged>;
-
-export const PointsExpiring = z.object({
-  customerId: z.string().min(1),
-  /** Remaining in the lot when the notice was decided; redemptions before expiry lower it. */
-  points: z.number().int().positive(),
-  lot: z.string().regex(/^\d{4}-\d{2}$/),
-  expiresAt: Instant,
-  key: z.string().min(1),
-  occurredAt: Instant,
-});
-export type PointsExpiring = z.infer<typeof PointsExpiring>;
-
-export const BirthdayRewarded = z.object({
-  customerId: z.string().min(1),
-  year: z.number().int(),
-  /** The local date celebrated (29 Feb moves to 28 Feb or 1 Mar in other years). */
-  date: z.iso.date(),
-  reward: Reward,
-  currency: z.string().regex(/^[A-Z]{3}$/),
-  key: z.string().min(1),
-  occurredAt: Instant,
-});
-export type BirthdayRewarded = z.infer<typeof BirthdayRewarded>;
-
-/** A shop asks to turn points into a coupon; `key` makes a retried request redeem once. */
-export const PointsRedeemRequested = z.object({
-  customerId: Id,
-  key: Id,
-  points: Count,
-  occurredAt: ShopTime,
-});
-export type PointsRedeemRequested = z.infer<typeof PointsRedeemRequested>;
-
 /** detail-type → (source, schema): the whole contract as data, for parsing and JSON Schema export. */
 export const contracts = {
   [DetailType.OrderPlaced]: { source: SHOP_SOURCE, schema: OrderPlaced },
@@ -312,6 +262,8 @@ export const contracts = {
   [DetailType.CustomerTierChanged]: { source: ENGAGE_SOURCE, schema: CustomerTierChanged },
   [DetailType.PointsExpiring]: { source: ENGAGE_SOURCE, schema: PointsExpiring },
   [DetailType.BirthdayRewarded]: { source: ENGAGE_SOURCE, schema: BirthdayRewarded },
+  [DetailType.BirthdayUpcoming]: { source: ENGAGE_SOURCE, schema: BirthdayUpcoming },
+  [DetailType.PointsRedeemed]: { source: ENGAGE_SOURCE, schema: PointsRedeemed },
   [DetailType.CheckoutStarted]: { source: SHOP_SOURCE, schema: CheckoutStarted },
   [DetailType.CartUpdated]: { source: SHOP_SOURCE, schema: CartUpdated },
   [DetailType.ProductViewed]: { source: SHOP_SOURCE, schema: ProductViewed },

@@ -188,15 +188,17 @@ export const manifest = {
       kind: 'queue',
       routes: [{ id: 'LoyaltyEvents', events: [...ORDER_EVENTS, DetailType.PointsRedeemRequested], batchSize: 10, maxReceiveCount: 5 }],
     },
-    config: ['table', 'bus', 'loyalty'],
-    // Loyalty items, ledger and tier in the customer's partition; coupons from redeemed points.
-    grants: { table: readWrite(['customer', 'coupon', 'erased', 'kpi']), publish: true },
+    config: ['table', 'bus', 'loyalty', 'keyring'],
+    // Loyalty items, ledger and tier in the customer's partition; coupons from redeemed points,
+    // their codes derived with the keyring (coupons/derive.ts) so the mail can carry them.
+    grants: { table: readWrite(['customer', 'coupon', 'erased', 'kpi']), publish: true, keyring: true },
   },
   'loyalty-sweep': {
     summary: 'Daily: expiry, grace ends and birthdays of who the due index names; monthly: every member\'s tier review',
     trigger: { kind: 'task', jobs: ['daily-sweep', 'tier-review'] },
-    config: ['table', 'bus', 'loyalty'],
-    grants: { table: readWrite(['customer', 'coupon', 'erased', 'kpi'], 'customers', 'loyaltyDue'), publish: true },
+    config: ['table', 'bus', 'loyalty', 'keyring'],
+    // Tier birthday coupons are derived with the keyring, like redemptions (functions above).
+    grants: { table: readWrite(['customer', 'coupon', 'erased', 'kpi'], 'customers', 'loyaltyDue'), publish: true, keyring: true },
     memoryMb: 1024,
     timeoutSeconds: 300,
   },
@@ -212,6 +214,8 @@ export const manifest = {
             DetailType.CustomerRiskChanged,
             DetailType.CustomerTierChanged,
             DetailType.BirthdayRewarded,
+            DetailType.BirthdayUpcoming,
+            DetailType.PointsExpiring,
             DetailType.CampaignScheduledSend,
             DetailType.CampaignSendDue,
             DetailType.FlowStepDue,
@@ -222,11 +226,11 @@ export const manifest = {
           lane: { name: 'bulk', maxConcurrency: 32 },
         },
         // The transactional lane: shop deliveries start follow-ups (post-delivery survey), a low
-        // survey score starts service recovery, and their deferrals come back here when due. Same
+        // survey score starts service recovery, redeemed points bring their coupon, and their deferrals come back here when due. Same
         // function, its own queue and concurrency.
         {
           id: 'DeliveryFollowUps',
-          events: [DetailType.OrderFulfilled, DetailType.SurveyLowScore, DetailType.CampaignTransactionalSendDue],
+          events: [DetailType.OrderFulfilled, DetailType.SurveyLowScore, DetailType.PointsRedeemed, DetailType.CampaignTransactionalSendDue],
           batchSize: 10,
           maxReceiveCount: 5,
           lane: { name: 'transactional', maxConcurrency: 5 },

@@ -16,7 +16,7 @@ describe('committed campaigns', () => {
   it('all load, in en and zh-CN', async () => {
     const all = await loadCampaigns('campaigns');
     // single-shot campaigns, and each flow's send steps as campaigns of the one engine
-    expect(all.filter((c) => !c.flowStep).map((c) => c.campaign.id).sort()).toEqual(['birthday', 'coupon-reminder', 'monthly-favourites', 'post-delivery-survey', 'service-recovery', 'vip-thank-you', 'win-back']);
+    expect(all.filter((c) => !c.flowStep).map((c) => c.campaign.id).sort()).toEqual(['birthday', 'birthday-reminder', 'coupon-reminder', 'monthly-favourites', 'points-expiring', 'points-redeemed', 'post-delivery-survey', 'service-recovery', 'vip-thank-you', 'win-back']);
     expect(all.filter((c) => c.flowStep).map((c) => c.campaign.id).sort()).toEqual([
       'abandoned-checkout--coupon', 'abandoned-checkout--reminder', 'post-purchase--cross-sell', 'post-purchase--thanks',
       'welcome-series--offer', 'welcome-series--story', 'welcome-series--thanks', 'win-back-churned--offer-20', 'win-back-churned--offer-30',

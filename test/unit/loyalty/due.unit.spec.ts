@@ -42,4 +42,9 @@ describe('birthdays', () => {
     const [feb] = birthdayRanges(at('2027-02-28T03:00:00Z'), 0);
     expect(feb!.from <= '02-29' && '02-29' <= feb!.to).toBe(true);
   });
+
+  it('reach notice days + 1 ahead when birthdays are announced ahead', () => {
+    expect(birthdayRanges(at('2026-03-10T03:00:00Z'), 3, 3)).toEqual([{ from: '03-06', to: '03-14' }]);
+    expect(birthdayRanges(at('2026-12-29T03:00:00Z'), 3, 3)).toEqual([{ from: '12-25', to: '12-31' }, { from: '01-01', to: '01-02' }]);
+  });
 });

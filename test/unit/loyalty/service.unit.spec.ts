@@ -6,12 +6,12 @@ import type { CouponState } from '../../../shared/coupons/index.js';
 import { applyLoyaltyOrderEvent, redeemPoints, type LoyaltyDeps } from '../../../shared/loyalty/service.js';
 import { OUTBOX_GRACE_MS } from '../../../shared/loyalty/outbox.js';
 import type { LoyaltyCommit, LoyaltyItem, LoyaltyStore } from '../../../shared/loyalty/port.js';
-import { seededBytes } from '../../support/random.js';
 import { decideDaily } from '../../../shared/loyalty/sweep.js';
 import { newCustomer } from '../../../shared/customers/record.js';
 import { newLoyaltyState, verifyLedger, type LedgerEntry, type LoyaltyOrder } from '../../../shared/loyalty/index.js';
 import type { Versioned } from '../../../shared/platform/ports.js';
 import { at, config, placed } from './fixtures.js';
+import { testCoupons } from '../../support/coupons.js';
 
 class MemoryLoyaltyStore implements LoyaltyStore {
   items = new Map<string, Versioned<LoyaltyItem>>();
@@ -64,7 +64,7 @@ function setup(start = '2026-03-01T04:00:00Z') {
     store,
     config: config(),
     clock: () => now,
-    randomBytes: seededBytes(7),
+    coupons: testCoupons,
     publisher: {
       publish: async (events) => {
         if (failPublish-- > 0) throw new Error('PutEvents unavailable');
@@ -128,12 +128,12 @@ describe('Function: decideDaily', () => {
   });
 
   it('leaves a customer without loyalty state and without a birthday today alone', () => {
-    expect(decideDaily(null, profile('05-01'), at('2026-03-01T04:00:00Z'), config(), seededBytes(1))).toBeNull();
-    expect(decideDaily(null, newCustomer('c1'), at('2026-03-01T04:00:00Z'), config(), seededBytes(1))).toBeNull();
+    expect(decideDaily(null, profile('05-01'), at('2026-03-01T04:00:00Z'), config(), testCoupons)).toBeNull();
+    expect(decideDaily(null, newCustomer('c1'), at('2026-03-01T04:00:00Z'), config(), testCoupons)).toBeNull();
   });
 
   it('gives a registered shopper who never ordered the birthday reward', () => {
-    const d = decideDaily(null, profile('03-01'), at('2026-03-01T04:00:00Z'), config(), seededBytes(1));
+    const d = decideDaily(null, profile('03-01'), at('2026-03-01T04:00:00Z'), config(), testCoupons);
     expect(d).toMatchObject({ birthday: true, state: { balance: 200, birthdayYear: 2026 }, entries: [{ key: 'birthday#2026', points: 200 }] });
     expect(d?.events.map((e) => e.detailType)).toEqual(['customer.birthday-reward']);
   });
@@ -141,12 +141,12 @@ describe('Function: decideDaily', () => {
   it('writes nothing when a review keeps the tier it had already confirmed, and still writes a downgrade', () => {
     const member = { ...newLoyaltyState('c1', at('2025-01-10T04:00:00Z'), config()), lastReview: '2026-02' };
     // March's review of a base-tier member: kept, nothing new confirmed
-    expect(decideDaily(member, newCustomer('c1'), at('2026-03-01T04:00:00Z'), config(), seededBytes(1))).toBeNull();
+    expect(decideDaily(member, newCustomer('c1'), at('2026-03-01T04:00:00Z'), config(), testCoupons)).toBeNull();
     // A gold member with no spend left in the window is downgraded (no grace here): that is written
     const gold = { ...member, tier: 'gold', reviewedTier: 'gold' };
-    expect(decideDaily(gold, newCustomer('c1'), at('2026-03-01T04:00:00Z'), config(), seededBytes(1))).toMatchObject({ tierChanges: 1, state: { tier: 'member', lastReview: '2026-03' } });
+    expect(decideDaily(gold, newCustomer('c1'), at('2026-03-01T04:00:00Z'), config(), testCoupons)).toMatchObject({ tierChanges: 1, state: { tier: 'member', lastReview: '2026-03' } });
     // An upgrade since the last review (silver by an order) that the review confirms is written too
     const upgraded = { ...member, tier: 'silver', buckets: { '2026-02': { spend: 2500, orders: 3 } } };
-    expect(decideDaily(upgraded, newCustomer('c1'), at('2026-03-01T04:00:00Z'), config(), seededBytes(1))).toMatchObject({ state: { reviewedTier: 'silver', lastReview: '2026-03' } });
+    expect(decideDaily(upgraded, newCustomer('c1'), at('2026-03-01T04:00:00Z'), config(), testCoupons)).toMatchObject({ state: { reviewedTier: 'silver', lastReview: '2026-03' } });
   });
 });
