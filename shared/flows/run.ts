@@ -59,6 +59,7 @@ export async function runTrigger(deps: FlowDeps, event: TriggeringEvent): Promis
   const result: EngineResult = { flows: [], sends: [] };
   const wake = wakeOf(event, o);
   if (wake) await wakeEntries(deps, o.customerId, wake, result);
+  if (event.type === DetailType.CartUpdated) await refreshCarts(deps, o, result);
   let customer: CustomerView | null | undefined;
   const readCustomer = async () => (customer === undefined ? (customer = await deps.customers.readCustomer(o.customerId)) : customer);
   for (const cf of deps.flows.filter((f) => f.flow.enabled && matchesTrigger(f.flow.trigger, o, f.flow.id))) {
@@ -111,6 +112,27 @@ async function enterFlow(deps: FlowDeps, cf: CompiledFlow, o: Occasion, customer
   if (entered === 'erased' || entered === 'not-again') return void skip(entered);
   if (control) return void result.flows.push({ flowId: flow.id, outcome: 'control', entry: entry.entry });
   await advance(deps, cf, entry, { kind: 'due' }, result, 'entered');
+}
+
+/**
+ * A later update of a cart that entered a cart-abandoned flow and has not been reminded of yet:
+ * its idle time starts again and the reminder shows the new lines; an emptied cart ends the
+ * entry. An older update arriving late changes nothing (compared as instants).
+ */
+async function refreshCarts(deps: FlowDeps, o: Occasion, result: EngineResult): Promise<void> {
+  for (const cf of deps.flows) {
+    const t = cf.flow.trigger;
+    if (cf.single || !cf.flow.enabled || t.type !== 'cart-abandoned') continue;
+    const stored = await deps.flowStore.getEntry(o.customerId, cf.flow.id, cf.flow.reEntry.type === 'once' ? 'once' : o.occurrence);
+    if (!stored || stored.trigger.occurrence !== o.occurrence || stored.status !== 'active' || stored.path.length || !o.at || !stored.trigger.at || instantMs(o.at) <= instantMs(stored.trigger.at)) continue;
+    const held = await deps.flowStore.take(stored, lease(deps.clock()));
+    const emptied = (o.match.lines ?? 0) === 0;
+    const next: FlowEntry | undefined = !held ? undefined
+      : emptied ? { ...held, status: 'exited', exitReason: 'cart-emptied', at: 'end' }
+      : { ...held, trigger: o, until: new Date(instantMs(o.at) + t.idleMinutes * 60_000).toISOString() };
+    const saved = next ? await deps.flowStore.save(next, emptied ? { 'exit:cart-emptied': 1 } : {}) : false;
+    result.flows.push({ flowId: cf.flow.id, outcome: saved ? 'advanced' : 'duplicate', entry: stored.entry, ...(next ? { status: next.status } : {}) });
+  }
 }
 
 /** A flow entry's due time has come (its wait is over, or the lease of a run that died ran out). */
