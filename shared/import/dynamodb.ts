@@ -22,6 +22,7 @@ import { itemsToKeep, type FoldContext, type FoldedCustomer } from './fold.js';
 import type { Checkpoint, Existing, ImportStore } from './port.js';
 import { createHash } from 'node:crypto';
 import { mergeDeltas } from '../platform/table/counters.js';
+import { birthdayDueKey, loyaltyDue } from '../loyalty/due.js';
 
 const V = TableAttr.version;
 /** BatchWrite calls in flight per write(): DynamoDB Local is CPU-bound well before this. */
@@ -43,8 +44,10 @@ export function customerItems(folded: FoldedCustomer, ctx: FoldContext, source: 
       return { ...key, customerId: id, order, [V]: 1, ...(earn ? { entry: earn } : {}) };
     }),
     ...folded.ledger.filter((entry) => !viewed.has(keys.ledger(id, entry.key).sk)).map((entry) => ({ ...keys.ledger(id, entry.key), customerId: id, entry })),
-    ...(folded.loyalty ? [{ ...keys.loyalty(id), customerId: id, state: folded.loyalty, outbox: {}, [V]: 1 }] : []),
+    ...(folded.loyalty ? [loyaltyItem(id, folded.loyalty, ctx)] : []),
   ];
+  // The birthday in the loyalty due index, as the profile write puts it (access pattern 21).
+  const bday = birthdayDueKey(folded.profile?.birthday);
   const customer: Item = {
     ...keys.customer(id),
     customerId: id,
@@ -57,9 +60,17 @@ export function customerItems(folded: FoldedCustomer, ctx: FoldContext, source: 
     // As the loyalty commit copies it, for scans of the customers index.
     ...(folded.loyalty ? { tier: folded.loyalty.tier } : {}),
     ...(Object.keys(folded.kpiMarks.months).length ? { kpiMarks: folded.kpiMarks } : {}),
+    ...(bday ? { [TableAttr.loyaltyDueShard]: keys.birthdayShardKey(keys.loyaltyShardOf(id)), [TableAttr.loyaltyDueOn]: bday } : {}),
     imported: { source, digest: folded.digest },
   };
   return { rest, customer };
+}
+
+/** The member's state with its next due date, as the loyalty commit writes it (access pattern 20):
+ * without it the daily sweep would not see an imported member until a tier review wrote it. */
+function loyaltyItem(id: string, state: NonNullable<FoldedCustomer['loyalty']>, ctx: FoldContext): Item {
+  const due = loyaltyDue(state, {}, ctx.now, ctx.loyalty);
+  return { ...keys.loyalty(id), customerId: id, state, outbox: {}, [V]: 1, [TableAttr.loyaltyDueShard]: keys.loyaltyDueShardKey(keys.loyaltyShardOf(id)), [TableAttr.loyaltyDueOn]: due.on, nextOn: due.next };
 }
 
 /**

@@ -83,7 +83,8 @@ export function rowParser(format: ImportFormat, headerLine: string, defaults: Ro
         name: get('name') ?? email?.split('@')[0],
         locale: localeOf(get('locale')) ?? defaults.locale,
         timeZone: get('time_zone') ?? defaults.timeZone,
-        ...(get('birthday') ? { birthday: get('birthday') } : {}),
+        // ISO 8601's year-less `--MM-DD` (what vCard and many shop exports write) is the contract's `MM-DD`.
+        ...(get('birthday') ? { birthday: get('birthday')!.replace(/^--(\d{2}-\d{2})$/, '$1') } : {}),
         marketingConsent: yes(get('marketing_consent')),
         ...(get('tags') ? { tags: get('tags')!.split(/[|;]/).map((t) => t.trim()).filter(Boolean) } : {}),
         occurredAt: instant(get('updated_at')) ?? UNDATED_PROFILE,

@@ -90,6 +90,23 @@ describe('engage import', () => {
     expect(before!.points! - after!.points!).toBe(1200);
   });
 
+  it('puts imported members and birthdays in the loyalty due index, so the daily sweep finds them', async () => {
+    // Given a member with points and a birthday in two days, imported
+    const birthday = new Date(NOW.getTime() + 2 * 86_400_000).toISOString().slice(5, 10);
+    const rep = await importHistory({ store: sys.stores.imports, clock: () => NOW }, [
+      { name: 'c.csv', lines: ['customer_id,email,birthday,updated_at', `due-a,due-a@example.com,--${birthday},${daysAgo(100)}`] },
+      { name: 'o.csv', lines: ['order_id,customer_id,placed_at,total,currency', `due-a1,due-a,${daysAgo(40)},300,CNY`] },
+    ], opts);
+    expect(rep.customers).toMatchObject({ imported: 1, rejected: 0 });
+    const shard = keys.loyaltyShardOf('due-a');
+    const ids = async (q: Parameters<typeof sys.stores.loyalty.queryDue>[0]) => (await sys.stores.loyalty.queryDue(q)).customerIds;
+    // Then the sweep's queries name them: the member by its next due date (the expiry notice), the birthday by MM-DD
+    const { loyalty } = await sys.stores.loyalty.load('due-a');
+    expect(loyalty?.value.dueOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await ids({ partition: keys.loyaltyDueShardKey(shard), to: loyalty!.value.dueOn! })).toContain('due-a');
+    expect(await ids({ partition: keys.birthdayShardKey(shard), from: birthday, to: birthday })).toContain('due-a');
+  });
+
   it('changes nothing when run again, with or without its checkpoint', async () => {
     const before = await partitionItems(['im-a', 'im-b']);
     expect(await run('im')).toMatchObject({ alreadyDone: true });

@@ -67,3 +67,12 @@ describe('Function: rowParser', () => {
     expect(parse('00001,19971301,10', 4)).toMatchObject({ customerId: '00001', error: expect.stringMatching(/not YYYY-MM-DD/) });
   });
 });
+
+describe('Function: rowParser, birthdays', () => {
+  it('reads a customers CSV birthday as YYYY-MM-DD, MM-DD or the year-less ISO form --MM-DD', () => {
+    const parse = parserFor('c.csv', 'customer_id,email,birthday');
+    const birthdayOf = (b: string) => (parse(`c-1,a@example.com,${b}`, 2).events[0]?.detail as { birthday?: string } | undefined)?.birthday;
+    expect(['1990-05-10', '05-10', '--05-10'].map(birthdayOf)).toEqual(['1990-05-10', '05-10', '05-10']);
+    expect(parse('c-1,a@example.com,-05-10', 2).error).toMatch(/birthday/);
+  });
+});
