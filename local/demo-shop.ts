@@ -194,7 +194,7 @@ const SHOP_URL = 'https://shop.example.com';
 const ABANDON_SHARE = 0.04;
 const BROWSE_SHARE = 0.05;
 /** Of the members with enough points (≥ REDEEM_POINTS earned in the last year), who redeem some. */
-const REDEEM_SHARE = 0.25;
+const REDEEM_SHARE = 0.06;
 const REDEEM_POINTS = 500;
 
 /**
