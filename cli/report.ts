@@ -47,7 +47,7 @@ export function formatFlowReports(reports: readonly FlowReport[]): string {
       for (const a of f.abSplits) {
         lines.push(`  A/B ${a.stepId} (${a.metric}): ${a.winner ? `winner ${a.winner}` : 'no winner yet'} — a winner needs P(best) ≥ ${pct(a.threshold)} and ${a.minRecipients} recipients per variant`);
         const rows = a.variants.map((v) => [v.id, String(v.recipients), String(v.successes), v.rate === null ? '—' : pct(v.rate), `${pct(v.interval[0])} … ${pct(v.interval[1])}`, pct(v.pBest), v.id === a.winner ? '★ winner' : '']);
-        lines.push(...columns([['variant', 'recipients', 'conversions', 'rate', '95 % interval', 'P(best)', ''], ...rows]).map((l) => `    ${l}`));
+        lines.push(...columns([['variant', 'recipients', a.metric === 'click' ? 'clicks' : 'conversions', 'rate', '95 % interval', 'P(best)', ''], ...rows]).map((l) => `    ${l}`));
       }
       return lines.join('\n');
     })

@@ -6,10 +6,15 @@
  * drawing every posterior DRAWS times with a fixed seed and counting how often each draw is the
  * largest, so the same counts always give the same answer. A winner needs P(best) ≥ threshold
  * (default 0.9) and every variant at least `minRecipients`; from then on new entrants get it.
+ * Successes are conversions (the flow's `ab:<step>:<variant>:won` counters) or, with metric
+ * `click`, the unique clicks of the variant's first mail (its campaign's engagement counters).
  * Pure.
  */
 import { createHash } from 'node:crypto';
 import { beta, makeRng } from '../scoring/simulate.js';
+import { stepCampaignId } from './compile.js';
+import type { FlowCounts } from './port.js';
+import type { AbSplitStep } from './schema.js';
 
 export interface VariantCounts {
   id: string;
@@ -71,4 +76,18 @@ export function compareVariants(counts: readonly VariantCounts[], draws = DRAWS)
 export function abWinner(counts: readonly VariantCounts[], opts: { threshold: number; minRecipients: number }): string | undefined {
   if (counts.length < 2 || counts.some((c) => c.recipients < opts.minRecipients)) return undefined;
   return compareVariants(counts).find((s) => s.pBest >= opts.threshold)?.id;
+}
+
+/** The campaigns whose clicks a flow's click-metric splits are judged by (none for conversion). */
+export function clickCampaigns(flowId: string, steps: readonly { type: string }[]): string[] {
+  return steps.flatMap((s) => (s.type === 'ab-split' && (s as AbSplitStep).metric === 'click' ? (s as AbSplitStep).variants.map((v) => stepCampaignId(flowId, v.next)) : []));
+}
+
+/** Each variant's recipients and successes by the step's metric, 0 where nothing was counted. */
+export function variantCounts(flowId: string, step: AbSplitStep, counts: FlowCounts, clicks: Readonly<Record<string, number>> = {}): VariantCounts[] {
+  return step.variants.map((v) => ({
+    id: v.id,
+    recipients: counts[`ab:${step.id}:${v.id}:n`] ?? 0,
+    successes: step.metric === 'click' ? (clicks[stepCampaignId(flowId, v.next)] ?? 0) : (counts[`ab:${step.id}:${v.id}:won`] ?? 0),
+  }));
 }

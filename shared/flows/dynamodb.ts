@@ -123,6 +123,11 @@ export class DynamoFlowStore extends DynamoTable implements FlowStore {
     return (await this.queryPrefix(keys.customer(customerId).pk, keys.flowPrefix)).map(toEntry);
   }
 
+  async clicks(campaignIds: readonly string[]): Promise<Record<string, number>> {
+    const sums = await Promise.all(campaignIds.map(async (id) => (await this.queryPrefix(keys.campaignKpiPk(id), 'DAY#')).reduce((n, i) => n + (typeof i.clicked === 'number' ? i.clicked : 0), 0)));
+    return Object.fromEntries(campaignIds.map((id, i) => [id, sums[i]!]));
+  }
+
   async counters(flowId: string): Promise<FlowCounts> {
     const out = await this.db.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.flowKpiPk(flowId) } }));
     const sum: FlowCounts = {};

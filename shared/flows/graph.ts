@@ -41,6 +41,12 @@ export function checkGraph(flow: Pick<Flow, 'steps'>): GraphIssue[] {
   });
   flow.steps.forEach((s, i) => {
     if (s.type === 'ab-split' && new Set(s.variants.map((v) => v.id)).size !== s.variants.length) issues.push({ path: ['steps', i, 'variants'], message: 'variant ids must differ' });
+    // A click is counted per mail: each variant must start with the mail whose clicks it is judged by.
+    if (s.type === 'ab-split' && s.metric === 'click') {
+      s.variants.forEach((v, j) => {
+        if (flow.steps.find((x) => x.id === v.next)?.type !== 'send') issues.push({ path: ['steps', i, 'variants', j, 'next'], message: 'with metric click, each variant must go straight to a send step (its clicks are the metric)' });
+      });
+    }
     for (const t of successors(flow, i)) if (!index.has(t)) issues.push({ path: ['steps', i], message: `goes to "${t}", which is no step of this flow (use "end" to finish)` });
   });
   if (issues.length) return issues;

@@ -24,4 +24,6 @@ export interface FlowStore {
   listEntries(customerId: string): Promise<FlowEntry[]>;
   /** The flow's counters, summed over shards. */
   counters(flowId: string): Promise<FlowCounts>;
+  /** Unique clicks per campaign (the engagement counters, all days): a click-metric split's successes. */
+  clicks(campaignIds: readonly string[]): Promise<Record<string, number>>;
 }

@@ -25,7 +25,7 @@ import { factsOf } from '../customers/facts.js';
 import { matchesTrigger, occasionOf, sendWindow, type TriggeringEvent } from '../campaigns/triggers.js';
 import type { CustomerView } from '../customers/view.js';
 import { DAY_MS, instantMs } from '../platform/time.js';
-import { abWinner } from './ab.js';
+import { abWinner, clickCampaigns, variantCounts } from './ab.js';
 import type { CompiledFlow } from './compile.js';
 import { decideStep, entryTime, MAX_STEPS_PER_WAKE, type FlowEntry, type Wake } from './decide.js';
 import type { FlowCounts, FlowStore } from './port.js';
@@ -275,13 +275,9 @@ async function winnersFor(deps: FlowDeps, cf: CompiledFlow, entry: FlowEntry): P
   const nowMs = deps.clock().getTime();
   let cached = winnerCache.get(key);
   if (!cached || nowMs - cached.at > 60_000) {
-    const counts = await deps.flowStore.counters(cf.flow.id);
+    const [counts, clicks] = await Promise.all([deps.flowStore.counters(cf.flow.id), deps.flowStore.clicks(clickCampaigns(cf.flow.id, cf.flow.steps))]);
     const winners = new Map<string, string | undefined>();
-    for (const s of cf.flow.steps) {
-      if (s.type !== 'ab-split') continue;
-      const stats = s.variants.map((v) => ({ id: v.id, recipients: counts[`ab:${s.id}:${v.id}:n`] ?? 0, successes: counts[`ab:${s.id}:${v.id}:won`] ?? 0 }));
-      winners.set(s.id, abWinner(stats, s));
-    }
+    for (const s of cf.flow.steps) if (s.type === 'ab-split') winners.set(s.id, abWinner(variantCounts(cf.flow.id, s, counts, clicks), s));
     winnerCache.set(key, (cached = { at: nowMs, winners }));
   }
   const winners = cached.winners;

@@ -72,8 +72,9 @@ const AbSplitStep = z
   .object({
     id: StepId,
     type: z.literal('ab-split'),
-    /** What "best" means: entrants who ordered after entering, per recipient of the variant. */
-    metric: z.enum(['conversion']).default('conversion'),
+    /** What "best" means, per recipient of the variant: `conversion` (ordered within `windowDays`
+     * after the split) or `click` (clicked the mail of the send step the variant goes to). */
+    metric: z.enum(['conversion', 'click']).default('conversion'),
     /** The winner needs this posterior probability of being best... */
     threshold: z.number().min(0.5).max(0.999).default(0.9),
     /** ...and every variant at least this many recipients. */

@@ -23,7 +23,7 @@ function figures(f: FlowReport, L: FlowLabels): string {
 
 function abSplit(a: AbSplitReport, L: FlowLabels): string {
   const rule = L.winnerRule.replace('{threshold}', flowPct(a.threshold)).replace('{min}', String(a.minRecipients));
-  const head = [L.variant, L.recipients, L.conversions, L.rate, L.interval, L.pBest, ''].map(th).join('');
+  const head = [L.variant, L.recipients, a.metric === 'click' ? L.clicks : L.conversions, L.rate, L.interval, L.pBest, ''].map(th).join('');
   const rows = a.variants.map((v) => {
     const won = v.id === a.winner;
     return `<tr data-variant="${escapeHtml(v.id)}"${won ? ' data-winner="true"' : ''}><td>${won ? '<b>' : ''}${escapeHtml(v.id)}${won ? '</b>' : ''}</td>${td(v.recipients)}${td(v.successes)}${td(flowPct(v.rate))}${td(`${flowPct(v.interval[0])} … ${flowPct(v.interval[1])}`)}${td(flowPct(v.pBest))}<td>${won ? `★ ${escapeHtml(L.winner)}` : ''}</td></tr>`;

@@ -5,7 +5,7 @@
  * minimum are met — the winner, exactly as the runner decides it (shared/flows/run.ts). Pure,
  * except readFlowReports, which only reads the counters through the port.
  */
-import { abWinner, compareVariants, type VariantCounts, type VariantStats } from '../flows/ab.js';
+import { abWinner, clickCampaigns, compareVariants, variantCounts, type VariantStats } from '../flows/ab.js';
 import type { CompiledFlow } from '../flows/compile.js';
 import type { FlowCounts, FlowStore } from '../flows/port.js';
 import type { AbSplitStep, Flow } from '../flows/schema.js';
@@ -52,7 +52,7 @@ export interface AbSplitReport {
   metric: AbSplitStep['metric'];
   threshold: number;
   minRecipients: number;
-  /** In the step's order, as compareVariants gives them (successes = conversions). */
+  /** In the step's order, as compareVariants gives them (successes: conversions or clicks, by `metric`). */
   variants: VariantStats[];
   /** The variant new entrants get, once P(best) ≥ threshold with every variant at its minimum. */
   winner: string | null;
@@ -70,15 +70,8 @@ export interface FlowReport {
   abSplits: AbSplitReport[];
 }
 
-/** A split's variants as counted: every variant the step defines, 0 where nothing was counted yet. */
-export function variantCountsOf(step: AbSplitStep, summary: FlowSummary): VariantCounts[] {
-  return step.variants.map((v) => {
-    const c = summary.ab[step.id]?.[v.id];
-    return { id: v.id, recipients: c?.recipients ?? 0, successes: c?.conversions ?? 0 };
-  });
-}
-
-export function flowReportOf(flow: Flow, counts: FlowCounts): FlowReport {
+/** `clicks`: unique clicks per campaign, for splits judged by clicks (FlowStore.clicks). */
+export function flowReportOf(flow: Flow, counts: FlowCounts, clicks: Readonly<Record<string, number>> = {}): FlowReport {
   const s = flowSummaryOf(counts);
   const sends: SendStepReport[] = [];
   const abSplits: AbSplitReport[] = [];
@@ -87,7 +80,7 @@ export function flowReportOf(flow: Flow, counts: FlowCounts): FlowReport {
       const outcomes = s.steps[step.id] ?? {};
       sends.push({ stepId: step.id, sent: outcomes.sent ?? 0, outcomes });
     } else if (step.type === 'ab-split') {
-      const counted = variantCountsOf(step, s);
+      const counted = variantCounts(flow.id, step, counts, clicks);
       abSplits.push({
         stepId: step.id,
         metric: step.metric,
@@ -102,7 +95,7 @@ export function flowReportOf(flow: Flow, counts: FlowCounts): FlowReport {
 }
 
 /** Every multi-step flow's report (single-shot campaigns keep no flow counters). */
-export async function readFlowReports(flows: readonly CompiledFlow[], store: Pick<FlowStore, 'counters'>): Promise<FlowReport[]> {
+export async function readFlowReports(flows: readonly CompiledFlow[], store: Pick<FlowStore, 'counters' | 'clicks'>): Promise<FlowReport[]> {
   const multi = flows.filter((f) => !f.single);
-  return Promise.all(multi.map(async (f) => flowReportOf(f.flow, await store.counters(f.flow.id))));
+  return Promise.all(multi.map(async (f) => flowReportOf(f.flow, await store.counters(f.flow.id), await store.clicks(clickCampaigns(f.flow.id, f.flow.steps)))));
 }

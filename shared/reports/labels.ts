@@ -69,7 +69,8 @@ export interface FlowLabels {
   step: string;
   sent: string;
   abSplit: string;
-  metrics: Record<'conversion', string>;
+  metrics: Record<'conversion' | 'click', string>;
+  clicks: string;
   variant: string;
   recipients: string;
   conversions: string;
@@ -144,7 +145,8 @@ export const LABELS: Record<ReportLang, ReportLabels> = {
       step: 'Step',
       sent: 'Sent',
       abSplit: 'A/B split',
-      metrics: { conversion: 'conversion' },
+      metrics: { conversion: 'conversion', click: 'click' },
+      clicks: 'Clicks',
       variant: 'Variant',
       recipients: 'Recipients',
       conversions: 'Conversions',
@@ -218,7 +220,8 @@ export const LABELS: Record<ReportLang, ReportLabels> = {
       step: '步骤',
       sent: '已发送',
       abSplit: 'A/B 测试',
-      metrics: { conversion: '下单转化' },
+      metrics: { conversion: '下单转化', click: '点击' },
+      clicks: '点击',
       variant: '版本',
       recipients: '收件人',
       conversions: '转化',

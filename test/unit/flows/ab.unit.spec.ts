@@ -1,6 +1,7 @@
 /** A/B statistics: Beta-Binomial posteriors, P(best) with a fixed seed, the winner rule, stable assignment. */
 import { describe, expect, it } from 'vitest';
-import { abWinner, assignVariant, compareVariants } from '../../../shared/flows/ab.js';
+import { abWinner, assignVariant, clickCampaigns, compareVariants, variantCounts } from '../../../shared/flows/ab.js';
+import type { AbSplitStep } from '../../../shared/flows/schema.js';
 
 describe('A/B', () => {
   it('P(best) of two equal variants is near one half, and the same on every run', () => {
@@ -28,5 +29,15 @@ describe('A/B', () => {
     const n = Array.from({ length: 4000 }, (_, i) => assignVariant('f', 's', `c-${i}`, variants)).filter((v) => v === 'a').length;
     expect(n / 4000).toBeGreaterThan(0.72);
     expect(n / 4000).toBeLessThan(0.78);
+  });
+  it('counts successes by the metric: conversions from the flow counters, clicks from the variant mail\'s campaign', () => {
+    const step = (metric: 'conversion' | 'click'): AbSplitStep => ({ id: 'offer', type: 'ab-split', metric, threshold: 0.9, minRecipients: 100, windowDays: 30, variants: [{ id: 'a', weight: 1, next: 'mail-a' }, { id: 'b', weight: 1, next: 'mail-b' }] });
+    const counts = { 'ab:offer:a:n': 200, 'ab:offer:a:won': 10, 'ab:offer:b:n': 190, 'ab:offer:b:won': 12 };
+    const clicks = { 'f--mail-a': 40, 'f--mail-b': 25 };
+    expect(variantCounts('f', step('conversion'), counts, clicks)).toEqual([{ id: 'a', recipients: 200, successes: 10 }, { id: 'b', recipients: 190, successes: 12 }]);
+    expect(variantCounts('f', step('click'), counts, clicks)).toEqual([{ id: 'a', recipients: 200, successes: 40 }, { id: 'b', recipients: 190, successes: 25 }]);
+    expect(variantCounts('f', step('click'), {}, {})).toEqual([{ id: 'a', recipients: 0, successes: 0 }, { id: 'b', recipients: 0, successes: 0 }]);
+    expect(clickCampaigns('f', [step('conversion'), { type: 'send' }])).toEqual([]);
+    expect(clickCampaigns('f', [step('click')])).toEqual(['f--mail-a', 'f--mail-b']);
   });
 });

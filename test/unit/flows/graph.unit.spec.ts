@@ -24,4 +24,11 @@ describe('flow graph', () => {
   it('refuses duplicate step ids', () => {
     expect(graph([send('a'), send('a')])[0]?.message).toBe('duplicate step id "a"');
   });
+  it('judges a click split only by mails: each variant must go straight to a send step', () => {
+    const split = (next: string) => ({ id: 'ab', type: 'ab-split', metric: 'click', variants: [{ id: 'x', next: 'a' }, { id: 'y', next }] });
+    expect(graph([split('b'), send('a', 'end'), send('b', 'end')])).toEqual([]);
+    expect(graph([split('w'), send('a', 'end'), { id: 'w', type: 'wait', for: { days: 1 }, next: 'end' }])).toEqual([
+      { path: ['steps', 0, 'variants', 1, 'next'], message: 'with metric click, each variant must go straight to a send step (its clicks are the metric)' },
+    ]);
+  });
 });

@@ -76,7 +76,7 @@ describe('flowReportOf', () => {
 
   it('readFlowReports reads the counters of multi-step flows only', async () => {
     const read: string[] = [];
-    const store = { counters: async (id: string) => (read.push(id), counts([300, 15], [310, 60])) };
+    const store = { counters: async (id: string) => (read.push(id), counts([300, 15], [310, 60])), clicks: async () => ({}) };
     const single = { ...flow(), id: 'welcome' };
     const reports = await readFlowReports([{ flow: flow(), sends: new Map(), single: false }, { flow: single, sends: new Map(), single: true }] as CompiledFlow[], store);
     expect(read).toEqual(['win-back-churned']);
