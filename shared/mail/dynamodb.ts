@@ -18,6 +18,11 @@ import type { SendRate } from './port.js';
 const ATTEMPTS = 12;
 
 export class DynamoSendRate extends DynamoTable implements SendRate {
+  /** The schedule this container last saw (µs): a hint of which take to try first. Each failed
+   * condition is a billed write on the one item every sender shares, so guessing right matters:
+   * between bursts the schedule lies in the past, under load it is ahead. */
+  private lastTat?: number;
+
   async peek(): Promise<number | undefined> {
     // Eventually consistent: a hint for holding messages back, never for granting a slot.
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.sendRate(), ProjectionExpression: 'tat' }));
@@ -31,17 +36,30 @@ export class DynamoSendRate extends DynamoTable implements SendRate {
     const now = Math.floor(nowMs * 1000);
     const step = Math.ceil(interval * 1000);
     const reach = Math.floor(maxAheadMs * 1000);
-    // First try the common case under load: the schedule is at or after now, within reach.
-    let seen = await this.advance(now, step, reach);
+    // The schedule as last seen tells which case is likely: ahead (advance it) or past (restart it).
+    let seen = this.lastTat !== undefined && this.lastTat >= now ? await this.advance(now, step, reach) : await this.restartIfPast(now, step);
     for (let attempt = 1; attempt < ATTEMPTS; attempt++) {
-      if (typeof seen === 'object') return seen;
+      if (typeof seen === 'object') break;
+      this.lastTat = seen;
       const d = takeSlot(seen === undefined ? undefined : seen / 1000, now / 1000, step / 1000, maxAheadMs);
       if (d.kind === 'saturated') return d;
-      // Another take moved a past schedule into reach meanwhile: advance it like everyone else.
-      seen = seen !== undefined && seen >= now && d.slotMs > now / 1000 ? await this.advance(now, step, reach) : await this.restart(seen, now + step, step);
+      // Ahead and within reach: advance it like everyone else; past or never used: restart it;
+      // far ahead (a clock that moved back): restart it from exactly what was seen.
+      seen = seen === undefined || seen < now ? await this.restartIfPast(now, step) : d.slotMs > now / 1000 ? await this.advance(now, step, reach) : await this.restart(seen, now + step, step);
     }
-    if (typeof seen === 'object') return seen;
-    throw new RetryableError('send rate: the schedule kept moving under concurrent takes');
+    if (typeof seen !== 'object') throw new RetryableError('send rate: the schedule kept moving under concurrent takes');
+    if (seen.kind === 'slot') this.lastTat = seen.tat * 1000;
+    return seen;
+  }
+
+  /** tat = now + step if the schedule lies in the past or was never used; else the tat found. Of
+   * concurrent restarts one wins, the others find the schedule ahead and advance it. All in µs. */
+  private restartIfPast(now: number, step: number): Promise<Take | number | undefined> {
+    return this.update({
+      UpdateExpression: 'SET tat = :next',
+      ConditionExpression: 'attribute_not_exists(tat) OR tat < :now',
+      ExpressionAttributeValues: { ':next': now + step, ':now': now },
+    }, step);
   }
 
   /** tat += step if now <= tat <= now + reach; else the tat found (undefined: no schedule yet). All in µs. */
@@ -53,12 +71,12 @@ export class DynamoSendRate extends DynamoTable implements SendRate {
     }, step);
   }
 
-  /** The schedule lies in the past, was never used, or is stale: it starts again at now. */
-  private restart(seen: number | undefined, next: number, step: number): Promise<Take | number | undefined> {
+  /** The schedule is stale (far ahead): it starts again at now, if it is still what was seen. */
+  private restart(seen: number, next: number, step: number): Promise<Take | number | undefined> {
     return this.update({
       UpdateExpression: 'SET tat = :next',
-      ConditionExpression: seen === undefined ? 'attribute_not_exists(tat)' : 'tat = :seen',
-      ExpressionAttributeValues: { ':next': next, ...(seen === undefined ? {} : { ':seen': seen }) },
+      ConditionExpression: 'tat = :seen',
+      ExpressionAttributeValues: { ':next': next, ':seen': seen },
     }, step);
   }
 
