@@ -144,21 +144,29 @@ describe('post-purchase: waiting for the delivery', () => {
     const byDelivery = after.status === 'waiting' && after.at === 'after-delivery';
     const byTimeout = after.status === 'done' && after.at === 'end';
     expect(byDelivery !== byTimeout).toBe(true);
-    // and the other wake-ups found it moved: the cross-sell goes out at most once, only on the delivery branch
-    // (the 14-day wait runs from when the delivery was processed)
-    const later = new Date(Date.parse(after.until ?? '2027-02-01T00:00:00Z') + 5 * 60_000);
-    await dueJobAt(later);
-    await dueJobAt(new Date(later.getTime() + 15 * 60_000));
-    expect((await subjects(id)).filter((s) => s === 'Something to go with your last order')).toHaveLength(byDelivery ? 1 : 0);
+    // and the other wake-ups found it moved: the survey and the cross-sell go out at most once, only on
+    // the delivery branch (the waits run from when the delivery was processed)
+    const surveyAt = new Date(Date.parse(after.until ?? '2027-02-01T00:00:00Z') + 5 * 60_000);
+    await dueJobAt(surveyAt);
+    const crossSellAt = new Date(Date.parse((await sys.stores.flows.getEntry(id, 'post-purchase', `order:o1-${id}`))!.until ?? '2027-03-01T00:00:00Z') + 5 * 60_000);
+    await dueJobAt(crossSellAt);
+    await dueJobAt(new Date(crossSellAt.getTime() + 15 * 60_000));
+    const mails = await subjects(id);
+    expect(mails.filter((s) => s === 'Something to go with your last order')).toHaveLength(byDelivery ? 1 : 0);
+    expect(mails.filter((s) => s === 'How was your order, Ada Lovelace?')).toHaveLength(byDelivery ? 1 : 0);
   });
 
-  it('takes the delivery branch when the delivery comes first, and sends the cross-sell two weeks later', async () => {
+  it('takes the delivery branch when the delivery comes first: the survey 72 hours later, the cross-sell two weeks later', async () => {
     const id = `pp2-${sys.tag}`;
     await putRaw(sys, [profileEvent(id), orderEvent(id, `o0-${id}`, '2026-06-01T10:00:00Z')]);
     await putRaw(sys, [orderEvent(id, `o1-${id}`, NOW.toISOString())]);
     vi.setSystemTime(at(48));
     await putRaw(sys, [fulfilledEvent(id, `o1-${id}`, at(48).toISOString()), fulfilledEvent(id, `o1-${id}`, at(48).toISOString())]);
     expect(await sys.stores.flows.getEntry(id, 'post-purchase', `order:o1-${id}`)).toMatchObject({ status: 'waiting', at: 'after-delivery' });
+    // 72 hours after the delivery the survey asks how it went (once: the single-shot survey is for first orders)
+    await dueJobAt(at(48 + 72 + 0.1));
+    expect((await subjects(id)).filter((s) => s === 'How was your order, Ada Lovelace?')).toHaveLength(1);
+    // and two weeks after the delivery, at 10:00, the cross-sell
     await dueJobAt(new Date('2026-12-06T10:05:00Z'));
     expect(await subjects(id)).toContain('Something to go with your last order');
   });

@@ -18,7 +18,7 @@ describe('committed campaigns', () => {
     // single-shot campaigns, and each flow's send steps as campaigns of the one engine
     expect(all.filter((c) => !c.flowStep).map((c) => c.campaign.id).sort()).toEqual(['birthday', 'birthday-reminder', 'coupon-reminder', 'monthly-favourites', 'points-expiring', 'points-redeemed', 'post-delivery-survey', 'service-recovery', 'vip-thank-you', 'win-back']);
     expect(all.filter((c) => c.flowStep).map((c) => c.campaign.id).sort()).toEqual([
-      'abandoned-checkout--coupon', 'abandoned-checkout--reminder', 'post-purchase--cross-sell', 'post-purchase--thanks',
+      'abandoned-checkout--coupon', 'abandoned-checkout--reminder', 'post-purchase--cross-sell', 'post-purchase--survey', 'post-purchase--thanks',
       'welcome-series--offer', 'welcome-series--story', 'welcome-series--thanks', 'win-back-churned--offer-20', 'win-back-churned--offer-30',
     ]);
     for (const c of all) expect(Object.keys(c.templates).sort()).toEqual(['en', 'zh-CN']);
