@@ -11,6 +11,7 @@ import { startEmulators } from '../local/emulators.js';
 import { startLocalSystem } from '../local/system.js';
 import { runClockFrom } from '../shared/platform/ports.js';
 import { DetailType } from '../shared/platform/contracts/events.js';
+import { checkoutEvent } from '../test/support/events.js';
 
 // One burst per due job: more at once and the send lanes hold mails back (deferred, retried),
 // which is the lanes bench's subject, not a step's cost.
@@ -82,21 +83,7 @@ const profile = (customerId: string) => ({
   detail: { customerId, email: `${customerId}@example.com`, name: 'Ada Lovelace', locale: 'en', timeZone: 'Europe/London', marketingConsent: true, occurredAt: '2026-01-01T00:00:00Z' },
 });
 
-const checkout = (customerId: string) => ({
-  detailType: DetailType.CheckoutStarted,
-  detail: {
-    checkoutId: `k-${customerId}`,
-    customerId,
-    lines: [
-      { sku: 'TEA-1', title: 'Longjing green tea', url: 'https://shop.example.com/p/longjing', price: 128, quantity: 1 },
-      { sku: 'CUP-2', title: 'Celadon cup', price: 45, quantity: 2 },
-    ],
-    total: 218,
-    currency: 'CNY',
-    url: 'https://shop.example.com/checkout/recover/k',
-    occurredAt: NOW.toISOString(),
-  },
-});
+const checkout = (customerId: string) => checkoutEvent(customerId, `k-${customerId}`, NOW.toISOString());
 
 export const flowCostBench: Bench = {
   name: 'flow-cost',

@@ -29,7 +29,8 @@ const dispatchRoutes = routes.filter((r) => r.target === 'campaign-dispatch' && 
 
 /** The lane whose route delivers this trigger type to dispatch; bulk for what no route delivers. */
 export function laneOf(type: Occasion['type']): LaneName {
-  const events = ARRIVES_WITH[type];
+  // A type no route delivers (or one a stored item names from before a rename) travels in bulk.
+  const events = ARRIVES_WITH[type] ?? [];
   return dispatchRoutes.find((r) => events.some((e) => r.events.includes(e)))?.lane?.name ?? 'bulk';
 }
 

@@ -59,7 +59,8 @@ export function customerItems(folded: FoldedCustomer, ctx: FoldContext, source: 
     ...(suppression ? { suppressed: true, suppression, suppressionReasons: new Set([suppression.reason]) } : {}),
     // As the loyalty commit copies it, for scans of the customers index.
     ...(folded.loyalty ? { tier: folded.loyalty.tier } : {}),
-    ...(Object.keys(folded.kpiMarks.months).length ? { kpiMarks: folded.kpiMarks } : {}),
+    // As order ingest leaves them: present once an order was applied, even when a cancellation emptied them.
+    ...(Object.keys(folded.kpiMarks.months).length || folded.summary ? { kpiMarks: folded.kpiMarks } : {}),
     ...(bday ? { [TableAttr.loyaltyDueShard]: keys.birthdayShardKey(keys.loyaltyShardOf(id)), [TableAttr.loyaltyDueOn]: bday } : {}),
     imported: { source, digest: folded.digest },
   };

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalConsole, type ConsoleHandle } from '../../local/console/index.js';
 import { issueUniqueCoupon } from '../../shared/coupons/issue.js';
 import { inkShare, launchBrowser, renderedFonts, SCREENSHOTS, watchedPage } from '../support/browser.js';
@@ -24,6 +24,10 @@ const ORDERS = Array.from({ length: 10 }, (_, i) => 1 + (i % 4)).reduce((a, b) =
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
 
 beforeAll(async () => {
+  // A daytime wall clock in London and Shanghai alike: at night quiet hours defer every mail, and
+  // the dashboard would have no campaign to show (Date only: timers stay real for the browser).
+  vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+  vi.setSystemTime(new Date('2026-11-20T10:00:00Z'));
   browser = await launchBrowser();
   sys = await systemForTest();
   const names = ['赵敏', '周芷若', '小昭', 'Ada Lovelace', 'Grace Hopper', 'Alan Turing', '张无忌', 'Edsger Dijkstra', '殷离', 'Barbara Liskov'];
@@ -48,6 +52,7 @@ afterAll(async () => {
   await ui?.close();
   await browser?.close();
   await sys?.close();
+  vi.useRealTimers();
 });
 
 async function open(path: string, shot: string) {

@@ -5,29 +5,14 @@
  * reached during a wait, and an unsubscribe during a wait.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DetailType, SHOP_SOURCE } from '../../shared/platform/contracts/events.js';
+import { DetailType } from '../../shared/platform/contracts/events.js';
 import { putRaw, systemForTest, type TestSystem } from '../support/system.js';
 import { COUPON_CODE, mailTo, unsubscribeLink } from '../support/mail.js';
-import { fulfilledEvent, orderEvent, profileEvent } from '../support/events.js';
+import { checkoutEvent, fulfilledEvent, orderEvent, profileEvent } from '../support/events.js';
 
 const NOW = new Date('2026-11-20T10:00:00Z'); // 10:00 in London: outside quiet hours
 const at = (hours: number) => new Date(NOW.getTime() + hours * 3_600_000);
-const checkout = (customerId: string, checkoutId: string, occurredAt = NOW.toISOString()) => ({
-  source: SHOP_SOURCE,
-  detailType: DetailType.CheckoutStarted,
-  detail: {
-    checkoutId,
-    customerId,
-    lines: [
-      { sku: 'TEA-1', title: 'Longjing green tea', url: 'https://shop.example.com/p/longjing', price: 128, quantity: 1 },
-      { sku: 'CUP-2', title: 'Celadon cup', price: 45, quantity: 2 },
-    ],
-    total: 218,
-    currency: 'CNY',
-    url: 'https://shop.example.com/checkout/recover/k',
-    occurredAt,
-  },
-});
+const checkout = (customerId: string, checkoutId: string, occurredAt = NOW.toISOString()) => checkoutEvent(customerId, checkoutId, occurredAt);
 
 beforeAll(() => void vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true }));
 afterAll(() => void vi.useRealTimers());

@@ -29,3 +29,21 @@ export const fulfilledEvent = (customerId: string, orderId: string, occurredAt: 
   detailType: DetailType.OrderFulfilled,
   detail: { orderId, customerId, occurredAt },
 });
+
+/** A started checkout with two lines (tea and two cups, 218 CNY) and its recovery URL. */
+export const checkoutEvent = (customerId: string, checkoutId: string, occurredAt: string) => ({
+  source: SHOP_SOURCE,
+  detailType: DetailType.CheckoutStarted,
+  detail: {
+    checkoutId,
+    customerId,
+    lines: [
+      { sku: 'TEA-1', title: 'Longjing green tea', url: 'https://shop.example.com/p/longjing', price: 128, quantity: 1 },
+      { sku: 'CUP-2', title: 'Celadon cup', price: 45, quantity: 2 },
+    ],
+    total: 218,
+    currency: 'CNY',
+    url: 'https://shop.example.com/checkout/recover/k',
+    occurredAt,
+  },
+});
