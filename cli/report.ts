@@ -46,8 +46,10 @@ export function formatFlowReports(reports: readonly FlowReport[]): string {
       if (f.sends.length) lines.push(`  sent: ${f.sends.map((s) => `${s.stepId} ${s.sent}`).join(' · ')}`);
       for (const a of f.abSplits) {
         lines.push(`  A/B ${a.stepId} (${a.metric}): ${a.winner ? `winner ${a.winner}` : 'no winner yet'} — a winner needs P(best) ≥ ${pct(a.threshold)} and ${a.minRecipients} recipients per variant`);
-        const rows = a.variants.map((v) => [v.id, String(v.recipients), String(v.successes), v.rate === null ? '—' : pct(v.rate), `${pct(v.interval[0])} … ${pct(v.interval[1])}`, pct(v.pBest), v.id === a.winner ? '★ winner' : '']);
-        lines.push(...columns([['variant', 'recipients', a.metric === 'click' ? 'clicks' : 'conversions', 'rate', '95 % interval', 'P(best)', ''], ...rows]).map((l) => `    ${l}`));
+        // Revenue per recipient is an amount (shop currency), the other metrics are shares.
+        const value = (x: number) => (a.metric === 'revenue' ? x.toFixed(2) : pct(x));
+        const rows = a.variants.map((v) => [v.id, String(v.recipients), String(v.successes), v.rate === null ? '—' : value(v.rate), `${value(v.interval[0])} … ${value(v.interval[1])}`, pct(v.pBest), v.id === a.winner ? '★ winner' : '']);
+        lines.push(...columns([['variant', 'recipients', a.metric === 'click' ? 'clicks' : 'conversions', a.metric === 'revenue' ? 'revenue/recipient' : 'rate', '95 % interval', 'P(best)', ''], ...rows]).map((l) => `    ${l}`));
       }
       return lines.join('\n');
     })

@@ -8,10 +8,13 @@
  * (default 0.9) and every variant at least `minRecipients`; from then on new entrants get it.
  * Successes are conversions (the flow's `ab:<step>:<variant>:won` counters) or, with metric
  * `click`, the unique clicks of the variant's first mail (its campaign's engagement counters).
+ * With metric `revenue`, the statistic is revenue per recipient (`…:rev` and `…:rev2`, the sum and
+ * sum of squares of the converting orders' totals): a normal posterior of the mean, drawn the same
+ * way for P(best), its interval the draws' 2.5 % and 97.5 % quantiles.
  * Pure.
  */
 import { createHash } from 'node:crypto';
-import { beta, makeRng } from '../scoring/simulate.js';
+import { beta, makeRng, normal } from '../scoring/simulate.js';
 import { stepCampaignId } from './compile.js';
 import type { FlowCounts } from './port.js';
 import type { AbSplitStep } from './schema.js';
@@ -20,7 +23,12 @@ export interface VariantCounts {
   id: string;
   recipients: number;
   successes: number;
+  /** Revenue metric: the sum and the sum of squares of the converting orders' totals. */
+  revenue?: { sum: number; sumSq: number };
 }
+
+/** `rate`: successes per recipient (Beta-Binomial); `mean`: revenue per recipient (normal). */
+export type Statistic = 'rate' | 'mean';
 
 export interface VariantStats extends VariantCounts {
   rate: number | null;
@@ -44,15 +52,17 @@ export function assignVariant(flowId: string, stepId: string, customerId: string
   return variants.at(-1)!.id;
 }
 
-export function compareVariants(counts: readonly VariantCounts[], draws = DRAWS): VariantStats[] {
+export function compareVariants(counts: readonly VariantCounts[], draws = DRAWS, statistic: Statistic = 'rate'): VariantStats[] {
   const rng = makeRng(SEED);
   const wins = counts.map(() => 0);
   const samples = counts.map(() => new Float64Array(draws));
+  const posterior = counts.map((c) => (statistic === 'mean' ? meanPosterior(c) : undefined));
   for (let d = 0; d < draws; d++) {
-    let best = -1;
+    let best = -Infinity;
     let bestAt = 0;
     counts.forEach((c, i) => {
-      const x = beta(rng, 1 + c.successes, 1 + Math.max(0, c.recipients - c.successes));
+      const m = posterior[i];
+      const x = m ? m.mean + m.se * normal(rng) : beta(rng, 1 + c.successes, 1 + Math.max(0, c.recipients - c.successes));
       samples[i]![d] = x;
       if (x > best) {
         best = x;
@@ -63,20 +73,34 @@ export function compareVariants(counts: readonly VariantCounts[], draws = DRAWS)
   }
   return counts.map((c, i) => {
     const sorted = samples[i]!.sort();
-    return {
-      ...c,
-      rate: c.recipients ? c.successes / c.recipients : null,
-      interval: [sorted[Math.floor(draws * 0.025)]!, sorted[Math.floor(draws * 0.975)]!],
-      pBest: wins[i]! / draws,
-    };
+    const value = statistic === 'mean' ? (c.recipients ? (c.revenue?.sum ?? 0) / c.recipients : null) : c.recipients ? c.successes / c.recipients : null;
+    return { ...c, rate: value, interval: [sorted[Math.floor(draws * 0.025)]!, sorted[Math.floor(draws * 0.975)]!], pBest: wins[i]! / draws };
   });
 }
 
-/** The winner, if the evidence is in: P(best) ≥ threshold and every variant has its minimum. */
-export function abWinner(counts: readonly VariantCounts[], opts: { threshold: number; minRecipients: number }): string | undefined {
-  if (counts.length < 2 || counts.some((c) => c.recipients < opts.minRecipients)) return undefined;
-  return compareVariants(counts).find((s) => s.pBest >= opts.threshold)?.id;
+/**
+ * Revenue per recipient (non-converters count as 0): its sampling distribution is about normal
+ * once a variant has its minimum of recipients (the central limit theorem; the mean of a
+ * zero-heavy, skewed spend needs more of them than a rate does), with the sample variance from
+ * the sums. A variant without recipients gets a flat, wide posterior around 0.
+ */
+function meanPosterior(c: VariantCounts): { mean: number; se: number } {
+  const n = c.recipients;
+  const sum = c.revenue?.sum ?? 0;
+  const sumSq = c.revenue?.sumSq ?? 0;
+  if (n < 2) return { mean: n ? sum : 0, se: 1e6 };
+  const mean = sum / n;
+  const variance = Math.max(0, (sumSq - n * mean * mean) / (n - 1));
+  return { mean, se: Math.sqrt(variance / n) || 1e-9 };
 }
+
+/** The winner, if the evidence is in: P(best) ≥ threshold and every variant has its minimum. */
+export function abWinner(counts: readonly VariantCounts[], opts: { threshold: number; minRecipients: number; metric?: string }): string | undefined {
+  if (counts.length < 2 || counts.some((c) => c.recipients < opts.minRecipients)) return undefined;
+  return compareVariants(counts, DRAWS, statisticOf(opts.metric)).find((s) => s.pBest >= opts.threshold)?.id;
+}
+
+export const statisticOf = (metric: string | undefined): Statistic => (metric === 'revenue' ? 'mean' : 'rate');
 
 /** The campaigns whose clicks a flow's click-metric splits are judged by (none for conversion). */
 export function clickCampaigns(flowId: string, steps: readonly { type: string }[]): string[] {
@@ -85,9 +109,13 @@ export function clickCampaigns(flowId: string, steps: readonly { type: string }[
 
 /** Each variant's recipients and successes by the step's metric, 0 where nothing was counted. */
 export function variantCounts(flowId: string, step: AbSplitStep, counts: FlowCounts, clicks: Readonly<Record<string, number>> = {}): VariantCounts[] {
-  return step.variants.map((v) => ({
-    id: v.id,
-    recipients: counts[`ab:${step.id}:${v.id}:n`] ?? 0,
-    successes: step.metric === 'click' ? (clicks[stepCampaignId(flowId, v.next)] ?? 0) : (counts[`ab:${step.id}:${v.id}:won`] ?? 0),
-  }));
+  return step.variants.map((v) => {
+    const key = `ab:${step.id}:${v.id}`;
+    return {
+      id: v.id,
+      recipients: counts[`${key}:n`] ?? 0,
+      successes: step.metric === 'click' ? (clicks[stepCampaignId(flowId, v.next)] ?? 0) : (counts[`${key}:won`] ?? 0),
+      ...(step.metric === 'revenue' ? { revenue: { sum: counts[`${key}:rev`] ?? 0, sumSq: counts[`${key}:rev2`] ?? 0 } } : {}),
+    };
+  });
 }

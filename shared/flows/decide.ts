@@ -54,7 +54,7 @@ export type Wake =
   | {
       kind: 'event';
       event:
-        | { type: 'order-placed'; at: string; occurrence: string }
+        | { type: 'order-placed'; at: string; occurrence: string; total?: number }
         | { type: 'order-delivered'; at: string; orderId: string }
         | { type: 'risk-entered'; level: string; at: string };
     };

@@ -75,7 +75,7 @@ export async function runTrigger(deps: FlowDeps, event: TriggeringEvent): Promis
 }
 
 function wakeOf(event: TriggeringEvent, o: Occasion): Wake | undefined {
-  if (event.type === DetailType.OrderPlaced) return { kind: 'event', event: { type: 'order-placed', at: event.detail.occurredAt, occurrence: o.occurrence } };
+  if (event.type === DetailType.OrderPlaced) return { kind: 'event', event: { type: 'order-placed', at: event.detail.occurredAt, occurrence: o.occurrence, total: event.detail.total } };
   if (event.type === DetailType.OrderFulfilled) return { kind: 'event', event: { type: 'order-delivered', at: event.detail.occurredAt, orderId: event.detail.orderId } };
   if (event.type === DetailType.CustomerRiskChanged) return { kind: 'event', event: { type: 'risk-entered', level: event.detail.to, at: event.detail.occurredAt } };
   return undefined;
@@ -157,7 +157,7 @@ async function wakeEntries(deps: FlowDeps, customerId: string, wake: Wake, resul
   const entries = await deps.flowStore.listEntries(customerId);
   const now = deps.clock();
   // An A/B variant's mail usually ends its flow; the order it brought comes later.
-  for (const e of entries) if (e.status === 'done' && convertsAfterEnd(deps, e, wake)) await countLateConversion(deps, e, now, result);
+  for (const e of entries) if (e.status === 'done' && convertsAfterEnd(deps, e, wake)) await countLateConversion(deps, e, wake, now, result);
   const live = entries.filter((e) => e.status === 'active' || e.status === 'waiting');
   if (!live.length) return;
   const customer = await deps.customers.readCustomer(customerId);
@@ -190,10 +190,17 @@ function convertsAfterEnd(deps: FlowDeps, e: FlowEntry, wake: Wake): boolean {
 }
 
 /** Counts the conversion once (the entry's version guards it against a redelivered order). */
-async function countLateConversion(deps: FlowDeps, e: FlowEntry, now: Date, result: EngineResult): Promise<void> {
+async function countLateConversion(deps: FlowDeps, e: FlowEntry, wake: Wake, now: Date, result: EngineResult): Promise<void> {
   const held = await deps.flowStore.take(e, lease(now));
-  const saved = held ? await deps.flowStore.save({ ...held, converted: true }, Object.fromEntries(Object.entries(e.variants!).map(([step, id]) => [`ab:${step}:${id}:won`, 1]))) : false;
+  const saved = held ? await deps.flowStore.save({ ...held, converted: true }, conversionCounts(e.variants!, wake)) : false;
   result.flows.push({ flowId: e.flowId, outcome: saved ? 'advanced' : 'duplicate', entry: e.entry, status: 'done' });
+}
+
+/** A conversion for each of the entry's variants, with the order's total for the revenue metric
+ * (its sum and sum of squares: the mean and its variance per variant). */
+function conversionCounts(variants: Record<string, string>, wake: Wake): FlowCounts {
+  const total = wake.kind === 'event' && wake.event.type === 'order-placed' ? (wake.event.total ?? 0) : 0;
+  return Object.fromEntries(Object.entries(variants).flatMap(([step, id]) => [[`ab:${step}:${id}:won`, 1], [`ab:${step}:${id}:rev`, total], [`ab:${step}:${id}:rev2`, total * total]]));
 }
 
 const isConversion = (e: FlowEntry, wake: Wake): boolean =>
@@ -210,7 +217,7 @@ async function advance(deps: FlowDeps, cf: CompiledFlow, held: FlowEntry, firstW
   const wasWaiting = held.status === 'waiting';
   if (isConversion(entry, firstWake) && entry.variants) {
     entry.converted = true;
-    for (const [step, id] of Object.entries(entry.variants)) add(`ab:${step}:${id}:won`);
+    for (const [k, n] of Object.entries(conversionCounts(entry.variants, firstWake))) add(k, n);
   }
   let wake = firstWake;
   for (let i = 0; i < MAX_STEPS_PER_WAKE; i++) {

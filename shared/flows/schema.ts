@@ -73,8 +73,9 @@ const AbSplitStep = z
     id: StepId,
     type: z.literal('ab-split'),
     /** What "best" means, per recipient of the variant: `conversion` (ordered within `windowDays`
-     * after the split) or `click` (clicked the mail of the send step the variant goes to). */
-    metric: z.enum(['conversion', 'click']).default('conversion'),
+     * after the split), `click` (clicked the mail of the send step the variant goes to) or
+     * `revenue` (the converting order's total, 0 for the others: revenue per recipient). */
+    metric: z.enum(['conversion', 'click', 'revenue']).default('conversion'),
     /** The winner needs this posterior probability of being best... */
     threshold: z.number().min(0.5).max(0.999).default(0.9),
     /** ...and every variant at least this many recipients. */

@@ -22,11 +22,13 @@ function figures(f: FlowReport, L: FlowLabels): string {
 }
 
 function abSplit(a: AbSplitReport, L: FlowLabels): string {
+  // Revenue per recipient is an amount, the other metrics are shares.
+  const value = (v: number | null) => (a.metric === 'revenue' ? (v === null ? '—' : v.toFixed(2)) : flowPct(v));
   const rule = L.winnerRule.replace('{threshold}', flowPct(a.threshold)).replace('{min}', String(a.minRecipients));
-  const head = [L.variant, L.recipients, a.metric === 'click' ? L.clicks : L.conversions, L.rate, L.interval, L.pBest, ''].map(th).join('');
+  const head = [L.variant, L.recipients, a.metric === 'click' ? L.clicks : L.conversions, a.metric === 'revenue' ? L.metrics.revenue : L.rate, L.interval, L.pBest, ''].map(th).join('');
   const rows = a.variants.map((v) => {
     const won = v.id === a.winner;
-    return `<tr data-variant="${escapeHtml(v.id)}"${won ? ' data-winner="true"' : ''}><td>${won ? '<b>' : ''}${escapeHtml(v.id)}${won ? '</b>' : ''}</td>${td(v.recipients)}${td(v.successes)}${td(flowPct(v.rate))}${td(`${flowPct(v.interval[0])} … ${flowPct(v.interval[1])}`)}${td(flowPct(v.pBest))}<td>${won ? `★ ${escapeHtml(L.winner)}` : ''}</td></tr>`;
+    return `<tr data-variant="${escapeHtml(v.id)}"${won ? ' data-winner="true"' : ''}><td>${won ? '<b>' : ''}${escapeHtml(v.id)}${won ? '</b>' : ''}</td>${td(v.recipients)}${td(v.successes)}${td(value(v.rate))}${td(`${value(v.interval[0])} … ${value(v.interval[1])}`)}${td(flowPct(v.pBest))}<td>${won ? `★ ${escapeHtml(L.winner)}` : ''}</td></tr>`;
   });
   const verdict = a.winner ? `${L.winner}: <b>${escapeHtml(a.winner)}</b>` : escapeHtml(L.noWinner);
   return `<div data-ab-split="${escapeHtml(a.stepId)}"><h4>${escapeHtml(L.abSplit)} · ${escapeHtml(a.stepId)} <span class="muted">(${escapeHtml(L.metrics[a.metric])})</span></h4><table><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table><p class="muted">${verdict} — ${escapeHtml(rule)}</p></div>`;

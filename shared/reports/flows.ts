@@ -5,7 +5,7 @@
  * minimum are met — the winner, exactly as the runner decides it (shared/flows/run.ts). Pure,
  * except readFlowReports, which only reads the counters through the port.
  */
-import { abWinner, clickCampaigns, compareVariants, variantCounts, type VariantStats } from '../flows/ab.js';
+import { abWinner, clickCampaigns, compareVariants, DRAWS, statisticOf, variantCounts, type VariantStats } from '../flows/ab.js';
 import type { CompiledFlow } from '../flows/compile.js';
 import type { FlowCounts, FlowStore } from '../flows/port.js';
 import type { AbSplitStep, Flow } from '../flows/schema.js';
@@ -52,7 +52,8 @@ export interface AbSplitReport {
   metric: AbSplitStep['metric'];
   threshold: number;
   minRecipients: number;
-  /** In the step's order, as compareVariants gives them (successes: conversions or clicks, by `metric`). */
+  /** In the step's order, as compareVariants gives them (successes: conversions or clicks, by
+   * `metric`; with revenue, `rate` and `interval` are revenue per recipient). */
   variants: VariantStats[];
   /** The variant new entrants get, once P(best) ≥ threshold with every variant at its minimum. */
   winner: string | null;
@@ -86,7 +87,7 @@ export function flowReportOf(flow: Flow, counts: FlowCounts, clicks: Readonly<Re
         metric: step.metric,
         threshold: step.threshold,
         minRecipients: step.minRecipients,
-        variants: compareVariants(counted),
+        variants: compareVariants(counted, DRAWS, statisticOf(step.metric)),
         winner: abWinner(counted, step) ?? null,
       });
     }

@@ -69,7 +69,7 @@ export interface FlowLabels {
   step: string;
   sent: string;
   abSplit: string;
-  metrics: Record<'conversion' | 'click', string>;
+  metrics: Record<'conversion' | 'click' | 'revenue', string>;
   clicks: string;
   variant: string;
   recipients: string;
@@ -145,7 +145,7 @@ export const LABELS: Record<ReportLang, ReportLabels> = {
       step: 'Step',
       sent: 'Sent',
       abSplit: 'A/B split',
-      metrics: { conversion: 'conversion', click: 'click' },
+      metrics: { conversion: 'conversion', click: 'click', revenue: 'revenue per recipient' },
       clicks: 'Clicks',
       variant: 'Variant',
       recipients: 'Recipients',
@@ -220,7 +220,7 @@ export const LABELS: Record<ReportLang, ReportLabels> = {
       step: '步骤',
       sent: '已发送',
       abSplit: 'A/B 测试',
-      metrics: { conversion: '下单转化', click: '点击' },
+      metrics: { conversion: '下单转化', click: '点击', revenue: '人均收入' },
       clicks: '点击',
       variant: '版本',
       recipients: '收件人',

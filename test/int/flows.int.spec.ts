@@ -205,14 +205,17 @@ describe('win-back, second step: an A/B split with an automatic winner', () => {
     const [vb, vl] = [(await entry(buyer))!.variants!['offer-size']!, (await entry(late))!.variants!['offer-size']!];
     expect((await entry(buyer))?.status).toBe('done');
     const before = { [vb]: await won(vb), [vl]: await won(vl) };
+    const revenue = async (variant: string) => (await sys.stores.flows.counters('win-back-churned'))[`ab:offer-size:${variant}:rev`] ?? 0;
+    const revenueBefore = await revenue(vb);
     // When the buyer orders five days after the offer (the order delivered twice), and again later
     vi.setSystemTime(at(24 * 45));
     const order = orderEvent(buyer, `win-${buyer}`, at(24 * 45 - 1).toISOString(), 120);
     await putRaw(sys, [order, order]);
     vi.setSystemTime(at(24 * 46));
     await putRaw(sys, [orderEvent(buyer, `again-${buyer}`, at(24 * 46 - 1).toISOString(), 80)]);
-    // Then the buyer's variant has exactly one conversion more
+    // Then the buyer's variant has exactly one conversion more, with its order's 120 for the revenue metric
     expect(await won(vb)).toBe(before[vb]! + 1);
+    expect(await revenue(vb)).toBe(revenueBefore + 120);
     expect((await entry(buyer))?.converted).toBe(true);
     // And an order 40 days after the offer (the window is 30) counts for nobody
     const afterBuyer = await won(vl);
