@@ -6,7 +6,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { registerReportCommands } from '../../cli/report.js';
@@ -16,6 +15,7 @@ import { keys } from '../../shared/platform/table/keys.js';
 import type { FlowReport } from '../../shared/reports/flows.js';
 import { orderEvent, profileEvent } from '../support/events.js';
 import { putRaw, systemForTest, type TestSystem } from '../support/system.js';
+import { runCli } from '../support/cli.js';
 
 const NOW = new Date('2026-11-20T10:00:00Z'); // 10:00 in London: outside quiet hours
 const at = (hours: number) => new Date(NOW.getTime() + hours * 3_600_000);
@@ -29,18 +29,7 @@ let sys: TestSystem;
 const ids = Array.from({ length: 4 }, (_, i) => `rf${i}`);
 const variantOf: Record<string, string> = {};
 
-async function run(...args: string[]): Promise<string> {
-  const lines: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
-  try {
-    const program = new Command().exitOverride();
-    registerReportCommands(program);
-    await program.parseAsync(args, { from: 'user' });
-  } finally {
-    spy.mockRestore();
-  }
-  return lines.join('');
-}
+const run = (...args: string[]) => runCli(registerReportCommands, ...args);
 
 beforeAll(async () => {
   vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });

@@ -3,8 +3,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCampaignCommands } from '../../cli/campaigns.js';
 import { registerCustomerCommands } from '../../cli/customer.js';
 import { registerReportCommands } from '../../cli/report.js';
@@ -13,23 +12,13 @@ import { issueUniqueCoupon } from '../../shared/coupons/issue.js';
 import { randomBytes } from 'node:crypto';
 import { orderEvent, profileEvent } from '../support/events.js';
 import { putRaw, systemForTest } from '../support/system.js';
+import { runCli } from '../support/cli.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
 let code = '';
 const dir = mkdtempSync(join(tmpdir(), 'engage-local-'));
 
-async function run(register: (p: Command) => unknown, ...args: string[]): Promise<string> {
-  const lines: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (lines.push(String(chunk)), true));
-  try {
-    const program = new Command().exitOverride();
-    register(program);
-    await program.parseAsync(args, { from: 'user' });
-  } finally {
-    spy.mockRestore();
-  }
-  return lines.join('');
-}
+const run = runCli;
 
 beforeAll(async () => {
   sys = await systemForTest();
