@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import { privateBucket } from '../private-bucket.js';
 import { Construct } from 'constructs';
 import { EnvVar } from '../../shared/platform/config.js';
 import { acknowledgeNag, nagArnRef } from '../nag.js';
@@ -19,14 +20,7 @@ export class RefitPartialsBucket extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.bucket = new Bucket(this, 'Bucket', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [{ prefix: `${REFIT_PREFIX}/`, expiration: Duration.days(7) }],
-    });
+    this.bucket = privateBucket(this, 'Bucket', [{ prefix: `${REFIT_PREFIX}/`, expiration: Duration.days(7) }]);
     acknowledgeNag(this.bucket, 'AwsSolutions-S1', 'Written and read by the weekly refit only, objects expire in 7 days; CloudTrail records its API calls, server access logs would add a second bucket for no reader');
   }
 

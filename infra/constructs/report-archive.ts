@@ -1,7 +1,8 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
+import { privateBucket } from '../private-bucket.js';
 import { Construct } from 'constructs';
 import { EnvVar } from '../../shared/platform/config.js';
 import { acknowledgeNag, nagArnRef } from '../nag.js';
@@ -16,17 +17,10 @@ export class ReportArchive extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    this.bucket = new Bucket(this, 'Bucket', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [
-        { prefix: 'reports/', expiration: Duration.days(400) },
-        { prefix: 'digests/', expiration: Duration.days(30) },
-      ],
-    });
+    this.bucket = privateBucket(this, 'Bucket', [
+      { prefix: 'reports/', expiration: Duration.days(400) },
+      { prefix: 'digests/', expiration: Duration.days(30) },
+    ]);
     acknowledgeNag(this.bucket, 'AwsSolutions-S1', 'Written once a week by one function and read by operators through IAM; CloudTrail records its API calls, server access logs would add a second bucket for no reader');
   }
 
