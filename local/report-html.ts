@@ -2,12 +2,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildReport, type KpiData, type ReportLang } from '../shared/reports/index.js';
+import { readFlowReports } from '../shared/reports/flows.js';
+import { loadCampaignDir } from '../shared/campaigns/load.js';
 import { localKpiSource } from './console/index.js';
 import type { LocalSystem } from './system.js';
 
-export async function writeLocalReport(sys: Pick<LocalSystem, 'dynamodb' | 'tableName' | 'envOf' | 'settings'>, dir: string, lang: ReportLang = 'en', now = new Date()): Promise<{ file: string; kpis: KpiData }> {
+export async function writeLocalReport(sys: Pick<LocalSystem, 'dynamodb' | 'tableName' | 'envOf' | 'settings' | 'stores'>, dir: string, lang: ReportLang = 'en', now = new Date()): Promise<{ file: string; kpis: KpiData }> {
   const { kpis: source, shop } = localKpiSource(sys);
-  const { kpis, html } = await buildReport(source, { now }, lang, { shopName: shop.name });
+  // The flows the demo ran, with their A/B variants, as `engage report` shows them.
+  const flows = await readFlowReports((await loadCampaignDir(sys.settings.campaignsDir, { templates: false })).flows, sys.stores.flows);
+  const { kpis, html } = await buildReport(source, { now }, lang, { shopName: shop.name, flows });
   const file = join(dir, 'report.html');
   writeFileSync(file, html);
   return { file, kpis };

@@ -16,6 +16,7 @@ import type { FlowReport } from '../../shared/reports/flows.js';
 import { orderEvent, profileEvent } from '../support/events.js';
 import { putRaw, systemForTest, type TestSystem } from '../support/system.js';
 import { runCli } from '../support/cli.js';
+import { writeLocalReport } from '../../local/report-html.js';
 
 const NOW = new Date('2026-11-20T10:00:00Z'); // 10:00 in London: outside quiet hours
 const at = (hours: number) => new Date(NOW.getTime() + hours * 3_600_000);
@@ -102,5 +103,14 @@ describe('engage report flows', () => {
     expect(html).toContain('data-flow="win-back-churned"');
     expect(html).toContain('<tr data-variant="thirty" data-winner="true">');
     expect(html).toContain('<tr data-variant="twenty">');
+  });
+
+  it('the demo\'s report (npm start -- --out DIR) has the same Flows section', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'demo-report-'));
+    const { file } = await writeLocalReport(sys, dir, 'zh-CN');
+    const html = readFileSync(file, 'utf8');
+    expect(html).toContain('<section id="flows">');
+    expect(html).toContain('data-flow="win-back-churned"');
+    expect(html).toContain('<tr data-variant="thirty" data-winner="true">');
   });
 });
