@@ -37,10 +37,16 @@ export function issueCoupon(terms: CouponTerms, owner: CouponOwner & { codeHash:
   };
 }
 
+/** The state of the coupon with this code: stored under its hash, with its last two characters. */
+export const couponWithCode = (terms: CouponTerms, owner: CouponOwner, now: Date, code: string): CouponState => ({
+  ...issueCoupon(terms, { ...owner, codeHash: couponHash(code) }, now),
+  codeHint: code.slice(-2),
+});
+
 /** A new code and its state; the plain code lives only in memory and in the mail. */
 export function newCoupon(terms: CouponTerms, owner: CouponOwner, now: Date, randomBytes: RandomBytes): { code: string; state: CouponState } {
   const code = generateCouponCode(randomBytes);
-  return { code, state: { ...issueCoupon(terms, { ...owner, codeHash: couponHash(code) }, now), codeHint: code.slice(-2) } };
+  return { code, state: couponWithCode(terms, owner, now, code) };
 }
 
 /** Stores a new coupon with a random code; a (vanishingly rare) hash collision draws another
@@ -59,7 +65,7 @@ export async function issueUniqueCoupon(store: CouponStore, terms: CouponTerms, 
  * another owner would be a 2^-70 collision; it is refused loudly rather than shared.
  */
 export async function issueCouponOnce(store: CouponStore, terms: CouponTerms, owner: CouponOwner, now: Date, code: string): Promise<CouponState | null> {
-  const state: CouponState = { ...issueCoupon(terms, { ...owner, codeHash: couponHash(code) }, now), codeHint: code.slice(-2) };
+  const state = couponWithCode(terms, owner, now, code);
   if (await store.putCoupon(state)) return state;
   const existing = await store.getCoupon(state.codeHash);
   // Neither created nor there: the owner was erased meanwhile (null: send nothing).

@@ -9,8 +9,7 @@ import { withTierKpi } from './kpi.js';
 import { DetailType, type OrderEvent, type OutgoingEvent, type PointsRedeemRequested } from '../platform/contracts/events.js';
 import type { Clock, EventPublisher } from '../platform/ports.js';
 import { CONFLICT, retryOnConflict } from '../platform/retry.js';
-import { issueCoupon } from '../coupons/issue.js';
-import { couponHash } from '../coupons/code.js';
+import { couponWithCode } from '../coupons/issue.js';
 import type { CouponDeriver } from '../coupons/derive.js';
 import type { LoyaltyCoupon } from '../platform/contracts/loyalty.js';
 import type { CouponState } from '../coupons/redeem.js';
@@ -97,8 +96,9 @@ export type RedeemOutcome =
  */
 export async function redeemPoints(deps: LoyaltyDeps, req: PointsRedeemRequested): Promise<RedeemOutcome> {
   const { customerId } = req;
-  // A conflict: a concurrent redemption or order changed the balance, the same key was committed
-  // meanwhile, or (vanishingly rare) the code collided. Deciding again covers all three.
+  // A conflict: a concurrent redemption or order changed the balance, or the same key was
+  // committed meanwhile; deciding again covers both. (The code is derived from the key, so a
+  // 2^-70 collision with another coupon would conflict on every try and end in the dead-letter queue.)
   return retryOnConflict(`redemption ${req.key}`, async () => {
     const now = deps.clock();
     const existing = await deps.store.getLedgerEntry(customerId, `redeem#${req.key}`);
@@ -151,7 +151,6 @@ export async function redeemPoints(deps: LoyaltyDeps, req: PointsRedeemRequested
 export function loyaltyCoupon(req: CouponRequest, cause: string, now: Date, coupons: CouponDeriver): { code: string; state: CouponState; ref: LoyaltyCoupon } {
   const claim = { campaignId: cause, occurrence: req.idempotencyKey };
   const code = coupons.code({ ...claim, customerId: req.customerId });
-  const terms = { kind: 'fixed', value: req.value, expiresInDays: LOYALTY_COUPON_DAYS } as const;
-  const state: CouponState = { ...issueCoupon(terms, { campaignId: cause, customerId: req.customerId, currency: req.currency, codeHash: couponHash(code) }, now), codeHint: code.slice(-2) };
+  const state = couponWithCode({ kind: 'fixed', value: req.value, expiresInDays: LOYALTY_COUPON_DAYS }, { campaignId: cause, customerId: req.customerId, currency: req.currency }, now, code);
   return { code, state, ref: { claim, kid: coupons.kid } };
 }
