@@ -119,6 +119,31 @@ export class DynamoFlowStore extends DynamoTable implements FlowStore {
     }
   }
 
+  async markConverted(entry: FlowEntry, counts: FlowCounts): Promise<boolean> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.flowEntry(entry.customerId, entry.flowId, entry.entry),
+                UpdateExpression: 'SET converted = :t, v = :next',
+                ConditionExpression: 'v = :v AND attribute_not_exists(converted)',
+                ExpressionAttributeValues: { ':t': true, ':v': entry.v, ':next': entry.v + 1 },
+              },
+            },
+            ...this.counterUpdate(entry.flowId, entry.customerId, counts),
+          ],
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (cancellationAt(e, 0) === 'ConditionalCheckFailed' || isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
   async listEntries(customerId: string): Promise<FlowEntry[]> {
     return (await this.queryPrefix(keys.customer(customerId).pk, keys.flowPrefix)).map(toEntry);
   }

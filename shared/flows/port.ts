@@ -20,6 +20,9 @@ export interface FlowStore {
   take(entry: FlowEntry, leaseUntil: string, dueAt?: string): Promise<FlowEntry | undefined>;
   /** Writes the entry's new state under the version `take` gave it, with the counters. */
   save(entry: FlowEntry, counts: FlowCounts): Promise<boolean>;
+  /** A finished entry's late A/B conversion, with its counters, once: false if the entry moved
+   * (another delivery of the order counted it). Leaves the entry out of the due index. */
+  markConverted(entry: FlowEntry, counts: FlowCounts): Promise<boolean>;
   /** Every entry of the customer (an order or a risk change may end or resume some). */
   listEntries(customerId: string): Promise<FlowEntry[]>;
   /** The flow's counters, summed over shards. */

@@ -157,7 +157,7 @@ async function wakeEntries(deps: FlowDeps, customerId: string, wake: Wake, resul
   const entries = await deps.flowStore.listEntries(customerId);
   const now = deps.clock();
   // An A/B variant's mail usually ends its flow; the order it brought comes later.
-  for (const e of entries) if (e.status === 'done' && convertsAfterEnd(deps, e, wake)) await countLateConversion(deps, e, wake, now, result);
+  for (const e of entries) if (e.status === 'done' && convertsAfterEnd(deps, e, wake)) await countLateConversion(deps, e, wake, result);
   const live = entries.filter((e) => e.status === 'active' || e.status === 'waiting');
   if (!live.length) return;
   const customer = await deps.customers.readCustomer(customerId);
@@ -186,14 +186,16 @@ function convertsAfterEnd(deps: FlowDeps, e: FlowEntry, wake: Wake): boolean {
   if (!e.variants || !isConversion(e, wake) || wake.kind !== 'event') return false;
   const flow = deps.flows.find((f) => f.flow.id === e.flowId)?.flow;
   const days = Math.max(0, ...(flow?.steps ?? []).flatMap((s) => (s.type === 'ab-split' && e.variants?.[s.id] ? [s.windowDays] : [])));
-  return instantMs(wake.event.at) - instantMs(e.assignedAt ?? entryTime(e)) <= days * DAY_MS;
+  // After the split (an order placed before it, delivered late, is no answer to it) and within its window.
+  const since = instantMs(wake.event.at) - instantMs(e.assignedAt ?? entryTime(e));
+  return since >= 0 && since <= days * DAY_MS;
 }
 
-/** Counts the conversion once (the entry's version guards it against a redelivered order). */
-async function countLateConversion(deps: FlowDeps, e: FlowEntry, wake: Wake, now: Date, result: EngineResult): Promise<void> {
-  const held = await deps.flowStore.take(e, lease(now));
-  const saved = held ? await deps.flowStore.save({ ...held, converted: true }, conversionCounts(e.variants!, wake)) : false;
-  result.flows.push({ flowId: e.flowId, outcome: saved ? 'advanced' : 'duplicate', entry: e.entry, status: 'done' });
+/** Counts the conversion once (the entry's version guards it against a redelivered order); a
+ * finished entry has no step to run, so it is marked, not taken. */
+async function countLateConversion(deps: FlowDeps, e: FlowEntry, wake: Wake, result: EngineResult): Promise<void> {
+  const marked = await deps.flowStore.markConverted(e, conversionCounts(e.variants!, wake));
+  result.flows.push({ flowId: e.flowId, outcome: marked ? 'advanced' : 'duplicate', entry: e.entry, status: 'done' });
 }
 
 /** A conversion for each of the entry's variants, with the order's total for the revenue metric

@@ -194,7 +194,7 @@ describe('win-back, second step: an A/B split with an automatic winner', () => {
     expect((await sys.stores.flows.getEntry(first, 'win-back-churned', 'at-risk:2026-05-01'))?.variants).toEqual({ 'offer-size': variant });
   });
 
-  it('counts an order after the variant\'s offer as its conversion once, though the flow had ended, and none outside the window', async () => {
+  it('counts an order after the variant\'s offer as its conversion once, though the flow had ended, and none before the split or outside the window', async () => {
     const [buyer, late] = [`abc1-${sys.tag}`, `abc2-${sys.tag}`];
     for (const id of [buyer, late]) await putRaw(sys, [profileEvent(id), orderEvent(id, `o-${id}`, '2026-05-01T10:00:00Z')]);
     await putRaw(sys, [buyer, late].map((id) => risk(id, 'at-risk', NOW.toISOString())));
@@ -217,8 +217,12 @@ describe('win-back, second step: an A/B split with an automatic winner', () => {
     expect(await won(vb)).toBe(before[vb]! + 1);
     expect(await revenue(vb)).toBe(revenueBefore + 120);
     expect((await entry(buyer))?.converted).toBe(true);
-    // And an order 40 days after the offer (the window is 30) counts for nobody
+    // And an order placed the day before the split, delivered late, is no answer to the offer
     const afterBuyer = await won(vl);
+    vi.setSystemTime(at(24 * 47));
+    await putRaw(sys, [orderEvent(late, `before-${late}`, at(24 * 39).toISOString(), 60)]);
+    expect(await won(vl)).toBe(afterBuyer);
+    // nor does one 40 days after the offer (the window is 30)
     vi.setSystemTime(at(24 * 80));
     await putRaw(sys, [orderEvent(late, `late-${late}`, at(24 * 80 - 1).toISOString(), 120)]);
     expect(await won(vl)).toBe(afterBuyer);
