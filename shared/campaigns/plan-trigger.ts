@@ -3,7 +3,7 @@
  * plan of "birthday" counts the whole base and a win-back counts churned and active customers too,
  * which is not what the live system would send. Pure: facts, decided occurrences and time come in.
  */
-import { birthdayIn, birthdayNoticeKey, parseBirthday } from '../loyalty/birthday.js';
+import { birthdayIn, birthdayNoticeKey, birthdayRewardKey, parseBirthday } from '../loyalty/birthday.js';
 import { DAY_MS } from '../platform/time.js';
 import { isoDate, localDate, resolveTimeZone } from '../platform/time.js';
 import type { CustomerFacts } from './audience.js';
@@ -66,7 +66,7 @@ export function triggerFor(c: Campaign, facts: CustomerFacts, decided: ReadonlyS
       const day = localDate(new Date(now.getTime() + t.daysBefore * DAY_MS), resolveTimeZone(facts.timeZone));
       if (isoDate(birthdayIn(b, day.year, 'feb-28')) !== isoDate(day)) return { kind: 'not-now', why: t.daysBefore ? `not in ${t.daysBefore} days` : 'not today' };
       // Loyalty's once-per-year keys (loyalty/birthday.ts), which the birthday events carry.
-      const occurrence = t.daysBefore ? birthdayNoticeKey(day.year) : `birthday#${day.year}`;
+      const occurrence = (t.daysBefore ? birthdayNoticeKey : birthdayRewardKey)(day.year);
       return decided.has(occurrence) ? { kind: 'not-now', why: 'already decided this year' } : { kind: 'fires', occurrence };
     }
     case 'schedule':

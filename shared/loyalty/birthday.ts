@@ -60,7 +60,7 @@ export function decideBirthday(state: LoyaltyState, profile: BirthdayProfile, no
   if (state.birthdayYear !== undefined && state.birthdayYear >= year) return { kind: 'duplicate', year };
 
   const reward: Reward = config.tiers[tierIndex(config, state.tier)]!.birthdayReward ?? rules.reward;
-  const key = `birthday#${year}`;
+  const key = birthdayRewardKey(year);
   const at = now.toISOString();
   const event: BirthdayRewarded = {
     customerId: state.customerId,
@@ -83,6 +83,9 @@ export function decideBirthday(state: LoyaltyState, profile: BirthdayProfile, no
   const coupon: CouponRequest = { customerId: state.customerId, idempotencyKey: key, value: reward.value, currency: config.currency, points: 0 };
   return { kind: 'reward', year, state: { ...state, birthdayYear: year }, entry, event, coupon };
 }
+
+/** The once-per-year key of the reward (ledger entry and campaign occurrence). */
+export const birthdayRewardKey = (year: number): string => `birthday#${year}`;
 
 /** The once-per-year key of the notice ahead of the birthday (the campaign occurrence too). */
 export const birthdayNoticeKey = (year: number): string => `birthday-notice#${year}`;
