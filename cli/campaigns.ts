@@ -102,8 +102,11 @@ export function registerCampaignCommands(program: Command): Command {
     if (!customer) throw new Error(`no customer ${o.customer} in the table`);
     const path = flowPath(f.flow, customer, now, { shopTimeZone: SAMPLE_SHOP.timeZone });
     if (o.json) return void out(JSON.stringify(path, null, 2));
-    out(`${f.flow.id} for ${customer.customerId} (${customer.profile?.timeZone ?? 'no profile'}), starting ${now.toISOString()}:`);
-    for (const p of path) out(`  ${p.at.replace('T', ' ').slice(0, 16)}  ${p.step.padEnd(16)} ${p.what}`);
+    // Times in the customer's own zone: waits "until 10:00" and quiet hours are theirs.
+    const zone = customer.profile?.timeZone ?? 'UTC';
+    const local = (iso: string) => new Date(iso).toLocaleString('sv-SE', { timeZone: zone, hour12: false }).slice(0, 16);
+    out(`${f.flow.id} for ${customer.customerId}, starting ${local(now.toISOString())} (times in ${zone}):`);
+    for (const p of path) out(`  ${local(p.at)}  ${p.step.padEnd(16)} ${p.what.replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, local)}`);
   });
 
   withLocalOption(
