@@ -109,8 +109,10 @@ try {
   say(`  history: ${imported.customers.imported.toLocaleString('en-US')} customers, ${imported.orders.toLocaleString('en-US')} orders imported in ${took.import.toFixed(1)} s (no mail)`);
 
   // The weekly refit, as its schedule would invoke it, then the daily sweep.
+  say('  refit: fitting the purchase models to the history…');
   await step('refit', () => sys.runScheduled('model-refit', now));
   const modelInUse = describeModel(await sys.stores.scores.getStoreModel());
+  say(`  refit: done in ${seconds.refit!.toFixed(1)} s; now the daily sweep (scores, risk levels, loyalty, the mails they start)`);
   const sweepBar = bar('sweep');
   sweepBar.start(1, 0);
   const base = [...sys.bus.queues.values()].reduce((n, q) => n + q.delivered, 0);
@@ -119,9 +121,11 @@ try {
     sweepBar.update(done - base);
   }));
   sweepBar.stop();
+  say(`  sweep: done in ${seconds.sweep!.toFixed(1)} s; now three days of flow waits, fast-forwarded through the due job`);
 
   // Flows wait (an hour after a checkout, two days into a welcome series): the next three days, fast.
   await step('flows', () => fastForwardFlows(sys, now));
+  say(`  flows: done in ${seconds.flows!.toFixed(1)} s; now the recipients' opens and clicks`);
   runClockFrom(now);
   const flows = await flowSummaries(sys, (await loadCampaignDir(sys.settings.campaignsDir, { templates: false })).flows);
 
