@@ -17,7 +17,7 @@ export const { build, handler } = finishFunction('refit-fit', (config) => {
     if (o.kind === 'kept') logger.warn('model fit refused; keeping the previous version', { reasons: o.reasons, currentVersion: o.currentVersion, best: o.choice?.model, candidates });
     else logger.info('model fit accepted', { version: o.version, model: o.params.choice?.model, candidates, notes: o.notes });
     metrics.addMetric(o.kind === 'kept' ? 'ModelFitRejected' : 'ModelFitAccepted', MetricUnit.Count, 1);
-    metrics.addMetric('RefitPurchaseDayQueries', MetricUnit.Count, o.dayReads.queries);
+    metrics.addMetric('RefitPurchaseDayReads', MetricUnit.Count, o.dayReads.queries);
     if (o.segmentsMissing) metrics.addMetric('RefitSegmentsMissing', MetricUnit.Count, o.segmentsMissing);
     metrics.publishStoredMetrics();
     const common = { kind: o.kind, customers: o.customers, sampled: o.sampled, dayReads: o.dayReads, segmentsMissing: o.segmentsMissing };

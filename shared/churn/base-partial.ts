@@ -7,9 +7,9 @@
  * @datadog/sketches-js: 1 % relative error, mergeable).
  *
  * The Kaplan–Meier gap percentiles are not in here: they need every gap between purchase days,
- * which live in the customers' DAY# items, not in the summaries the scan reads (one Query per
- * customer). They are computed from the sample's purchase days, and the stats say how many
- * customers that was (`gapSample`).
+ * which the partials would have to carry for every customer (histograms cannot merge them). They
+ * are computed from the sample's purchase days, and the stats say how many customers that was
+ * (`gapSample`).
  */
 import { DDSketch } from '@datadog/sketches-js';
 import { purchaseStats, type OrderSummary } from '../orders/decide.js';

@@ -1,8 +1,9 @@
 /** ScoreStore over the Engage table: scores on the customer item, the model, base statistics and
- * the last refit's report under STORE (access patterns 1, 6, 6b, 6c), purchase days (3). */
-import { PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoTable, versionGuard, type Item } from '../platform/table/dynamodb.js';
-import { TableAttr, dayFromSortKey, keys } from '../platform/table/keys.js';
+ * the last refit's report under STORE (access patterns 1, 6, 6b, 6c), purchase days (1; legacy 3). */
+import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable, versionGuard } from '../platform/table/dynamodb.js';
+import { TableAttr, keyId, keys } from '../platform/table/keys.js';
+import { DAYS_ATTR, LEGACY_DAY_PREFIX, daysFromLegacyItems, daysOf } from '../orders/stored-days.js';
 import { parseDay } from '../scoring/csv.js';
 import type { Prediction, RiskState } from '../customers/record.js';
 import { storable, type BaseStats, type ModelParams, type RefitReport, type StoreModel } from './model.js';
@@ -19,8 +20,10 @@ import type { RiskLevel } from '../platform/contracts/events.js';
 /** The counter a level's entry adds to (entering active is a reactivation, counted by its order). */
 const ENTERED: Partial<Record<RiskLevel, string>> = { churned: KPI.churned, 'at-risk': KPI.atRisk };
 
-/** Queries in flight while reading purchase days: well under a table's burst, fast enough for 200k. */
-const DAY_READ_CONCURRENCY = 16;
+/** Reads in flight while reading purchase days: well under a table's burst, fast enough for 200k. */
+const DAY_READ_CONCURRENCY = 8;
+/** Customers per BatchGetItem (its limit). */
+const DAY_READ_CHUNK = 100;
 
 export class DynamoScoreStore extends DynamoTable implements ScoreStore {
   async putScores(customerId: string, expected: RiskState | undefined, next: { risk: RiskState; segment?: string; prediction?: Prediction }): Promise<boolean> {
@@ -77,35 +80,30 @@ export class DynamoScoreStore extends DynamoTable implements ScoreStore {
 
   async readPurchaseDays(customerIds: readonly string[], opts: { concurrency?: number } = {}): Promise<PurchaseDaysRead> {
     const out: PurchaseDaysRead = { days: new Map(), queries: 0, items: 0 };
+    // A week-old model does not need the last second's order: eventually consistent, half the cost.
+    const chunks: string[][] = [];
+    for (let i = 0; i < customerIds.length; i += DAY_READ_CHUNK) chunks.push(customerIds.slice(i, i + DAY_READ_CHUNK));
     let next = 0;
-    // A fixed pool of workers taking the next id: at most `concurrency` queries in flight.
     const worker = async (): Promise<void> => {
-      while (next < customerIds.length) {
-        const id = customerIds[next++]!;
-        const days: number[] = [];
-        let start: Item | undefined;
-        do {
-          const page = await this.db.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-              ExpressionAttributeValues: { ':pk': keys.customer(id).pk, ':p': keys.dayPrefix },
-              ProjectionExpression: 'sk',
-              // A week-old model does not need the last second's order: half the read cost.
-              ConsistentRead: false,
-              ...(start ? { ExclusiveStartKey: start } : {}),
-            }),
-          );
-          out.queries++;
-          for (const item of page.Items ?? []) days.push(parseDay(dayFromSortKey(item.sk as string)));
-          start = page.LastEvaluatedKey;
-        } while (start);
-        out.items += days.length;
-        // Sort keys are ISO days, so the query returns them ascending already.
-        out.days.set(id, days.filter(Number.isFinite));
+      while (next < chunks.length) {
+        const ids = chunks[next++]!;
+        const found = await this.batchGet(ids.map((id) => keys.customer(id)), { consistent: false, attributes: [DAYS_ATTR, 'summary'] });
+        out.queries++;
+        for (const id of ids) {
+          const item = found.get(keyId(keys.customer(id)));
+          // Legacy customers (days still as DAY# items): one query each, as before.
+          let days = daysOf(item);
+          if (!days) {
+            days = daysFromLegacyItems(await this.queryPrefix(keys.customer(id).pk, LEGACY_DAY_PREFIX, { consistent: false }));
+            out.queries++;
+          }
+          const list = Object.keys(days).filter((d) => days[d]!.count > 0).sort().map(parseDay).filter(Number.isFinite);
+          out.items += list.length;
+          out.days.set(id, list);
+        }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? DAY_READ_CONCURRENCY, customerIds.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? DAY_READ_CONCURRENCY, chunks.length) }, worker));
     return out;
   }
 

@@ -6,9 +6,9 @@ import type { BaseStats, ModelParams, RefitReport, StoreModel } from './model.js
 export interface PurchaseDaysRead {
   /** Distinct ascending purchase days (days since 1970-01-01 UTC) per customer asked for. */
   days: Map<string, number[]>;
-  /** Query requests sent (a customer with many purchase days may need more than one page). */
+  /** Read requests sent: one BatchGetItem per 100 customers (and a query per legacy customer). */
   queries: number;
-  /** DAY# items read. */
+  /** Purchase days read. */
   items: number;
 }
 
@@ -34,6 +34,6 @@ export interface ScoreStore {
   putModelParams(params: ModelParams): Promise<boolean>;
   /** What the last refit decided and why (kept with the model so `engage model show` can say it). */
   putRefitReport(report: RefitReport): Promise<void>;
-  /** The customers' purchase days, `concurrency` queries at a time, eventually consistent. */
+  /** The customers' purchase days, `concurrency` reads at a time, eventually consistent. */
   readPurchaseDays(customerIds: readonly string[], opts?: { concurrency?: number }): Promise<PurchaseDaysRead>;
 }

@@ -23,7 +23,7 @@ import { partialKey, type RefitPartials } from './partials.js';
 import { BottomK, mergeSamples, sampleKey, type SampleRow } from './sample.js';
 
 export interface RefitOptions {
-  /** Customers sampled for the fit (their purchase days are read one query each). */
+  /** Customers sampled for the fit (their purchase days are read from their customer items, 100 a request). */
   sampleLimit: number;
   /** Refuse unless a model forecasts both hold-outs (latest and one period earlier) within this (relative, beyond one standard error). */
   bound: number;
@@ -35,7 +35,7 @@ export interface RefitOptions {
 export interface DayReads {
   queries: number;
   items: number;
-  /** Sampled customers whose summary shows purchases but who had no DAY# item (left out). */
+  /** Sampled customers whose summary shows purchases but who had no purchase day (left out). */
   missing: number;
 }
 

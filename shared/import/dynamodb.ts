@@ -23,6 +23,7 @@ import type { Checkpoint, Existing, ImportStore } from './port.js';
 import { createHash } from 'node:crypto';
 import { mergeDeltas } from '../platform/table/counters.js';
 import { birthdayDueKey, loyaltyDue } from '../loyalty/due.js';
+import { DAYS_ATTR, storedDays } from '../orders/stored-days.js';
 
 const V = TableAttr.version;
 /** BatchWrite calls in flight per write(): DynamoDB Local is CPU-bound well before this. */
@@ -36,7 +37,6 @@ export function customerItems(folded: FoldedCustomer, ctx: FoldContext, source: 
   const viewed = new Set(kept.loyaltyOrders.map((o) => keys.loyaltyOrder(id, o.orderId).sk));
   const rest: Item[] = [
     ...kept.orders.map(([orderId, state]) => ({ ...keys.order(id, orderId), state, [V]: 1 })),
-    ...kept.days.map(([day, d]) => ({ ...keys.day(id, day), count: d.count, spend: d.spend, [V]: 1 })),
     // As the loyalty commit writes them: an order's view on its earn entry's item (keys.loyaltyOrder).
     ...kept.loyaltyOrders.map((order) => {
       const key = keys.loyaltyOrder(id, order.orderId);
@@ -53,7 +53,7 @@ export function customerItems(folded: FoldedCustomer, ctx: FoldContext, source: 
     customerId: id,
     [TableAttr.gsi1pk]: id,
     [V]: 1,
-    ...(folded.summary ? { summary: folded.summary } : {}),
+    ...(folded.summary ? { summary: folded.summary, [DAYS_ATTR]: storedDays(folded.days) } : {}),
     ...(folded.profile ? { profile: folded.profile } : {}),
     // As putSuppressedProfile writes it: a listed address is stored suppressed with the profile.
     ...(suppression ? { suppressed: true, suppression, suppressionReasons: new Set([suppression.reason]) } : {}),

@@ -1,18 +1,17 @@
 /**
  * One customer's whole history folded in memory with the handlers' own pure decisions — the
- * profile (decideProfile), the order summary (decideOrder, neighbours from the days in hand) and
+ * profile (decideProfile), the order summary and purchase days (decideOrder) and
  * loyalty (decideOrderEvent) — applied in time order, as the bus would have delivered them. The
  * result is what the live items would hold had every event gone through the bus at `now`.
  *
  * What is kept for writing: per-order state only for orders placed inside the refund window (an
- * older order's state would only ever be read by a late refund), and day counters inside the
- * window plus the last purchase day before it (the neighbour asked for when a refund or a
- * cancellation empties the last recent day, also one a live order added after the import).
+ * older order's state would only ever be read by a late refund). The purchase days all stay, on
+ * the customer item as order ingest keeps them.
  */
 import { createHash } from 'node:crypto';
 import { DetailType } from '../platform/contracts/events.js';
 import { DAY_MS, utcDay } from '../platform/time.js';
-import { decideOrder, emptyOrder, emptySummary, type DayState, type Neighbours, type OrderState, type OrderSummary } from '../orders/decide.js';
+import { decideOrder, emptyOrder, emptySummary, withDay, type DayState, type OrderState, type OrderSummary } from '../orders/decide.js';
 import { decideProfile, type Profile } from '../customers/record.js';
 import { decideOrderEvent, eventTime, newLoyaltyOrder, newLoyaltyState, type LedgerEntry, type LoyaltyConfig, type LoyaltyOrder, type LoyaltyState } from '../loyalty/index.js';
 import type { ShopEvent } from './rows.js';
@@ -36,7 +35,7 @@ export interface FoldedCustomer {
   /** Set once an order event applied (as the order adapter writes it). */
   summary?: OrderSummary;
   orders: Map<string, OrderState>;
-  days: Map<string, DayState>;
+  days: Record<string, DayState>;
   loyalty?: LoyaltyState;
   loyaltyOrders: Map<string, LoyaltyOrder>;
   ledger: LedgerEntry[];
@@ -56,23 +55,9 @@ export const inTimeOrder = (events: readonly ShopEvent[]): ShopEvent[] =>
 export const historyDigest = (events: readonly ShopEvent[]): string =>
   createHash('sha256').update(JSON.stringify(events)).digest('base64url').slice(0, 22);
 
-function neighbours(days: Map<string, DayState>, exclude: string): Neighbours {
-  let first: string | undefined;
-  let last: string | undefined;
-  for (const d of days.keys()) {
-    if (d === exclude) continue;
-    if (!first || d < first) first = d;
-    if (!last || d > last) last = d;
-  }
-  return {
-    ...(first ? { afterFirst: { day: first, spend: days.get(first)!.spend } } : {}),
-    ...(last ? { beforeLast: { day: last, spend: days.get(last)!.spend } } : {}),
-  };
-}
-
 export function foldCustomer(customerId: string, history: readonly ShopEvent[], ctx: FoldContext): FoldedCustomer {
   const events = inTimeOrder(history);
-  const f: FoldedCustomer = { customerId, digest: historyDigest(events), profileEmails: [], orders: new Map(), days: new Map(), loyaltyOrders: new Map(), ledger: [], activeOrders: 0, kpi: [], kpiMarks: emptyMarks() };
+  const f: FoldedCustomer = { customerId, digest: historyDigest(events), profileEmails: [], orders: new Map(), days: {}, loyaltyOrders: new Map(), ledger: [], activeOrders: 0, kpi: [], kpiMarks: emptyMarks() };
   for (const event of events) {
     if (event.type === DetailType.CustomerUpserted) {
       const profile = decideProfile(f.profile, event.detail);
@@ -83,22 +68,16 @@ export function foldCustomer(customerId: string, history: readonly ShopEvent[], 
       continue;
     }
     const { orderId } = event.detail;
-    // The order-events consumer: order state, day counter and summary by difference.
-    const order = f.orders.get(orderId) ?? emptyOrder();
-    const dayKey = order.day ?? (event.type === DetailType.OrderPlaced ? utcDay(event.detail.occurredAt) : undefined);
-    const given = { order, day: (dayKey && f.days.get(dayKey)) || null, summary: f.summary ?? emptySummary() };
-    let d = decideOrder(given, event);
-    if (d.kind === 'need-neighbours') d = decideOrder({ ...given, neighbours: neighbours(f.days, d.day) }, event);
+    // The order-events consumer: order state, purchase days and summary by difference.
+    const given = { order: f.orders.get(orderId) ?? emptyOrder(), days: f.days, summary: f.summary ?? emptySummary() };
+    const d = decideOrder(given, event);
     if (d.kind === 'apply') {
       // No risk level is known for history: its returns are not counted as reactivations.
       const kpi = orderKpi(customerId, given, d, { marks: f.kpiMarks });
       f.kpi.push(...kpi.deltas);
       if (kpi.marks) f.kpiMarks = kpi.marks;
       f.orders.set(orderId, d.order);
-      if (d.day) {
-        if (d.day.state) f.days.set(d.day.day, d.day.state);
-        else f.days.delete(d.day.day);
-      }
+      if (d.day) f.days = withDay(f.days, d.day);
       f.summary = d.summary;
     }
     // The loyalty consumer, with the clock the import runs at.
@@ -116,15 +95,11 @@ export function foldCustomer(customerId: string, history: readonly ShopEvent[], 
   return f;
 }
 
-/** The per-order and per-day items worth writing (see the file comment). */
+/** The per-order items worth writing (see the file comment). */
 export function itemsToKeep(f: FoldedCustomer, ctx: FoldContext) {
   const cutoff = new Date(ctx.now.getTime() - ctx.refundWindowDays * DAY_MS).toISOString();
   const recent = (placedAt: string | undefined) => placedAt === undefined || placedAt >= cutoff;
   const orders = [...f.orders].filter(([, o]) => recent(o.placedAt));
   const loyaltyOrders = [...f.loyaltyOrders.values()].filter((o) => recent(o.placedAt));
-  // Every purchase day stays: the refit chooses its model from the customers' DAY# items (one
-  // query each), and an import that kept only the recent ones left it "0 repeat buyers in the
-  // calibration period", so the shop never got a model. A day item is a few dozen bytes.
-  const days = [...f.days];
-  return { orders, loyaltyOrders, days };
+  return { orders, loyaltyOrders };
 }

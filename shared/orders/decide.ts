@@ -5,7 +5,8 @@
  * keeps its own small state, and the summary changes only by the difference between the
  * order's contribution before and after the event, so duplicates are no-ops and arrival order
  * does not matter. Same-day orders form one purchase (the unit BTYD models count), tracked by a
- * per-day counter; only when a first or last purchase day disappears do we need a neighbour day.
+ * per-day counter kept beside the summary, so a first or last purchase day that disappears is
+ * replaced by its neighbour from the same map.
  */
 import { DetailType, type OrderEvent } from '../platform/contracts/events.js';
 import { DAY_MS, utcDay } from '../platform/time.js';
@@ -38,15 +39,15 @@ export interface OrderSummary {
   firstDaySpend: number;
 }
 
-export interface DayRef {
-  day: string;
-  spend: number;
-}
+/** The customer's purchase days (UTC yyyy-mm-dd) with an active order. */
+export type PurchaseDays = Readonly<Record<string, DayState>>;
 
-/** The nearest remaining purchase days, needed only when a first or last day disappears. */
-export interface Neighbours {
-  afterFirst?: DayRef;
-  beforeLast?: DayRef;
+/** The days after a decision's change to one of them. */
+export function withDay(days: PurchaseDays, change: { day: string; state: DayState | null }): Record<string, DayState> {
+  const next = { ...days };
+  if (change.state) next[change.day] = change.state;
+  else delete next[change.day];
+  return next;
 }
 
 export const emptyOrder = (): OrderState => ({ refunded: 0, refundIds: [] });
@@ -54,11 +55,10 @@ export const emptySummary = (): OrderSummary => ({ orders: 0, purchaseDays: 0, s
 
 export type OrderDecision =
   | { kind: 'duplicate' }
-  | { kind: 'need-neighbours'; day: string }
   | {
       kind: 'apply';
       order: OrderState;
-      /** null: the day has no active order left and its counter is deleted. */
+      /** The one purchase day that changed (state null: no active order left that day), or null. */
       day: { day: string; state: DayState | null } | null;
       summary: OrderSummary;
     };
@@ -110,7 +110,7 @@ const contribution = (o: OrderState) => {
 };
 
 export function decideOrder(
-  given: { order: OrderState; day: DayState | null; summary: OrderSummary; neighbours?: Neighbours },
+  given: { order: OrderState; days: PurchaseDays; summary: OrderSummary },
   event: OrderEvent,
 ): OrderDecision {
   const next = evolveOrder(given.order, event);
@@ -122,7 +122,7 @@ export function decideOrder(
     return { kind: 'apply', order: next, day: null, summary: given.summary };
   }
 
-  const oldDay = given.day ?? { count: 0, spend: 0 };
+  const oldDay = given.days[dayKey] ?? { count: 0, spend: 0 };
   const newDay: DayState = {
     count: oldDay.count + after.active - before.active,
     spend: round2(oldDay.spend + after.spend - before.spend),
@@ -141,19 +141,18 @@ export function decideOrder(
     } else if (dayKey === s.firstDay) s.firstDaySpend = newDay.spend;
     if (!s.lastDay || dayKey > s.lastDay) s.lastDay = dayKey;
   } else if (oldDay.count > 0 && newDay.count === 0) {
-    const isEdge = dayKey === s.firstDay || dayKey === s.lastDay;
-    if (isEdge && s.purchaseDays > 1 && !given.neighbours) return { kind: 'need-neighbours', day: dayKey };
     s.purchaseDays -= 1;
-    if (s.purchaseDays === 0) {
+    const remaining = Object.keys(given.days).filter((d) => d !== dayKey && given.days[d]!.count > 0).sort();
+    if (remaining.length === 0) {
       delete s.firstDay;
       delete s.lastDay;
       s.firstDaySpend = 0;
     } else {
-      if (dayKey === s.firstDay && given.neighbours?.afterFirst) {
-        s.firstDay = given.neighbours.afterFirst.day;
-        s.firstDaySpend = given.neighbours.afterFirst.spend;
+      if (dayKey === s.firstDay) {
+        s.firstDay = remaining[0]!;
+        s.firstDaySpend = given.days[s.firstDay]!.spend;
       }
-      if (dayKey === s.lastDay && given.neighbours?.beforeLast) s.lastDay = given.neighbours.beforeLast.day;
+      if (dayKey === s.lastDay) s.lastDay = remaining.at(-1)!;
     }
   } else if (dayKey === s.firstDay) {
     s.firstDaySpend = newDay.spend;

@@ -1,8 +1,9 @@
-/** OrderStore over the Engage table (access patterns 1–4 in shared/platform/table/keys.ts). */
-import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+/** OrderStore over the Engage table (access patterns 1–3 in shared/platform/table/keys.ts). */
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DynamoTable, cancellationAt, isConflict, mergeGuard, versionGuard } from '../platform/table/dynamodb.js';
-import { TableAttr, dayFromSortKey, keyId, keys } from '../platform/table/keys.js';
-import { emptyOrder, emptySummary, type Neighbours, type OrderState, type OrderSummary } from './decide.js';
+import { TableAttr, keyId, keys } from '../platform/table/keys.js';
+import { emptyOrder, emptySummary, type OrderState, type OrderSummary } from './decide.js';
+import { DAYS_ATTR, LEGACY_DAY_PREFIX, daysFromLegacyItems, daysOf, storedDays } from './stored-days.js';
 import type { OrderCommit, OrderContext, OrderStore, PlacedOrder } from './port.js';
 import type { RiskState } from '../customers/record.js';
 import { TOUCH_PREFIX, kpiUpdate, type Touch } from '../platform/table/counters.js';
@@ -15,44 +16,24 @@ type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 const summaryGuard = (v: number) => (v === 0 ? { ConditionExpression: 'attribute_not_exists(#v)', ExpressionAttributeNames: { '#v': TableAttr.version } } : versionGuard(v));
 
 export class DynamoOrderStore extends DynamoTable implements OrderStore {
-  /** One BatchGetItem (strongly consistent); a second read only when the day is not yet known. */
-  async loadOrderContext(customerId: string, orderId: string, day?: string): Promise<OrderContext> {
-    const wanted = [keys.customer(customerId), keys.order(customerId, orderId), keys.erased(customerId), ...(day ? [keys.day(customerId, day)] : [])];
+  /** One BatchGetItem (strongly consistent); a legacy customer's DAY# items once. */
+  async loadOrderContext(customerId: string, orderId: string): Promise<OrderContext> {
+    const wanted = [keys.customer(customerId), keys.order(customerId, orderId), keys.erased(customerId)];
     const items = await this.batchGet(wanted);
     const customer = items.get(keyId(wanted[0]!));
     const order = items.get(keyId(wanted[1]!));
     const orderState = (order?.state as OrderState | undefined) ?? emptyOrder();
-    const dayKey = orderState.day ?? day;
-    const dayItem = !dayKey ? undefined : dayKey === day ? items.get(keyId(keys.day(customerId, dayKey))) : await this.get(keys.day(customerId, dayKey));
+    const days = daysOf(customer) ?? daysFromLegacyItems(await this.queryPrefix(keys.customer(customerId).pk, LEGACY_DAY_PREFIX));
     return {
       erased: items.has(keyId(keys.erased(customerId))),
       summary: { value: (customer?.summary as OrderSummary | undefined) ?? emptySummary(), v: (customer?.[TableAttr.version] as number) ?? 0 },
+      days,
       order: { value: orderState, v: (order?.[TableAttr.version] as number) ?? 0 },
-      day: dayItem ? { value: { count: dayItem.count as number, spend: dayItem.spend as number }, v: dayItem[TableAttr.version] as number } : null,
       ...(customer?.risk ? { risk: customer.risk as RiskState } : {}),
       kpiMarks: (customer?.kpiMarks as KpiMarks | undefined) ?? emptyMarks(),
       touches: Object.fromEntries(Object.entries(customer ?? {}).flatMap(([k, v]) => (k.startsWith(TOUCH_PREFIX) ? [[k.slice(TOUCH_PREFIX.length), v as Touch]] : []))),
       ...(customer?.lastClick ? { lastClick: customer.lastClick as { campaignId: string; at: string } } : {}),
     };
-  }
-
-  async loadNeighbours(customerId: string, excludeDay: string): Promise<Neighbours> {
-    const edge = async (forward: boolean) => {
-      const out = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk, ':p': keys.dayPrefix },
-          ScanIndexForward: forward,
-          Limit: 2,
-          ConsistentRead: true,
-        }),
-      );
-      const hit = (out.Items ?? []).find((i) => dayFromSortKey(i.sk as string) !== excludeDay);
-      return hit ? { day: dayFromSortKey(hit.sk as string), spend: hit.spend as number } : undefined;
-    };
-    const [afterFirst, beforeLast] = await Promise.all([edge(true), edge(false)]);
-    return { ...(afterFirst ? { afterFirst } : {}), ...(beforeLast ? { beforeLast } : {}) };
   }
 
   async commitOrder(c: OrderCommit): Promise<'ok' | 'conflict' | 'erased'> {
@@ -72,22 +53,14 @@ export class DynamoOrderStore extends DynamoTable implements OrderStore {
         Update: {
           TableName: this.tableName,
           Key: keys.customer(c.customerId),
-          UpdateExpression: `SET summary = :s, customerId = :c, #g = :c, #v = :next${marks ? ', kpiMarks = :km' : ''}${touches.map((_, i) => `, #t${i} = :t${i}`).join('')}`,
+          UpdateExpression: `SET summary = :s, customerId = :c, #g = :c, #v = :next${c.days ? ', #d = :d' : ''}${marks ? ', kpiMarks = :km' : ''}${touches.map((_, i) => `, #t${i} = :t${i}`).join('')}`,
           ...mergeGuard(summaryGuard(c.summary.v), {
-            ExpressionAttributeNames: { '#g': TableAttr.gsi1pk, '#v': TableAttr.version, ...Object.fromEntries(touches.map(([id], i) => [`#t${i}`, `${TOUCH_PREFIX}${id}`])) },
-            ExpressionAttributeValues: { ':s': c.summary.value, ':c': c.customerId, ':next': c.summary.v + 1, ...(marks ? { ':km': marks } : {}), ...Object.fromEntries(touches.map(([, t], i) => [`:t${i}`, t])) },
+            ExpressionAttributeNames: { '#g': TableAttr.gsi1pk, '#v': TableAttr.version, ...(c.days ? { '#d': DAYS_ATTR } : {}), ...Object.fromEntries(touches.map(([id], i) => [`#t${i}`, `${TOUCH_PREFIX}${id}`])) },
+            ExpressionAttributeValues: { ':s': c.summary.value, ':c': c.customerId, ':next': c.summary.v + 1, ...(c.days ? { ':d': storedDays(c.days) } : {}), ...(marks ? { ':km': marks } : {}), ...Object.fromEntries(touches.map(([, t], i) => [`:t${i}`, t])) },
           }),
         },
       },
     ];
-    if (c.day) {
-      const key = keys.day(c.customerId, c.day.day);
-      items.push(
-        c.day.state
-          ? { Put: { TableName: this.tableName, Item: { ...key, ...c.day.state, [TableAttr.version]: c.day.v + 1 }, ...versionGuard(c.day.v) } }
-          : { Delete: { TableName: this.tableName, Key: key, ...versionGuard(c.day.v) } },
-      );
-    }
     // The counters ride on the guarded transaction: a refused (duplicate, raced) commit counts nothing.
     for (const d of c.kpi?.deltas ?? []) items.push(kpiUpdate(this.tableName, d));
     try {

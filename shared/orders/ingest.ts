@@ -2,10 +2,9 @@
 import { DetailType, type OrderEvent } from '../platform/contracts/events.js';
 import type { Clock } from '../platform/ports.js';
 import { CONFLICT, retryOnConflict } from '../platform/retry.js';
-import { utcDay } from '../platform/time.js';
 import type { CouponStore } from '../coupons/port.js';
 import { redeemOrderCoupon, type RedemptionOutcome } from '../coupons/redeem-order.js';
-import { decideOrder } from './decide.js';
+import { decideOrder, withDay } from './decide.js';
 import { orderKpi } from './kpi.js';
 import type { OrderStore } from './port.js';
 
@@ -14,26 +13,20 @@ export type IngestOutcome = 'applied' | 'duplicate' | 'erased';
 
 export async function ingestOrderEvent(store: OrderStore, event: OrderEvent): Promise<IngestOutcome> {
   const { customerId, orderId } = event.detail;
-  const placedDay = event.type === DetailType.OrderPlaced ? utcDay(event.detail.occurredAt) : undefined;
   // Another writer may keep winning (a burst of one customer's events): the queue redelivers then.
   return retryOnConflict(`order ${orderId}`, async () => {
-    const ctx = await store.loadOrderContext(customerId, orderId, placedDay);
+    const ctx = await store.loadOrderContext(customerId, orderId);
     if (ctx.erased) return 'erased';
-    const given = { order: ctx.order.value, day: ctx.day?.value ?? null, summary: ctx.summary.value };
-    let decision = decideOrder(given, event);
-    if (decision.kind === 'need-neighbours') {
-      const neighbours = await store.loadNeighbours(customerId, decision.day);
-      decision = decideOrder({ ...given, neighbours }, event);
-    }
+    const given = { order: ctx.order.value, days: ctx.days, summary: ctx.summary.value };
+    const decision = decideOrder(given, event);
     if (decision.kind === 'duplicate') return 'duplicate';
-    if (decision.kind === 'need-neighbours') throw new Error('neighbours were provided but still needed');
     const kpi = orderKpi(customerId, given, decision, { ...(ctx.risk ? { risk: ctx.risk } : {}), marks: ctx.kpiMarks, touches: ctx.touches, ...(ctx.lastClick ? { lastClick: ctx.lastClick } : {}) });
     const result = await store.commitOrder({
       customerId,
       orderId,
       order: { value: decision.order, v: ctx.order.v },
-      day: decision.day ? { ...decision.day, v: ctx.day?.v ?? 0 } : null,
       summary: { value: decision.summary, v: ctx.summary.v },
+      ...(decision.day ? { days: withDay(ctx.days, decision.day) } : {}),
       kpi,
     });
     return result === 'ok' ? 'applied' : result === 'erased' ? 'erased' : CONFLICT;

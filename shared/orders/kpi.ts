@@ -13,7 +13,7 @@
 import type { RiskState } from '../customers/record.js';
 import { CAMPAIGN_CONVERTED, CAMPAIGN_REVENUE, CLICK_ORDERS, CLICK_REVENUE, CONVERSION_DAYS, KPI, cohortCounter, deltaFor, mergeDeltas, type KpiDelta, type Touch } from '../platform/table/counters.js';
 import { DAY_MS } from '../platform/time.js';
-import { orderContribution, type DayState, type OrderDecision, type OrderState, type OrderSummary } from './decide.js';
+import { orderContribution, type OrderDecision, type PurchaseDays, type OrderState, type OrderSummary } from './decide.js';
 
 export interface KpiMarks {
   /** Purchase days per UTC month (yyyy-mm). */
@@ -31,7 +31,7 @@ const contribution = (o: OrderState) =>
 
 export function orderKpi(
   customerId: string,
-  given: { order: OrderState; day: DayState | null; summary: OrderSummary },
+  given: { order: OrderState; days: PurchaseDays; summary: OrderSummary },
   decision: Applied,
   ctx: { risk?: RiskState; marks: KpiMarks; touches?: Record<string, Touch>; lastClick?: { campaignId: string; at: string }; attributionDays?: number },
 ): { deltas: KpiDelta[]; marks: KpiMarks | null; touches?: Record<string, Touch> } {
@@ -44,7 +44,7 @@ export function orderKpi(
   const out: KpiDelta[] = [deltaFor(customerId, day, { [KPI.orders]: orders, [KPI.revenue]: spend })];
   const touches = campaignCredit(customerId, day, decision.order.placedAt!, orders, spend, ctx, out);
   const add = (d: string, counts: Record<string, number>) => out.push(deltaFor(customerId, d, counts));
-  const oldCount = given.day?.count ?? 0;
+  const oldCount = given.days[day]?.count ?? 0;
   const newCount = decision.day ? (decision.day.state?.count ?? 0) : oldCount;
   const s0 = given.summary;
   const s1 = decision.summary;

@@ -1,6 +1,6 @@
 /** What order ingest needs from storage (DynamoOrderStore in ./dynamodb.ts). */
 import type { Versioned } from '../platform/ports.js';
-import type { DayState, Neighbours, OrderState, OrderSummary } from './decide.js';
+import type { OrderState, OrderSummary, PurchaseDays } from './decide.js';
 import type { RiskState } from '../customers/record.js';
 import type { KpiDelta, Touch } from '../platform/table/counters.js';
 import type { KpiMarks } from './kpi.js';
@@ -8,9 +8,10 @@ import type { KpiMarks } from './kpi.js';
 export interface OrderContext {
   /** The customer was erased: nothing may be written for them again. */
   erased: boolean;
+  /** The summary and the purchase days share the customer item and its version. */
   summary: Versioned<OrderSummary>;
+  days: PurchaseDays;
   order: Versioned<OrderState>;
-  day: Versioned<DayState> | null;
   /** The sweep's risk level (a reactivation is an order after at-risk or churned). */
   risk?: RiskState;
   kpiMarks: KpiMarks;
@@ -23,8 +24,9 @@ export interface OrderCommit {
   customerId: string;
   orderId: string;
   order: Versioned<OrderState>;
-  day: { day: string; state: DayState | null; v: number } | null;
   summary: Versioned<OrderSummary>;
+  /** The customer's purchase days after the decision; absent when they did not change. */
+  days?: PurchaseDays;
   /** KPI counters ADDed in the same transaction, and the marks that let them be undone. */
   kpi?: { deltas: KpiDelta[]; marks: KpiMarks | null; touches?: Record<string, Touch> };
 }
@@ -36,8 +38,7 @@ export interface PlacedOrder {
 }
 
 export interface OrderStore {
-  loadOrderContext(customerId: string, orderId: string, day?: string): Promise<OrderContext>;
-  loadNeighbours(customerId: string, excludeDay: string): Promise<Neighbours>;
+  loadOrderContext(customerId: string, orderId: string): Promise<OrderContext>;
   /** Atomic; 'conflict' when any item changed since it was loaded, 'erased' when the customer
    * was erased meanwhile (nothing written). */
   commitOrder(commit: OrderCommit): Promise<'ok' | 'conflict' | 'erased'>;

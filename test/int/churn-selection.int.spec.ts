@@ -61,8 +61,8 @@ describe('refit with model selection, ranked levels, engage model show', () => {
   it('stores the chosen model with its hold-out errors by class and monotone cut points', async () => {
     const out = await refitRun(sys, NOW);
     expect(out).toMatchObject({ kind: 'updated', version: 1, customers: 1200, sampled: 1200 });
-    // One query per sampled customer: the cost of the purchase days is counted.
-    expect((out as { dayReads: { queries: number; missing: number } }).dayReads).toMatchObject({ queries: 1200, missing: 0 });
+    // The purchase days ride on the customer items: one BatchGetItem per 100 sampled customers.
+    expect((out as { dayReads: { queries: number; missing: number } }).dayReads).toMatchObject({ queries: 12, missing: 0 });
     const { params, lastRefit } = await sys.stores.scores.getStoreModel();
     const choice = params!.choice!;
     expect(COUNT_MODELS).toContain(choice.model);

@@ -7,6 +7,10 @@ import { DetailType, SHOP_SOURCE } from '../../shared/platform/contracts/events.
 import { routesFor } from '../../shared/platform/contracts/functions.js';
 import { putRaw, systemForTest } from '../support/system.js';
 import type { LocalSystem } from '../../local/system.js';
+import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../shared/platform/table/dynamodb.js';
+import { TableAttr, keys } from '../../shared/platform/table/keys.js';
+import { DAY_MS } from '../../shared/platform/time.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
 let stores: LocalSystem['stores'];
@@ -16,6 +20,10 @@ beforeAll(async () => {
   stores = sys.stores;
 });
 afterAll(() => sys?.close());
+
+const partition = async (customerId: string) =>
+  (await documentClient(sys.dynamodb).send(new QueryCommand({ TableName: sys.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.customer(customerId).pk } }))).Items ?? [];
+const put = (items: Record<string, unknown>[]) => documentClient(sys.dynamodb).send(new BatchWriteCommand({ RequestItems: { [sys.tableName]: items.map((Item) => ({ PutRequest: { Item } })) } }));
 
 const placed = (customerId: string, orderId: string, occurredAt: string, total = 100) => ({
   source: SHOP_SOURCE,
@@ -55,6 +63,37 @@ describe('order events through the local bus', () => {
     await putRaw(sys, [placed('edge-1', 'o-e1', '2026-01-10T09:00:00Z', 50), placed('edge-1', 'o-e2', '2026-03-10T09:00:00Z', 80)]);
     await putRaw(sys, [refunded('edge-1', 'o-e2', 80)]);
     expect((await stores.customers.getCustomer('edge-1'))?.summary).toMatchObject({ orders: 1, purchaseDays: 1, spend: 50, firstDay: '2026-01-10', lastDay: '2026-01-10' });
+  });
+
+  it('keeps the purchase days on the customer item, none as items of their own', async () => {
+    await putRaw(sys, [placed('days-1', 'o-d1', '2026-02-01T09:00:00Z', 40), placed('days-1', 'o-d2', '2026-02-01T18:00:00Z', 2), placed('days-1', 'o-d3', '2026-04-01T09:00:00Z', 60)]);
+    const items = await partition('days-1');
+    expect(items.find((i) => i.sk === 'CUSTOMER')?.days).toEqual({ '2026-02-01': [2, 42], '2026-04-01': [1, 60] });
+    expect(items.filter((i) => String(i.sk).startsWith('DAY#'))).toEqual([]);
+    expect((await stores.scores.readPurchaseDays(['days-1'])).days.get('days-1')).toEqual([Date.parse('2026-02-01') / DAY_MS, Date.parse('2026-04-01') / DAY_MS]);
+  });
+
+  it('reads the purchase days of a customer written before they moved onto the customer item (legacy DAY# items) once', async () => {
+    // Given a customer as the previous version left it: a summary, DAY# items, no `days`
+    const id = 'legacy-1';
+    const state = { placedAt: '2026-03-10T09:00:00Z', day: '2026-03-10', total: 80, currency: 'CNY', refunded: 0, refundIds: [] };
+    await put([
+      { ...keys.customer(id), customerId: id, [TableAttr.gsi1pk]: id, [TableAttr.version]: 2, summary: { orders: 2, purchaseDays: 2, firstDay: '2026-01-10', lastDay: '2026-03-10', spend: 130, firstDaySpend: 50 } },
+      { ...keys.day(id, '2026-01-10'), count: 1, spend: 50, [TableAttr.version]: 1 },
+      { ...keys.day(id, '2026-03-10'), count: 1, spend: 80, [TableAttr.version]: 1 },
+      { ...keys.order(id, 'o-l2'), state, [TableAttr.version]: 1 },
+    ]);
+    // Then the refit reads them from those items
+    const read = await stores.scores.readPurchaseDays([id]);
+    expect(read.days.get(id)).toEqual([Date.parse('2026-01-10') / DAY_MS, Date.parse('2026-03-10') / DAY_MS]);
+    expect(read.queries).toBe(2);
+    // When the last purchase is refunded in full
+    await putRaw(sys, [refunded(id, 'o-l2', 80)]);
+    // Then the summary falls back to the day only a DAY# item knew, and the days now live on the customer item
+    const customer = (await partition(id)).find((i) => i.sk === 'CUSTOMER');
+    expect(customer?.summary).toMatchObject({ orders: 1, purchaseDays: 1, spend: 50, firstDay: '2026-01-10', lastDay: '2026-01-10' });
+    expect(customer?.days).toEqual({ '2026-01-10': [1, 50] });
+    expect((await stores.scores.readPurchaseDays([id])).queries).toBe(1);
   });
 
   it('dead-letters a malformed event with an error naming the field, without writes or blocking its batch', async () => {

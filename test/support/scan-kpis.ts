@@ -4,9 +4,10 @@
  */
 import { paginateScan } from '@aws-sdk/lib-dynamodb';
 import { DynamoTable, type Item } from '../../shared/platform/table/dynamodb.js';
-import { customerIdOfPk, dayFromSortKey, keys } from '../../shared/platform/table/keys.js';
+import { customerIdOfPk, keys } from '../../shared/platform/table/keys.js';
+import { daysOf } from '../../shared/orders/stored-days.js';
 import { toCustomer } from '../../shared/customers/dynamodb.js';
-import { orderContribution, type DayState, type OrderState } from '../../shared/orders/decide.js';
+import { orderContribution, type OrderState } from '../../shared/orders/decide.js';
 import type { SendRecord } from '../../shared/campaigns/port.js';
 import type { SurveyState } from '../../shared/surveys/response.js';
 import type { LoyaltyState } from '../../shared/loyalty/index.js';
@@ -79,9 +80,11 @@ export class ScanKpiSource extends DynamoTable implements KpiSource {
     }
     if (!pk.startsWith('CUST#')) return;
     const customerId = customerIdOfPk(pk);
-    if (sk === keys.customer(customerId).sk) s.customers.push(toCustomer(item));
-    else if (sk.startsWith(keys.dayPrefix)) {
-      if (((item as Partial<DayState>).count ?? 0) > 0) (s.purchaseDays.get(customerId) ?? s.purchaseDays.set(customerId, []).get(customerId)!).push(dayFromSortKey(sk));
+    if (sk === keys.customer(customerId).sk) {
+      s.customers.push(toCustomer(item));
+      const days = daysOf(item) ?? {};
+      const active = Object.keys(days).filter((d) => days[d]!.count > 0);
+      if (active.length) s.purchaseDays.set(customerId, active);
     } else if (sk.startsWith(keys.orderPrefix)) {
       const o = item.state as OrderState | undefined;
       const c = o ? orderContribution({ placed: !!o.placedAt, cancelled: !!o.cancelledAt, ...(o.total !== undefined ? { total: o.total } : {}), refunded: o.refunded }) : { orders: 0, spend: 0 };

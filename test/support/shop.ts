@@ -1,8 +1,9 @@
 /**
  * Seeds the table with a simulated shop as order ingest would have left it: per customer the
- * customer item with its running summary and one DAY# item per purchase day (fixture, not the
+ * customer item with its running summary and its purchase days (fixture, not the
  * path under test: orders.int proves ingest writes exactly these).
  */
+import { DAYS_ATTR } from '../../shared/orders/stored-days.js';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../shared/platform/table/dynamodb.js';
 import { keys, TableAttr } from '../../shared/platform/table/keys.js';
@@ -33,8 +34,8 @@ export async function seedShop(sys: LocalSystem, prefix: string, histories: read
     items.push({
       ...keys.customer(id), [TableAttr.gsi1pk]: id, customerId: id, [TableAttr.version]: days.length,
       summary: { orders: days.length, purchaseDays: days.length, firstDay: iso(days[0]!), lastDay: iso(days[days.length - 1]!), spend: round2(values.reduce((a, b) => a + b, 0)), firstDaySpend: values[0]! },
+      [DAYS_ATTR]: Object.fromEntries(days.map((d, k) => [iso(d), [1, values[k]!]])),
     });
-    days.forEach((d, k) => items.push({ ...keys.day(id, iso(d)), count: 1, spend: values[k]!, [TableAttr.version]: 1 }));
   });
   const db = documentClient(sys.dynamodb);
   for (let i = 0; i < items.length; i += 25) {

@@ -155,7 +155,7 @@ export const manifest = {
     summary: "The refit's end: merges the segments' samples and statistics, reads the sample's purchase days, chooses and stores the model",
     trigger: { kind: 'finish', jobs: ['model-refit'] },
     config: ['table', 'refit', 'refitPartials'],
-    // Writes models and statistics to STORE; reads the sampled customers' DAY# items.
+    // Writes models and statistics to STORE; reads the sampled customers' purchase days (customer items).
     grants: { table: { access: 'readWrite', indexes: [], partitions: ['store'], reads: ['customer'] }, refitPartials: 'read' },
     // Holds the sample (up to the sample limit) and fits on it: memory buys CPU.
     memoryMb: 3008,

@@ -149,16 +149,19 @@ export abstract class DynamoTable {
     return items;
   }
 
-  /** Strongly consistent reads of any number of keys, keyed by `keyId`; absent keys are missing. */
-  protected async batchGet(wanted: readonly Key[], opts: { consistent?: boolean } = {}): Promise<Map<string, Item>> {
+  /** Strongly consistent reads of any number of keys, keyed by `keyId`; absent keys are missing.
+   * `attributes`: read only these (and the keys). */
+  protected async batchGet(wanted: readonly Key[], opts: { consistent?: boolean; attributes?: readonly string[] } = {}): Promise<Map<string, Item>> {
     const found = new Map<string, Item>();
+    const names = opts.attributes ? ['pk', 'sk', ...opts.attributes] : undefined;
+    const projection = names ? { ProjectionExpression: names.map((_, i) => `#a${i}`).join(', '), ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [`#a${i}`, n])) } : {};
     for (let i = 0; i < wanted.length; i += GET_CHUNK) {
       let pending: Item[] = wanted.slice(i, i + GET_CHUNK);
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt >= BATCH_ATTEMPTS) throw new RetryableError(`BatchGetItem: ${pending.length} keys still unprocessed after ${BATCH_ATTEMPTS} attempts`);
         if (attempt > 0) await backoff(attempt);
         const out = await this.db.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: opts.consistent ?? true } } }),
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: opts.consistent ?? true, ...projection } } }),
         );
         for (const item of out.Responses?.[this.tableName] ?? []) found.set(keyId(item as Key), item);
         pending = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];

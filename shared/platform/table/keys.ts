@@ -5,8 +5,10 @@
  * Access patterns
  *  1. Customer profile + running summary + risk      GetItem  pk=CUST#<cid>  sk=CUSTOMER
  *  2. One order's state (any event may come first)    GetItem  pk=CUST#<cid>  sk=ORDER#<oid>
- *  3. Purchase day (same-day orders are one purchase) GetItem  pk=CUST#<cid>  sk=DAY#<yyyy-mm-dd>
- *  4. First / last remaining purchase day             Query    pk=CUST#<cid>  sk begins_with DAY#, Limit 2, either direction
+ *     The customer item also holds the purchase days (`days`: yyyy-mm-dd → [active orders, net spend];
+ *     same-day orders are one purchase), under the summary's version (shared/orders/stored-days.ts)
+ *  3. Legacy purchase days (tables written before    Query    pk=CUST#<cid>  sk begins_with DAY#: read once for a customer
+ *     they moved onto the customer item)                       whose item has a summary but no `days`; never written
  *  5. Sweep over every customer summary               parallel Scan of GSI `customers` (only customer items carry `gsi1pk`)
  *  6. Base statistics (gap quantiles, RFM cuts)      GetItem  pk=STORE       sk=STATS
  *  6b. Current model parameters / their history      GetItem  pk=STORE       sk=MODEL | MODEL#<version>
@@ -59,8 +61,8 @@
  *
  * The churn sweep reads only (5): customer items are a few hundred bytes, orders never enter the
  * index. The daily loyalty sweep reads only (26) and (27), then who they name.
- * The refit reads (5) and, for its sample of customers only, (3) as one query per customer
- * (sk begins_with DAY#, keys only, eventually consistent): the purchase days model selection needs.
+ * The refit reads (5) and, for its sample of customers only, their customer items' `days` (1, as
+ * BatchGetItem of 100, eventually consistent): the purchase days model selection needs.
  */
 import { createHash } from 'node:crypto';
 
@@ -120,6 +122,7 @@ export const keys = {
   customer: (customerId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: 'CUSTOMER' }),
   order: (customerId: string, orderId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `ORDER#${orderId}` }),
   orderPrefix: 'ORDER#',
+  /** Legacy purchase day items (access pattern 3): read, never written. */
   day: (customerId: string, day: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `DAY#${day}` }),
   dayPrefix: 'DAY#',
   storeStats: (): Key => ({ pk: 'STORE', sk: 'STATS' }),
@@ -200,7 +203,6 @@ export const dueKeys = {
 /** The customer id of any item in a customer partition. */
 export const customerIdOfPk = (pk: string): string => pk.slice(CUSTOMER_PK.length);
 
-export const dayFromSortKey = (sk: string): string => sk.slice(keys.dayPrefix.length);
 
 /** A key as one string, for maps of batch-read items. */
 export const keyId = (k: Key): string => `${k.pk}|${k.sk}`;

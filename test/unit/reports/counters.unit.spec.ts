@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decideOrder, emptyOrder, orderContribution, type DayState, type OrderState, type OrderSummary, emptySummary } from '../../../shared/orders/decide.js';
+import { decideOrder, emptyOrder, orderContribution, withDay, type PurchaseDays, type OrderState, type OrderSummary, emptySummary } from '../../../shared/orders/decide.js';
 import { emptyMarks, orderKpi, type KpiMarks } from '../../../shared/orders/kpi.js';
 import { mergeDeltas, type KpiCounts, type KpiDelta } from '../../../shared/platform/table/counters.js';
 import { DetailType, type OrderEvent } from '../../../shared/platform/contracts/events.js';
@@ -21,29 +21,21 @@ const Q = { now: NOW, days: 120, weeks: 20, cohortMonths: 6 };
 /** One customer's items, events applied in arrival order as the order-events handler does. */
 class Customer {
   orders = new Map<string, OrderState>();
-  days = new Map<string, DayState>();
+  days: PurchaseDays = {};
   summary: OrderSummary = emptySummary();
   marks: KpiMarks = emptyMarks();
   deltas: KpiDelta[] = [];
   constructor(readonly id: string) {}
 
   apply(event: OrderEvent): void {
-    const order = this.orders.get(event.detail.orderId) ?? emptyOrder();
-    const dayKey = order.day ?? (event.type === DetailType.OrderPlaced ? event.detail.occurredAt.slice(0, 10) : undefined);
-    const given = { order, day: (dayKey && this.days.get(dayKey)) || null, summary: this.summary };
-    let d = decideOrder(given, event);
-    if (d.kind === 'need-neighbours') {
-      const others = [...this.days.keys()].filter((k) => k !== (d as { day: string }).day).sort();
-      const ref = (k: string | undefined) => (k ? { day: k, spend: this.days.get(k)!.spend } : undefined);
-      const [afterFirst, beforeLast] = [ref(others[0]), ref(others.at(-1))];
-      d = decideOrder({ ...given, neighbours: { ...(afterFirst ? { afterFirst } : {}), ...(beforeLast ? { beforeLast } : {}) } }, event);
-    }
+    const given = { order: this.orders.get(event.detail.orderId) ?? emptyOrder(), days: this.days, summary: this.summary };
+    const d = decideOrder(given, event);
     if (d.kind !== 'apply') return;
     const kpi = orderKpi(this.id, given, d, { marks: this.marks });
     this.deltas.push(...kpi.deltas);
     if (kpi.marks) this.marks = kpi.marks;
     this.orders.set(event.detail.orderId, d.order);
-    if (d.day) d.day.state ? this.days.set(d.day.day, d.day.state) : this.days.delete(d.day.day);
+    if (d.day) this.days = withDay(this.days, d.day);
     this.summary = d.summary;
   }
 }
@@ -77,7 +69,7 @@ function snapshotOf(customers: Customer[]): KpiSnapshot {
     currency: 'CNY',
     timeZone: 'UTC',
     customers: customers.map((c): CustomerRecord => ({ customerId: c.id, summary: c.summary })),
-    purchaseDays: new Map(customers.map((c) => [c.id, [...c.days.keys()].sort()])),
+    purchaseDays: new Map(customers.map((c) => [c.id, Object.keys(c.days).sort()])),
     orders: customers.flatMap((c) =>
       [...c.orders.values()].flatMap((o) => {
         const k = orderContribution({ placed: !!o.placedAt, cancelled: !!o.cancelledAt, ...(o.total !== undefined ? { total: o.total } : {}), refunded: o.refunded });
