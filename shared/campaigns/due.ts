@@ -10,6 +10,12 @@
  * event for the old due time is a no-op (dispatch reclaims on the due time it carries). A lost
  * publish only delays the item by its lease. Leases grow (15 min, 30, 60 … 6 h) for items published
  * again and again behind a long backlog. The shards written before the buckets are read as well.
+ *
+ * One item per customer per run: when several of a customer's items are due at once (deferred
+ * sends and flow waits all ending at 08:00 after quiet hours), the first by due time, then
+ * campaign and occurrence, goes out and the rest stay due for the next run. Published together
+ * they would race for the customer's frequency cap, and which mail it let through would follow
+ * arrival; one at a time, the cap sees the first one and decides the rest the same way every time.
  */
 import { DetailType, type OutgoingEvent } from '../platform/contracts/events.js';
 import { DUE_EVENT } from './lanes.js';
@@ -50,6 +56,8 @@ export interface DueRun {
   published: number;
   /** Items another run or dispatch had already moved on (their lease failed: nothing published). */
   skipped: number;
+  /** Items left due for the next run: their customer had an earlier one published in this run. */
+  held: number;
   buckets: number;
   /** Every due item was reached within the budget. */
   drained: boolean;
@@ -62,9 +70,11 @@ export async function publishDueSends(deps: DueDeps, now: Date, budgetMs = 90_00
   const clock = deps.clock ?? Date.now;
   const deadline = clock() + budgetMs;
   const { start, today, floor } = walkFrom(await deps.sends.getDueCursor(), now);
-  const run: DueRun = { published: 0, skipped: 0, buckets: 0, drained: true, cursor: floor };
+  const run: DueRun = { published: 0, skipped: 0, held: 0, buckets: 0, drained: true, cursor: floor };
   let firstUndrained: string | undefined;
-  const shards = async (keys: string[]) => (await pool(keys, SHARDS_AT_ONCE, (k) => drainShard(deps, k, now, deadline, clock, run))).every(Boolean);
+  // A customer's items share a shard number in every bucket, and buckets are walked in turn.
+  const served = new Set<string>();
+  const shards = async (keys: string[]) => (await pool(keys, SHARDS_AT_ONCE, (k) => drainShard(deps, k, now, deadline, clock, run, served))).every(Boolean);
   const buckets = bucketsBetween(start, today);
   for (const bucket of buckets) {
     if (clock() >= deadline) {
@@ -82,12 +92,15 @@ export async function publishDueSends(deps: DueDeps, now: Date, budgetMs = 90_00
 }
 
 /** Pages one shard: lease, then publish, page by page. true when the shard had nothing more due. */
-async function drainShard(deps: DueDeps, shard: string, now: Date, deadline: number, clock: () => number, run: DueRun): Promise<boolean> {
+async function drainShard(deps: DueDeps, shard: string, now: Date, deadline: number, clock: () => number, run: DueRun, served: Set<string>): Promise<boolean> {
   let start: Record<string, unknown> | undefined;
+  let held = 0;
   do {
     if (clock() >= deadline) return false;
     const page = await deps.sends.listDue(shard, now.toISOString(), PAGE, start);
-    const leased = await pool(page.items, WRITES_AT_ONCE, async (d): Promise<DueSend | undefined> => {
+    const chosen = firstPerCustomer(page.items, served);
+    held += page.items.length - chosen.length;
+    const leased = await pool(chosen, WRITES_AT_ONCE, async (d): Promise<DueSend | undefined> => {
       const until = new Date(now.getTime() + leaseMs(d.leases ?? 0)).toISOString();
       return (await deps.sends.leaseDue(d, until)) ? { ...d, dueAt: until, leases: (d.leases ?? 0) + 1 } : undefined;
     });
@@ -96,13 +109,27 @@ async function drainShard(deps: DueDeps, shard: string, now: Date, deadline: num
     const events: OutgoingEvent[] = leased.flatMap((d): OutgoingEvent[] =>
       !d ? [] : d.flow ? [{ detailType: DetailType.FlowStepDue, detail: { customerId: d.customerId, flowId: d.campaignId, entry: d.occurrence, dueAt: d.dueAt } }] : [{ detailType: DUE_EVENT[d.lane], detail: eventOf(d) }],
     );
-    run.skipped += page.items.length - events.length;
+    run.skipped += chosen.length - events.length;
     const chunks = Array.from({ length: Math.ceil(events.length / 10) }, (_, i) => events.slice(i * 10, i * 10 + 10));
     await pool(chunks, WRITES_AT_ONCE, (c) => deps.publisher.publish(c));
     run.published += events.length;
     start = page.next;
   } while (start);
-  return true;
+  run.held += held;
+  // Held items are still due: the cursor must not pass their bucket.
+  return held === 0;
+}
+
+/** Of a page, each not yet served customer's first item (by due time, campaign, occurrence). */
+function firstPerCustomer(items: readonly DueSend[], served: Set<string>): DueSend[] {
+  const order = [...items].sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt) || a.campaignId.localeCompare(b.campaignId) || a.occurrence.localeCompare(b.occurrence));
+  const out: DueSend[] = [];
+  for (const d of order) {
+    if (served.has(d.customerId)) continue;
+    served.add(d.customerId);
+    out.push(d);
+  }
+  return out;
 }
 
 /** The event carries the leased due time: dispatch takes the send over only while it still holds. */

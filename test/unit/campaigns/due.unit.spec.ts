@@ -132,6 +132,29 @@ describe('publishDueSends', () => {
   });
 });
 
+describe('several of one customer\'s items due at once', () => {
+  it('go out one per run, the first by due time then campaign, so the frequency cap sees them in the same order on every run', async () => {
+    // Given a customer whose deferred win-back, flow wait and reminder all end at 08:00, and another customer
+    const store = new MemoryDue();
+    const at = '2026-11-20T08:00:00.000Z';
+    store.add({ customerId: 'c-1', campaignId: 'win-back', occurrence: 'o', dueAt: at, trigger, lane: 'bulk' });
+    store.add({ customerId: 'c-1', campaignId: 'abandoned-checkout', occurrence: 'e-1', dueAt: at, trigger, lane: 'bulk', flow: true });
+    store.add({ customerId: 'c-1', campaignId: 'coupon-reminder', occurrence: 'o', dueAt: '2026-11-19T20:00:00.000Z', trigger, lane: 'bulk' });
+    store.add({ customerId: 'c-2', campaignId: 'win-back', occurrence: 'o', dueAt: at, trigger, lane: 'bulk' });
+    const runs: string[][] = [];
+    for (let i = 0; i < 4; i++) {
+      // When the due job runs (each run after the dispatch of the previous one's events)
+      const { events, publisher } = published();
+      const out = await publishDueSends({ sends: store, publisher }, new Date(NOW.getTime() + i * 60_000));
+      runs.push(events.map((e) => `${(e.detail as DueSend).customerId}:${(e.detail as { campaignId?: string; flowId?: string }).campaignId ?? (e.detail as { flowId: string }).flowId}`).sort());
+      // Then what it left due is said, and the cursor stays on a bucket with items left
+      expect(out.held).toBe([2, 1, 0, 0][i]);
+      if (out.held) expect(out.drained).toBe(false);
+    }
+    expect(runs).toEqual([['c-1:coupon-reminder', 'c-2:win-back'], ['c-1:abandoned-checkout'], ['c-1:win-back'], []]);
+  });
+});
+
 describe('due sends and their lanes', () => {
   it('go back to the lane they came in: each lane\'s due event reaches dispatch only through that lane\'s route', async () => {
     const store = new MemoryDue();
