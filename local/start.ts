@@ -14,13 +14,11 @@ import { SingleBar, Presets } from 'cli-progress';
 import { runClockFrom, systemClock } from '../shared/platform/ports.js';
 import { loadCampaignDir } from '../shared/campaigns/load.js';
 import { fastForwardFlows, flowSummaries } from './flows-demo.js';
+import { demoInstant } from './demo-clock.js';
 import { startEmulators, fetchSentMail, fetchAllEml } from './emulators.js';
 
 /** Send-lane invocations at once on the one local event loop (see LocalBus's laneConcurrency). */
 const LOCAL_LANE_CONCURRENCY = 4;
-
-/** The default instant: 10:00 in Shanghai (the demo shop's zone) today, so runs on a day agree. */
-const todayAtTen = () => new Date(`${new Date().toISOString().slice(0, 10)}T02:00:00.000Z`);
 
 const program = new Command('engage-local')
   .description('Run Engage locally on embedded emulators with a demo shop')
@@ -28,11 +26,11 @@ const program = new Command('engage-local')
   .option('--out <dir>', 'write summary.json and every sent email as mail/<message-id>.eml')
   .option('--customers <n>', 'demo shop size', (v) => Number.parseInt(v, 10), 2000)
   .option('--seed <n>', 'demo shop random seed', (v) => Number.parseInt(v, 10), 42)
-  .option('--now <instant>', 'run the demo at this instant (default: 10:00 Shanghai time today); same seed and instant, same outcome')
+  .option('--now <instant>', 'run the demo at this instant (default: the latest 10:00 Shanghai time that has passed); same seed and instant, same outcome')
   .option('--lang <lang>', 'language of the report and the console dashboard (zh-CN or en)', 'en')
   .parse();
 const opts = program.opts<{ once?: boolean; out?: string; customers: number; seed: number; now?: string; lang: string }>();
-const now = opts.now ? new Date(opts.now) : todayAtTen();
+const now = opts.now ? new Date(opts.now) : demoInstant(new Date());
 if (Number.isNaN(now.getTime())) program.error(`--now must be an ISO instant, got ${JSON.stringify(opts.now)}`);
 
 const say = (msg: string) => process.stdout.write(`${msg}\n`);

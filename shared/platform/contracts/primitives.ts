@@ -5,6 +5,7 @@
  * record can never block the others.
  */
 import { z } from 'zod';
+import { systemClock } from '../ports.js';
 
 /** Ids end up inside DynamoDB sort keys joined by '#', in link tokens, logs and SES message tags:
  * '#', whitespace and '@' are refused up front ('@' so that a shop cannot use e-mail addresses as
@@ -30,9 +31,10 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
  * When something happened at the shop (an order, a profile change). A time further ahead than
  * clock skew explains (a local time labelled Z, a wrong clock) would make "days since the last
  * order" negative and poison every later judgement of the customer, so it is refused here as
- * malformed. Judged against the receiving function's clock at parse time.
+ * malformed. Judged against the receiving function's clock at parse time (systemClock: the
+ * machine's, or the instant a local demo runs at).
  */
-export const ShopTime = Instant.refine((s) => Date.parse(s) <= Date.now() + MAX_CLOCK_SKEW_MS, {
+export const ShopTime = Instant.refine((s) => Date.parse(s) <= systemClock().getTime() + MAX_CLOCK_SKEW_MS, {
   message: `more than ${MAX_CLOCK_SKEW_MS / 60_000} minutes in the future (a local time labelled Z, or a wrong clock?)`,
 });
 
