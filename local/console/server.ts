@@ -1,11 +1,11 @@
 /**
- * The local web console: dashboard (the report), campaigns, customer lookup and email preview,
+ * The local web console: dashboard (the report with its Flows section), campaigns, customer lookup and email preview,
  * served read-only on 127.0.0.1 from the same stores and campaign files the functions use. No
  * login: it listens on loopback only (in AWS it would sit behind an authenticating front, see
  * README). Every request only reads; anything but GET/HEAD is refused.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { loadCampaigns } from '../../shared/campaigns/load.js';
+import { loadCampaignDir } from '../../shared/campaigns/load.js';
 import { customerFacts } from '../../shared/campaigns/live-audience.js';
 import { previewCampaign } from '../../shared/campaigns/plan.js';
 import type { CompiledCampaign } from '../../shared/campaigns/render.js';
@@ -16,6 +16,8 @@ import type { CustomerStore } from '../../shared/customers/port.js';
 import { Locale } from '../../shared/platform/contracts/events.js';
 import type { KpiData, KpiSource } from '../../shared/reports/index.js';
 import { parseLang, reportHtml } from '../../shared/reports/index.js';
+import { readFlowReports, type FlowReport } from '../../shared/reports/flows.js';
+import type { FlowStore } from '../../shared/flows/port.js';
 import { campaignDetail, campaignsList } from './campaigns-page.js';
 import { customerDetail, customerSearch } from './customer-page.js';
 import { NAV, esc, layout } from './layout.js';
@@ -24,6 +26,8 @@ import { previewPage } from './preview-page.js';
 export interface ConsoleStores extends LookupDeps {
   customers: Pick<CustomerStore, 'readCustomer'>;
   sends: LookupDeps['sends'] & { sendRecords(): AsyncIterable<SendRecord & { customerId: string }> };
+  /** The dashboard's Flows section, as `engage report` reads it. */
+  flows: Pick<FlowStore, 'counters' | 'clicks'>;
 }
 
 export interface ConsoleOptions {
@@ -46,12 +50,13 @@ export interface ConsoleHandle {
 type Page = { status: number; body: string; type?: string };
 
 export async function startConsole(opts: ConsoleOptions): Promise<ConsoleHandle> {
-  const campaigns = await loadCampaigns(opts.campaignsDir);
-  let cached: { at: number; data: Promise<KpiData> } | undefined;
-  const kpis = () => {
-    if (!cached || Date.now() - cached.at > (opts.cacheMs ?? 30_000)) cached = { at: Date.now(), data: opts.kpis.readKpis({ now: new Date() }) };
-    return cached.data;
+  const { campaigns, flows } = await loadCampaignDir(opts.campaignsDir);
+  let cached: { at: number; data: Promise<KpiData>; flows: Promise<FlowReport[]> } | undefined;
+  const fresh = () => {
+    if (!cached || Date.now() - cached.at > (opts.cacheMs ?? 30_000)) cached = { at: Date.now(), data: opts.kpis.readKpis({ now: new Date() }), flows: readFlowReports(flows, opts.stores.flows) };
+    return cached;
   };
+  const kpis = () => fresh().data;
   const sendsOf = async (campaignId: string) => {
     const out: Array<SendRecord & { customerId: string }> = [];
     for await (const s of opts.stores.sends.sendRecords()) if (s.campaignId === campaignId) out.push(s);
@@ -65,7 +70,7 @@ export async function startConsole(opts: ConsoleOptions): Promise<ConsoleHandle>
     if (path === '/favicon.ico') return { status: 204, body: '' };
     if (path === '/') {
       const lang = parseLang(q('lang') ?? opts.lang ?? 'en');
-      return { status: 200, body: reportHtml(await kpis(), lang, { shopName: opts.shop.name, nav: NAV('/') }) };
+      return { status: 200, body: reportHtml(await kpis(), lang, { shopName: opts.shop.name, nav: NAV('/'), flows: await fresh().flows }) };
     }
     if (path === '/campaigns') return { status: 200, body: campaignsList(campaigns, (await kpis()).campaigns) };
     const cm = /^\/campaigns\/([a-z0-9-]+)$/.exec(path);

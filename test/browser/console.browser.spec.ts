@@ -13,6 +13,7 @@ import { issueUniqueCoupon } from '../../shared/coupons/issue.js';
 import { inkShare, launchBrowser, renderedFonts, SCREENSHOTS, watchedPage } from '../support/browser.js';
 import { orderEvent, profileEvent } from '../support/events.js';
 import { putRaw, systemForTest } from '../support/system.js';
+import { repoRoot } from '../../local/system.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
 let ui: ConsoleHandle;
@@ -88,6 +89,23 @@ describe('the console in chromium', () => {
     expect(await page.$eval('html', (e) => e.getAttribute('lang'))).toBe('en');
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('dashboard: a Flows section with every configured flow and its figures, as `engage report` shows them', async () => {
+    // This shop's campaigns have no flows; a console over the shipped ones (which do) and the same table
+    const withFlows = await startLocalConsole({ ...sys, settings: { ...sys.settings, campaignsDir: join(repoRoot, 'campaigns') } }, { lang: 'en' });
+    try {
+      const { page, problems } = await watchedPage(browser);
+      await page.goto(new URL('/?lang=en', withFlows.url).href, { waitUntil: 'load' });
+      await page.screenshot({ path: join(SCREENSHOTS, 'dashboard-flows.png'), fullPage: true });
+      const flows = await page.$$eval('#flows [data-flow-figures]', (els) => els.map((e) => e.getAttribute('data-flow-figures')));
+      expect(flows.sort()).toEqual(['abandoned-checkout', 'post-purchase', 'welcome-series', 'win-back-churned']);
+      expect(await page.$eval('#flows', (e) => e.textContent)).toMatch(/Entered/i);
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      await withFlows.close();
+    }
   });
 
   it('campaigns: every campaign listed; a campaign shows its config, outcomes, recent sends and lift', async () => {
