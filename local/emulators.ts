@@ -285,6 +285,11 @@ export const LOCAL_SES_ACCOUNT = {
 async function startSes(port: number, endpoint: string): Promise<HttpServer> {
   process.env.AWS_SES_ACCOUNT ??= JSON.stringify(LOCAL_SES_ACCOUNT);
   const server = await startSesServer({ port, host: '127.0.0.1' });
+  // Node closes an idle keep-alive connection after 5 s; the SDK may pick that socket for its next
+  // request in the same instant and get ECONNRESET, which a send records as `unknown` (it may have
+  // gone out). SES's own endpoints keep connections far longer; so does the emulator now.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
