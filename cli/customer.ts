@@ -61,7 +61,7 @@ export function formatCustomerView(id: string, v: CustomerLookup, shop: { curren
   }
   const recent = v.ledger.slice(-RECENT_LEDGER).reverse();
   s += `  Ledger (latest ${recent.length} of ${v.ledger.length})\n`;
-  for (const e of recent) s += `    ${at(e.at)}  ${e.kind.padEnd(8)} ${signed(e.points).padStart(7)} → ${String(e.balanceAfter).padStart(7)}  ${e.key}${e.couponValue ? ` · coupon ${e.couponValue}` : ''}\n`;
+  for (const e of recent) s += `    ${at(e.at)}  ${e.kind.padEnd(8)} ${signed(e.points).padStart(7)} → ${String(e.balanceAfter).padStart(7)}  ${e.key}${e.couponValue ? ` · coupon ${e.couponValue}` : ''}${e.kind === 'history' ? ` · ${e.folded} imported entries since ${at(e.since!)}, ${e.earned} earned` : ''}\n`;
   s += `  Messages (${v.sends.length})\n`;
   for (const m of v.sends) {
     const detail = [m.reason, m.messageId && `message ${m.messageId}`, m.until && `until ${at(m.until)}`].filter(Boolean).join(' · ');

@@ -41,6 +41,8 @@ export async function reportTable(client: DynamoDBClient, tableName: string): Pr
         const state = item.state as LoyaltyState;
         bump(r.byTier, state.tier);
         r.pointsBalance += state.balance;
+        // An import's folded history rides on the state's item.
+        r.pointsIssued += (item.history as LedgerEntry | undefined)?.earned ?? 0;
       } else if (sk.startsWith(keys.ledgerPrefix)) {
         // An order view that has not earned shares the LEDGER#earn# key without an entry.
         const entry = item.entry as LedgerEntry | undefined;

@@ -5,15 +5,17 @@
  * result is what the live items would hold had every event gone through the bus at `now`.
  *
  * What is kept for writing: per-order state only for orders placed inside the refund window (an
- * older order's state would only ever be read by a late refund). The purchase days all stay, on
- * the customer item as order ingest keeps them.
+ * older order's state would only ever be read by a late refund), and the ledger entries from
+ * before the window folded into one (foldLedger), which rides on the loyalty state's item: an
+ * 18-month history then writes ~1.4 items per order instead of ~2. The purchase days all stay,
+ * on the customer item as order ingest keeps them.
  */
 import { createHash } from 'node:crypto';
 import { DetailType } from '../platform/contracts/events.js';
 import { DAY_MS, utcDay } from '../platform/time.js';
 import { decideOrder, emptyOrder, emptySummary, withDay, type DayState, type OrderState, type OrderSummary } from '../orders/decide.js';
 import { decideProfile, type Profile } from '../customers/record.js';
-import { decideOrderEvent, eventTime, newLoyaltyOrder, newLoyaltyState, type LedgerEntry, type LoyaltyConfig, type LoyaltyOrder, type LoyaltyState } from '../loyalty/index.js';
+import { decideOrderEvent, eventTime, foldLedger, newLoyaltyOrder, newLoyaltyState, type LedgerEntry, type LoyaltyConfig, type LoyaltyOrder, type LoyaltyState } from '../loyalty/index.js';
 import type { ShopEvent } from './rows.js';
 import { emptyMarks, orderKpi, type KpiMarks } from '../orders/kpi.js';
 import { tierKpi } from '../loyalty/kpi.js';
@@ -101,5 +103,6 @@ export function itemsToKeep(f: FoldedCustomer, ctx: FoldContext) {
   const recent = (placedAt: string | undefined) => placedAt === undefined || placedAt >= cutoff;
   const orders = [...f.orders].filter(([, o]) => recent(o.placedAt));
   const loyaltyOrders = [...f.loyaltyOrders.values()].filter((o) => recent(o.placedAt));
-  return { orders, loyaltyOrders };
+  const { history, kept: ledger } = foldLedger(f.ledger, new Date(cutoff));
+  return { orders, loyaltyOrders, ledger, ...(history ? { history } : {}) };
 }

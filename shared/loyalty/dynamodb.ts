@@ -1,7 +1,7 @@
 /** LoyaltyStore over the Engage table (items and access patterns 11–14 in shared/platform/table/keys.ts). */
 import { kpiUpdate } from '../platform/table/counters.js';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { DynamoTable, cancellationAt, isConflict, versionGuard, type Item } from '../platform/table/dynamodb.js';
+import { GetCommand, QueryCommand, paginateQuery, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoTable, cancellationAt, isConflict, type Item } from '../platform/table/dynamodb.js';
 import { customerIdOfPk, keyId, keys, LOYALTY_DUE_INDEX, NEVER_DUE, TableAttr } from '../platform/table/keys.js';
 import type { Versioned } from '../platform/ports.js';
 import { instantMs } from '../platform/time.js';
@@ -69,8 +69,15 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
 
   /** The whole statement, oldest first: entries are keyed by cause, so time order is by `at`. */
   async listLedger(customerId: string): Promise<LedgerEntry[]> {
-    // Items of order views that have not earned (yet) carry no entry.
-    const entries = (await this.queryPrefix(keys.loyalty(customerId).pk, keys.ledgerPrefix)).flatMap((item) => (item.entry ? [item.entry as LedgerEntry] : []));
+    // LEDGER#… sorts just before LOYALTY, and nothing else of the partition between them: one
+    // Query reads the entries and the state item's folded history. Items of order views that
+    // have not earned (yet) carry no entry.
+    const items: Item[] = [];
+    const { pk, sk } = keys.loyalty(customerId);
+    for await (const page of paginateQuery({ client: this.db }, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': pk, ':from': keys.ledgerPrefix, ':to': sk }, ConsistentRead: true })) {
+      items.push(...(page.Items ?? []));
+    }
+    const entries = items.flatMap((item) => (item.sk === sk ? (item.history ? [item.history as LedgerEntry] : []) : item.entry ? [item.entry as LedgerEntry] : []));
     return entries.sort((a, b) => instantMs(a.at) - instantMs(b.at) || a.key.localeCompare(b.key));
   }
 
@@ -81,19 +88,7 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
     const checked = this.tombstoneCheckUnless(c.customerId, c.loyalty.v);
     const items: TransactItems = [
       ...checked,
-      put(
-        {
-          ...keys.loyalty(c.customerId),
-          customerId: c.customerId,
-          state: c.loyalty.value.state,
-          outbox: c.loyalty.value.outbox,
-          [TableAttr.version]: c.loyalty.v + 1,
-          [TableAttr.loyaltyDueShard]: keys.loyaltyDueShardKey(keys.loyaltyShardOf(c.customerId)),
-          [TableAttr.loyaltyDueOn]: c.due.on,
-          nextOn: c.due.next,
-        },
-        versionGuard(c.loyalty.v),
-      ),
+      this.stateUpdate(c),
       ...(c.order ? [this.orderView(c.customerId, c.order, earn)] : []),
       ...c.entries.filter((e) => e !== earn).map((entry) => put({ ...keys.ledger(c.customerId, entry.key), customerId: c.customerId, entry }, created)),
       ...c.coupons.map((coupon) => put({ ...keys.coupon(coupon.codeHash), coupon }, created)),
@@ -110,6 +105,31 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
       if (isConflict(e)) return 'conflict';
       throw e;
     }
+  }
+
+  /** SET, not Put: the item may carry an import's folded history (`history`), which stays. */
+  private stateUpdate(c: LoyaltyCommit) {
+    const first = c.loyalty.v === 0;
+    const values = {
+      ':c': c.customerId,
+      ':s': c.loyalty.value.state,
+      ':o': c.loyalty.value.outbox,
+      ':next': c.loyalty.v + 1,
+      ':shard': keys.loyaltyDueShardKey(keys.loyaltyShardOf(c.customerId)),
+      ':on': c.due.on,
+      ':n': c.due.next,
+      ...(first ? {} : { ':v': c.loyalty.v }),
+    };
+    return {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.loyalty(c.customerId),
+        UpdateExpression: 'SET customerId = :c, #state = :s, outbox = :o, #ver = :next, #shard = :shard, #on = :on, nextOn = :n',
+        ConditionExpression: first ? 'attribute_not_exists(pk)' : '#ver = :v',
+        ExpressionAttributeNames: { '#state': 'state', '#ver': TableAttr.version, '#shard': TableAttr.loyaltyDueShard, '#on': TableAttr.loyaltyDueOn },
+        ExpressionAttributeValues: values,
+      },
+    };
   }
 
   /**

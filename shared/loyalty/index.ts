@@ -3,7 +3,8 @@
  *
  * What the DynamoDB store keeps (one table, customer partition `CUST#<id>`; keys in shared/platform/table/keys.ts,
  * adapter in shared/loyalty/dynamodb.ts):
- * - `LOYALTY` — LoyaltyState + `version`. Every decision that returns a state is written with
+ * - `LOYALTY` — LoyaltyState + `version` (+ `history`, an import's folded older entries: the
+ *   first line of the statement, so the state is written with SET, never replaced). Every decision that returns a state is written with
  *   `version = :read` (or attribute_not_exists(pk) when new), SET version = version + 1. Because
  *   redemptions are decided on that read, the version condition is what keeps the balance from
  *   going negative under concurrent redemptions; a counter-only path would use

@@ -6,8 +6,9 @@
  */
 import type { Lot, LoyaltyState } from './state.js';
 
-/** 'rejected': a refused redemption, kept under its key (0 points) so the same key is refused again. */
-export type LedgerKind = 'earn' | 'reverse' | 'redeem' | 'expire' | 'birthday' | 'rejected';
+/** 'rejected': a refused redemption, kept under its key (0 points) so the same key is refused again.
+ * 'history': an imported history's older entries folded into one (see foldLedger). */
+export type LedgerKind = 'earn' | 'reverse' | 'redeem' | 'expire' | 'birthday' | 'rejected' | 'history';
 
 export interface LedgerEntry {
   /** 'earn#<orderId>', 'refund#<orderId>#<refundId>', 'cancel#<orderId>', 'redeem#<key>',
@@ -32,6 +33,50 @@ export interface LedgerEntry {
   /** For a refused redemption: why, and how many points were asked for. */
   reason?: string;
   requested?: number;
+  /** For 'history': how many entries it folds, when the first of them was, and the points they
+   * credited (`points` is what is left after reversals and expiries). */
+  folded?: number;
+  since?: string;
+  earned?: number;
+}
+
+export const HISTORY_KEY = 'history';
+/** The kinds an import produces; anything else (redemptions, birthdays) is never folded. */
+const FOLDABLE: ReadonlySet<LedgerKind> = new Set(['earn', 'reverse', 'expire']);
+
+/**
+ * An imported history's entries before `before`, folded into one 'history' entry (points and
+ * lots summed, the balance after the last of them); the rest kept as they are. Entries of an
+ * order come at or after its placement, so an order placed inside the refund window keeps all of
+ * its entries, and every folded entry precedes every kept one: the statement still adds up.
+ * Folding drops the per-order keys that made a re-sent old earn or refund a no-op; such orders
+ * keep no per-order state anyway (README, "Orders older than the refund window").
+ */
+export function foldLedger(entries: readonly LedgerEntry[], before: Date): { history?: LedgerEntry; kept: LedgerEntry[] } {
+  const cut = before.getTime();
+  const isOld = (e: LedgerEntry) => FOLDABLE.has(e.kind) && Date.parse(e.at) < cut;
+  const old = entries.filter(isOld);
+  const kept = entries.filter((e) => !isOld(e));
+  if (old.length === 0) return { kept };
+  const byTime = [...old].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const lots: Record<string, number> = {};
+  for (const e of old) for (const [k, n] of Object.entries(e.lots)) lots[k] = (lots[k] ?? 0) + n;
+  for (const k of Object.keys(lots)) if (lots[k] === 0) delete lots[k];
+  const last = byTime.at(-1)!;
+  const unrecoverable = old.reduce((n, e) => n + (e.unrecoverable ?? 0), 0);
+  const history: LedgerEntry = {
+    key: HISTORY_KEY,
+    kind: 'history',
+    points: old.reduce((n, e) => n + e.points, 0),
+    lots,
+    balanceAfter: last.balanceAfter,
+    at: last.at,
+    folded: old.length,
+    since: byTime[0]!.at,
+    earned: old.reduce((n, e) => n + Math.max(0, e.points), 0),
+    ...(unrecoverable ? { unrecoverable } : {}),
+  };
+  return { history, kept };
 }
 
 export const sumLots = (lots: Record<string, Lot>): number => Object.values(lots).reduce((s, l) => s + l.points, 0);
