@@ -70,7 +70,9 @@ export interface ImportReport {
 }
 
 interface Pending {
-  events: ShopEvent[];
+  /** The customer's validated events, each kept as its JSON until its batch folds them: a parsed
+   * event object takes ~4× the heap, which at a million orders decided whether the import fits. */
+  events: string[];
   /** fileIndex * 2^32 + row of every line of this customer (for the report, if rejected). */
   refs: number[];
   bad?: Rejection;
@@ -106,7 +108,7 @@ export async function importHistory(deps: { store: ImportStore; clock: Clock }, 
       if (!p) byCustomer.set(r.customerId, (p = { events: [], refs: [] }));
       p.refs.push(fileIndex * ROW_BITS + lineNo);
       if (r.error) p.bad ??= { file: source.name, row: lineNo, customerId: r.customerId, reason: r.error };
-      else if (!p.bad) p.events.push(...r.events);
+      else if (!p.bad) for (const e of r.events) p.events.push(JSON.stringify(e));
       if (rows % 10_000 === 0) progress.read?.(rows);
     }
   }
@@ -149,7 +151,7 @@ export async function importHistory(deps: { store: ImportStore; clock: Clock }, 
     for (const id of batch) {
       const p = byCustomer.get(id)!;
       if (p.bad) held(id, p, `customer rejected: ${p.bad.file} row ${p.bad.row} is bad`, p.bad);
-      else folded.push(foldCustomer(id, p.events, ctx));
+      else folded.push(foldCustomer(id, p.events.map((e) => JSON.parse(e) as ShopEvent), ctx));
     }
     const emails = [...new Set(folded.flatMap((f) => f.profileEmails.map(emailHash)))];
     const { existing, suppressed } = await deps.store.lookup(folded.map((f) => f.customerId), emails);
@@ -187,7 +189,7 @@ export async function importHistory(deps: { store: ImportStore; clock: Clock }, 
   if (!previous) await checkpoint(start, 'running');
   let next = 0;
   await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(opts.parallelBatches ?? 4, batches)) }, async () => {
+    Array.from({ length: Math.max(1, Math.min(opts.parallelBatches ?? 8, batches)) }, async () => {
       while (next < batches) await runBatch(next++);
     }),
   );
