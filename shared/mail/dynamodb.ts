@@ -16,18 +16,30 @@ import type { SendRate } from './port.js';
 
 /** Concurrent takes that restart a past schedule race; each loser sees the winner's and advances it. */
 const ATTEMPTS = 12;
+/** How long a peek stays good as a hint: the lanes hold records back only when the schedule is
+ * seconds ahead (maxWaitMs), so a quarter second changes no decision, while reading the one item
+ * every lane shares before each record made a bulk sweep read it once per customer transition. */
+export const PEEK_FRESH_MS = 250;
 
 export class DynamoSendRate extends DynamoTable implements SendRate {
   /** The schedule this container last saw (µs): a hint of which take to try first. Each failed
    * condition is a billed write on the one item every sender shares, so guessing right matters:
    * between bursts the schedule lies in the past, under load it is ahead. */
   private lastTat?: number;
+  private peeked?: { atMs: number; tat: number | undefined };
+
+  constructor(db: ConstructorParameters<typeof DynamoTable>[0], tableName: string, private readonly clockMs: () => number = Date.now) {
+    super(db, tableName);
+  }
 
   async peek(): Promise<number | undefined> {
+    const at = this.clockMs();
+    if (this.peeked && at - this.peeked.atMs >= 0 && at - this.peeked.atMs < PEEK_FRESH_MS) return this.peeked.tat;
     // Eventually consistent: a hint for holding messages back, never for granting a slot.
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.sendRate(), ProjectionExpression: 'tat' }));
     const tat = out.Item?.tat as number | undefined;
-    return tat === undefined ? undefined : tat / 1000;
+    this.peeked = { atMs: at, tat: tat === undefined ? undefined : tat / 1000 };
+    return this.peeked.tat;
   }
 
   async take(nowMs: number, interval: number, maxAheadMs: number): Promise<Take> {
