@@ -73,7 +73,7 @@ export function registerImportCommands(program: Command, io: ImportCommandIo = {
       for (const f of files) if (!existsSync(f)) throw new Error(`cannot read ${f}`);
 
       const err = io.stderr ?? process.stderr;
-      const bar = o.progress ? new SingleBar({ format: '  {phase} [{bar}] {value}/{total} {eta_formatted}', hideCursor: true, stream: err as NodeJS.WriteStream }, Presets.shades_classic) : undefined;
+      const bar = o.progress ? new SingleBar({ format: '  {phase} [{bar}] {value}/{total} {eta_formatted}', hideCursor: true, stream: err as NodeJS.WriteStream, noTTYOutput: true, notTTYSchedule: 10_000 }, Presets.shades_classic) : undefined;
       const table = openTable(io.dynamodb, { local: o.local === true });
       const t0 = performance.now();
       try {
