@@ -23,7 +23,7 @@
  * 12. One order's loyalty view                        GetItem  pk=CUST#<cid>  sk=LOYALTY#ORDER#<oid> (not ORDER#: that item
  *     is Put whole by order ingest under its own version, so a shared item would lose writes or conflict)
  * 13. Ledger entry by cause (earn#o-1, redeem#<key>)  GetItem  pk=CUST#<cid>  sk=LEDGER#<key>, created attribute_not_exists
- * 14. A customer's statement                          Query    pk=CUST#<cid>  sk begins_with LEDGER#
+ * 14. A customer's statement                          Query    pk=CUST#<cid>  sk BETWEEN LEDGER# AND LOYALTY (the state item holds an import's folded history)
  * 15. Suppressed address (hash only, never the email)  GetItem  pk=SUPPRESS#<sha256(trimmed lower-cased email)>  sk=SUPPRESS;
  *     outlives erasure of the CUST# partition, so a re-registered address stays suppressed
  * 16. Survey of one mail, answered once            GetItem  pk=CUST#<cid>  sk=SURVEY#<campaign>:<occurrence>
