@@ -16,12 +16,12 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Choice, Condition, DistributedMap, JsonPath, StateGraph, StateMachineType, Succeed, type IChainable, type INextable, type State } from 'aws-cdk-lib/aws-stepfunctions';
+import { Choice, Condition, DistributedMap, JsonPath, StateGraph, StateMachineType, Succeed, Timeout, type IChainable, type INextable, type State } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { BulkJob } from '../shared/platform/bulk.js';
-import { finisherOf, tasksOf, type FunctionName } from '../shared/platform/contracts/functions.js';
+import { finisherOf, specOf, tasksOf, type FunctionName } from '../shared/platform/contracts/functions.js';
 
 export interface BulkRunLimits {
   /** Segments processed at once (Lambda concurrency and DynamoDB throughput it may take). */
@@ -47,6 +47,16 @@ function withRetries(invoke: LambdaInvoke): LambdaInvoke {
   return invoke;
 }
 
+/**
+ * A Task waits as long as its function may run, plus a margin: stated, not left to the runner's
+ * default (the local runner's is 60 s: a segment of a 100,000-customer sweep runs minutes, was
+ * declared timed out while it still worked, and retried beside itself).
+ */
+const taskTimeoutOf = (name: FunctionName) => {
+  const spec = specOf(name);
+  return Timeout.duration(Duration.seconds((('timeoutSeconds' in spec ? spec.timeoutSeconds : undefined) ?? 30) + 60));
+};
+
 export function bulkRunDefinition(scope: Construct, job: BulkJob, fnOf: (name: FunctionName) => IFunction, limits: BulkRunLimits): IChainable {
   const tasks = tasksOf(job);
   if (tasks.length === 0) throw new Error(`no Task function serves bulk run ${job}`);
@@ -54,7 +64,7 @@ export function bulkRunDefinition(scope: Construct, job: BulkJob, fnOf: (name: F
   // Built back to front: each Task's Choice goes on to the next Task (or to done).
   let next: State = done;
   for (const name of [...tasks].reverse()) {
-    const invoke = withRetries(new LambdaInvoke(scope, name, { lambdaFunction: fnOf(name), payloadResponseOnly: true, retryOnServiceExceptions: true }));
+    const invoke = withRetries(new LambdaInvoke(scope, name, { lambdaFunction: fnOf(name), payloadResponseOnly: true, retryOnServiceExceptions: true, taskTimeout: taskTimeoutOf(name) }));
     const more = new Choice(scope, `${name} more?`).when(Condition.isPresent('$.cursor'), invoke).otherwise(next);
     (invoke as INextable).next(more);
     next = invoke;
@@ -76,7 +86,7 @@ export function bulkRunDefinition(scope: Construct, job: BulkJob, fnOf: (name: F
     scheduledTime: JsonPath.stringAt('$.scheduledTime'),
     totalSegments: JsonPath.numberAt('$.totalSegments'),
   });
-  return map.next(withRetries(new LambdaInvoke(scope, finisher, { lambdaFunction: fnOf(finisher), payload, payloadResponseOnly: true, retryOnServiceExceptions: true })));
+  return map.next(withRetries(new LambdaInvoke(scope, finisher, { lambdaFunction: fnOf(finisher), payload, payloadResponseOnly: true, retryOnServiceExceptions: true, taskTimeout: taskTimeoutOf(finisher) })));
 }
 
 /** The ASL of a bulk run as plain JSON, for functions given by literal ARNs (the local runner). */

@@ -52,6 +52,17 @@ describe.each(BULK_JOBS)('bulk run %s', (job) => {
     });
   });
 
+  it('gives every Task its function timeout and a margin, in the stack and in the local runner (whose default is 60 s)', () => {
+    const tasks = (d: Json) => [...Object.entries(d.ItemProcessor?.States ?? {}), ...Object.entries(d.States ?? {})] as Array<[string, Json]>;
+    for (const d of [def(), segments(), localDefinitions()[job] as Json, (localDefinitions()[job] as Json).States[SEGMENTS_STATE]]) {
+      for (const [name, state] of tasks(d)) {
+        if (state.Type !== 'Task') continue;
+        const spec = specOf(name as FunctionName) as { timeoutSeconds?: number };
+        expect(state.TimeoutSeconds, name).toBe((spec.timeoutSeconds ?? 30) + 60);
+      }
+    }
+  });
+
   it('ends after the Map with its finisher, if the job has one, given the run without its segments', () => {
     const fit = finisherOf(job);
     if (!fit) return expect(segments().End).toBe(true);
