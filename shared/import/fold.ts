@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DetailType } from '../platform/contracts/events.js';
-import { DAY_MS, utcDay } from '../platform/time.js';
+import { DAY_MS, instantMs, utcDay } from '../platform/time.js';
 import { decideOrder, emptyOrder, emptySummary, withDay, type DayState, type OrderState, type OrderSummary } from '../orders/decide.js';
 import { decideProfile, type Profile } from '../customers/record.js';
 import { decideOrderEvent, eventTime, foldLedger, newLoyaltyOrder, newLoyaltyState, type LedgerEntry, type LoyaltyConfig, type LoyaltyOrder, type LoyaltyState } from '../loyalty/index.js';
@@ -99,10 +99,11 @@ export function foldCustomer(customerId: string, history: readonly ShopEvent[], 
 
 /** The per-order items worth writing (see the file comment). */
 export function itemsToKeep(f: FoldedCustomer, ctx: FoldContext) {
-  const cutoff = new Date(ctx.now.getTime() - ctx.refundWindowDays * DAY_MS).toISOString();
-  const recent = (placedAt: string | undefined) => placedAt === undefined || placedAt >= cutoff;
+  const cutoff = new Date(ctx.now.getTime() - ctx.refundWindowDays * DAY_MS);
+  // As instants: a placedAt with an offset (+08:00) must be judged by the same cut as the ledger.
+  const recent = (placedAt: string | undefined) => placedAt === undefined || instantMs(placedAt) >= cutoff.getTime();
   const orders = [...f.orders].filter(([, o]) => recent(o.placedAt));
   const loyaltyOrders = [...f.loyaltyOrders.values()].filter((o) => recent(o.placedAt));
-  const { history, kept: ledger } = foldLedger(f.ledger, new Date(cutoff));
+  const { history, kept: ledger } = foldLedger(f.ledger, cutoff);
   return { orders, loyaltyOrders, ledger, ...(history ? { history } : {}) };
 }

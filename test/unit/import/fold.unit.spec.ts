@@ -66,6 +66,16 @@ describe('Function: itemsToKeep', () => {
     expect(Object.keys(folded.days).length).toBe(folded.summary!.purchaseDays);
   });
 
+  it('judges the refund window by instants: an order an hour before the cut, written +08:00, is old for its state and its points alike', () => {
+    // The cut is 2026-08-22T04:00Z; as strings '…T11:00:00+08:00' (03:00Z) would sort after it.
+    const folded = foldCustomer('c-1', [placed('o-a', 300, '2026-08-22T11:00:00+08:00'), placed('o-b', 300, '2026-08-22T13:00:00+08:00')], ctx);
+    const kept = itemsToKeep(folded, ctx);
+    expect(kept.orders.map(([id]) => id)).toEqual(['o-b']);
+    expect(kept.loyaltyOrders.map((o) => o.orderId)).toEqual(['o-b']);
+    expect(kept.ledger.map((e) => e.key)).toEqual(['earn#o-b']);
+    expect(kept.history).toMatchObject({ kind: 'history', folded: 1, points: 300 });
+  });
+
   it('keeps no per-order state for a customer without recent orders, but their last purchase day (a live order cancelled later needs it back)', () => {
     const old = history.filter((e) => e.detail.occurredAt < '2026-06-01');
     const folded = foldCustomer('c-1', old, ctx);
