@@ -21,7 +21,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { TaskInput } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { BulkJob } from '../shared/platform/bulk.js';
-import { finisherOf, specOf, tasksOf, type FunctionName } from '../shared/platform/contracts/functions.js';
+import { finisherOf, tasksOf, timeoutSecondsOf, type FunctionName } from '../shared/platform/contracts/functions.js';
 
 export interface BulkRunLimits {
   /** Segments processed at once (Lambda concurrency and DynamoDB throughput it may take). */
@@ -52,10 +52,7 @@ function withRetries(invoke: LambdaInvoke): LambdaInvoke {
  * default (the local runner's is 60 s: a segment of a 100,000-customer sweep runs minutes, was
  * declared timed out while it still worked, and retried beside itself).
  */
-const taskTimeoutOf = (name: FunctionName) => {
-  const spec = specOf(name);
-  return Timeout.duration(Duration.seconds((('timeoutSeconds' in spec ? spec.timeoutSeconds : undefined) ?? 30) + 60));
-};
+const taskTimeoutOf = (name: FunctionName) => Timeout.duration(Duration.seconds(timeoutSecondsOf(name) + 60));
 
 export function bulkRunDefinition(scope: Construct, job: BulkJob, fnOf: (name: FunctionName) => IFunction, limits: BulkRunLimits): IChainable {
   const tasks = tasksOf(job);

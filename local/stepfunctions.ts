@@ -12,7 +12,7 @@ import { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { bulkRunAsl, DEFAULT_BULK_LIMITS } from '../infra/bulk-definition.js';
 import { BULK_JOBS, type BulkJob } from '../shared/platform/bulk.js';
-import { runFunctionsOf, specOf, type FunctionName } from '../shared/platform/contracts/functions.js';
+import { runFunctionsOf, timeoutSecondsOf, type FunctionName } from '../shared/platform/contracts/functions.js';
 import { lambdaContext } from './bus.js';
 import { localStateMachineArn } from './env.js';
 import type { FunctionHandler } from './handlers.js';
@@ -98,7 +98,7 @@ export class LocalStepFunctions {
           const task = input as { segment: number; cursor?: unknown };
           this.invocations.push({ execution: execution.name, fn, segment: task.segment, resumed: task.cursor !== undefined });
           const handler = await this.handlerOf(fn);
-          return handler(input, lambdaContext(fn, (specOf(fn).timeoutSeconds ?? 30) * 1000));
+          return handler(input, lambdaContext(fn, timeoutSecondsOf(fn) * 1000));
         },
       ]),
     );

@@ -7,7 +7,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { EnvVar } from '../../shared/platform/config.js';
-import { manifest, type FunctionName } from '../../shared/platform/contracts/functions.js';
+import { manifest, timeoutSecondsOf, type FunctionName } from '../../shared/platform/contracts/functions.js';
 import { PRECOMPILED_MJML_FILE } from '../../shared/campaigns/mjml-compile.js';
 import { acknowledgeNag } from '../nag.js';
 
@@ -67,7 +67,7 @@ export class EngageFunction extends NodejsFunction {
       runtime: FUNCTION_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: ('memoryMb' in spec ? spec.memoryMb : undefined) ?? 512,
-      timeout: Duration.seconds(('timeoutSeconds' in spec ? spec.timeoutSeconds : undefined) ?? 30),
+      timeout: Duration.seconds(timeoutSecondsOf(props.name)),
       tracing: Tracing.ACTIVE,
       // No reserved concurrency: it would carve capacity out of the account pool for all time;
       // every trigger is an SQS queue or the schedule, which already buffer bursts.

@@ -57,8 +57,7 @@ describe.each(BULK_JOBS)('bulk run %s', (job) => {
     for (const d of [def(), segments(), localDefinitions()[job] as Json, (localDefinitions()[job] as Json).States[SEGMENTS_STATE]]) {
       for (const [name, state] of tasks(d)) {
         if (state.Type !== 'Task') continue;
-        const spec = specOf(name as FunctionName) as { timeoutSeconds?: number };
-        expect(state.TimeoutSeconds, name).toBe((spec.timeoutSeconds ?? 30) + 60);
+        expect(state.TimeoutSeconds, name).toBe(((specOf(name as FunctionName) as { timeoutSeconds?: number }).timeoutSeconds ?? 30) + 60);
       }
     }
   });

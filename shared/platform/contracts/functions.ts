@@ -348,6 +348,8 @@ export const runFunctionsOf = (job: BulkJob): FunctionName[] => [...tasksOf(job)
 export type QueueFunction = { [F in FunctionName]: Manifest[F]['trigger']['kind'] extends 'queue' ? F : never }[FunctionName];
 
 export const specOf = (fn: FunctionName): FunctionSpec => manifest[fn];
+/** The function's timeout (the Lambda setting, the local context's deadline, its bulk-run Task's wait). */
+export const timeoutSecondsOf = (fn: FunctionName): number => specOf(fn).timeoutSeconds ?? 30;
 
 export interface EventPattern {
   source: readonly string[];
