@@ -4,6 +4,8 @@
  * recipients: for every sent mail it publishes SES-shaped events (the shape of SES's event
  * publishing, with the mail's own message tags) through the local bus to the same ses-feedback
  * handler, with the same routes. Deterministic for a seed: the same mails get the same events.
+ * A mail is known by what it is (campaign, customer, occurrence), not by its message id, which
+ * the SES emulator makes up afresh on every run.
  */
 import { createHash } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -29,8 +31,37 @@ export const DEMO_RATES: EngagementRates = { delivered: 0.98, opened: 0.45, clic
 
 const BROWSER = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148';
 
-/** A number in [0, 1) fixed by the seed, the message and what is being decided. */
-const draw = (seed: number, messageId: string, what: string) => createHash('sha256').update(`${seed}\0${messageId}\0${what}`).digest().readUInt32BE(0) / 2 ** 32;
+/** A number in [0, 1) fixed by the seed, the mail and what is being decided. */
+const draw = (seed: number, mail: MailIdentity, what: string) =>
+  createHash('sha256').update(`${seed}\0${mail.campaignId}\0${mail.customerId}\0${mail.occurrence}\0${what}`).digest().readUInt32BE(0) / 2 ** 32;
+
+export interface MailIdentity {
+  campaignId: string;
+  customerId: string;
+  occurrence: string;
+}
+
+/** What the recipient of one mail does, and how long after sending it opens (ms). */
+export interface Reaction {
+  delivered: boolean;
+  scanned: boolean;
+  opened: boolean;
+  clicked: boolean;
+  openAfterMs: number;
+}
+
+export function reactionTo(seed: number, mail: MailIdentity, rates: EngagementRates = DEMO_RATES): Reaction {
+  const d = (what: string) => draw(seed, mail, what);
+  const delivered = d('delivered') < rates.delivered;
+  const opened = delivered && d('opened') < rates.opened;
+  return {
+    delivered,
+    scanned: delivered && d('scanned') < rates.scanned,
+    opened,
+    clicked: opened && d('clicked') < rates.clicked,
+    openAfterMs: 60_000 + Math.floor(d('open-delay') * 6 * 3_600_000),
+  };
+}
 
 export interface SimulatedEngagement {
   mails: number;
@@ -51,28 +82,28 @@ export async function simulateEngagement(sys: LocalSystem, opts: { seed: number;
       if (!messageId) continue;
       tally.mails++;
       const sentAt = Date.parse(String(item.at));
+      const identity = { campaignId: String(item.campaignId), customerId: customerIdOfPk(String(item.pk)), occurrence: String(item.occurrence) };
       const mail = {
         messageId,
         timestamp: new Date(sentAt).toISOString(),
-        tags: { campaign: [encodeTag(String(item.campaignId))], customer: [encodeTag(customerIdOfPk(String(item.pk)))], occurrence: [encodeTag(String(item.occurrence))] },
+        tags: { campaign: [encodeTag(identity.campaignId)], customer: [encodeTag(identity.customerId)], occurrence: [encodeTag(identity.occurrence)] },
       };
       // Events never lie in the future of the demo's clock.
       const at = (ms: number) => new Date(Math.min(sentAt + ms, opts.now.getTime())).toISOString();
-      const d = (what: string) => draw(opts.seed, messageId, what);
-      if (d('delivered') >= rates.delivered) continue;
+      const r = reactionTo(opts.seed, identity, rates);
+      if (!r.delivered) continue;
       tally.delivered++;
       entries.push({ detailType: DetailType.SesDelivered, detail: { eventType: 'Delivery', mail, delivery: { timestamp: at(2_000) } } });
-      if (d('scanned') < rates.scanned) {
+      if (r.scanned) {
         tally.scanned++;
         entries.push({ detailType: DetailType.SesClicked, detail: { eventType: 'Click', mail, click: { timestamp: at(4_000), link: 'https://shop.example.com/', userAgent: 'Mozilla/5.0 (compatible; SafeLinks scanner)' } } });
       }
-      if (d('opened') >= rates.opened) continue;
+      if (!r.opened) continue;
       tally.opened++;
-      const openAfter = 60_000 + Math.floor(d('open-delay') * 6 * 3_600_000);
-      entries.push({ detailType: DetailType.SesOpened, detail: { eventType: 'Open', mail, open: { timestamp: at(openAfter), userAgent: BROWSER } } });
-      if (d('clicked') >= rates.clicked) continue;
+      entries.push({ detailType: DetailType.SesOpened, detail: { eventType: 'Open', mail, open: { timestamp: at(r.openAfterMs), userAgent: BROWSER } } });
+      if (!r.clicked) continue;
       tally.clicked++;
-      entries.push({ detailType: DetailType.SesClicked, detail: { eventType: 'Click', mail, click: { timestamp: at(openAfter + 30_000), link: 'https://shop.example.com/', userAgent: BROWSER } } });
+      entries.push({ detailType: DetailType.SesClicked, detail: { eventType: 'Click', mail, click: { timestamp: at(r.openAfterMs + 30_000), link: 'https://shop.example.com/', userAgent: BROWSER } } });
     }
   }
   for (let i = 0; i < entries.length; i += 10) {
