@@ -25,7 +25,7 @@ export interface ImportCommandIo {
 interface ImportFlags {
   local?: boolean;
   loyalty?: string;
-  refundWindowDays: string;
+  refundWindowDays?: string;
   currency?: string;
   timeZone?: string;
   locale?: string;
@@ -55,7 +55,7 @@ export function registerImportCommands(program: Command, io: ImportCommandIo = {
     .description('Import customers and orders (CSV or JSON Lines, see README "Connect your shop") into the table in bulk; sends no mail')
     .argument('<files...>', 'customers.csv, orders.csv, transactions.csv or events.jsonl, in this order')
     .option('--loyalty <file>', 'the loyalty programme (default: ./loyalty.yaml, else the built-in one)')
-    .option('--refund-window-days <n>', 'orders older than this keep no per-order state', '90')
+    .option('--refund-window-days <n>', "orders older than this keep no per-order state (default: the loyalty programme's refundWindowDays, 90)")
     .option('--currency <code>', 'currency of transaction logs (default: the loyalty currency)')
     .option('--time-zone <tz>', 'time zone of customers without one (default: the loyalty time zone)')
     .option('--locale <locale>', 'locale of customers without one: zh-CN or en (default: the loyalty default)')
@@ -64,7 +64,8 @@ export function registerImportCommands(program: Command, io: ImportCommandIo = {
     .option('--no-progress', 'no progress bar')
     .action(async (files: string[], o: ImportFlags) => {
       const loyalty = o.loyalty ? loadLoyaltyConfig(o.loyalty) : existsSync('loyalty.yaml') ? loadLoyaltyConfig('loyalty.yaml') : defaultLoyaltyConfig;
-      const window = Number(o.refundWindowDays);
+      // The live loyalty handler folds orders by the programme's window: the import's default is the same.
+      const window = Number(o.refundWindowDays ?? loyalty.refundWindowDays);
       if (!Number.isInteger(window) || window < 0) throw new Error(`--refund-window-days must be a whole number of days, got ${JSON.stringify(o.refundWindowDays)}`);
       const locale = Locale.safeParse(o.locale ?? loyalty.defaultLocale);
       if (!locale.success) throw new Error(`--locale must be zh-CN or en, got ${JSON.stringify(o.locale)}`);

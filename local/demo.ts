@@ -17,8 +17,6 @@ import type { LocalSystem } from './system.js';
 
 /** Long enough that deliveries of 3–7 days ago reach the post-delivery survey live. */
 export const LIVE_DAYS = 7;
-/** As `engage import` defaults. */
-export const REFUND_WINDOW_DAYS = 90;
 
 export function splitAt(events: readonly DemoEvent[], now: Date, liveDays = LIVE_DAYS): { history: DemoEvent[]; live: DemoEvent[] } {
   const cut = new Date(now.getTime() - liveDays * DAY_MS).toISOString();
@@ -37,7 +35,7 @@ export async function importDemoHistory(sys: LocalSystem, history: readonly Demo
   return importHistory(
     { store: sys.stores.imports, clock: () => now },
     [{ name: 'demo-history.jsonl', lines: lines() }],
-    { loyalty, refundWindowDays: REFUND_WINDOW_DAYS, defaults: { currency: loyalty.currency, locale: loyalty.defaultLocale, timeZone: loyalty.timeZone } },
+    { loyalty, refundWindowDays: loyalty.refundWindowDays, defaults: { currency: loyalty.currency, locale: loyalty.defaultLocale, timeZone: loyalty.timeZone } },
     progress,
   );
 }

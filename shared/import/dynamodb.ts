@@ -33,18 +33,11 @@ const CHUNK = 25;
 export function customerItems(folded: FoldedCustomer, ctx: FoldContext, source: string, suppression?: { reason: string; at: string }): { rest: Item[]; customer: Item } {
   const id = folded.customerId;
   const kept = itemsToKeep(folded, ctx);
-  const ledgerByKey = new Map(kept.ledger.map((e) => [keys.ledger(id, e.key).sk, e]));
-  const viewed = new Set(kept.loyaltyOrders.map((o) => keys.loyaltyOrder(id, o.orderId).sk));
   const rest: Item[] = [
     ...kept.orders.map(([orderId, state]) => ({ ...keys.order(id, orderId), state, [V]: 1 })),
-    // As the loyalty commit writes them: an order's view on its earn entry's item (keys.loyaltyOrder).
-    ...kept.loyaltyOrders.map((order) => {
-      const key = keys.loyaltyOrder(id, order.orderId);
-      const earn = ledgerByKey.get(key.sk);
-      return { ...key, customerId: id, order, [V]: 1, ...(earn ? { entry: earn } : {}) };
-    }),
-    ...kept.ledger.filter((entry) => !viewed.has(keys.ledger(id, entry.key).sk)).map((entry) => ({ ...keys.ledger(id, entry.key), customerId: id, entry })),
-    ...(folded.loyalty ? [{ ...loyaltyItem(id, folded.loyalty, ctx), ...(kept.history ? { history: kept.history } : {}) }] : []),
+    ...kept.ledger.map((entry) => ({ ...keys.ledger(id, entry.key), customerId: id, entry })),
+    // As the loyalty commit writes it: the open orders' views and entries and the folded history on the state item.
+    ...(folded.loyalty ? [{ ...loyaltyItem(id, folded.loyalty, ctx), open: kept.open, ...(kept.history ? { history: kept.history } : {}) }] : []),
   ];
   // The birthday in the loyalty due index, as the profile write puts it (access pattern 21).
   const bday = birthdayDueKey(folded.profile?.birthday);

@@ -4,10 +4,10 @@
  * loyalty (decideOrderEvent) — applied in time order, as the bus would have delivered them. The
  * result is what the live items would hold had every event gone through the bus at `now`.
  *
- * What is kept for writing: per-order state only for orders placed inside the refund window (an
- * older order's state would only ever be read by a late refund), and the ledger entries from
- * before the window folded into one (foldLedger), which rides on the loyalty state's item: an
- * 18-month history then writes ~1.4 items per order instead of ~2. The purchase days all stay,
+ * What is kept for writing: per-order state only for orders inside the refund window (an older
+ * order's state would only ever be read by a late refund); the loyalty views of those orders, with
+ * their entries, and the ledger entries from before the window folded into one (foldLedger), ride
+ * on the loyalty state's item as the live handler keeps them (loyalty/open-orders.ts). The purchase days all stay,
  * on the customer item as order ingest keeps them.
  */
 import { createHash } from 'node:crypto';
@@ -20,6 +20,7 @@ import type { ShopEvent } from './rows.js';
 import { emptyMarks, orderKpi, type KpiMarks } from '../orders/kpi.js';
 import { tierKpi } from '../loyalty/kpi.js';
 import type { KpiDelta } from '../platform/table/counters.js';
+import { isOpen, openCuts, type OpenOrders } from '../loyalty/open-orders.js';
 
 export interface FoldContext {
   now: Date;
@@ -97,13 +98,23 @@ export function foldCustomer(customerId: string, history: readonly ShopEvent[], 
   return f;
 }
 
-/** The per-order items worth writing (see the file comment). */
-export function itemsToKeep(f: FoldedCustomer, ctx: FoldContext) {
-  const cutoff = new Date(ctx.now.getTime() - ctx.refundWindowDays * DAY_MS);
+/**
+ * The per-order state worth writing (see the file comment): the order items of orders placed
+ * inside the refund window, the loyalty views open by the live rule (loyalty/open-orders.ts) with
+ * their entries, the rest of the ledger from before the window folded into one history entry.
+ */
+export function itemsToKeep(f: FoldedCustomer, ctx: FoldContext): { orders: Array<[string, OrderState]>; open: OpenOrders; ledger: LedgerEntry[]; history?: LedgerEntry } {
+  const cuts = openCuts(ctx.now, ctx.refundWindowDays);
+  const cut = cuts.refunds;
   // As instants: a placedAt with an offset (+08:00) must be judged by the same cut as the ledger.
-  const recent = (placedAt: string | undefined) => placedAt === undefined || instantMs(placedAt) >= cutoff.getTime();
+  const recent = (placedAt: string | undefined) => placedAt === undefined || instantMs(placedAt) >= cut;
   const orders = [...f.orders].filter(([, o]) => recent(o.placedAt));
-  const loyaltyOrders = [...f.loyaltyOrders.values()].filter((o) => recent(o.placedAt));
-  const { history, kept: ledger } = foldLedger(f.ledger, cutoff);
-  return { orders, loyaltyOrders, ledger, ...(history ? { history } : {}) };
+  const open: OpenOrders = {};
+  for (const order of f.loyaltyOrders.values()) {
+    const slot = { order, entries: f.ledger.filter((e) => e.orderId === order.orderId) };
+    // No `touchedAt`: an import's rows are not redelivered by the bus, so only the window counts.
+    if (isOpen(slot, cuts)) open[order.orderId] = slot;
+  }
+  const { history, kept: ledger } = foldLedger(f.ledger.filter((e) => !(e.orderId !== undefined && e.orderId in open)), new Date(cut));
+  return { orders, open, ledger, ...(history ? { history } : {}) };
 }

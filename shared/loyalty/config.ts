@@ -41,6 +41,10 @@ export const LoyaltyConfig = z
     defaultLocale: Locale.default('zh-CN'),
     /** Lowest first; the first tier is where every customer starts and must need nothing. */
     tiers: z.array(Tier).min(1).max(10),
+    /** Days after its placement an order can still be refunded. Until then its loyalty view is
+     * kept (a refund takes its points back); after, its entries fold into the statement's
+     * history line, and a later refund leaves the points as they are. The import's default too. */
+    refundWindowDays: z.number().int().min(1).max(3650).default(90),
     review: z
       .object({
         schedule: z.enum(['monthly', 'anniversary']).default('monthly'),

@@ -6,6 +6,7 @@ import { customerIdOfPk, keyId, keys, LOYALTY_DUE_INDEX, NEVER_DUE, TableAttr } 
 import type { Versioned } from '../platform/ports.js';
 import { instantMs } from '../platform/time.js';
 import type { LedgerEntry, LoyaltyOrder, LoyaltyState } from './index.js';
+import type { OpenOrders } from './open-orders.js';
 import type { DueQuery, LoyaltyCommit, LoyaltyItem, LoyaltyStore, Outbox } from './port.js';
 
 /** Keys per due-index page: a keys-only item is ~100 bytes, so one page reads ~10 KB. */
@@ -21,6 +22,8 @@ const toLoyalty = (item: Item): Versioned<LoyaltyItem> => ({
     state: item.state as LoyaltyState,
     outbox: (item.outbox as Outbox | undefined) ?? {},
     ...(typeof item[TableAttr.loyaltyDueOn] === 'string' ? { dueOn: item[TableAttr.loyaltyDueOn] as string } : {}),
+    ...(item.open ? { open: item.open as OpenOrders } : {}),
+    ...(item.history ? { history: item.history as LedgerEntry } : {}),
   },
   v: item[TableAttr.version] as number,
 });
@@ -30,7 +33,8 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
     const wanted = [keys.loyalty(customerId), keys.erased(customerId), ...(orderId ? [keys.loyaltyOrder(customerId, orderId)] : [])];
     const found = await this.batchGet(wanted);
     const loyalty = found.get(keyId(wanted[0]!));
-    // An imported earn entry of an order older than the refund window carries no order view.
+    // A view on its own item is one stored before views moved onto the state item; an earn entry
+    // there without a view is an old import's (an order older than its refund window).
     const order = orderId ? found.get(keyId(wanted[2]!)) : undefined;
     return {
       erased: found.has(keyId(wanted[1]!)),
@@ -70,14 +74,15 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
   /** The whole statement, oldest first: entries are keyed by cause, so time order is by `at`. */
   async listLedger(customerId: string): Promise<LedgerEntry[]> {
     // LEDGER#… sorts just before LOYALTY, and nothing else of the partition between them: one
-    // Query reads the entries and the state item's folded history. Items of order views that
-    // have not earned (yet) carry no entry.
+    // Query reads the entries and the state item's open orders and folded history. Items of
+    // (older) order views that have not earned carry no entry.
     const items: Item[] = [];
     const { pk, sk } = keys.loyalty(customerId);
     for await (const page of paginateQuery({ client: this.db }, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': pk, ':from': keys.ledgerPrefix, ':to': sk }, ConsistentRead: true })) {
       items.push(...(page.Items ?? []));
     }
-    const entries = items.flatMap((item) => (item.sk === sk ? (item.history ? [item.history as LedgerEntry] : []) : item.entry ? [item.entry as LedgerEntry] : []));
+    const onState = (item: Item) => [...(item.history ? [item.history as LedgerEntry] : []), ...Object.values((item.open as OpenOrders | undefined) ?? {}).flatMap((o) => o.entries)];
+    const entries = items.flatMap((item) => (item.sk === sk ? onState(item) : item.entry ? [item.entry as LedgerEntry] : []));
     return entries.sort((a, b) => instantMs(a.at) - instantMs(b.at) || a.key.localeCompare(b.key));
   }
 
@@ -98,7 +103,9 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
       ...(c.kpi ? [kpiUpdate(this.tableName, c.kpi)] : []),
     ];
     try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      // The state item alone (an order event of a known member): one conditional write, no transaction.
+      if (items.length === 1) await this.db.send(new UpdateCommand(items[0]!.Update!));
+      else await this.db.send(new TransactWriteCommand({ TransactItems: items }));
       return 'ok';
     } catch (e) {
       if (checked.length && cancellationAt(e, 0) === 'ConditionalCheckFailed') return 'erased';
@@ -107,9 +114,10 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
     }
   }
 
-  /** SET, not Put: the item may carry an import's folded history (`history`), which stays. */
+  /** SET, not Put: open orders and the folded history stay as they are unless the commit gives them. */
   private stateUpdate(c: LoyaltyCommit) {
     const first = c.loyalty.v === 0;
+    const { open, history } = c.loyalty.value;
     const values = {
       ':c': c.customerId,
       ':s': c.loyalty.value.state,
@@ -119,14 +127,17 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
       ':on': c.due.on,
       ':n': c.due.next,
       ...(first ? {} : { ':v': c.loyalty.v }),
+      ...(open ? { ':open': open } : {}),
+      ...(open && history ? { ':h': history } : {}),
     };
+    const sets = ['customerId = :c', '#state = :s', 'outbox = :o', '#ver = :next', '#shard = :shard', '#on = :on', 'nextOn = :n', ...(open ? ['#open = :open'] : []), ...(open && history ? ['#hist = :h'] : [])];
     return {
       Update: {
         TableName: this.tableName,
         Key: keys.loyalty(c.customerId),
-        UpdateExpression: 'SET customerId = :c, #state = :s, outbox = :o, #ver = :next, #shard = :shard, #on = :on, nextOn = :n',
+        UpdateExpression: `SET ${sets.join(', ')}`,
         ConditionExpression: first ? 'attribute_not_exists(pk)' : '#ver = :v',
-        ExpressionAttributeNames: { '#state': 'state', '#ver': TableAttr.version, '#shard': TableAttr.loyaltyDueShard, '#on': TableAttr.loyaltyDueOn },
+        ExpressionAttributeNames: { '#state': 'state', '#ver': TableAttr.version, '#shard': TableAttr.loyaltyDueShard, '#on': TableAttr.loyaltyDueOn, ...(open ? { '#open': 'open' } : {}), ...(open && history ? { '#hist': 'history' } : {}) },
         ExpressionAttributeValues: values,
       },
     };

@@ -3,20 +3,19 @@
  *
  * What the DynamoDB store keeps (one table, customer partition `CUST#<id>`; keys in shared/platform/table/keys.ts,
  * adapter in shared/loyalty/dynamodb.ts):
- * - `LOYALTY` — LoyaltyState + `version` (+ `history`, an import's folded older entries: the
- *   first line of the statement, so the state is written with SET, never replaced). Every decision that returns a state is written with
- *   `version = :read` (or attribute_not_exists(pk) when new), SET version = version + 1. Because
+ * - `LOYALTY` — LoyaltyState + `version`, the orders still inside the refund window (`open`: each
+ *   order's LoyaltyOrder view and the entries it caused, ./open-orders.ts) and `history` (older
+ *   entries folded into one statement line). Every decision that returns a state is written with
+ *   `version = :read` (or attribute_not_exists(pk) when new), SET version = version + 1; an order
+ *   event of a known member touches only this item: one conditional UpdateItem. Because
  *   redemptions are decided on that read, the version condition is what keeps the balance from
- *   going negative under concurrent redemptions; a counter-only path would use
- *   `balance >= :points` with SET balance = balance - :points instead.
- * - `LEDGER#<entry.key>` — one LedgerEntry each, Put with attribute_not_exists(sk), in the same
- *   TransactWriteItems as the state update. A cancelled transaction (either condition) is re-read
- *   and re-decided; the decision then says duplicate / reject. The entry's `at` can feed a GSI
- *   for a time-ordered statement.
- * - The LoyaltyOrder lives on the item of its order's earn entry, `LEDGER#earn#<orderId>`
- *   (`order` + `version`, and `entry` once the order has earned): updated in the same transaction
- *   with a condition on its version, the entry added only where none is (attribute_not_exists).
- *   One item instead of two per earning order: 2 write units less per order.
+ *   going negative under concurrent redemptions.
+ * - `LEDGER#<entry.key>` — the entries of no order (redemptions, expiries, birthdays), one
+ *   LedgerEntry each, Put with attribute_not_exists(sk) in the same TransactWriteItems as the
+ *   state update. A cancelled transaction (either condition) is re-read and re-decided; the
+ *   decision then says duplicate / reject.
+ * - `LEDGER#earn#<orderId>` — an order view stored before views moved onto the state item
+ *   (`order` + `version`, `entry` once earned): still read and updated where it is.
  * - Expiry needs only `lots` on the state (≤ expiryMonths + 1 entries, oldest first), and the
  *   monthly spend needs only `buckets` (≤ 13): no history is read in the common case.
  * Events (`tierChange`, notices, birthday) are published after the write succeeded; their `key`

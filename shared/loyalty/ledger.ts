@@ -41,8 +41,8 @@ export interface LedgerEntry {
 }
 
 export const HISTORY_KEY = 'history';
-/** The kinds an import produces; anything else (redemptions, birthdays) is never folded. */
-const FOLDABLE: ReadonlySet<LedgerKind> = new Set(['earn', 'reverse', 'expire']);
+/** The kinds an order history produces (and an earlier fold); redemptions and birthdays are never folded. */
+const FOLDABLE: ReadonlySet<LedgerKind> = new Set(['earn', 'reverse', 'expire', 'history']);
 
 /**
  * An imported history's entries before `before`, folded into one 'history' entry (points and
@@ -50,7 +50,9 @@ const FOLDABLE: ReadonlySet<LedgerKind> = new Set(['earn', 'reverse', 'expire'])
  * order come at or after its placement, so an order placed inside the refund window keeps all of
  * its entries, and every folded entry precedes every kept one: the statement still adds up.
  * Folding drops the per-order keys that made a re-sent old earn or refund a no-op; such orders
- * keep no per-order state anyway (README, "Orders older than the refund window").
+ * keep no per-order state anyway (README, "Orders older than the refund window"). An earlier
+ * 'history' entry among them is folded in too (counts and earnings added up), so folding in steps
+ * gives the same entry as folding once.
  */
 export function foldLedger(entries: readonly LedgerEntry[], before: Date): { history?: LedgerEntry; kept: LedgerEntry[] } {
   const cut = before.getTime();
@@ -64,6 +66,7 @@ export function foldLedger(entries: readonly LedgerEntry[], before: Date): { his
   for (const k of Object.keys(lots)) if (lots[k] === 0) delete lots[k];
   const last = byTime.at(-1)!;
   const unrecoverable = old.reduce((n, e) => n + (e.unrecoverable ?? 0), 0);
+  const since = old.map((e) => e.since ?? e.at).sort((a, b) => Date.parse(a) - Date.parse(b))[0]!;
   const history: LedgerEntry = {
     key: HISTORY_KEY,
     kind: 'history',
@@ -71,9 +74,9 @@ export function foldLedger(entries: readonly LedgerEntry[], before: Date): { his
     lots,
     balanceAfter: last.balanceAfter,
     at: last.at,
-    folded: old.length,
-    since: byTime[0]!.at,
-    earned: old.reduce((n, e) => n + Math.max(0, e.points), 0),
+    folded: old.reduce((n, e) => n + (e.kind === 'history' ? (e.folded ?? 0) : 1), 0),
+    since,
+    earned: old.reduce((n, e) => n + (e.kind === 'history' ? (e.earned ?? 0) : Math.max(0, e.points)), 0),
     ...(unrecoverable ? { unrecoverable } : {}),
   };
   return { history, kept };

@@ -5,6 +5,7 @@ import type { Versioned } from '../platform/ports.js';
 import type { CouponState } from '../coupons/redeem.js';
 import type { LedgerEntry } from './ledger.js';
 import type { LoyaltyOrder } from './order.js';
+import type { OpenOrders } from './open-orders.js';
 import type { LoyaltyState } from './state.js';
 
 export interface PendingEvent {
@@ -20,12 +21,19 @@ export interface LoyaltyItem {
   outbox: Outbox;
   /** The due date the index carries (read only; absent on items stored before the index). */
   dueOn?: string;
+  /** The orders still inside the refund window, with their entries (./open-orders.ts); written
+   * when given, kept as they are when not (paths that touch no order). */
+  open?: OpenOrders;
+  /** Older entries folded into one statement line; written whenever `open` is. */
+  history?: LedgerEntry;
 }
 
 export interface LoyaltyCommit {
   customerId: string;
   /** `v` is the version read (0: create). */
   loyalty: Versioned<LoyaltyItem>;
+  /** Only for an order whose view is still on its own item (stored before views moved onto the
+   * state item, ./open-orders.ts): updated under its version in the same transaction. */
   order?: { orderId: string } & Versioned<LoyaltyOrder>;
   /** Each created only if its key is new. */
   entries: LedgerEntry[];
@@ -42,6 +50,8 @@ export interface LoyaltyCommit {
 
 export interface LoyaltyStore {
   /** `erased`: the customer was erased; nothing may be written for them again. */
+  /** `order`: the view of an order stored on its own item (see LoyaltyCommit.order); a view on the
+   * state item comes with the state (`loyalty.value.open`). */
   load(customerId: string, orderId?: string): Promise<{ loyalty: Versioned<LoyaltyItem> | null; order: Versioned<LoyaltyOrder> | null; erased?: boolean }>;
   /** LOYALTY items of many customers (absent ones are missing from the map). `consistent: false`
    * halves the read cost where the commit's version guard catches a stale read anyway. */
@@ -49,7 +59,8 @@ export interface LoyaltyStore {
   getLedgerEntry(customerId: string, key: string): Promise<LedgerEntry | null>;
   listLedger(customerId: string): Promise<LedgerEntry[]>;
   /** Atomic; 'conflict' when an item changed since it was read or a key already exists,
-   * 'erased' when the customer was erased (nothing written). */
+   * 'erased' when the customer was erased (nothing written). A commit of the state item alone
+   * (the common order event) is one conditional UpdateItem, not a transaction. */
   commit(c: LoyaltyCommit): Promise<'ok' | 'conflict' | 'erased'>;
   /** One page of members (or birthdays) due in one shard of the due index, as customer ids. */
   queryDue(q: DueQuery, cursor?: Record<string, string>): Promise<{ customerIds: string[]; cursor?: Record<string, string> }>;

@@ -17,6 +17,7 @@ import type { LoyaltyConfig } from './config.js';
 import type { CouponRequest } from './events.js';
 import type { LedgerEntry } from './ledger.js';
 import { newLoyaltyOrder } from './order.js';
+import { openCuts, settleOpenOrders } from './open-orders.js';
 import { decideOrderEvent, decideRedeem, eventTime, type RedeemReject } from './points.js';
 import { newLoyaltyState } from './state.js';
 import { loyaltyDue } from './due.js';
@@ -51,11 +52,12 @@ export async function applyLoyaltyOrderEvent(deps: LoyaltyDeps, event: OrderEven
   const { customerId, orderId } = event.detail;
   return retryOnConflict(`loyalty for order ${orderId}`, async () => {
     const now = deps.clock();
-    const { loyalty, order, erased } = await deps.store.load(customerId, orderId);
+    const { loyalty, order: ownItem, erased } = await deps.store.load(customerId, orderId);
     if (erased) return 'erased';
     // A member since their first order's date, also when the history arrives late.
     const state = loyalty?.value.state ?? newLoyaltyState(customerId, eventTime(event, now), deps.config);
-    const d = decideOrderEvent({ state, order: order?.value ?? newLoyaltyOrder(orderId) }, event, now, deps.config);
+    const open = loyalty?.value.open ?? {};
+    const d = decideOrderEvent({ state, order: ownItem?.value ?? open[orderId]?.order ?? newLoyaltyOrder(orderId) }, event, now, deps.config);
     if (d.kind === 'duplicate') {
       await flushOutbox(deps, customerId, loyalty?.value.outbox, now);
       return 'duplicate';
@@ -63,11 +65,20 @@ export async function applyLoyaltyOrderEvent(deps: LoyaltyDeps, event: OrderEven
     const events: OutgoingEvent[] = d.tierChange ? [{ detailType: DetailType.CustomerTierChanged, detail: d.tierChange }] : [];
     const outbox = withEvents(loyalty?.value.outbox, events, now);
     const tier = tierToCopy(loyalty?.value.state, d.state);
+    // The view and its entries go onto the state item (./open-orders.ts), unless the order's view
+    // is one stored on its own item before: that one is updated where it is.
+    const onState = ownItem
+      ? {}
+      : settleOpenOrders(
+          { ...open, [orderId]: { order: d.order, entries: [...(open[orderId]?.entries ?? []), ...d.entries], touchedAt: now.toISOString() } },
+          loyalty?.value.history,
+          openCuts(now, deps.config.refundWindowDays),
+        );
     const result = await deps.store.commit({
       customerId,
-      loyalty: { value: { state: d.state, outbox }, v: loyalty?.v ?? 0 },
-      order: { orderId, value: d.order, v: order?.v ?? 0 },
-      entries: d.entries,
+      loyalty: { value: { state: d.state, outbox, ...onState }, v: loyalty?.v ?? 0 },
+      ...(ownItem ? { order: { orderId, value: d.order, v: ownItem.v } } : {}),
+      entries: ownItem ? d.entries : [],
       coupons: [],
       ...(tier ? { customerTier: tier } : {}),
       ...withTierKpi(customerId, loyalty?.value.state, d.state, deps.config),

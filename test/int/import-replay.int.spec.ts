@@ -80,6 +80,8 @@ async function stateOf(customerId: string) {
     // The customer's latest campaign decisions (touch#<campaign>, for conversion KPIs) carry the sending time too.
     const kept = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('touch#')));
     by.set(s, neutral(s === 'LOYALTY' ? { state: rest.state } : kept));
+    // The orders' loyalty views and entries on the state item, without when a live event last touched them.
+    if (s === 'LOYALTY') for (const [orderId, o] of Object.entries((rest.open ?? {}) as Record<string, { order: unknown; entries: unknown }>)) by.set(`open:${orderId}`, neutral({ order: o.order, entries: o.entries }));
   }
   return by;
 }
@@ -124,7 +126,9 @@ describe('import, then the tail through the bus ≡ everything through the bus (
           return [...(history ? [history] : []), ...kept].sort((x, y) => Date.parse(x.at) - Date.parse(y.at) || x.key.localeCompare(y.key));
         };
         const statement = async (id: string) => JSON.parse(JSON.stringify(await sys.stores.loyalty.listLedger(id)).replaceAll(id, 'C')) as LedgerEntry[];
-        expect(await statement(viaImport)).toEqual(folded(await statement(viaBus)));
+        // Folded at the same cut on both sides: the bus keeps an old order's view (and entries) on
+        // the state item until no copy of its event can arrive (loyalty/open-orders.ts).
+        expect(folded(await statement(viaImport))).toEqual(folded(await statement(viaBus)));
         // What the import kept (and the tail touched) is exactly what the bus wrote for it.
         for (const [sk, item] of a) {
           const { order: _o, ...withoutView } = b.get(sk) as { order?: unknown };
@@ -132,7 +136,7 @@ describe('import, then the tail through the bus ≡ everything through the bus (
         }
         for (const [sk, item] of b) {
           const placedAt = (item as { state?: { placedAt?: string }; order?: { placedAt?: string } }).state?.placedAt ?? (item as { order?: { placedAt?: string } }).order?.placedAt;
-          if ((sk.startsWith(keys.orderPrefix) || sk.startsWith(keys.ledgerPrefix)) && placedAt && Date.parse(placedAt) >= cutoff.getTime()) expect(a.has(sk), sk).toBe(true);
+          if ((sk.startsWith(keys.orderPrefix) || sk.startsWith('open:')) && placedAt && Date.parse(placedAt) >= cutoff.getTime()) expect(a.has(sk), sk).toBe(true);
         }
       }),
       { numRuns: 8, endOnFailure: true },

@@ -5,7 +5,8 @@
  */
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../shared/platform/table/keys.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DetailType, ENGAGE_SOURCE, SHOP_SOURCE, type CustomerTierChanged } from '../../shared/platform/contracts/events.js';
 import { documentClient } from '../../shared/platform/table/dynamodb.js';
@@ -90,6 +91,31 @@ describe('loyalty through the local bus', () => {
     expect(await balance('ly-ref')).toBe(750);
     const reverse = (await ledger('ly-ref')).find((x) => x.kind === 'reverse');
     expect(reverse).toMatchObject({ key: 'refund#o-ly-ref#r-o-ly-ref', points: -250, refundId: 'r-o-ly-ref' });
+  });
+
+  it('keeps the order view on the state item: an order event is one write, not a transaction', async () => {
+    await putRaw(sys, [placed('ly-one', 'o-ly-one', 400)]);
+    const item = (await documentClient(sys.dynamodb).send(new GetCommand({ TableName: sys.tableName, Key: keys.loyalty('ly-one') }))).Item!;
+    expect(Object.keys(item.open)).toEqual(['o-ly-one']);
+    expect(item.open['o-ly-one'].entries.map((e: { key: string }) => e.key)).toEqual(['earn#o-ly-one']);
+    expect((await documentClient(sys.dynamodb).send(new GetCommand({ TableName: sys.tableName, Key: keys.loyaltyOrder('ly-one', 'o-ly-one') }))).Item).toBeUndefined();
+  });
+
+  it('still updates an order view stored on its own item (before views moved onto the state item)', async () => {
+    await putRaw(sys, [placed('ly-old', 'o-ly-old', 1000)]);
+    // Rewrite the order as it used to be stored: view and earn entry on LEDGER#earn#<order>.
+    const db = documentClient(sys.dynamodb);
+    const state = (await db.send(new GetCommand({ TableName: sys.tableName, Key: keys.loyalty('ly-old') }))).Item!;
+    const slot = state.open['o-ly-old'];
+    await db.send(new PutCommand({ TableName: sys.tableName, Item: { ...keys.loyaltyOrder('ly-old', 'o-ly-old'), customerId: 'ly-old', order: slot.order, entry: slot.entries[0], v: 1 } }));
+    await db.send(new UpdateCommand({ TableName: sys.tableName, Key: keys.loyalty('ly-old'), UpdateExpression: 'REMOVE #o', ExpressionAttributeNames: { '#o': 'open' } }));
+    await putRaw(sys, [refunded('ly-old', 'o-ly-old', 400)]);
+    await putRaw(sys, [refunded('ly-old', 'o-ly-old', 400)]); // the same refund again
+    expect(await balance('ly-old')).toBe(600);
+    expect((await ledger('ly-old')).map((x) => [x.key, x.points])).toEqual([['earn#o-ly-old', 1000], ['refund#o-ly-old#r-o-ly-old', -400]]);
+    const own = (await db.send(new GetCommand({ TableName: sys.tableName, Key: keys.loyaltyOrder('ly-old', 'o-ly-old') }))).Item!;
+    expect(own).toMatchObject({ v: 2, order: { refunds: { 'r-o-ly-old': 400 }, points: 600 } });
+    expect((await db.send(new GetCommand({ TableName: sys.tableName, Key: keys.loyalty('ly-old') }))).Item!.open).toBeUndefined();
   });
 
   it('applies a refund that arrives before its order when the order arrives', async () => {

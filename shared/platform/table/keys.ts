@@ -19,11 +19,12 @@
  *     16 shards), dueAt <= now, paged (sparse: only pending sends carry it). Items written before
  *     the buckets (dueShard=DUE#<0..3>) are still read, and move to a bucket when leased.
  * 10. Coupon by code (stored as a hash, never plain)  GetItem  pk=COUPON#<sha256>  sk=COUPON, created attribute_not_exists
- * 11. Loyalty state (tier, balance, lots, outbox)     GetItem  pk=CUST#<cid>  sk=LOYALTY; BatchGet per sweep page
- * 12. One order's loyalty view                        GetItem  pk=CUST#<cid>  sk=LOYALTY#ORDER#<oid> (not ORDER#: that item
- *     is Put whole by order ingest under its own version, so a shared item would lose writes or conflict)
+ * 11. Loyalty state (tier, balance, lots, outbox,    GetItem  pk=CUST#<cid>  sk=LOYALTY; BatchGet per sweep page
+ *     the open orders' views and entries, history)
+ * 12. One order's loyalty view stored on its own item GetItem  pk=CUST#<cid>  sk=LEDGER#earn#<oid> (views stored before they
+ *     moved onto the state item; not ORDER#: that item is Put whole by order ingest under its own version)
  * 13. Ledger entry by cause (earn#o-1, redeem#<key>)  GetItem  pk=CUST#<cid>  sk=LEDGER#<key>, created attribute_not_exists
- * 14. A customer's statement                          Query    pk=CUST#<cid>  sk BETWEEN LEDGER# AND LOYALTY (the state item holds an import's folded history)
+ * 14. A customer's statement                          Query    pk=CUST#<cid>  sk BETWEEN LEDGER# AND LOYALTY (the state item holds the open orders' entries and the folded history)
  * 15. Suppressed address (hash only, never the email)  GetItem  pk=SUPPRESS#<sha256(trimmed lower-cased email)>  sk=SUPPRESS;
  *     outlives erasure of the CUST# partition, so a re-registered address stays suppressed
  * 16. Survey of one mail, answered once            GetItem  pk=CUST#<cid>  sk=SURVEY#<campaign>:<occurrence>
@@ -141,8 +142,8 @@ export const keys = {
   couponRefPrefix: 'COUPONREF#',
   surveyPrefix: 'SURVEY#',
   loyalty: (customerId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: 'LOYALTY' }),
-  /** The order's loyalty view shares the item of the order's earn entry (LEDGER#earn#<orderId>):
-   * one item, not two, for an order that earns. */
+  /** Where an order's loyalty view was stored, with its earn entry, before views moved onto the
+   * state item (shared/loyalty/open-orders.ts): still read and updated there. */
   loyaltyOrder: (customerId: string, orderId: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `LEDGER#earn#${orderId}` }),
   ledger: (customerId: string, entryKey: string): Key => ({ pk: `${CUSTOMER_PK}${customerId}`, sk: `LEDGER#${entryKey}` }),
   ledgerPrefix: 'LEDGER#',

@@ -61,7 +61,10 @@ describe('Function: itemsToKeep', () => {
     const folded = foldCustomer('c-1', history, ctx);
     const kept = itemsToKeep(folded, ctx);
     expect(kept.orders.map(([id]) => id)).toEqual(['o-3', 'o-4']);
-    expect(kept.loyaltyOrders.map((o) => o.orderId)).toEqual(['o-3', 'o-4']);
+    expect(Object.keys(kept.open)).toEqual(['o-3', 'o-4']);
+    // Each open order carries the entries it caused; none of them is also a ledger item or in the history.
+    expect(kept.open['o-3']!.entries.map((e) => e.key)).toEqual(['earn#o-3', 'refund#o-3#r-o-3']);
+    expect(kept.ledger).toEqual([]);
     expect(Object.keys(folded.days)).toContain('2026-03-05');
     expect(Object.keys(folded.days).length).toBe(folded.summary!.purchaseDays);
   });
@@ -71,15 +74,16 @@ describe('Function: itemsToKeep', () => {
     const folded = foldCustomer('c-1', [placed('o-a', 300, '2026-08-22T11:00:00+08:00'), placed('o-b', 300, '2026-08-22T13:00:00+08:00')], ctx);
     const kept = itemsToKeep(folded, ctx);
     expect(kept.orders.map(([id]) => id)).toEqual(['o-b']);
-    expect(kept.loyaltyOrders.map((o) => o.orderId)).toEqual(['o-b']);
-    expect(kept.ledger.map((e) => e.key)).toEqual(['earn#o-b']);
+    expect(Object.keys(kept.open)).toEqual(['o-b']);
+    expect(kept.open['o-b']!.entries.map((e) => e.key)).toEqual(['earn#o-b']);
+    expect(kept.ledger).toEqual([]);
     expect(kept.history).toMatchObject({ kind: 'history', folded: 1, points: 300 });
   });
 
   it('keeps no per-order state for a customer without recent orders, but their last purchase day (a live order cancelled later needs it back)', () => {
     const old = history.filter((e) => e.detail.occurredAt < '2026-06-01');
     const folded = foldCustomer('c-1', old, ctx);
-    expect(itemsToKeep(folded, ctx)).toMatchObject({ orders: [], loyaltyOrders: [] });
+    expect(itemsToKeep(folded, ctx)).toMatchObject({ orders: [], open: {}, ledger: [] });
     expect(Object.keys(folded.days)).toContain(folded.summary!.lastDay);
     expect(Object.keys(folded.days).length).toBe(folded.summary!.purchaseDays);
   });

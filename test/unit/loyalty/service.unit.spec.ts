@@ -35,7 +35,9 @@ class MemoryLoyaltyStore implements LoyaltyStore {
     return this.ledger.get(`${customerId}/${key}`) ?? null;
   }
   async listLedger(customerId: string) {
-    return [...this.ledger].filter(([k]) => k.startsWith(`${customerId}/`)).map(([, e]) => e);
+    const item = this.items.get(customerId)?.value;
+    const onState = [...(item?.history ? [item.history] : []), ...Object.values(item?.open ?? {}).flatMap((o) => o.entries)];
+    return [...onState, ...[...this.ledger].filter(([k]) => k.startsWith(`${customerId}/`)).map(([, e]) => e)];
   }
   async commit(c: LoyaltyCommit): Promise<'ok' | 'conflict'> {
     if (this.conflicts-- > 0) return 'conflict';
@@ -43,7 +45,10 @@ class MemoryLoyaltyStore implements LoyaltyStore {
     if ((this.items.get(c.customerId)?.v ?? 0) !== c.loyalty.v) return 'conflict';
     if (orderKey && (this.orders.get(orderKey)?.v ?? 0) !== c.order!.v) return 'conflict';
     if (c.entries.some((e) => this.ledger.has(`${c.customerId}/${e.key}`)) || c.coupons.some((x) => this.coupons.has(x.codeHash))) return 'conflict';
-    this.items.set(c.customerId, { value: structuredClone(c.loyalty.value), v: c.loyalty.v + 1 });
+    // As the adapter's SET: open orders and history stay unless the commit gives them.
+    const prev = this.items.get(c.customerId)?.value;
+    const kept = c.loyalty.value.open ? {} : { ...(prev?.open ? { open: prev.open } : {}), ...(prev?.history ? { history: prev.history } : {}) };
+    this.items.set(c.customerId, { value: structuredClone({ ...c.loyalty.value, ...kept }), v: c.loyalty.v + 1 });
     if (orderKey) this.orders.set(orderKey, { value: c.order!.value, v: c.order!.v + 1 });
     for (const e of c.entries) this.ledger.set(`${c.customerId}/${e.key}`, e);
     for (const x of c.coupons) this.coupons.set(x.codeHash, x);
@@ -82,6 +87,25 @@ describe('Function: applyLoyaltyOrderEvent', () => {
     store.conflicts = 2;
     expect(await applyLoyaltyOrderEvent(deps, placed('o1', 100))).toBe('applied');
     expect(store.items.get('c1')?.value.state.balance).toBe(100);
+  });
+
+  it('keeps an order on the state item while it can be refunded or redelivered, then folds it into the statement history', async () => {
+    const { store, deps, advance } = setup('2026-03-01T04:00:00Z');
+    const DAY = 86_400_000;
+    // A backfill through the bus: an order from last autumn, delivered twice.
+    expect(await applyLoyaltyOrderEvent(deps, placed('old', 300, '2025-10-01T02:00:00Z'))).toBe('applied');
+    advance(DAY);
+    expect(await applyLoyaltyOrderEvent(deps, placed('old', 300, '2025-10-01T02:00:00Z'))).toBe('duplicate');
+    expect(Object.keys(store.items.get('c1')!.value.open!)).toEqual(['old']);
+    // Weeks later a new order: no copy of the old one can arrive any more, so it folds.
+    advance(20 * DAY);
+    expect(await applyLoyaltyOrderEvent(deps, placed('new', 100, '2026-03-22T02:00:00Z'))).toBe('applied');
+    const item = store.items.get('c1')!.value;
+    expect(Object.keys(item.open!)).toEqual(['new']);
+    expect(item.history).toMatchObject({ kind: 'history', points: 300, folded: 1 });
+    expect(store.ledger.size).toBe(0);
+    expect(verifyLedger(item.state, await store.listLedger('c1'))).toEqual([]);
+    expect(item.state.balance).toBe(400);
   });
 
   it('keeps a tier change whose publish failed in the outbox and publishes it on a later redelivery', async () => {

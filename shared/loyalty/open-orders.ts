@@ -1,0 +1,60 @@
+/**
+ * The orders a member's state item keeps beside the state: each order's loyalty view and the
+ * ledger entries it caused, while a refund can still reach it. Kept on the state's own item, an
+ * order event is one conditional write of one item (no transaction, no second item); once the
+ * order leaves the refund window its entries fold into the statement's `history` entry, so the
+ * item stays bounded by the orders of one window, not by the customer's whole history.
+ *
+ * The import keeps the same orders by the same rule (shared/import/fold.ts), so an imported
+ * member and one whose history came through the bus hold the same item.
+ */
+import { DAY_MS, instantMs } from '../platform/time.js';
+import { foldLedger, type LedgerEntry } from './ledger.js';
+import type { LoyaltyOrder } from './order.js';
+
+export interface OpenOrder {
+  order: LoyaltyOrder;
+  /** Every entry the order caused (earn, reversals), oldest first. */
+  entries: LedgerEntry[];
+  /** When a live event last changed it (wall clock); absent on what an import wrote. */
+  touchedAt?: string;
+}
+
+/** orderId → its view and entries. */
+export type OpenOrders = Record<string, OpenOrder>;
+
+/**
+ * How long after an event changed an order a copy of it may still be delivered: the consumers'
+ * queues keep a message 14 days (infra/constructs/event-consumer.ts), a redrive from the
+ * dead-letter queue included. Until then the view stays, so the copy is recognised as one — an
+ * old order sent through the bus (a backfill) would otherwise be folded at once and its
+ * duplicate earn again.
+ */
+export const REDELIVERY_DAYS = 15;
+
+/** The instants before which an order no longer takes refunds (`refunds`) and no copy of an event can still arrive (`copies`). */
+export const openCuts = (now: Date, windowDays: number) => ({ refunds: now.getTime() - windowDays * DAY_MS, copies: now.getTime() - REDELIVERY_DAYS * DAY_MS });
+export type OpenCuts = ReturnType<typeof openCuts>;
+
+/**
+ * Open while a refund may still come — placed inside the window, or not placed yet (a refund or
+ * fulfilment that arrived first waits for it), or with an entry inside the window — or while a
+ * copy of its last event may still be delivered.
+ */
+export const isOpen = (o: OpenOrder, cuts: OpenCuts): boolean =>
+  !o.order.placedAt ||
+  instantMs(o.order.placedAt) >= cuts.refunds ||
+  o.entries.some((e) => instantMs(e.at) >= cuts.refunds) ||
+  (o.touchedAt !== undefined && instantMs(o.touchedAt) >= cuts.copies);
+
+/**
+ * Folds the closed orders' entries into the history entry and drops their views. Every entry of
+ * a closed order precedes the refund cut, and so does everything already in the history.
+ */
+export function settleOpenOrders(open: OpenOrders, history: LedgerEntry | undefined, cuts: OpenCuts): { open: OpenOrders; history?: LedgerEntry } {
+  const closed = Object.values(open).filter((o) => !isOpen(o, cuts));
+  if (closed.length === 0) return { open, ...(history ? { history } : {}) };
+  const still = Object.fromEntries(Object.entries(open).filter(([, o]) => isOpen(o, cuts)));
+  const folded = foldLedger([...(history ? [history] : []), ...closed.flatMap((o) => o.entries)], new Date(cuts.refunds));
+  return { open: still, ...(folded.history ? { history: folded.history } : {}) };
+}
