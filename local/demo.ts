@@ -115,12 +115,13 @@ export async function importWithLive(
   history: readonly DemoEvent[],
   live: readonly DemoEvent[],
   now: Date,
-  progress: { import?: ImportProgress; live?: (n: number) => void } = {},
+  progress: { first?: ImportProgress; import?: ImportProgress; live?: (n: number) => void } = {},
 ): Promise<{ imported: ImportReport; seconds: { import: number; live: number } }> {
   const liveIds = new Set(live.map((e) => e.detail.customerId));
   const t0 = performance.now();
-  const first = await importDemoHistory(sys, history.filter((e) => liveIds.has(e.detail.customerId)), now);
+  const first = await importDemoHistory(sys, history.filter((e) => liveIds.has(e.detail.customerId)), now, progress.first);
   const t1 = performance.now();
+  progress.live?.(0);
   await publishLive(sys, live, progress.live);
   const t2 = performance.now();
   const rest = await importDemoHistory(sys, history.filter((e) => !liveIds.has(e.detail.customerId)), now, progress.import);

@@ -91,11 +91,22 @@ try {
   // Local's), not in front of the first mail. A failure surfaces where the bus awaits it.
   void sys.handlerOf('campaign-dispatch').catch(() => undefined);
   // The live customers' history, then their live days through the bus, then the rest of the history.
+  const liveCustomers = new Set(live.map((e) => e.detail.customerId)).size;
+  say(`  first the history of the ${liveCustomers.toLocaleString('en-US')} customers active in the last ${LIVE_DAYS} days, then those days through the bus, then everyone else's history`);
+  const firstBar = bar('import');
   const liveBar = bar('live');
-  liveBar.start(live.length, 0);
   const importBar = bar('import');
+  let liveStarted = false;
   const { imported, seconds: took } = await importWithLive(sys, history, live, now, {
-    live: (n) => liveBar.update(n),
+    first: { start: (total, done) => firstBar.start(total, done), written: (done) => firstBar.update(done) },
+    live: (n) => {
+      if (!liveStarted) {
+        liveStarted = true;
+        firstBar.stop();
+        liveBar.start(live.length, 0);
+      }
+      liveBar.update(n);
+    },
     import: {
       start: (total, done) => {
         liveBar.stop();
