@@ -36,6 +36,11 @@ export function customerItems(folded: FoldedCustomer, ctx: FoldContext, source: 
   const rest: Item[] = [
     ...kept.orders.map(([orderId, state]) => ({ ...keys.order(id, orderId), state, [V]: 1 })),
     ...kept.ledger.map((entry) => ({ ...keys.ledger(id, entry.key), customerId: id, entry })),
+    // As the loyalty commit writes a view it has no room for on the state item: with its earn entry.
+    ...kept.ownItems.map((o) => {
+      const earn = o.entries.find((e) => e.key === `earn#${o.order.orderId}`);
+      return { ...keys.loyaltyOrder(id, o.order.orderId), customerId: id, order: o.order, [V]: 1, ...(earn ? { entry: earn } : {}) };
+    }),
     // As the loyalty commit writes it: the open orders' views and entries and the folded history on the state item.
     ...(folded.loyalty ? [{ ...loyaltyItem(id, folded.loyalty, ctx), open: kept.open, ...(kept.history ? { history: kept.history } : {}) }] : []),
   ];

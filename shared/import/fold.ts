@@ -20,7 +20,7 @@ import type { ShopEvent } from './rows.js';
 import { emptyMarks, orderKpi, type KpiMarks } from '../orders/kpi.js';
 import { tierKpi } from '../loyalty/kpi.js';
 import type { KpiDelta } from '../platform/table/counters.js';
-import { isOpen, openCuts, type OpenOrders } from '../loyalty/open-orders.js';
+import { MAX_OPEN_ORDERS, isOpen, openCuts, type OpenOrder, type OpenOrders } from '../loyalty/open-orders.js';
 
 export interface FoldContext {
   now: Date;
@@ -103,18 +103,25 @@ export function foldCustomer(customerId: string, history: readonly ShopEvent[], 
  * inside the refund window, the loyalty views open by the live rule (loyalty/open-orders.ts) with
  * their entries, the rest of the ledger from before the window folded into one history entry.
  */
-export function itemsToKeep(f: FoldedCustomer, ctx: FoldContext): { orders: Array<[string, OrderState]>; open: OpenOrders; ledger: LedgerEntry[]; history?: LedgerEntry } {
+export function itemsToKeep(f: FoldedCustomer, ctx: FoldContext): { orders: Array<[string, OrderState]>; open: OpenOrders; ownItems: OpenOrder[]; ledger: LedgerEntry[]; history?: LedgerEntry } {
   const cuts = openCuts(ctx.now, ctx.refundWindowDays);
   const cut = cuts.refunds;
   // As instants: a placedAt with an offset (+08:00) must be judged by the same cut as the ledger.
   const recent = (placedAt: string | undefined) => placedAt === undefined || instantMs(placedAt) >= cut;
   const orders = [...f.orders].filter(([, o]) => recent(o.placedAt));
   const open: OpenOrders = {};
+  // Beyond the state item's room, as the handler would have placed them in time order: on items of their own.
+  const ownItems: OpenOrder[] = [];
   for (const order of f.loyaltyOrders.values()) {
     const slot = { order, entries: f.ledger.filter((e) => e.orderId === order.orderId) };
     // No `touchedAt`: an import's rows are not redelivered by the bus, so only the window counts.
-    if (isOpen(slot, cuts)) open[order.orderId] = slot;
+    if (!isOpen(slot, cuts)) continue;
+    if (Object.keys(open).length < MAX_OPEN_ORDERS) open[order.orderId] = slot;
+    else ownItems.push(slot);
   }
-  const { history, kept: ledger } = foldLedger(f.ledger.filter((e) => !(e.orderId !== undefined && e.orderId in open)), new Date(cut));
-  return { orders, open, ledger, ...(history ? { history } : {}) };
+  const viewed = new Set([...Object.keys(open), ...ownItems.map((o) => o.order.orderId)]);
+  const { history, kept } = foldLedger(f.ledger.filter((e) => !(e.orderId !== undefined && viewed.has(e.orderId))), new Date(cut));
+  // An own item's entries other than its earn entry (which shares the view's item) are ledger items.
+  const ledger = [...kept, ...ownItems.flatMap((o) => o.entries.filter((e) => e.key !== `earn#${o.order.orderId}`))];
+  return { orders, open, ownItems, ledger, ...(history ? { history } : {}) };
 }

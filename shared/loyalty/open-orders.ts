@@ -24,6 +24,17 @@ export interface OpenOrder {
 export type OpenOrders = Record<string, OpenOrder>;
 
 /**
+ * Open orders the state item holds at most (~0.5 KB each): a buyer with more inside the window
+ * (a reseller ordering daily) gets the further orders' views on items of their own, as before
+ * views moved here, so the state item stays a few KB — well inside DynamoDB's 400 KB item limit,
+ * and every write to it stays cheap.
+ */
+export const MAX_OPEN_ORDERS = 10;
+
+/** Whether an order's view goes on the state item: it is there already, or there is room. */
+export const hasRoom = (open: OpenOrders, orderId: string): boolean => orderId in open || Object.keys(open).length < MAX_OPEN_ORDERS;
+
+/**
  * How long after an event changed an order a copy of it may still be delivered: the consumers'
  * queues keep a message 14 days (infra/constructs/event-consumer.ts), a redrive from the
  * dead-letter queue included. Until then the view stays, so the copy is recognised as one — an

@@ -17,7 +17,7 @@ import type { LoyaltyConfig } from './config.js';
 import type { CouponRequest } from './events.js';
 import type { LedgerEntry } from './ledger.js';
 import { newLoyaltyOrder } from './order.js';
-import { openCuts, settleOpenOrders } from './open-orders.js';
+import { hasRoom, openCuts, settleOpenOrders } from './open-orders.js';
 import { decideOrderEvent, decideRedeem, eventTime, type RedeemReject } from './points.js';
 import { newLoyaltyState } from './state.js';
 import { loyaltyDue } from './due.js';
@@ -65,20 +65,18 @@ export async function applyLoyaltyOrderEvent(deps: LoyaltyDeps, event: OrderEven
     const events: OutgoingEvent[] = d.tierChange ? [{ detailType: DetailType.CustomerTierChanged, detail: d.tierChange }] : [];
     const outbox = withEvents(loyalty?.value.outbox, events, now);
     const tier = tierToCopy(loyalty?.value.state, d.state);
-    // The view and its entries go onto the state item (./open-orders.ts), unless the order's view
-    // is one stored on its own item before: that one is updated where it is.
-    const onState = ownItem
-      ? {}
-      : settleOpenOrders(
-          { ...open, [orderId]: { order: d.order, entries: [...(open[orderId]?.entries ?? []), ...d.entries], touchedAt: now.toISOString() } },
-          loyalty?.value.history,
-          openCuts(now, deps.config.refundWindowDays),
-        );
+    // The view and its entries go onto the state item (./open-orders.ts) — unless the order's view
+    // is on an item of its own (stored so before, or no room on the state item): updated there.
+    const cuts = openCuts(now, deps.config.refundWindowDays);
+    const onState = !ownItem && hasRoom(open, orderId);
+    const kept = onState
+      ? settleOpenOrders({ ...open, [orderId]: { order: d.order, entries: [...(open[orderId]?.entries ?? []), ...d.entries], touchedAt: now.toISOString() } }, loyalty?.value.history, cuts)
+      : settleOpenOrders(open, loyalty?.value.history, cuts);
     const result = await deps.store.commit({
       customerId,
-      loyalty: { value: { state: d.state, outbox, ...onState }, v: loyalty?.v ?? 0 },
-      ...(ownItem ? { order: { orderId, value: d.order, v: ownItem.v } } : {}),
-      entries: ownItem ? d.entries : [],
+      loyalty: { value: { state: d.state, outbox, ...kept }, v: loyalty?.v ?? 0 },
+      ...(onState ? {} : { order: { orderId, value: d.order, v: ownItem?.v ?? 0 } }),
+      entries: onState ? [] : d.entries,
       coupons: [],
       ...(tier ? { customerTier: tier } : {}),
       ...withTierKpi(customerId, loyalty?.value.state, d.state, deps.config),

@@ -14,6 +14,7 @@ import { registerImportCommands } from '../../cli/import.js';
 import { importHistory, type ImportOptions, type ImportSource } from '../../shared/import/run.js';
 import type { ImportStore } from '../../shared/import/port.js';
 import { defaultLoyaltyConfig, verifyLedger } from '../../shared/loyalty/index.js';
+import { MAX_OPEN_ORDERS } from '../../shared/loyalty/open-orders.js';
 import { emailHash } from '../../shared/privacy/suppression.js';
 import { documentClient } from '../../shared/platform/table/dynamodb.js';
 import { keys } from '../../shared/platform/table/keys.js';
@@ -95,6 +96,26 @@ describe('engage import', () => {
     const ledger = await sys.stores.loyalty.listLedger('im-a');
     expect(ledger.map((e) => e.key)).toEqual(['history', 'earn#im-a3', 'refund#im-a3#imported', 'refund#im-a3#late-1']);
     expect(verifyLedger((await sys.stores.loyalty.load('im-a')).loyalty!.value.state, ledger)).toEqual([]);
+  });
+
+  it('gives a heavy buyer the order views the state item has no room for on items of their own, which live refunds still reach', async () => {
+    const orders = Array.from({ length: MAX_OPEN_ORDERS + 1 }, (_, i) => `hv-${i},hv-a,${daysAgo(40 - i)},100,CNY`);
+    const rep = await importHistory({ store: sys.stores.imports, clock: () => NOW }, [
+      { name: 'c.csv', lines: ['customer_id,email,marketing_consent', 'hv-a,hv-a@example.com,yes'] },
+      { name: 'o.csv', lines: ['order_id,customer_id,placed_at,total,currency', ...orders] },
+    ], opts);
+    expect(rep.customers).toMatchObject({ imported: 1, rejected: 0 });
+    const { loyalty } = await sys.stores.loyalty.load('hv-a');
+    expect(Object.keys(loyalty!.value.open!)).toHaveLength(MAX_OPEN_ORDERS);
+    const last = `hv-${MAX_OPEN_ORDERS}`;
+    const own = (await sys.stores.loyalty.load('hv-a', last)).order?.value;
+    expect(own).toMatchObject({ orderId: last, total: 100 });
+    expect(own!.points).toBeGreaterThan(0);
+    const before = loyalty!.value.state.balance;
+    await putRaw(sys, [{ source: SHOP_SOURCE, detailType: DetailType.OrderRefunded, detail: { orderId: last, customerId: 'hv-a', refundId: 'r1', amount: 100, currency: 'CNY', occurredAt: new Date().toISOString() } }]);
+    const after = (await sys.stores.loyalty.load('hv-a')).loyalty!.value.state;
+    expect(after.balance).toBe(before - own!.points);
+    expect(verifyLedger(after, await sys.stores.loyalty.listLedger('hv-a'))).toEqual([]);
   });
 
   it('puts imported members and birthdays in the loyalty due index, so the daily sweep finds them', async () => {

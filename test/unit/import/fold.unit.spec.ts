@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_OPEN_ORDERS } from '../../../shared/loyalty/open-orders.js';
 import { foldCustomer, itemsToKeep, type FoldContext } from '../../../shared/import/fold.js';
 import type { ShopEvent } from '../../../shared/import/rows.js';
 import { defaultLoyaltyConfig, verifyLedger } from '../../../shared/loyalty/index.js';
@@ -67,6 +68,16 @@ describe('Function: itemsToKeep', () => {
     expect(kept.ledger).toEqual([]);
     expect(Object.keys(folded.days)).toContain('2026-03-05');
     expect(Object.keys(folded.days).length).toBe(folded.summary!.purchaseDays);
+  });
+
+  it('puts recent orders beyond the room on the state item on items of their own, in time order, as the handler would', () => {
+    const many = Array.from({ length: MAX_OPEN_ORDERS + 2 }, (_, i) => placed(`m${String(i).padStart(2, '0')}`, 100, `2026-11-${String(i + 1).padStart(2, '0')}T02:00:00Z`));
+    const kept = itemsToKeep(foldCustomer('c-1', many, ctx), ctx);
+    expect(Object.keys(kept.open)).toHaveLength(MAX_OPEN_ORDERS);
+    expect(kept.ownItems.map((o) => o.order.orderId)).toEqual([`m${MAX_OPEN_ORDERS}`, `m${MAX_OPEN_ORDERS + 1}`]);
+    // Their earn entries share the view's item: no separate ledger item, nothing folded.
+    expect(kept.ledger).toEqual([]);
+    expect(kept.history).toBeUndefined();
   });
 
   it('judges the refund window by instants: an order an hour before the cut, written +08:00, is old for its state and its points alike', () => {

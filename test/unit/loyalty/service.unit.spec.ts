@@ -7,10 +7,11 @@ import { applyLoyaltyOrderEvent, redeemPoints, type LoyaltyDeps } from '../../..
 import { OUTBOX_GRACE_MS } from '../../../shared/loyalty/outbox.js';
 import type { LoyaltyCommit, LoyaltyItem, LoyaltyStore } from '../../../shared/loyalty/port.js';
 import { decideDaily } from '../../../shared/loyalty/sweep.js';
+import { MAX_OPEN_ORDERS } from '../../../shared/loyalty/open-orders.js';
 import { newCustomer } from '../../../shared/customers/record.js';
 import { newLoyaltyState, verifyLedger, type LedgerEntry, type LoyaltyOrder } from '../../../shared/loyalty/index.js';
 import type { Versioned } from '../../../shared/platform/ports.js';
-import { at, config, placed } from './fixtures.js';
+import { at, config, placed, refunded } from './fixtures.js';
 import { testCoupons } from '../../support/coupons.js';
 
 class MemoryLoyaltyStore implements LoyaltyStore {
@@ -106,6 +107,23 @@ describe('Function: applyLoyaltyOrderEvent', () => {
     expect(store.ledger.size).toBe(0);
     expect(verifyLedger(item.state, await store.listLedger('c1'))).toEqual([]);
     expect(item.state.balance).toBe(400);
+  });
+
+  it('gives the orders of a heavy buyer beyond the room on the state item items of their own, and still earns each once', async () => {
+    const { store, deps, advance } = setup('2026-03-01T04:00:00Z');
+    for (let i = 0; i <= MAX_OPEN_ORDERS; i++) {
+      advance(60_000);
+      expect(await applyLoyaltyOrderEvent(deps, placed(`o${i}`, 10, '2026-03-01T02:00:00Z'))).toBe('applied');
+    }
+    const last = `o${MAX_OPEN_ORDERS}`;
+    expect(Object.keys(store.items.get('c1')!.value.open!)).toHaveLength(MAX_OPEN_ORDERS);
+    expect([...store.orders.keys()]).toEqual([`c1/${last}`]);
+    // A refund of it goes to its own item; a copy of its placement is recognised there.
+    expect(await applyLoyaltyOrderEvent(deps, refunded(last, 10))).toBe('applied');
+    expect(await applyLoyaltyOrderEvent(deps, placed(last, 10, '2026-03-01T02:00:00Z'))).toBe('duplicate');
+    const item = store.items.get('c1')!.value;
+    expect(item.state.balance).toBe(10 * MAX_OPEN_ORDERS);
+    expect(verifyLedger(item.state, await store.listLedger('c1'))).toEqual([]);
   });
 
   it('keeps a tier change whose publish failed in the outbox and publishes it on a later redelivery', async () => {
