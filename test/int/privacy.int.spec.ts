@@ -63,10 +63,12 @@ const coupon = (code: string, customerId: string) => ({
   codeHash: couponHash(code), campaignId: 'win-back', customerId, kind: 'percent' as const, value: 15, currency: 'CNY', issuedAt: recent, expiresAt: '2099-01-01T00:00:00Z',
 });
 
-/** A customer with a profile, orders (which loyalty also books), a sent mail and a coupon. */
+/** A customer with a profile, orders (which loyalty also books), points redeemed for a coupon
+ * (a ledger item of its own: the orders' entries ride on the loyalty state item), a sent mail and a coupon. */
 async function seedCustomer(customerId: string, email: string, code: string) {
   await putRaw(sys, [upserted(customerId, email)]);
   await putRaw(sys, [placed(customerId, `o-${customerId}-1`, 1500), placed(customerId, `o-${customerId}-2`, 300)]);
+  await putRaw(sys, [{ source: SHOP_SOURCE, detailType: DetailType.PointsRedeemRequested, detail: { customerId, key: `k-${customerId}`, points: 1000, occurredAt: recent } }]);
   expect(await stores.sends.claimSend(customerId, 'win-back', 'at-risk#2026-01-01', recent)).toBe('claimed');
   await stores.sends.completeSend(customerId, { campaignId: 'win-back', occurrence: 'at-risk#2026-01-01', status: 'sent', at: recent, kind: 'marketing', messageId: 'm-1' });
   expect(await stores.coupons.putCoupon(coupon(code, customerId))).toBe(true);
@@ -97,6 +99,7 @@ describe('customer erasure', () => {
     expect(await partition('er-1')).toEqual([]);
     expect(await stores.coupons.getCoupon(couponHash('ERASE-ONE'))).toBeNull();
     expect(await stores.coupons.getCoupon(couponHash('KEEP-ONE'))).not.toBeNull();
+    expect(JSON.stringify(await allItems())).toContain('keep-1');
     expect((await partition('keep-1')).length).toBe(sks.length);
     // Only the hash of the normalized address stays, with why and when.
     expect(await hashItem('erin.erase@example.com')).toMatchObject({ pk: `SUPPRESS#${emailHash(email)}`, reason: 'erasure', at: expect.any(String) });
@@ -106,7 +109,8 @@ describe('customer erasure', () => {
     // The logs say what happened in counts and ids, never the address; the redelivery deleted nothing.
     const erased = logged.filter((l) => l.includes('customer erased')).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(erased).toEqual([
-      expect.objectContaining({ customerId: 'er-1', itemsDeleted: sks.length, couponsDeleted: 1, suppressed: true }),
+      // The campaign coupon and the one the points bought.
+      expect.objectContaining({ customerId: 'er-1', itemsDeleted: sks.length, couponsDeleted: 2, suppressed: true }),
       expect.objectContaining({ customerId: 'er-1', itemsDeleted: 0, couponsDeleted: 0, suppressed: false }),
     ]);
     expect(logged.join('\n').toLowerCase()).not.toContain('erin.erase');
@@ -156,7 +160,7 @@ describe('customer erasure', () => {
       await program.parseAsync(['customer', 'forget', 'cli-1'], { from: 'user' });
       return out;
     };
-    expect(await run()).toBe(`Customer cli-1 erased: ${before} items, 1 coupons deleted; address suppressed (hash kept)\n`);
+    expect(await run()).toBe(`Customer cli-1 erased: ${before} items, 2 coupons deleted; address suppressed (hash kept)\n`);
     expect(await partition('cli-1')).toEqual([]);
     expect(await stores.coupons.getCoupon(couponHash('CLI-ONE'))).toBeNull();
     expect(await hashItem('cli.forget@example.com')).toMatchObject({ reason: 'erasure' });
