@@ -16,6 +16,7 @@ import { sweepLocalBench } from './sweep-local.js';
 import { recordResults } from './results.js';
 import { importBench } from './import.js';
 import { dynamodbCeilingBench } from './dynamodb-ceiling.js';
+import { dynamodbOpsBench } from './dynamodb-ops.js';
 import { ingestCostBench } from './ingest-cost.js';
 import { flowCostBench } from './flow-cost.js';
 
@@ -32,7 +33,7 @@ const templateBench: Bench = {
 
 export type { Bench, BenchFigure } from './bench.js';
 
-export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench, dynamodbCeilingBench, importBench, ingestCostBench, flowCostBench, lanesBench, sweepScaleBench, refitScaleBench, sweepLocalBench];
+export const BENCHES: Bench[] = [scoringBench, templateBench, loopBench, bundlesBench, dynamodbCeilingBench, dynamodbOpsBench, importBench, ingestCostBench, flowCostBench, lanesBench, sweepScaleBench, refitScaleBench, sweepLocalBench];
 
 function fmt(v: number): string {
   if (v === 0 || !Number.isFinite(v)) return String(v);
