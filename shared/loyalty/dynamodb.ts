@@ -96,7 +96,9 @@ export class DynamoLoyaltyStore extends DynamoTable implements LoyaltyStore {
       this.stateUpdate(c),
       ...(c.order ? [this.orderView(c.customerId, c.order, earn)] : []),
       ...c.entries.filter((e) => e !== earn).map((entry) => put({ ...keys.ledger(c.customerId, entry.key), customerId: c.customerId, entry }, created)),
-      ...c.coupons.map((coupon) => put({ ...keys.coupon(coupon.codeHash), coupon }, created)),
+      // With its pointer in the customer's partition, as every coupon (shared/coupons/dynamodb.ts):
+      // customer lookups list it, and erasure finds it.
+      ...c.coupons.flatMap((coupon) => [put({ ...keys.coupon(coupon.codeHash), coupon }, created), put({ ...keys.couponRef(c.customerId, coupon.codeHash), codeHash: coupon.codeHash }, {})]),
       ...(c.customerTier
         ? [{ Update: { TableName: this.tableName, Key: keys.customer(c.customerId), UpdateExpression: 'SET tier = :t, customerId = :c', ExpressionAttributeValues: { ':t': c.customerTier, ':c': c.customerId } } }]
         : []),

@@ -97,12 +97,14 @@ export class DynamoErasureStore extends DynamoTable implements ErasureStore {
     return found.length;
   }
 
-  /** Campaign coupons through their COUPONREF# items; coupons bought with points or given on a
-   * birthday through the ledger entry that issued them (it names the coupon's hash). */
+  /** Every coupon through its COUPONREF# pointer; a coupon bought with points or given on a
+   * birthday before the loyalty commit wrote pointers (it had none) through the ledger entry that
+   * issued it, which names the coupon's hash. */
   async deleteCouponsOf(customerId: string): Promise<number> {
     const { pk } = keys.customer(customerId);
     const [refs, ledger] = await Promise.all([this.queryPrefix(pk, keys.couponRefPrefix), this.queryPrefix(pk, keys.ledgerPrefix)]);
-    const hashes = new Set([...refs.map((r) => r.codeHash as string), ...ledger.flatMap((i) => ((i.entry as { couponHash?: string } | undefined)?.couponHash ? [(i.entry as { couponHash: string }).couponHash] : []))]);
+    const issuedBy = (i: Record<string, unknown>) => (i.entry as { couponHash?: string } | undefined)?.couponHash;
+    const hashes = new Set([...refs.map((r) => r.codeHash as string), ...ledger.flatMap((i) => issuedBy(i) ?? [])]);
     const found = [...hashes].map((h) => keys.coupon(h));
     await this.batchWrite(found.map((k) => ({ delete: k })));
     return found.length;

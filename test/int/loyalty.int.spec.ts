@@ -169,6 +169,8 @@ describe('loyalty through the local bus', () => {
     const coupons = await couponsOf('ly-key');
     expect(coupons).toHaveLength(1);
     expect(coupons[0]!.coupon).toMatchObject({ codeHash: redeems[0]!.couponHash, kind: 'fixed', value: 10, currency: 'CNY', campaignId: 'loyalty-redemption' });
+    // Listed with the customer's coupons, as a campaign's are (its pointer is in the partition).
+    expect((await sys.stores.coupons.listCustomerCoupons('ly-key')).map((c) => c.codeHash)).toEqual([redeems[0]!.couponHash]);
     expect(await balance('ly-key')).toBe(500);
   });
 
