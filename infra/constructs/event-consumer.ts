@@ -7,7 +7,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Route } from '../../shared/platform/contracts/functions.js';
+import { ROUTE_DELIVERY, type Route } from '../../shared/platform/contracts/functions.js';
 import { anyMessageAlarm, DEAD_LETTER_MAX_AGE, oldestMessageAlarm, WORK_QUEUE_MAX_AGE } from './queue-alarms.js';
 
 export interface EventConsumerProps {
@@ -41,7 +41,7 @@ export class EventConsumer extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       // Longest SQS allows: time to fix the handler and redrive.
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.days(ROUTE_DELIVERY.deadLetterRetentionDays),
     });
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -62,7 +62,7 @@ export class EventConsumer extends Construct {
           // route's DLQ rather than dropped, alongside the records the function gave up on.
           deadLetterQueue: this.deadLetterQueue,
           retryAttempts: 185,
-          maxEventAge: Duration.hours(24),
+          maxEventAge: Duration.hours(ROUTE_DELIVERY.maxEventAgeHours),
         }),
       ],
     });

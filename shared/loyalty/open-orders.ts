@@ -8,6 +8,7 @@
  * The import keeps the same orders by the same rule (shared/import/fold.ts), so an imported
  * member and one whose history came through the bus hold the same item.
  */
+import { ROUTE_DELIVERY } from '../platform/contracts/functions.js';
 import { DAY_MS, instantMs } from '../platform/time.js';
 import { foldLedger, type LedgerEntry } from './ledger.js';
 import type { LoyaltyOrder } from './order.js';
@@ -35,13 +36,12 @@ export const MAX_OPEN_ORDERS = 10;
 export const hasRoom = (open: OpenOrders, orderId: string): boolean => orderId in open || Object.keys(open).length < MAX_OPEN_ORDERS;
 
 /**
- * How long after an event changed an order a copy of it may still be delivered: the consumers'
- * queues keep a message 14 days (infra/constructs/event-consumer.ts), a redrive from the
- * dead-letter queue included. Until then the view stays, so the copy is recognised as one — an
- * old order sent through the bus (a backfill) would otherwise be folded at once and its
- * duplicate earn again.
+ * How long after an event changed an order a copy of it may still be delivered (a redrive from
+ * the dead-letter queue included: ROUTE_DELIVERY). Until then the view stays, so the copy is
+ * recognised as one — an old order sent through the bus (a backfill) would otherwise be folded at
+ * once and its duplicate earn again.
  */
-export const REDELIVERY_DAYS = 15;
+export const REDELIVERY_DAYS = Math.ceil(ROUTE_DELIVERY.deadLetterRetentionDays + ROUTE_DELIVERY.maxEventAgeHours / 24);
 
 /** The instants before which an order no longer takes refunds (`refunds`) and no copy of an event can still arrive (`copies`). */
 export const openCuts = (now: Date, windowDays: number) => ({ refunds: now.getTime() - windowDays * DAY_MS, copies: now.getTime() - REDELIVERY_DAYS * DAY_MS });

@@ -32,8 +32,9 @@ export interface LoyaltyCommit {
   customerId: string;
   /** `v` is the version read (0: create). */
   loyalty: Versioned<LoyaltyItem>;
-  /** Only for an order whose view is still on its own item (stored before views moved onto the
-   * state item, ./open-orders.ts): updated under its version in the same transaction. */
+  /** Only for an order whose view is on an item of its own — stored before views moved onto the
+   * state item, or no room left there (./open-orders.ts MAX_OPEN_ORDERS): updated under its
+   * version in the same transaction. */
   order?: { orderId: string } & Versioned<LoyaltyOrder>;
   /** Each created only if its key is new. */
   entries: LedgerEntry[];
@@ -49,9 +50,9 @@ export interface LoyaltyCommit {
 }
 
 export interface LoyaltyStore {
-  /** `erased`: the customer was erased; nothing may be written for them again. */
-  /** `order`: the view of an order stored on its own item (see LoyaltyCommit.order); a view on the
-   * state item comes with the state (`loyalty.value.open`). */
+  /** `erased`: the customer was erased; nothing may be written for them again. `order`: the view
+   * of an order stored on its own item (see LoyaltyCommit.order); a view on the state item comes
+   * with the state (`loyalty.value.open`). */
   load(customerId: string, orderId?: string): Promise<{ loyalty: Versioned<LoyaltyItem> | null; order: Versioned<LoyaltyOrder> | null; erased?: boolean }>;
   /** LOYALTY items of many customers (absent ones are missing from the map). `consistent: false`
    * halves the read cost where the commit's version guard catches a stale read anyway. */

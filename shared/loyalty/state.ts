@@ -1,7 +1,8 @@
 /**
- * The customer's loyalty item. It stays a few hundred bytes however long the history: ledger
- * entries are separate items, spend is kept in at most 13 monthly buckets, and points in at most
- * expiryMonths + 1 monthly lots.
+ * The customer's loyalty state. It stays a few hundred bytes however long the history: spend is
+ * kept in at most 13 monthly buckets, points in at most expiryMonths + 1 monthly lots. (Its item
+ * also carries the open orders, at most MAX_OPEN_ORDERS, and one folded history entry:
+ * ./open-orders.ts.)
  */
 import type { LoyaltyConfig } from './config.js';
 

@@ -10,6 +10,15 @@ import type { ConfigGroupName } from '../config.js';
 import type { IndexName, TablePartition } from '../table/keys.js';
 import { contracts, DetailType, type DetailOf, type DetailTypeName } from './events.js';
 
+/**
+ * How long a route's event can take to reach its function at most: EventBridge retries delivery
+ * to the queue for up to a day, and the dead-letter queue keeps a record the function gave up on
+ * 14 days (SQS's longest) from when it was first queued, for a redrive. One definition for the
+ * stack (infra/constructs/event-consumer.ts) and for the handlers that must still recognise a
+ * copy that late (shared/loyalty/open-orders.ts).
+ */
+export const ROUTE_DELIVERY = { maxEventAgeHours: 24, deadLetterRetentionDays: 14 } as const;
+
 export interface RouteSpec {
   /** Construct id of the rule and its queue. */
   readonly id: string;
