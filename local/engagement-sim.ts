@@ -63,6 +63,28 @@ export function reactionTo(seed: number, mail: MailIdentity, rates: EngagementRa
   };
 }
 
+export interface SentMail extends MailIdentity {
+  messageId: string;
+  sentAt: number;
+}
+
+/** The SES events one sent mail gets from its recipient (never later than `now`). */
+export function feedbackFor(seed: number, sent: SentMail, now: Date, rates: EngagementRates = DEMO_RATES): { reaction: Reaction; events: Array<{ detailType: string; detail: unknown }> } {
+  const r = reactionTo(seed, sent, rates);
+  const mail = {
+    messageId: sent.messageId,
+    timestamp: new Date(sent.sentAt).toISOString(),
+    tags: { campaign: [encodeTag(sent.campaignId)], customer: [encodeTag(sent.customerId)], occurrence: [encodeTag(sent.occurrence)] },
+  };
+  const at = (ms: number) => new Date(Math.min(sent.sentAt + ms, now.getTime())).toISOString();
+  const events: Array<{ detailType: string; detail: unknown }> = [];
+  if (r.delivered) events.push({ detailType: DetailType.SesDelivered, detail: { eventType: 'Delivery', mail, delivery: { timestamp: at(2_000) } } });
+  if (r.scanned) events.push({ detailType: DetailType.SesClicked, detail: { eventType: 'Click', mail, click: { timestamp: at(4_000), link: 'https://shop.example.com/', userAgent: 'Mozilla/5.0 (compatible; SafeLinks scanner)' } } });
+  if (r.opened) events.push({ detailType: DetailType.SesOpened, detail: { eventType: 'Open', mail, open: { timestamp: at(r.openAfterMs), userAgent: BROWSER } } });
+  if (r.clicked) events.push({ detailType: DetailType.SesClicked, detail: { eventType: 'Click', mail, click: { timestamp: at(r.openAfterMs + 30_000), link: 'https://shop.example.com/', userAgent: BROWSER } } });
+  return { reaction: r, events };
+}
+
 export interface SimulatedEngagement {
   mails: number;
   delivered: number;
@@ -81,29 +103,13 @@ export async function simulateEngagement(sys: LocalSystem, opts: { seed: number;
       const messageId = String(item.messageId ?? '');
       if (!messageId) continue;
       tally.mails++;
-      const sentAt = Date.parse(String(item.at));
-      const identity = { campaignId: String(item.campaignId), customerId: customerIdOfPk(String(item.pk)), occurrence: String(item.occurrence) };
-      const mail = {
-        messageId,
-        timestamp: new Date(sentAt).toISOString(),
-        tags: { campaign: [encodeTag(identity.campaignId)], customer: [encodeTag(identity.customerId)], occurrence: [encodeTag(identity.occurrence)] },
-      };
-      // Events never lie in the future of the demo's clock.
-      const at = (ms: number) => new Date(Math.min(sentAt + ms, opts.now.getTime())).toISOString();
-      const r = reactionTo(opts.seed, identity, rates);
-      if (!r.delivered) continue;
-      tally.delivered++;
-      entries.push({ detailType: DetailType.SesDelivered, detail: { eventType: 'Delivery', mail, delivery: { timestamp: at(2_000) } } });
-      if (r.scanned) {
-        tally.scanned++;
-        entries.push({ detailType: DetailType.SesClicked, detail: { eventType: 'Click', mail, click: { timestamp: at(4_000), link: 'https://shop.example.com/', userAgent: 'Mozilla/5.0 (compatible; SafeLinks scanner)' } } });
-      }
-      if (!r.opened) continue;
-      tally.opened++;
-      entries.push({ detailType: DetailType.SesOpened, detail: { eventType: 'Open', mail, open: { timestamp: at(r.openAfterMs), userAgent: BROWSER } } });
-      if (!r.clicked) continue;
-      tally.clicked++;
-      entries.push({ detailType: DetailType.SesClicked, detail: { eventType: 'Click', mail, click: { timestamp: at(r.openAfterMs + 30_000), link: 'https://shop.example.com/', userAgent: BROWSER } } });
+      const sent = { messageId, sentAt: Date.parse(String(item.at)), campaignId: String(item.campaignId), customerId: customerIdOfPk(String(item.pk)), occurrence: String(item.occurrence) };
+      const { reaction: r, events } = feedbackFor(opts.seed, sent, opts.now, rates);
+      entries.push(...events);
+      if (r.delivered) tally.delivered++;
+      if (r.scanned) tally.scanned++;
+      if (r.opened) tally.opened++;
+      if (r.clicked) tally.clicked++;
     }
   }
   for (let i = 0; i < entries.length; i += 10) {

@@ -91,8 +91,10 @@ try {
   // Local's), not in front of the first mail. A failure surfaces where the bus awaits it.
   void sys.handlerOf('campaign-dispatch').catch(() => undefined);
   // The live customers' history, then their live days through the bus, then the rest of the history.
-  const liveCustomers = new Set(live.map((e) => e.detail.customerId)).size;
-  say(`  first the history of the ${liveCustomers.toLocaleString('en-US')} customers active in the last ${LIVE_DAYS} days, then those days through the bus, then everyone else's history`);
+  const liveIds = new Set(live.map((e) => e.detail.customerId));
+  // The bar below counts the customers with a history among them; new ones arrive with the live days.
+  const withHistory = new Set(history.flatMap((e) => (liveIds.has(e.detail.customerId) ? [e.detail.customerId] : []))).size;
+  say(`  first the history of the ${withHistory.toLocaleString('en-US')} customers active in the last ${LIVE_DAYS} days who have one, then those days through the bus (${liveIds.size.toLocaleString('en-US')} customers), then everyone else's history`);
   const firstBar = bar('import');
   const liveBar = bar('live');
   const importBar = bar('import');

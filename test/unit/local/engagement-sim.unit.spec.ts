@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_RATES, reactionTo } from '../../../local/engagement-sim.js';
+import { DEMO_RATES, feedbackFor, reactionTo } from '../../../local/engagement-sim.js';
 
 const mail = (i: number) => ({ campaignId: 'win-back', customerId: `c${i}`, occurrence: '2026-11' });
 
 describe('the simulated recipients', () => {
-  it('react to a mail by what it is (campaign, customer, occurrence), which every run of the same shop repeats', () => {
-    // The SES emulator gives a mail a new message id on every run; the reaction must not use it.
-    for (let i = 0; i < 50; i++) expect(reactionTo(7, { ...mail(i) })).toEqual(reactionTo(7, mail(i)));
+  it('react to a mail by what it is (campaign, customer, occurrence), not by the message id the SES emulator makes up on each run', () => {
+    const now = new Date('2026-12-02T10:00:00Z');
+    const withoutId = (events: Array<{ detail: unknown }>) => JSON.parse(JSON.stringify(events).replace(/"messageId":"[^"]*"/g, '"messageId":"-"'));
+    const sentAt = Date.parse('2026-12-02T02:00:00Z');
+    for (let i = 0; i < 50; i++) {
+      const first = feedbackFor(7, { ...mail(i), messageId: `run1-${i}`, sentAt }, now).events;
+      const second = feedbackFor(7, { ...mail(i), messageId: `run2-${i}`, sentAt }, now).events;
+      expect(withoutId(second)).toEqual(withoutId(first));
+    }
   });
 
   it('differ between seeds, mails and occurrences', () => {
