@@ -153,6 +153,25 @@ export function decideStep(input: StepInput): StepDecision {
   }
 }
 
+/**
+ * An entry whose first step only waits (a wait, a wait-for, a cart's idle time before its first
+ * send) as it is stored by the write that enters it: waiting, in the due index at `dueAt`. One
+ * write instead of entering under a lease and saving the wait; undefined when the first step
+ * sends, splits or exits (those run after entering, under the lease).
+ */
+export function waitingAtEntry(input: Omit<StepInput, 'wake' | 'previous' | 'winner'>): { entry: FlowEntry; dueAt: string } | undefined {
+  const { entry } = input;
+  if (entry.status !== 'active') return undefined;
+  const d = decideStep({ ...input, wake: { kind: 'due' } });
+  if (d.kind === 'suspend') {
+    const until = d.until.toISOString();
+    return { entry: { ...entry, status: 'waiting', until, ...(d.waitingFor ? { waitingFor: d.waitingFor } : {}) }, dueAt: until };
+  }
+  // Active but not before `until` (an abandoned cart's idle time): due then, still active.
+  if (d.kind === 'unchanged' && entry.until) return { entry, dueAt: entry.until };
+  return undefined;
+}
+
 export function conditionHolds(c: Condition, input: Pick<StepInput, 'customer' | 'previous' | 'now'>): boolean {
   const { openedPrevious, clickedPrevious, ...audience } = c;
   if (openedPrevious !== undefined && (input.previous?.opened ?? false) !== openedPrevious) return false;

@@ -41,7 +41,7 @@ export class DynamoFlowStore extends DynamoTable implements FlowStore {
     ];
   }
 
-  async enter(entry: FlowEntry, leaseUntil: string, counts: FlowCounts, reEntry?: { notSince?: string }): Promise<EnterResult> {
+  async enter(entry: FlowEntry, dueAt: string, counts: FlowCounts, reEntry?: { notSince?: string }): Promise<EnterResult> {
     const marker = reEntry
       ? [
           {
@@ -59,7 +59,7 @@ export class DynamoFlowStore extends DynamoTable implements FlowStore {
         new TransactWriteCommand({
           TransactItems: [
             this.notErased(entry.customerId),
-            { Put: { TableName: this.tableName, Item: itemOf(entry, terminal(entry) ? undefined : leaseUntil), ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: this.tableName, Item: itemOf(entry, terminal(entry) ? undefined : dueAt), ConditionExpression: 'attribute_not_exists(pk)' } },
             ...marker,
             ...this.counterUpdate(entry.flowId, entry.customerId, counts),
           ],

@@ -10,10 +10,10 @@ export interface FlowStore {
   /**
    * Creates the entry if absent (a duplicate trigger finds it: 'taken'), never for an erased
    * customer; with `notSince`, only if the customer's last entry into the flow is older
-   * ('not-again'). The entry holds a lease in the due index (`leaseUntil`), so a crash before its
-   * first write is picked up by the due job.
+   * ('not-again'). The entry is in the due index at `dueAt`: a lease, so a crash before its
+   * next write is picked up by the due job, or the end of the wait it entered in.
    */
-  enter(entry: FlowEntry, leaseUntil: string, counts: FlowCounts, reEntry?: { notSince?: string }): Promise<EnterResult>;
+  enter(entry: FlowEntry, dueAt: string, counts: FlowCounts, reEntry?: { notSince?: string }): Promise<EnterResult>;
   getEntry(customerId: string, flowId: string, entry: string): Promise<FlowEntry | undefined>;
   /** Takes the entry to work on it: version v → v + 1 and a lease in the due index; with `dueAt`,
    * only while it is still due at that time (a due event). undefined: someone else moved it. */

@@ -3,6 +3,7 @@
  * version, so at-least-once delivery moves an entry once.
  *
  *   trigger ──► enter (conditional create + lease) ──► steps … ──► waiting (in the due index)
+ *           └─► enter waiting (a first step that only waits: one write) ──────┘
  *                                                                   │ due event / resuming event
  *                                                                   ▼
  *                                                     take (version + lease) ──► steps … ──► save
@@ -27,7 +28,7 @@ import type { CustomerView } from '../customers/view.js';
 import { DAY_MS, instantMs } from '../platform/time.js';
 import { abWinner, clickCampaigns, variantCounts } from './ab.js';
 import type { CompiledFlow } from './compile.js';
-import { decideStep, entryTime, MAX_STEPS_PER_WAKE, type FlowEntry, type Wake } from './decide.js';
+import { decideStep, entryTime, MAX_STEPS_PER_WAKE, waitingAtEntry, type FlowEntry, type Wake } from './decide.js';
 import type { FlowCounts, FlowStore } from './port.js';
 
 export interface FlowDeps extends DispatchDeps {
@@ -58,7 +59,7 @@ export async function runTrigger(deps: FlowDeps, event: TriggeringEvent): Promis
   const o = occasionOf(event);
   const result: EngineResult = { flows: [], sends: [] };
   const wake = wakeOf(event, o);
-  if (wake) await wakeEntries(deps, o.customerId, wake, result);
+  if (wake && wakeConcerns(deps.flows, wake)) await wakeEntries(deps, o.customerId, wake, result);
   if (event.type === DetailType.CartUpdated) await refreshCarts(deps, o, result);
   let customer: CustomerView | null | undefined;
   const readCustomer = async () => (customer === undefined ? (customer = await deps.customers.readCustomer(o.customerId)) : customer);
@@ -72,6 +73,18 @@ export async function runTrigger(deps: FlowDeps, event: TriggeringEvent): Promis
     else await enterFlow(deps, cf, o, await readCustomer(), result);
   }
   return result;
+}
+
+/**
+ * Whether a wake can move any entry: an order always (exit goals, conversions); a delivery or a
+ * risk level only where some flow's wait-for waits for it. The others would read the customer's
+ * entries for nothing (the daily sweep's every risk change); an exit goal they might have found is
+ * found at the entry's next wake, before any step runs.
+ */
+export function wakeConcerns(flows: readonly CompiledFlow[], wake: Wake): boolean {
+  if (wake.kind !== 'event' || wake.event.type === 'order-placed') return true;
+  const ev = wake.event;
+  return flows.some((cf) => cf.flow.steps.some((s) => s.type === 'wait-for' && s.event.type === ev.type && (s.event.type !== 'risk-entered' || (ev.type === 'risk-entered' && s.event.level === ev.level))));
 }
 
 function wakeOf(event: TriggeringEvent, o: Occasion): Wake | undefined {
@@ -107,10 +120,13 @@ async function enterFlow(deps: FlowDeps, cf: CompiledFlow, o: Occasion, customer
     v: 0,
   };
   const reEntry = re.type === 'every' ? { notSince: new Date(now.getTime() - re.days * DAY_MS).toISOString() } : re.type === 'once' ? {} : undefined;
-  const entered = await deps.flowStore.enter(entry, lease(now), control ? { entered: 1, control: 1 } : { entered: 1 }, reEntry);
+  const waiting = control ? undefined : waitingAtEntry({ flow, entry, customer, now, ...(deps.shop.timeZone ? { shopTimeZone: deps.shop.timeZone } : {}) });
+  const counts: FlowCounts = control ? { entered: 1, control: 1 } : waiting?.entry.status === 'waiting' ? { entered: 1, waiting: 1 } : { entered: 1 };
+  const entered = await deps.flowStore.enter(waiting?.entry ?? entry, waiting?.dueAt ?? lease(now), counts, reEntry);
   if (entered === 'taken') return void result.flows.push({ flowId: flow.id, outcome: 'duplicate', entry: entry.entry });
   if (entered === 'erased' || entered === 'not-again') return void skip(entered);
   if (control) return void result.flows.push({ flowId: flow.id, outcome: 'control', entry: entry.entry });
+  if (waiting) return void result.flows.push({ flowId: flow.id, outcome: 'entered', entry: entry.entry, status: waiting.entry.status });
   await advance(deps, cf, entry, { kind: 'due' }, result, 'entered');
 }
 

@@ -4,12 +4,14 @@
  * No store: the decision is a pure function of its input.
  */
 import { describe, expect, it } from 'vitest';
-import { decideStep, waitUntil, type FlowEntry, type StepInput, type Wake } from '../../../shared/flows/decide.js';
+import { decideStep, waitingAtEntry, waitUntil, type FlowEntry, type StepInput, type Wake } from '../../../shared/flows/decide.js';
 import { Flow } from '../../../shared/flows/schema.js';
 import { occasionOf } from '../../../shared/campaigns/triggers.js';
 import { DetailType } from '../../../shared/platform/contracts/events.js';
 import type { CustomerView } from '../../../shared/customers/view.js';
 import { emptySummary } from '../../../shared/orders/decide.js';
+import { wakeConcerns } from '../../../shared/flows/run.js';
+import type { CompiledFlow } from '../../../shared/flows/compile.js';
 
 const NOW = new Date('2026-11-20T10:00:00Z');
 const t = { subject: 's', mjml: '<mjml><mj-body></mj-body></mjml>', text: 't' };
@@ -125,5 +127,48 @@ describe('send', () => {
   });
   it('an entry past its last step is done', () => {
     expect(decide({ entry: entry({ at: 'end' }) })).toEqual({ kind: 'done' });
+  });
+});
+
+describe('entering', () => {
+  const fresh = entry({ v: 0, enteredAt: NOW.toISOString() });
+  it('an entry whose first step waits is stored waiting, in the due index at the end of the wait: one write', () => {
+    expect(waitingAtEntry({ flow, entry: fresh, customer: customer(), now: NOW })).toEqual({
+      entry: { ...fresh, status: 'waiting', until: '2026-11-20T11:00:00.000Z' },
+      dueAt: '2026-11-20T11:00:00.000Z',
+    });
+  });
+  it('a wait-for first step is stored waiting for its event until the timeout', () => {
+    expect(waitingAtEntry({ flow, entry: entry({ v: 0, at: 'ordered' }), customer: customer(), now: NOW })).toMatchObject({
+      entry: { status: 'waiting', waitingFor: { type: 'order-placed' }, until: '2026-11-21T09:00:00.000Z' },
+      dueAt: '2026-11-21T09:00:00.000Z',
+    });
+  });
+  it('a first send not before a time (a cart\'s idle time) is stored active, due then', () => {
+    const later = entry({ v: 0, at: 'remind', until: '2026-11-20T11:00:00.000Z' });
+    expect(waitingAtEntry({ flow, entry: later, customer: customer(), now: NOW })).toEqual({ entry: later, dueAt: '2026-11-20T11:00:00.000Z' });
+  });
+  it('a first step that sends, splits or exits is left to the run after entering', () => {
+    expect(waitingAtEntry({ flow, entry: entry({ v: 0, at: 'remind' }), customer: customer(), now: NOW })).toBeUndefined();
+    expect(waitingAtEntry({ flow, entry: entry({ v: 0, at: 'vip' }), customer: customer(), now: NOW })).toBeUndefined();
+    const unsubscribed = customer({ profile: { ...customer().profile!, marketingConsent: false } });
+    expect(waitingAtEntry({ flow: { ...flow, kind: 'marketing' }, entry: fresh, customer: unsubscribed, now: NOW })).toBeUndefined();
+  });
+});
+
+describe('which wakes read the entries', () => {
+  const waiting = (event: object): CompiledFlow => ({ flow: Flow.parse({ ...flow, steps: [{ id: 'w', type: 'wait-for', event, timeout: { days: 1 }, onEvent: 'end', onTimeout: 'end' }] }), sends: new Map() }) as unknown as CompiledFlow;
+  const risk = (level: string): Wake => ({ kind: 'event', event: { type: 'risk-entered', level, at: NOW.toISOString() } });
+  const delivered: Wake = { kind: 'event', event: { type: 'order-delivered', at: NOW.toISOString(), orderId: 'o1' } };
+  it('a risk level or a delivery only where a wait-for waits for it', () => {
+    const flows = [waiting({ type: 'risk-entered', level: 'churned' })];
+    expect(wakeConcerns(flows, risk('churned'))).toBe(true);
+    expect(wakeConcerns(flows, risk('at-risk'))).toBe(false);
+    expect(wakeConcerns(flows, delivered)).toBe(false);
+    expect(wakeConcerns([waiting({ type: 'order-delivered' })], delivered)).toBe(true);
+  });
+  it('an order always (exit goals, conversions), and the due job always', () => {
+    expect(wakeConcerns([], order('2026-11-20T10:00:00Z'))).toBe(true);
+    expect(wakeConcerns([], due)).toBe(true);
   });
 });
