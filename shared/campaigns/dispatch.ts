@@ -120,9 +120,8 @@ async function decideAndAct(deps: DispatchDeps, c: CompiledCampaign, a: Attempt,
   const { campaign } = c;
   const e = a.occasion;
   // Decided on the customer as stored right now, not as the trigger saw them.
-  const [customer, ledger, heldCoupon] = await Promise.all([
-    deps.customers.readCustomer(e.customerId),
-    campaign.kind === 'marketing' ? deps.sends.getCap(e.customerId) : { recent: [], v: 0 },
+  const [{ customer, cap: ledger }, heldCoupon] = await Promise.all([
+    deps.sends.readForDecision(e.customerId, { cap: campaign.kind === 'marketing' }),
     e.type === 'coupon-expiring' && e.couponHash ? deps.coupons.getCoupon(e.couponHash) : undefined,
   ]);
   const shop = { ...(deps.shop.timeZone ? { timeZone: deps.shop.timeZone } : {}), ...(deps.cap ? { cap: deps.cap } : {}) };
@@ -134,7 +133,7 @@ async function decideAndAct(deps: DispatchDeps, c: CompiledCampaign, a: Attempt,
     case 'defer':
       return record(deps, a, now, { status: 'deferred', reason: d.reason, until: d.until.toISOString() });
     case 'send':
-      return sendMail(deps, c, a, d, ledger, now);
+      return sendMail(deps, c, a, d, ledger, now, customer?.profile?.email);
   }
 }
 

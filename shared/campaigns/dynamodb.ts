@@ -3,12 +3,13 @@
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoTable, cancellationAt, isConditionFailure, isConflict, versionGuard, type Item } from '../platform/table/dynamodb.js';
 import { RetryableError } from '../platform/errors.js';
-import { DUE_INDEX, TableAttr, customerIdOfPk, dueKeys, keys } from '../platform/table/keys.js';
+import { DUE_INDEX, TableAttr, customerIdOfPk, dueKeys, keyId, keys } from '../platform/table/keys.js';
+import { customerViewKeys, toCustomer, viewOf } from '../customers/dynamodb.js';
 import { instantMs, utcDay } from '../platform/time.js';
 import type { LaneName } from '../platform/contracts/functions.js';
 import { laneOf } from './lanes.js';
 import { TOUCH_PREFIX, campaignCounter, deltaFor, kpiUpdate, type Touch } from '../platform/table/counters.js';
-import { FINAL_STATUSES, type CapLedger, type Claim, type ClaimResult, type DuePage, type DueSend, type MarkResult, type ReclaimResult, type SendRecord, type SendStore } from './port.js';
+import { FINAL_STATUSES, type CapLedger, type Claim, type ClaimResult, type DecisionState, type DuePage, type LastLookState, type DueSend, type MarkResult, type ReclaimResult, type SendRecord, type SendStore } from './port.js';
 
 /** Final outcomes are kept this long (CAN-SPAM opt-outs, campaign reports, dedupe of late
  * triggers); the frequency cap needs 7 days, coupon reminders live on pending items. */
@@ -23,6 +24,8 @@ const toRecord = (i: Item): SendRecord => Object.fromEntries(RECORD_FIELDS.flatM
 const inDue = (customerId: string, dueAt: string) => ({ [TableAttr.dueShard]: dueKeys.of(customerId, dueAt), [TableAttr.dueAt]: dueAt });
 
 const names = { '#st': 'status', '#at': 'at', '#s': TableAttr.dueShard, '#d': TableAttr.dueAt };
+
+const capOf = (item: Item | undefined): CapLedger => ({ recent: (item?.recent as CapLedger['recent'] | undefined) ?? [], v: (item?.[TableAttr.version] as number | undefined) ?? 0 });
 
 export class DynamoSendStore extends DynamoTable implements SendStore {
   async claimSend(customerId: string, campaignId: string, occurrence: string, at: string, claim?: Claim): Promise<ClaimResult> {
@@ -169,7 +172,20 @@ export class DynamoSendStore extends DynamoTable implements SendStore {
 
   async getCap(customerId: string): Promise<CapLedger> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.cap(customerId), ConsistentRead: true }));
-    return { recent: (out.Item?.recent as CapLedger['recent'] | undefined) ?? [], v: (out.Item?.[TableAttr.version] as number | undefined) ?? 0 };
+    return capOf(out.Item);
+  }
+
+  async readForDecision(customerId: string, opts: { cap: boolean }): Promise<DecisionState> {
+    const capKey = keys.cap(customerId);
+    const items = await this.batchGet([...customerViewKeys(customerId), ...(opts.cap ? [capKey] : [])]);
+    return { customer: viewOf(items, customerId), cap: capOf(items.get(keyId(capKey))) };
+  }
+
+  async readLastLook(customerId: string, addressHash?: string): Promise<LastLookState> {
+    const [customerKey, listedKey] = [keys.customer(customerId), addressHash ? keys.suppressedAddress(addressHash) : undefined];
+    const items = await this.batchGet(listedKey ? [customerKey, listedKey] : [customerKey]);
+    const customer = items.get(keyId(customerKey));
+    return { customer: customer ? toCustomer(customer) : null, ...(listedKey ? { listed: items.has(keyId(listedKey)) } : {}) };
   }
 
   async listDue(shard: string, now: string, limit: number, start?: Record<string, unknown>): Promise<DuePage> {

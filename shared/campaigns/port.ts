@@ -1,6 +1,8 @@
 /** What campaign dispatch needs from storage (DynamoSendStore in ./dynamodb.ts). */
 import type { Occasion } from '../platform/contracts/events.js';
 import type { LaneName } from '../platform/contracts/functions.js';
+import type { CustomerView } from '../customers/view.js';
+import type { CustomerRecord } from '../customers/record.js';
 
 /**
  * The states of one send (campaign, customer, occurrence); see dispatch.ts for the transitions.
@@ -96,6 +98,17 @@ export interface CapLedger {
 
 export type MarkResult = 'ok' | 'lost' | 'cap-conflict';
 
+export interface DecisionState {
+  customer: CustomerView | null;
+  cap: CapLedger;
+}
+
+export interface LastLookState {
+  customer: CustomerRecord | null;
+  /** Whether the address given by its hash is suppressed (absent when none was given). */
+  listed?: boolean;
+}
+
 export interface SendStore {
   /** Conditional create (with the claim's lease in the due index): 'taken' when this (campaign,
    * customer, occurrence) exists already, 'erased' when the customer was erased. */
@@ -120,6 +133,12 @@ export interface SendStore {
   /** Creates a new deferred send if absent (coupon reminders); never for an erased customer. */
   scheduleSend(customerId: string, record: SendRecord): Promise<boolean>;
   getCap(customerId: string): Promise<CapLedger>;
+  /** What a decision reads, in one request: the customer as stored (with loyalty) and, for
+   * marketing mail, the cap ledger (an empty one otherwise). */
+  readForDecision(customerId: string, opts: { cap: boolean }): Promise<DecisionState>;
+  /** The last look before SES, in one request: the customer as stored and, given the hash of
+   * the address the decision saw, whether that address is on the suppression list. */
+  readLastLook(customerId: string, addressHash?: string): Promise<LastLookState>;
   listSends(customerId: string): Promise<SendRecord[]>;
   /** One page of the pending sends due by `now` in one shard of the due index. */
   listDue(shard: string, now: string, limit: number, start?: Record<string, unknown>): Promise<DuePage>;

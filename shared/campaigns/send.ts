@@ -37,7 +37,7 @@ const retryDelayMs = (retries: number) => Math.min(2 * 3_600_000, 5 * 60_000 * 2
 
 type Send = Extract<DispatchDecision, { kind: 'send' }>;
 
-export async function sendMail(deps: DispatchDeps, c: CompiledCampaign, a: Attempt, d: Send, ledger: CapLedger, now: Date): Promise<DispatchOutcome> {
+export async function sendMail(deps: DispatchDeps, c: CompiledCampaign, a: Attempt, d: Send, ledger: CapLedger, now: Date, seenAddress?: string): Promise<DispatchOutcome> {
   const { campaign } = c;
   const e = a.occasion;
   const { vars: coupon, issued, erased } = await couponFor(deps, d.coupon, a, now);
@@ -47,9 +47,12 @@ export async function sendMail(deps: DispatchDeps, c: CompiledCampaign, a: Attem
   if (d.survey) await deps.surveys.putSurvey(d.survey);
   const email = renderEmail(c, d.locale, templateVars({ facts: d.facts, locale: d.locale, shop: deps.shop, links, ...(coupon ? { coupon } : {}), trigger: e.vars }));
 
-  const fresh = await deps.customers.getCustomer(e.customerId);
+  // The address the decision saw is looked up with the customer; one changed meanwhile on its own.
+  const marketing = campaign.kind === 'marketing';
+  const look0 = await deps.sends.readLastLook(e.customerId, marketing && seenAddress ? emailHash(seenAddress) : undefined);
+  const fresh = look0.customer;
   const address = fresh?.profile?.email;
-  const listed = campaign.kind === 'marketing' && address ? (await deps.suppression.getAddressSuppression(emailHash(address))) !== null : false;
+  const listed = !marketing || !address ? false : address === seenAddress && look0.listed !== undefined ? look0.listed : (await deps.suppression.getAddressSuppression(emailHash(address))) !== null;
   const look = lastLook(campaign, fresh, listed);
   if (!look.send) return record(deps, a, now, { status: 'skipped', reason: look.reason });
 

@@ -25,6 +25,16 @@ export function toCustomer(item: Item): CustomerRecord {
   };
 }
 
+/** The items a customer view is read from (the customer item, the loyalty state item). */
+export const customerViewKeys = (customerId: string) => [keys.customer(customerId), keys.loyalty(customerId)] as const;
+
+/** The customer view from a read of its items (customerViewKeys), null without a customer item. */
+export function viewOf(items: ReadonlyMap<string, Item>, customerId: string): CustomerView | null {
+  const [customerKey, loyaltyKey] = customerViewKeys(customerId);
+  const customer = items.get(keyId(customerKey));
+  return customer ? customerView(toCustomer(customer), items.get(keyId(loyaltyKey))?.state as LoyaltyPart | undefined) : null;
+}
+
 const profileWrite = 'SET profile = :p, customerId = :c, #g = :c, #v = if_not_exists(#v, :zero) + :one';
 
 export class DynamoCustomerStore extends DynamoTable implements CustomerStore {
@@ -40,11 +50,8 @@ export class DynamoCustomerStore extends DynamoTable implements CustomerStore {
   }
 
   async readCustomer(customerId: string): Promise<CustomerView | null> {
-    const [customerKey, loyaltyKey] = [keys.customer(customerId), keys.loyalty(customerId)];
-    const items = await this.batchGet([customerKey, loyaltyKey]);
-    const customer = items.get(keyId(customerKey));
-    if (!customer) return null;
-    return customerView(toCustomer(customer), items.get(keyId(loyaltyKey))?.state as LoyaltyPart | undefined);
+    const [customerKey, loyaltyKey] = customerViewKeys(customerId);
+    return viewOf(await this.batchGet([customerKey, loyaltyKey]), customerId);
   }
 
   async scanCustomers(page: { segment: number; totalSegments: number; cursor?: Cursor; limit: number }): Promise<CustomerPage> {

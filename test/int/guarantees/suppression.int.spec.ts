@@ -56,6 +56,26 @@ describe('suppression and consent, checked right before the send', () => {
     expect(await sendItem(sys, second, 'win-back', 'at-risk:2026-09-01')).toMatchObject({ status: 'skipped', reason: 'suppressed' });
   });
 
+  it('looks up an address that changed while the mail was prepared, and does not mail it when it is suppressed', async () => {
+    const listed = `listed-${sys.tag}@example.com`;
+    const other = mailable('win-back', `o-${sys.tag}-`);
+    const id = mailable('win-back', `moved-${sys.tag}-`);
+    // Given an address that unsubscribed under another customer id
+    await putRaw(sys, [profile(other, { email: listed }), profile(id), placed(id, `${id}-o1`, '2026-09-01T10:00:00Z')]);
+    await unsubscribe(other);
+    // and the customer changes to that address while dispatch issues the coupon (after the decision read the old one)
+    for (const op of ['PutItem', 'TransactWriteItems'])
+      sys.dynamo.beforeNext(op, containing('COUPON#', id), async () => {
+        const stored = (await sys.stores.customers.getCustomer(id))!.profile!;
+        await sys.stores.customers.putProfile(id, { ...stored, email: listed, updatedAt: '2026-06-01T00:00:00.000Z' }, stored.updatedAt);
+      });
+    await putRaw(sys, [riskChanged(id, T0)]);
+    // Then neither address gets the mail
+    expect(await mailTo(listed)).toHaveLength(0);
+    expect(await mailTo(`${id}@example.com`)).toHaveLength(0);
+    expect(await sendItem(sys, id, 'win-back', 'at-risk:2026-09-01')).toMatchObject({ status: 'skipped', reason: 'suppressed' });
+  });
+
   it('honours consent withdrawn four hours later in another offset, whatever order the updates arrive in', async () => {
     const id = mailable('win-back', `tz-${sys.tag}-`);
     // Given consent at 09:00 Shanghai time, withdrawn at 05:00 UTC (four hours later), delivered in that order
