@@ -4,11 +4,13 @@
  *
  * Every outcome is returned; the handler counts each as a business metric.
  *
- * claim ──► decide ──► skipped | control | deferred ─(due)─► claim again
- *   │          └─► (coupon, survey, render, last look) ──► sending ──► SES ──► sent | failed | unknown
- *   │                                                         └─ throttled ─► deferred (retry)
- *   └─ a claim whose attempt died: taken over by the due job once its lease runs out
+ * decide ──► skipped | control | deferred (created so: one write) ─(due)─► reclaim, decide again
+ *    └─► claim ──► (coupon, survey, render, last look) ──► sending ──► SES ──► sent | failed | unknown
+ *          │                                                   └─ throttled ─► deferred (retry)
+ *          └─ a claim whose attempt died: taken over by the due job once its lease runs out
  *
+ * - A decision not to send now is written by the conditional create of the send itself, with its
+ *   counters: a redelivered trigger finds it and does nothing.
  * - The claim is a conditional create that also puts the send in the due index with a 5-minute
  *   lease; every later write is guarded by the attempt's token. A redelivered trigger finds the
  *   claim and does nothing; a crash before `sending` leaves a claim the due job hands on
@@ -32,7 +34,7 @@ import { capHistory } from './history.js';
 import type { CapConfig } from './policy.js';
 import type { SendStore } from './port.js';
 import type { CompiledCampaign } from './render.js';
-import { attemptToken, leaseFrom, record, type Attempt, type DispatchOutcome } from './outcome.js';
+import { attemptToken, leaseFrom, record, recordFirst, type Attempt, type DispatchOutcome } from './outcome.js';
 import { sendMail } from './send.js';
 import type { ShopInfo } from './templates.js';
 import { laneOf } from './lanes.js';
@@ -74,12 +76,17 @@ export async function dispatchFirst(deps: DispatchDeps, c: CompiledCampaign, e: 
   // A backfill of old deliveries writes nothing per stale trigger.
   if (isPastSendWindow(c.campaign, e, now)) return unrecorded(campaignId, 'stale');
   const a: Attempt = { campaignId, kind: c.campaign.kind, occasion: e, token: attemptToken(deps), couponKid: deps.keyring.current.kid, retries: 0 };
+  // Decided before claiming: a skip, hold-out or deferral is then written by the one create that
+  // claims the send; only a send is claimed first, as its coupon and mail must not happen twice.
+  const decided = await decide(deps, c, a, 'first', now);
+  if (decided.d.kind === 'record') return recordFirst(deps, a, now, { status: decided.d.status, reason: decided.d.reason });
+  if (decided.d.kind === 'defer') return recordFirst(deps, a, now, { status: 'deferred', reason: decided.d.reason, until: decided.d.until.toISOString() });
   const claim = { attempt: a.token, kind: c.campaign.kind, trigger: e, lane: laneOf(e.type), leaseUntil: leaseFrom(now), couponKid: a.couponKid };
   const claimed = await deps.sends.claimSend(e.customerId, campaignId, e.occurrence, now.toISOString(), claim);
   if (claimed === 'taken') return { campaignId, outcome: 'duplicate' };
   // Erased: nothing may be written for the customer again, not even the skip.
   if (claimed === 'erased') return unrecorded(campaignId, 'erased');
-  return decideAndAct(deps, c, a, 'first', now);
+  return sendMail(deps, c, a, decided.d, decided.ledger, now, decided.seenAddress);
 }
 
 /** A pending send whose time has come (a deferral, or a claim whose attempt died) is decided again
@@ -116,10 +123,10 @@ export async function dispatchDue(deps: DispatchDeps, due: CampaignSendDue): Pro
  * otherwise write one record per old delivery) or an erased customer (nothing may be written). */
 const unrecorded = (campaignId: string, reason: 'stale' | 'erased'): DispatchOutcome => ({ campaignId, outcome: 'skipped', reason });
 
-async function decideAndAct(deps: DispatchDeps, c: CompiledCampaign, a: Attempt, attempt: 'first' | 'retry', now: Date): Promise<DispatchOutcome> {
+/** The decision on the customer as stored right now, not as the trigger saw them. */
+async function decide(deps: DispatchDeps, c: CompiledCampaign, a: Attempt, attempt: 'first' | 'retry', now: Date) {
   const { campaign } = c;
   const e = a.occasion;
-  // Decided on the customer as stored right now, not as the trigger saw them.
   const [{ customer, cap: ledger }, heldCoupon] = await Promise.all([
     deps.sends.readForDecision(e.customerId, { cap: campaign.kind === 'marketing' }),
     e.type === 'coupon-expiring' && e.couponHash ? deps.coupons.getCoupon(e.couponHash) : undefined,
@@ -127,13 +134,18 @@ async function decideAndAct(deps: DispatchDeps, c: CompiledCampaign, a: Attempt,
   const shop = { ...(deps.shop.timeZone ? { timeZone: deps.shop.timeZone } : {}), ...(deps.cap ? { cap: deps.cap } : {}) };
   const history = capHistory(ledger, { campaignId: campaign.id, occurrence: e.occurrence });
   const d = decideDispatch({ campaign, occasion: e, attempt, customer, history, ...(heldCoupon !== undefined ? { heldCoupon } : {}), shop, now });
+  return { d, ledger, seenAddress: customer?.profile?.email };
+}
+
+async function decideAndAct(deps: DispatchDeps, c: CompiledCampaign, a: Attempt, attempt: 'first' | 'retry', now: Date): Promise<DispatchOutcome> {
+  const { d, ledger, seenAddress } = await decide(deps, c, a, attempt, now);
   switch (d.kind) {
     case 'record':
       return record(deps, a, now, { status: d.status, reason: d.reason });
     case 'defer':
       return record(deps, a, now, { status: 'deferred', reason: d.reason, until: d.until.toISOString() });
     case 'send':
-      return sendMail(deps, c, a, d, ledger, now, customer?.profile?.email);
+      return sendMail(deps, c, a, d, ledger, now, seenAddress);
   }
 }
 

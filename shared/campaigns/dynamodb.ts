@@ -138,24 +138,47 @@ export class DynamoSendStore extends DynamoTable implements SendStore {
   }
 
   async completeSend(customerId: string, r: SendRecord, guard?: { attempt: string }): Promise<boolean> {
-    // A deferral joins the sparse due index; any other outcome leaves it (Put replaces the item),
-    // and final ones expire. The attempt token goes: no later write of that attempt applies.
+    const put = { ...this.outcomePut(customerId, r), ...(guard ? { ConditionExpression: 'attempt = :a', ExpressionAttributeValues: { ':a': guard.attempt } } : {}) };
+    const counted = guard ? this.counted(customerId, r) : [];
+    if (!counted.length) return this.conditional(new PutCommand(put));
+    return this.conditionalTransaction(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...counted] }));
+  }
+
+  async recordFirst(customerId: string, r: SendRecord): Promise<ClaimResult> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [this.notErased(customerId), { Put: { ...this.outcomePut(customerId, r), ConditionExpression: 'attribute_not_exists(pk)' } }, ...this.counted(customerId, r)],
+        }),
+      );
+      return 'claimed';
+    } catch (e) {
+      if (cancellationAt(e, 0) === 'ConditionalCheckFailed') return 'erased';
+      if (cancellationAt(e, 1) === 'ConditionalCheckFailed') return 'taken';
+      if (isConflict(e)) throw new RetryableError(`outcome of ${r.campaignId}/${r.occurrence} raced another transaction`);
+      throw e;
+    }
+  }
+
+  /** An outcome as its item: a deferral joins the sparse due index, any other outcome leaves it
+   * (Put replaces the item), final ones expire; the attempt token goes, so no later write of that
+   * attempt applies. */
+  private outcomePut(customerId: string, r: SendRecord) {
     const { attempt: _done, ...record } = r;
     const due = r.status === 'deferred' && r.until ? inDue(customerId, r.until) : {};
     const ttl = FINAL_STATUSES.has(r.status) ? expiry(r.at) : {};
-    const put = {
-      TableName: this.tableName,
-      Item: { ...keys.send(customerId, r.campaignId, r.occurrence), ...record, customerId, ...due, ...ttl },
-      ...(guard ? { ConditionExpression: 'attempt = :a', ExpressionAttributeValues: { ':a': guard.attempt } } : {}),
-    };
-    const counter = guard ? campaignCounter(r.status, r.campaignId) : undefined;
-    if (!counter) return this.conditional(new PutCommand(put));
-    // Mailed and held-out members are counted with the outcome, under the attempt's guard.
+    return { TableName: this.tableName, Item: { ...keys.send(customerId, r.campaignId, r.occurrence), ...record, customerId, ...due, ...ttl } };
+  }
+
+  /** Mailed and held-out members are counted with their outcome, and the decision goes onto the
+   * customer item, where order ingest counts the conversions. */
+  private counted(customerId: string, r: SendRecord) {
+    const counter = campaignCounter(r.status, r.campaignId);
+    if (!counter) return [];
     const delta = deltaFor(customerId, utcDay(r.at), { [counter]: 1 });
-    // The decision also goes onto the customer item, where order ingest counts the conversions.
     const touch: Touch = { at: r.at, g: r.status === 'sent' ? 's' : 'c' };
     const touched = { Update: { TableName: this.tableName, Key: keys.customer(customerId), UpdateExpression: 'SET #t = :t', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#t': `${TOUCH_PREFIX}${r.campaignId}` }, ExpressionAttributeValues: { ':t': touch } } };
-    return this.conditionalTransaction(new TransactWriteCommand({ TransactItems: [{ Put: put }, kpiUpdate(this.tableName, delta), touched] }));
+    return [kpiUpdate(this.tableName, delta), touched];
   }
 
   async scheduleSend(customerId: string, r: SendRecord): Promise<boolean> {

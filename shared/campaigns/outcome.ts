@@ -30,25 +30,36 @@ export type Outcome = Pick<SendRecord, 'status' | 'reason' | 'until' | 'messageI
 
 /** Writes the outcome while this attempt holds the send. */
 export async function record(deps: DispatchDeps, a: Attempt, now: Date, o: Outcome): Promise<DispatchOutcome> {
-  const { campaignId } = a;
-  const e = a.occasion;
-  const written = await deps.sends.completeSend(
-    e.customerId,
-    {
-      campaignId,
-      occurrence: e.occurrence,
-      kind: a.kind,
-      at: now.toISOString(),
-      // A deferral is decided again with its trigger; a final outcome needs it no more.
-      ...(o.status === 'deferred' ? { trigger: e, lane: laneOf(e.type) } : {}),
-      couponKid: a.couponKid,
-      ...(a.retries ? { retries: a.retries } : {}),
-      ...o,
-    },
-    { attempt: a.token },
-  );
+  const written = await deps.sends.completeSend(a.occasion.customerId, recordOf(a, now, o), { attempt: a.token });
   // Another attempt holds the send now (a takeover after a lease ran out): its outcome counts.
-  if (!written) return { campaignId, outcome: 'duplicate' };
+  return written ? outcomeOf(a.campaignId, o) : { campaignId: a.campaignId, outcome: 'duplicate' };
+}
+
+/** An outcome decided before the send was claimed: written by the create that claims it. */
+export async function recordFirst(deps: DispatchDeps, a: Attempt, now: Date, o: Outcome): Promise<DispatchOutcome> {
+  const written = await deps.sends.recordFirst(a.occasion.customerId, recordOf(a, now, o));
+  if (written === 'taken') return { campaignId: a.campaignId, outcome: 'duplicate' };
+  // Erased: nothing may be written for the customer again, not even the skip.
+  if (written === 'erased') return { campaignId: a.campaignId, outcome: 'skipped', reason: 'erased' };
+  return outcomeOf(a.campaignId, o);
+}
+
+function recordOf(a: Attempt, now: Date, o: Outcome): SendRecord {
+  const e = a.occasion;
+  return {
+    campaignId: a.campaignId,
+    occurrence: e.occurrence,
+    kind: a.kind,
+    at: now.toISOString(),
+    // A deferral is decided again with its trigger; a final outcome needs it no more.
+    ...(o.status === 'deferred' ? { trigger: e, lane: laneOf(e.type) } : {}),
+    couponKid: a.couponKid,
+    ...(a.retries ? { retries: a.retries } : {}),
+    ...o,
+  };
+}
+
+function outcomeOf(campaignId: string, o: Outcome): DispatchOutcome {
   if (o.status === 'sent') return { campaignId, outcome: 'sent', messageId: o.messageId! };
   if (o.status === 'deferred') return { campaignId, outcome: 'deferred', reason: o.reason ?? '', ...(o.until ? { until: o.until } : {}) };
   return { campaignId, outcome: o.status as 'skipped', reason: o.reason ?? '' };

@@ -130,6 +130,10 @@ export interface SendStore {
   ): Promise<MarkResult>;
   /** Writes an outcome (replacing the item); with `guard`, only while that attempt holds the send. */
   completeSend(customerId: string, record: SendRecord, guard?: { attempt: string }): Promise<boolean>;
+  /** An outcome decided before anything was written for the send (a skip, a hold-out, a
+   * deferral), written by the conditional create that claims it, with its counters: 'taken' when
+   * the send exists already, 'erased' for an erased customer. */
+  recordFirst(customerId: string, record: SendRecord): Promise<ClaimResult>;
   /** Creates a new deferred send if absent (coupon reminders); never for an erased customer. */
   scheduleSend(customerId: string, record: SendRecord): Promise<boolean>;
   getCap(customerId: string): Promise<CapLedger>;

@@ -8,7 +8,11 @@ import { DetailType, ENGAGE_SOURCE } from '../../../shared/platform/contracts/ev
 import { putRaw } from '../../support/system.js';
 import { mailTo } from '../../support/mail.js';
 import { invoke, sqsBatch, pinnedFaultySystem, T0, type FaultySystem } from '../../support/faults.js';
-import { couponsOf, mailable, placed, profile, riskChanged, sendItem, tierChanged } from '../../support/guarantees.js';
+import { couponsOf, db, mailable, placed, profile, riskChanged, sendItem, tierChanged } from '../../support/guarantees.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { isHoldout } from '../../../shared/campaigns/policy.js';
+import { keys } from '../../../shared/platform/table/keys.js';
+import { CAMPAIGN_CONTROL } from '../../../shared/platform/table/counters.js';
 
 let sys: FaultySystem;
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -41,6 +45,19 @@ describe('concurrent deliveries', () => {
     expect(await mailTo(`${id}@example.com`)).toHaveLength(1);
     expect(await couponsOf(sys, id)).toHaveLength(1);
     expect(await sendItem(sys, id, 'win-back', 'at-risk:2026-09-01')).toMatchObject({ status: 'unknown' });
+  });
+
+  it('records one hold-out, counted once, when the same trigger is delivered five times at once (the decision is written by the create that claims it)', async () => {
+    let id = '';
+    for (let i = 0; !id; i++) if (isHoldout('win-back', `ho-${sys.tag}-${i}`, 10)) id = `ho-${sys.tag}-${i}`;
+    await putRaw(sys, [profile(id), placed(id, `${id}-o1`, '2026-09-01T10:00:00Z')]);
+    const e = riskChanged(id, T0);
+    await Promise.all(Array.from({ length: 5 }, () => invoke(sys, 'campaign-dispatch', sqsBatch([e]))));
+    await putRaw(sys, [e]);
+    expect(await sys.stores.sends.listSends(id)).toEqual([expect.objectContaining({ campaignId: 'win-back', status: 'control', reason: 'holdout' })]);
+    const day = await db(sys).send(new GetCommand({ TableName: sys.tableName, Key: keys.kpiDay(T0.toISOString().slice(0, 10), keys.kpiShardOf(id)), ConsistentRead: true }));
+    expect(day.Item?.[`${CAMPAIGN_CONTROL}win-back`]).toBe(1);
+    expect(await mailTo(`${id}@example.com`)).toHaveLength(0);
   });
 
   it('keeps a deferral that two overlapping due runs deliver at once while SES throttles, and sends it once', async () => {

@@ -18,8 +18,8 @@ pinnedFaultySystem((s) => (sys = s));
 describe('crash points between claim, SES and the recorded outcome', () => {
   it('a crash after the claim and before SES: the claim is taken over after its lease and the mail goes out once', async () => {
     const id = await winBackCandidate(sys, 'pre');
-    // Given the first read after the claim fails (the invocation dies there)
-    sys.dynamo.failNext('BatchGetItem', containing(`CUST#${id}`, 'LOYALTY'));
+    // Given the last look after the claim and the coupon (the read right before SES) fails: the invocation dies there
+    sys.dynamo.failNext('BatchGetItem', containing(`CUST#${id}`, 'SUPPRESS#'));
     await putRaw(sys, [riskChanged(id, T0)]);
     expect(sys.dynamo.injected).toBeGreaterThan(0);
     expect(await mailTo(`${id}@example.com`)).toHaveLength(0);
