@@ -17,6 +17,7 @@ import type { Cursor } from '../shared/customers/port.js';
 import type { CustomerRecord, RiskState } from '../shared/customers/record.js';
 import { DEFAULT_RISK_CONFIG } from '../shared/churn/scores.js';
 import { sweepSegment } from '../shared/churn/sweep.js';
+import type { ScoreStore } from '../shared/churn/port.js';
 import { loyaltyDueSegment, loyaltySweepSegment } from '../shared/loyalty/sweep.js';
 import { loyaltyDue } from '../shared/loyalty/due.js';
 import { parseLoyaltyConfig, newLoyaltyState, type LoyaltyState } from '../shared/loyalty/index.js';
@@ -114,7 +115,7 @@ function stores(base: ReturnType<typeof sampleBase>, m: Meter, consistentLoyalty
       return new Map(ids.flatMap((id) => (byId.has(id) ? [[id, byId.get(id)! as CustomerRecord] as const] : [])));
     },
   };
-  const scores = {
+  const scores: ScoreStore = {
     // One item per invocation with the base's aggregate for the report (≈ 1.5 KB).
     async putBaseAggregate() {
       await m.write(2, LATENCY_MS.item);
@@ -127,6 +128,19 @@ function stores(base: ReturnType<typeof sampleBase>, m: Meter, consistentLoyalty
       c.risk = next.risk;
       if (next.segment) c.segment = next.segment;
       return true;
+    },
+    async putScoresMany(writes: readonly { customerId: string; expected: RiskState | undefined; next: { risk: RiskState; segment?: string } }[]) {
+      // The level changes of a chunk in one transaction with one counter ADD; the rest one by one.
+      const entries = writes.filter((w) => w.expected?.level !== w.next.risk.level);
+      if (entries.length > 1) await m.write(2 * 2 * entries.length + 1, LATENCY_MS.transact);
+      const single = entries.length > 1 ? writes.filter((w) => w.expected?.level === w.next.risk.level) : writes;
+      await Promise.all(single.map((w) => scores.putScores(w.customerId, w.expected, w.next)));
+      for (const w of entries.length > 1 ? entries : []) {
+        const c = byId.get(w.customerId)!;
+        c.risk = w.next.risk;
+        if (w.next.segment) c.segment = w.next.segment;
+      }
+      return writes.map(() => true);
     },
     getStoreModel: async () => ({}),
     putBaseStats: async () => undefined,

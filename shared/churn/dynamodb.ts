@@ -7,13 +7,13 @@ import { DAYS_ATTR, LEGACY_DAY_PREFIX, daysFromLegacyItems, daysOf } from '../or
 import { parseDay } from '../scoring/csv.js';
 import type { Prediction, RiskState } from '../customers/record.js';
 import { storable, type BaseStats, type ModelParams, type RefitReport, type StoreModel } from './model.js';
-import type { BaseRunPart, PurchaseDaysRead, ScoreStore } from './port.js';
+import type { BaseRunPart, PurchaseDaysRead, ScoreStore, ScoresNext, ScoresWrite } from './port.js';
 import type { BaseAggregate } from '../reports/base.js';
 import { createHash } from 'node:crypto';
 
 /** The report reads the latest complete run; older runs' parts expire. */
 const BASE_AGGREGATE_TTL_DAYS = 35;
-import { KPI, deltaFor, kpiUpdate } from '../platform/table/counters.js';
+import { KPI, deltaFor, kpiUpdate, mergeDeltas } from '../platform/table/counters.js';
 import { utcDay } from '../platform/time.js';
 import type { RiskLevel } from '../platform/contracts/events.js';
 
@@ -26,7 +26,29 @@ const DAY_READ_CONCURRENCY = 8;
 const DAY_READ_CHUNK = 100;
 
 export class DynamoScoreStore extends DynamoTable implements ScoreStore {
-  async putScores(customerId: string, expected: RiskState | undefined, next: { risk: RiskState; segment?: string; prediction?: Prediction }): Promise<boolean> {
+  async putScores(customerId: string, expected: RiskState | undefined, next: ScoresNext): Promise<boolean> {
+    const { update, delta } = this.scoresWrite(customerId, expected, next);
+    if (!delta) return this.conditional(new UpdateCommand(update));
+    return this.conditionalTransaction(new TransactWriteCommand({ TransactItems: [{ Update: update }, kpiUpdate(this.tableName, delta)] }));
+  }
+
+  async putScoresMany(writes: readonly ScoresWrite[]): Promise<boolean[]> {
+    const planned = writes.map((w) => this.scoresWrite(w.customerId, w.expected, w.next));
+    const entries = planned.flatMap((p, i) => (p.delta ? [i] : []));
+    const written: Promise<boolean>[] = planned.map((p, i) => (p.delta && entries.length > 1 ? Promise.resolve(true) : this.putScores(writes[i]!.customerId, writes[i]!.expected, writes[i]!.next)));
+    if (entries.length > 1) {
+      // The level entries of a chunk in one transaction, their counts summed into one ADD per day
+      // (on the first one's shard: the report sums the shards): one counter write, not one each.
+      const deltas = mergeDeltas(entries.map((i) => ({ ...planned[i]!.delta!, shard: planned[entries[0]!]!.delta!.shard })));
+      const together = new TransactWriteCommand({ TransactItems: [...entries.map((i) => ({ Update: planned[i]!.update })), ...deltas.map((d) => kpiUpdate(this.tableName, d))] });
+      // A guard that fails (someone else moved that customer's level) cancels the lot: each on its own then.
+      const ok = await this.conditionalTransaction(together);
+      if (!ok) for (const i of entries) written[i] = this.putScores(writes[i]!.customerId, writes[i]!.expected, writes[i]!.next);
+    }
+    return Promise.all(written);
+  }
+
+  private scoresWrite(customerId: string, expected: RiskState | undefined, next: ScoresNext) {
     const sets = ['risk = :r', ...(next.segment ? ['#seg = :s'] : []), ...(next.prediction ? ['prediction = :p'] : [])];
     const update = {
       TableName: this.tableName,
@@ -46,9 +68,7 @@ export class DynamoScoreStore extends DynamoTable implements ScoreStore {
     // has it); counted in the same guarded write, so a re-run, which finds it written, counts nothing.
     const isEntry = next.risk.since !== expected?.since && (expected?.level !== next.risk.level || expected.lastOrderDay !== next.risk.lastOrderDay);
     const entered = isEntry ? ENTERED[next.risk.level] : undefined;
-    if (!entered) return this.conditional(new UpdateCommand(update));
-    const delta = deltaFor(customerId, utcDay(next.risk.since), { [entered]: 1 });
-    return this.conditionalTransaction(new TransactWriteCommand({ TransactItems: [{ Update: update }, kpiUpdate(this.tableName, delta)] }));
+    return { update, ...(entered ? { delta: deltaFor(customerId, utcDay(next.risk.since), { [entered]: 1 }) } : {}) };
   }
 
   async putBaseAggregate(part: BaseRunPart, aggregate: BaseAggregate): Promise<void> {

@@ -23,11 +23,21 @@ export interface BaseRunPart {
   done: boolean;
 }
 
+export type ScoresNext = { risk: RiskState; segment?: string; prediction?: Prediction };
+export interface ScoresWrite {
+  customerId: string;
+  expected: RiskState | undefined;
+  next: ScoresNext;
+}
+
 export interface ScoreStore {
   /** The base as one invocation left it (idempotent: a retried invocation replaces its part). */
   putBaseAggregate(part: BaseRunPart, aggregate: BaseAggregate): Promise<void>;
   /** Writes new scores only if the stored risk is still `expected`; false when someone else won. */
-  putScores(customerId: string, expected: RiskState | undefined, next: { risk: RiskState; segment?: string; prediction?: Prediction }): Promise<boolean>;
+  putScores(customerId: string, expected: RiskState | undefined, next: ScoresNext): Promise<boolean>;
+  /** putScores for a chunk of customers (the level entries among them counted in one write);
+   * whether each was written, in order. */
+  putScoresMany(writes: readonly ScoresWrite[]): Promise<boolean[]>;
   getStoreModel(): Promise<StoreModel>;
   putBaseStats(stats: BaseStats): Promise<void>;
   /** Stores a new version and makes it current, unless another refit got there first (false). */

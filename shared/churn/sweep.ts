@@ -88,7 +88,7 @@ export async function sweepSegment(
       const chunks = Array.from({ length: Math.ceil(decided.length / PUBLISH_CHUNK) }, (_, i) => decided.slice(i * PUBLISH_CHUNK, (i + 1) * PUBLISH_CHUNK));
       await inParallel(chunks, WRITE_LANES, async (chunk) => {
         await deps.publisher.publish(chunk.flatMap(({ d }) => (d.event ? [{ detailType: DetailType.CustomerRiskChanged, detail: d.event }] : [])));
-        const written = await Promise.all(chunk.map(({ customer, d }) => deps.scores.putScores(customer.customerId, customer.risk, d)));
+        const written = await deps.scores.putScoresMany(chunk.map(({ customer, d }) => ({ customerId: customer.customerId, expected: customer.risk, next: d })));
         chunk.forEach(({ d }, i) => {
           if (!written[i]) return;
           result.written++;

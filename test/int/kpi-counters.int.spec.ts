@@ -138,6 +138,40 @@ describe('KPI counters', () => {
     client.destroy();
   }, 60_000);
 
+  it('writes a chunk\'s level entries in one transaction with one counter ADD; one guard that fails leaves the others written, each counted once', async () => {
+    const ids = Array.from({ length: 5 }, (_, i) => `chunk${i}-${sys.tag}`);
+    const calm = Array.from({ length: 4 }, (_, i) => `calm${i}-${sys.tag}`);
+    await putRaw(sys, [...ids, ...calm].map((c) => profileEvent(c)));
+    const client = new DynamoDBClient({ endpoint: inject('endpoints').dynamodbEndpoint, region: 'us-east-1', credentials: await sys.dynamodb.config.credentials() });
+    let transactions = 0;
+    client.middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName === 'TransactWriteItemsCommand') transactions++;
+      return next(args);
+    }, { step: 'initialize' });
+    const scores = new DynamoScoreStore(documentClient(client), sys.tableName);
+    const at = '2026-11-12T03:00:00.000Z';
+    const risk = { level: 'churned' as const, method: 'rule' as const, since: at, lastOrderDay: '2026-05-01' };
+    const shards = [...new Set(ids.map((c) => keys.kpiShardOf(c)))];
+    const churned = async () => {
+      const items = await Promise.all(shards.map((s) => documentClient(sys.dynamodb).send(new GetCommand({ TableName: sys.tableName, Key: keys.kpiDay('2026-11-12', s), ConsistentRead: true }))));
+      return items.reduce((n, i) => n + ((i.Item?.churned as number | undefined) ?? 0), 0);
+    };
+    // A chunk of four entries: one transaction
+    expect(await scores.putScoresMany(calm.map((customerId) => ({ customerId, expected: undefined, next: { risk } })))).toEqual([true, true, true, true]);
+    expect(transactions).toBe(1);
+    const base = await churned();
+    // Given the third customer's level was moved by someone else before the chunk is written
+    expect(await scores.putScores(ids[2]!, undefined, { risk: { ...risk, level: 'at-risk' } })).toBe(true);
+    // When the chunk is written against what the sweep read (no level yet for anyone)
+    const writes = ids.map((customerId) => ({ customerId, expected: undefined, next: { risk } }));
+    expect(await scores.putScoresMany(writes)).toEqual([true, true, false, true, true]);
+    expect(await churned()).toBe(base + 4);
+    // And a retried invocation writes and counts nothing again
+    expect(await scores.putScoresMany(writes)).toEqual([false, false, false, false, false]);
+    expect(await churned()).toBe(base + 4);
+    client.destroy();
+  });
+
   it('counts a reactivation and a win-back conversion once, and a report costs a few Queries', async () => {
     const id = mailable(`react-${sys.tag}-`);
     await putRaw(sys, driftingShopper(id));
