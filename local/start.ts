@@ -37,7 +37,9 @@ const say = (msg: string) => process.stdout.write(`${msg}\n`);
 // Without a terminal (a CI log, a pipe) the bars print a line every 10 s instead of nothing: a
 // 100,000-customer run is otherwise silent for minutes.
 const NOT_TTY = { noTTYOutput: true, notTTYSchedule: 10_000 };
-const bar = (label: string) => new SingleBar({ format: `  ${label.padEnd(9)} [{bar}] {value}/{total} {eta_formatted}`, hideCursor: true, stream: process.stdout, ...NOT_TTY }, Presets.shades_classic);
+// cli-progress prints an ETA it cannot estimate ('INF', 'NULL': work still arriving) as "NFs".
+const etaOf = (t: unknown): string => (typeof t !== 'number' ? '…' : t >= 3600 ? `${Math.floor(t / 3600)}h${String(Math.round((t % 3600) / 60)).padStart(2, '0')}m` : t >= 60 ? `${Math.floor(t / 60)}m${String(Math.round(t % 60)).padStart(2, '0')}s` : `${Math.round(t)}s`);
+const bar = (label: string) => new SingleBar({ format: `  ${label.padEnd(9)} [{bar}] {value}/{total} {eta_formatted}`, formatTime: etaOf, hideCursor: true, stream: process.stdout, ...NOT_TTY }, Presets.shades_classic);
 const seconds: Record<string, number> = {};
 async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const t0 = performance.now();

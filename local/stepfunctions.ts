@@ -35,6 +35,8 @@ export interface TaskInvocation {
   fn: FunctionName;
   segment: number;
   resumed: boolean;
+  /** The built handler ("container") it ran in: concurrent segments have their own. */
+  container: number;
 }
 
 const LOCAL_ACCOUNT_FN = (name: FunctionName) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
@@ -59,7 +61,7 @@ export class LocalStepFunctions {
   private readonly machines: Record<BulkJob, StateMachine>;
   private readonly jobByArn = new Map(BULK_JOBS.map((j) => [localStateMachineArn(j), j]));
 
-  constructor(private readonly handlerOf: (fn: FunctionName) => Promise<FunctionHandler>) {
+  constructor(private readonly handlerOf: (fn: FunctionName, container?: number) => Promise<FunctionHandler>) {
     const defs = localDefinitions();
     this.machines = Object.fromEntries(BULK_JOBS.map((j) => [j, new StateMachine(defs[j] as never, { validationOptions: { checkArn: false } })])) as Record<BulkJob, StateMachine>;
   }
@@ -96,8 +98,10 @@ export class LocalStepFunctions {
         fn,
         async (input: unknown) => {
           const task = input as { segment: number; cursor?: unknown };
-          this.invocations.push({ execution: execution.name, fn, segment: task.segment, resumed: task.cursor !== undefined });
-          const handler = await this.handlerOf(fn);
+          // Segments run at once in containers of their own, as many as the Map runs at once.
+          const container = (task.segment ?? 0) % DEFAULT_BULK_LIMITS.maxConcurrency;
+          this.invocations.push({ execution: execution.name, fn, segment: task.segment, resumed: task.cursor !== undefined, container });
+          const handler = await this.handlerOf(fn, container);
           return handler(input, lambdaContext(fn, timeoutSecondsOf(fn) * 1000));
         },
       ]),

@@ -87,10 +87,13 @@ export async function startLocalSystem(
     ...platform,
   });
 
-  const handlers = new Map<FunctionName, Promise<FunctionHandler>>();
-  const handlerOf = (fn: FunctionName): Promise<FunctionHandler> => {
-    let h = handlers.get(fn);
-    if (!h) handlers.set(fn, (h = handlerModules[fn]().then((m) => m.build(envOf(fn)))));
+  // One built handler per function and container: concurrent invocations that Lambda would run in
+  // containers of their own (a bulk run's segments) get theirs, with their own clients and sockets.
+  const handlers = new Map<string, Promise<FunctionHandler>>();
+  const handlerOf = (fn: FunctionName, container = 0): Promise<FunctionHandler> => {
+    const key = `${fn}#${container}`;
+    let h = handlers.get(key);
+    if (!h) handlers.set(key, (h = handlerModules[fn]().then((m) => m.build(envOf(fn)))));
     return h;
   };
   const bus = new LocalBus((fn) => handlerOf(fn) as never, {

@@ -40,6 +40,8 @@ describe('a bulk run fired twice for the same scheduled time', () => {
     const started = sys.stepFunctions.invocations.filter((i) => i.execution === name && !i.resumed);
     for (const fn of tasksOf('daily-sweep')) {
       expect(started.filter((i) => i.fn === fn).map((i) => i.segment).sort()).toEqual([0, 1, 2, 3]);
+      // in a container of its own, as Lambda runs concurrent invocations (own clients, own sockets)
+      expect(new Set(started.filter((i) => i.fn === fn).map((i) => i.container)).size).toBe(4);
     }
     // and each at-risk customer got exactly one win-back mail
     for (const id of ids) expect(await mailTo(`${id}@example.com`), id).toHaveLength(1);
