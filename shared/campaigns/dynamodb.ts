@@ -137,11 +137,26 @@ export class DynamoSendStore extends DynamoTable implements SendStore {
     }
   }
 
-  async completeSend(customerId: string, r: SendRecord, guard?: { attempt: string }): Promise<boolean> {
+  async completeSend(customerId: string, r: SendRecord, guard?: { attempt: string }, scheduled: readonly SendRecord[] = []): Promise<boolean> {
     const put = { ...this.outcomePut(customerId, r), ...(guard ? { ConditionExpression: 'attempt = :a', ExpressionAttributeValues: { ':a': guard.attempt } } : {}) };
     const counted = guard ? this.counted(customerId, r) : [];
-    if (!counted.length) return this.conditional(new PutCommand(put));
-    return this.conditionalTransaction(new TransactWriteCommand({ TransactItems: [{ Put: put }, ...counted] }));
+    if (!counted.length && !scheduled.length) return this.conditional(new PutCommand(put));
+    const items = [{ Put: put }, ...counted];
+    if (!scheduled.length) return this.conditionalTransaction(new TransactWriteCommand({ TransactItems: items }));
+    const creates = scheduled.map((x) => ({ Put: { ...this.outcomePut(customerId, x), ConditionExpression: 'attribute_not_exists(pk)' } }));
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: [...items, ...creates] }));
+      return true;
+    } catch (e) {
+      if (items.some((_, i) => cancellationAt(e, i) === 'ConditionalCheckFailed')) return false;
+      // A scheduled send that exists already is no reason to refuse the outcome; after a
+      // collision the outcome is written again on its own, the scheduled sends after it.
+      const exists = creates.some((_, i) => cancellationAt(e, items.length + i) === 'ConditionalCheckFailed');
+      if (!exists && !isConflict(e)) throw e;
+      const written = await this.conditionalTransaction(new TransactWriteCommand({ TransactItems: items }));
+      if (written && !exists) for (const x of scheduled) await this.scheduleSend(customerId, x);
+      return written;
+    }
   }
 
   async recordFirst(customerId: string, r: SendRecord): Promise<ClaimResult> {

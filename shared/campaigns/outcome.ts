@@ -29,8 +29,8 @@ export interface Attempt {
 export type Outcome = Pick<SendRecord, 'status' | 'reason' | 'until' | 'messageId' | 'couponHash' | 'retries'>;
 
 /** Writes the outcome while this attempt holds the send. */
-export async function record(deps: DispatchDeps, a: Attempt, now: Date, o: Outcome): Promise<DispatchOutcome> {
-  const written = await deps.sends.completeSend(a.occasion.customerId, recordOf(a, now, o), { attempt: a.token });
+export async function record(deps: DispatchDeps, a: Attempt, now: Date, o: Outcome, scheduled: readonly SendRecord[] = []): Promise<DispatchOutcome> {
+  const written = await deps.sends.completeSend(a.occasion.customerId, recordOf(a, now, o), { attempt: a.token }, scheduled);
   // Another attempt holds the send now (a takeover after a lease ran out): its outcome counts.
   return written ? outcomeOf(a.campaignId, o) : { campaignId: a.campaignId, outcome: 'duplicate' };
 }

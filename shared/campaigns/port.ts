@@ -128,8 +128,9 @@ export interface SendStore {
     mark: { at: string; leaseUntil: string; couponHash?: string },
     cap?: { ledger: CapLedger; entry: CapEntry; windowMs: number },
   ): Promise<MarkResult>;
-  /** Writes an outcome (replacing the item); with `guard`, only while that attempt holds the send. */
-  completeSend(customerId: string, record: SendRecord, guard?: { attempt: string }): Promise<boolean>;
+  /** Writes an outcome (replacing the item); with `guard`, only while that attempt holds the send;
+   * `scheduled`: new deferred sends created with it (a sent coupon's expiry reminders). */
+  completeSend(customerId: string, record: SendRecord, guard?: { attempt: string }, scheduled?: readonly SendRecord[]): Promise<boolean>;
   /** An outcome decided before anything was written for the send (a skip, a hold-out, a
    * deferral), written by the conditional create that claims it, with its counters: 'taken' when
    * the send exists already, 'erased' for an erased customer. */

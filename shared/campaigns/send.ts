@@ -25,7 +25,7 @@ import type { DispatchDeps } from './dispatch.js';
 import { leaseFrom, record, type Attempt, type DispatchOutcome } from './outcome.js';
 import { capHistory, capKey, CAP_WINDOW_MS } from './history.js';
 import { decideCap } from './policy.js';
-import type { CapLedger } from './port.js';
+import type { CapLedger, SendRecord } from './port.js';
 import { renderEmail, type CompiledCampaign } from './render.js';
 import { templateVars, type CouponVars } from './templates.js';
 import { laneOf } from './lanes.js';
@@ -74,11 +74,9 @@ export async function sendMail(deps: DispatchDeps, c: CompiledCampaign, a: Attem
   const hash = issued ? { couponHash: issued.codeHash } : {};
   switch (result.kind) {
     case 'sent': {
-      const out = await record(deps, a, sentAt, { status: 'sent', messageId: result.messageId, ...hash });
-      // Only now that the customer has the code: schedule its expiry reminders (a crash just
-      // before this loses the reminder, never sends one for a code the customer did not get).
-      if (issued) await scheduleReminders(deps, e.customerId, issued, sentAt);
-      return out;
+      // The code's expiry reminders are created with the sent outcome, in its write: they exist
+      // exactly when the customer has the code.
+      return record(deps, a, sentAt, { status: 'sent', messageId: result.messageId, ...hash }, issued ? remindersOf(deps, e.customerId, issued, sentAt) : []);
     }
     case 'rejected':
       return record(deps, a, sentAt, { status: 'failed', reason: result.reason, ...hash });
@@ -150,11 +148,11 @@ async function couponFor(deps: DispatchDeps, plan: CouponPlan | undefined, a: At
   return state ? { vars: couponVarsOf(state, code), issued: state } : { erased: true };
 }
 
-async function scheduleReminders(deps: DispatchDeps, customerId: string, coupon: CouponState, now: Date): Promise<void> {
-  for (const { campaign: rc } of deps.campaigns) {
-    if (!rc.enabled || rc.trigger.type !== 'coupon-expiring') continue;
+function remindersOf(deps: DispatchDeps, customerId: string, coupon: CouponState, now: Date): SendRecord[] {
+  return deps.campaigns.flatMap(({ campaign: rc }) => {
+    if (!rc.enabled || rc.trigger.type !== 'coupon-expiring') return [];
     const until = new Date(Date.parse(coupon.expiresAt) - rc.trigger.daysBefore * DAY_MS);
-    if (until.getTime() <= now.getTime()) continue;
+    if (until.getTime() <= now.getTime()) return [];
     const occurrence = `expiring:${coupon.codeHash.slice(0, 24)}`;
     const trigger: Occasion = {
       type: 'coupon-expiring',
@@ -164,6 +162,6 @@ async function scheduleReminders(deps: DispatchDeps, customerId: string, coupon:
       vars: { daysLeft: rc.trigger.daysBefore, campaignId: coupon.campaignId },
       match: {},
     };
-    await deps.sends.scheduleSend(customerId, { campaignId: rc.id, occurrence, kind: rc.kind, status: 'deferred', reason: 'scheduled', until: until.toISOString(), at: now.toISOString(), trigger, lane: laneOf(trigger.type) });
-  }
+    return [{ campaignId: rc.id, occurrence, kind: rc.kind, status: 'deferred' as const, reason: 'scheduled', until: until.toISOString(), at: now.toISOString(), trigger, lane: laneOf(trigger.type) }];
+  });
 }

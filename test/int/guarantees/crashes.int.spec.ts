@@ -51,6 +51,8 @@ describe('crash points between claim, SES and the recorded outcome', () => {
     await putRaw(sys, [riskChanged(id, T0)]);
     // Then it is recorded as unknown and nothing is sent again
     expect(await sendItem(sys, id, 'win-back', 'at-risk:2026-09-01')).toMatchObject({ status: 'unknown' });
+    // and its coupon's expiry reminder, written with the sent outcome that failed, does not exist
+    expect((await sys.stores.sends.listSends(id)).filter((r) => r.campaignId === 'coupon-reminder')).toEqual([]);
     expect(await mailTo(`${id}@example.com`)).toHaveLength(1);
   });
 });
