@@ -92,9 +92,11 @@ function sampleBase(n: number, reviewDue: boolean) {
       profile: { email: `${customerId}@example.com`, name: customerId, locale: 'en', timeZone: 'Asia/Shanghai', marketingConsent: true, updatedAt: '2026-01-01T00:00:00Z', birthday },
     });
     // On a review day every member is reviewed; one in ten has spent enough to move up. This
-    // year's birthday rewards are given (a quiet day changes nothing: the window is only read).
+    // year's birthday rewards and the notices ahead of them are given (a quiet day changes
+    // nothing: the window is only read; without the notice year every member in the notice
+    // window was announced on the metered day, four days' worth at once).
     const spend = reviewDue && i % 10 === 0 ? 2500 : 400;
-    const state: LoyaltyState = { ...newLoyaltyState(customerId, new Date('2025-06-01T00:00:00Z'), loyaltyConfig), lastReview: reviewDue ? '2026-10' : '2026-11', birthdayYear: 2026, balance: 400, lots: { '2026-06': { points: 400 } }, buckets: { '2026-06': { spend, orders: 4 } } };
+    const state: LoyaltyState = { ...newLoyaltyState(customerId, new Date('2025-06-01T00:00:00Z'), loyaltyConfig), lastReview: reviewDue ? '2026-10' : '2026-11', birthdayYear: 2026, birthdayNoticeYear: 2026, balance: 400, lots: { '2026-06': { points: 400 } }, buckets: { '2026-06': { spend, orders: 4 } } };
     loyalty.set(customerId, { value: { state, outbox: {}, dueOn: loyaltyDue(state, {}, NOW, loyaltyConfig).on }, v: 1 });
   }
   return { customers, loyalty };
