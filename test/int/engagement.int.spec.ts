@@ -4,14 +4,14 @@
  * recorded on it and counted once for the campaign's day, however often SES repeats them;
  * link-scanner clicks are flagged, not counted; the unsubscribe link is not click-tracked.
  */
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoEngagementStore } from '../../shared/engagement/dynamodb.js';
 import { DetailType } from '../../shared/platform/contracts/events.js';
 import { encodeTag } from '../../shared/mail/tags.js';
 import { keys } from '../../shared/platform/table/keys.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../shared/platform/table/dynamodb.js';
+import { countingClient } from '../support/counting.js';
 import { putRaw, systemForTest, type TestSystem } from '../support/system.js';
 import { mailTo } from '../support/mail.js';
 import { driftingShopper, mailable, NOW } from '../support/win-back.js';
@@ -128,17 +128,12 @@ describe('facts of one batch', () => {
     const ids = Array.from({ length: 6 }, (_, i) => `batch${i}-${sys.tag}`);
     const at = '2026-11-20T10:00:00.000Z';
     for (const c of ids) await sys.stores.sends.completeSend(c, { campaignId: 'batch-test', occurrence: 'o1', kind: 'marketing', status: 'sent', at, messageId: `m-${c}` });
-    const client = new DynamoDBClient({ endpoint: inject('endpoints').dynamodbEndpoint, region: 'us-east-1', credentials: await sys.dynamodb.config.credentials() });
-    let transactions = 0;
-    client.middlewareStack.add((next, context) => async (args) => {
-      if (context.commandName === 'TransactWriteItemsCommand') transactions++;
-      return next(args);
-    }, { step: 'initialize' });
+    const { client, sent: transactions } = await countingClient(sys);
     const store = new DynamoEngagementStore(documentClient(client), sys.tableName);
     const fact = (customerId: string, counter: 'delivered' | 'opened') => ({ customerId, campaignId: 'batch-test', occurrence: 'o1', counter, at: '2026-11-20T10:00:05.000Z' });
     // Given five deliveries recorded in the same turn (the records of one SQS batch)
     expect(await Promise.all(ids.slice(0, 5).map((c) => store.recordFact(fact(c, 'delivered'))))).toEqual(Array(5).fill('recorded'));
-    expect(transactions).toBe(1);
+    expect(transactions()).toBe(1);
     // When a batch repeats one of them beside a new delivery and two opens
     const second = await Promise.all([store.recordFact(fact(ids[0]!, 'delivered')), store.recordFact(fact(ids[5]!, 'delivered')), store.recordFact(fact(ids[1]!, 'opened')), store.recordFact(fact(ids[2]!, 'opened'))]);
     // Then the repeat is a repeat and the rest is recorded, each counted once

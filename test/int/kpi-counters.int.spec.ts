@@ -4,6 +4,7 @@
  * and a redelivered order right, and a report costs a few Queries.
  */
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { countingClient } from '../support/counting.js';
 import { putRaw, systemForTest, type TestSystem } from '../support/system.js';
 import { driftingShopper, mailable, NOW } from '../support/win-back.js';
 import { orderEvent, profileEvent } from '../support/events.js';
@@ -142,12 +143,7 @@ describe('KPI counters', () => {
     const ids = Array.from({ length: 5 }, (_, i) => `chunk${i}-${sys.tag}`);
     const calm = Array.from({ length: 4 }, (_, i) => `calm${i}-${sys.tag}`);
     await putRaw(sys, [...ids, ...calm].map((c) => profileEvent(c)));
-    const client = new DynamoDBClient({ endpoint: inject('endpoints').dynamodbEndpoint, region: 'us-east-1', credentials: await sys.dynamodb.config.credentials() });
-    let transactions = 0;
-    client.middlewareStack.add((next, context) => async (args) => {
-      if (context.commandName === 'TransactWriteItemsCommand') transactions++;
-      return next(args);
-    }, { step: 'initialize' });
+    const { client, sent: transactions } = await countingClient(sys);
     const scores = new DynamoScoreStore(documentClient(client), sys.tableName);
     const at = '2026-11-12T03:00:00.000Z';
     const risk = { level: 'churned' as const, method: 'rule' as const, since: at, lastOrderDay: '2026-05-01' };
@@ -158,7 +154,7 @@ describe('KPI counters', () => {
     };
     // A chunk of four entries: one transaction
     expect(await scores.putScoresMany(calm.map((customerId) => ({ customerId, expected: undefined, next: { risk } })))).toEqual([true, true, true, true]);
-    expect(transactions).toBe(1);
+    expect(transactions()).toBe(1);
     const base = await churned();
     // Given the third customer's level was moved by someone else before the chunk is written
     expect(await scores.putScores(ids[2]!, undefined, { risk: { ...risk, level: 'at-risk' } })).toBe(true);
