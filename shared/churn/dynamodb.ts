@@ -35,17 +35,16 @@ export class DynamoScoreStore extends DynamoTable implements ScoreStore {
   async putScoresMany(writes: readonly ScoresWrite[]): Promise<boolean[]> {
     const planned = writes.map((w) => this.scoresWrite(w.customerId, w.expected, w.next));
     const entries = planned.flatMap((p, i) => (p.delta ? [i] : []));
-    const written: Promise<boolean>[] = planned.map((p, i) => (p.delta && entries.length > 1 ? Promise.resolve(true) : this.putScores(writes[i]!.customerId, writes[i]!.expected, writes[i]!.next)));
-    if (entries.length > 1) {
-      // The level entries of a chunk in one transaction, their counts summed into one ADD per day
-      // (on the first one's shard: the report sums the shards): one counter write, not one each.
-      const deltas = mergeDeltas(entries.map((i) => ({ ...planned[i]!.delta!, shard: planned[entries[0]!]!.delta!.shard })));
-      const together = new TransactWriteCommand({ TransactItems: [...entries.map((i) => ({ Update: planned[i]!.update })), ...deltas.map((d) => kpiUpdate(this.tableName, d))] });
-      // A guard that fails (someone else moved that customer's level) cancels the lot: each on its own then.
-      const ok = await this.conditionalTransaction(together);
-      if (!ok) for (const i of entries) written[i] = this.putScores(writes[i]!.customerId, writes[i]!.expected, writes[i]!.next);
-    }
-    return Promise.all(written);
+    const one = (i: number) => this.putScores(writes[i]!.customerId, writes[i]!.expected, writes[i]!.next);
+    if (entries.length < 2) return Promise.all(writes.map((_, i) => one(i)));
+    // The level entries of a chunk in one transaction, their counts summed into one ADD per day
+    // (on the first one's shard: the report sums the shards): one counter write, not one each.
+    const deltas = mergeDeltas(entries.map((i) => ({ ...planned[i]!.delta!, shard: planned[entries[0]!]!.delta!.shard })));
+    const together = this.conditionalTransaction(new TransactWriteCommand({ TransactItems: [...entries.map((i) => ({ Update: planned[i]!.update })), ...deltas.map((d) => kpiUpdate(this.tableName, d))] }));
+    const [ok, ...written] = await Promise.all([together, ...writes.map((_, i) => (planned[i]!.delta ? true : one(i)))]);
+    // A guard that fails (someone else moved that customer's level) cancels the lot: each on its own then.
+    if (!ok) for (const [i, w] of (await Promise.all(entries.map(one))).entries()) written[entries[i]!] = w;
+    return written;
   }
 
   private scoresWrite(customerId: string, expected: RiskState | undefined, next: ScoresNext) {
