@@ -5,12 +5,17 @@ import { systemClock } from '../../shared/platform/ports.js';
 import { documentClient } from '../../shared/platform/table/dynamodb.js';
 import { mailerFrom } from '../../shared/platform/runtime/deps.js';
 import { scheduledFunction } from '../../shared/platform/runtime/scheduled.js';
-import { CounterKpiSource } from '../../shared/reports/index.js';
+import { CounterKpiSource, readFlowReports } from '../../shared/reports/index.js';
+import { loadCampaignDir } from '../../shared/campaigns/load.js';
+import { DynamoFlowStore } from '../../shared/flows/dynamodb.js';
 import { FolderReportArchive, S3ReportArchive } from '../../shared/reports/archive.js';
 import { runWeeklyReport } from '../../shared/reports/weekly.js';
 
-export const { build, handler } = scheduledFunction('weekly-report', (config) => {
+export const { build, handler } = scheduledFunction('weekly-report', async (config) => {
   const shop = shopInfoFrom(config);
+  // The Flows section, as `engage report` and the console show it: every configured flow's counters.
+  const { flows } = await loadCampaignDir(config[EnvVar.campaignsDir]);
+  const flowStore = new DynamoFlowStore(documentClient(), config[EnvVar.tableName]);
   const bucket = config[EnvVar.reportBucket];
   const deps = {
     kpis: new CounterKpiSource(documentClient(), config[EnvVar.tableName], { currency: shop.currency, timeZone: shop.timeZone ?? 'UTC' }),
@@ -21,6 +26,7 @@ export const { build, handler } = scheduledFunction('weekly-report', (config) =>
     shop: { name: shop.name, currency: shop.currency },
     lang: config[EnvVar.reportLang],
     clock: systemClock,
+    flows: () => readFlowReports(flows, flowStore),
   };
   return (run) => runWeeklyReport(deps, new Date(run.scheduledTime));
 });

@@ -10,7 +10,7 @@ import { formatMoney } from '../campaigns/render.js';
 import { escapeHtml } from '../links/pages.js';
 import type { Clock } from '../platform/ports.js';
 import { DAY_MS } from '../platform/time.js';
-import { buildReport } from './index.js';
+import { buildReport, type FlowReport } from './index.js';
 import type { KpiData } from './kpis.js';
 import { LABELS, type ReportLang } from './labels.js';
 import type { KpiSource } from './port.js';
@@ -35,6 +35,8 @@ export interface WeeklyReportDeps {
   shop: { name: string; currency: string };
   lang: ReportLang;
   clock: Clock;
+  /** The flows' reports (their counters), for the report's Flows section; without it the section is left out. */
+  flows?: () => Promise<readonly FlowReport[]>;
 }
 
 export type WeeklyReportOutcome = {
@@ -50,7 +52,7 @@ export async function runWeeklyReport(deps: WeeklyReportDeps, scheduledTime: Dat
   const week = reportedWeek(scheduledTime);
   // Judged as of the end of that week, so a late retry reports the same week the same way.
   const now = new Date(Date.parse(`${week}T00:00:00Z`) + 7 * DAY_MS);
-  const { kpis, html } = await buildReport(deps.kpis, { now }, deps.lang, { shopName: deps.shop.name });
+  const { kpis, html } = await buildReport(deps.kpis, { now }, deps.lang, { shopName: deps.shop.name, ...(deps.flows ? { flows: await deps.flows() } : {}) });
   const location = await deps.archive.put(`reports/${week}.html`, html, 'text/html; charset=utf-8');
   if (!deps.to) return { week, location, digest: 'no-recipient' };
   const marker = `digests/${week}.json`;

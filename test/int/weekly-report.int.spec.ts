@@ -19,7 +19,7 @@ beforeAll(async () => {
   vi.setSystemTime(NOW);
   const reportDir = mkdtempSync(join(tmpdir(), 'engage-weekly-int-'));
   marketer = `marketer-${Date.now()}@shop.example.com`;
-  sys = await systemForTest({ REPORT_EMAIL: marketer }, { reportDir });
+  sys = await systemForTest({ REPORT_EMAIL: marketer }, { reportDir, campaignsDir: 'campaigns' });
 });
 afterAll(() => sys?.close());
 
@@ -34,6 +34,9 @@ describe('weekly-report', () => {
     const page = join(sys.settings.reportDir, 'reports/2026-11-16.html');
     expect(existsSync(page)).toBe(true);
     expect(readFileSync(page, 'utf8')).toContain('data-chart="funnel"');
+    // with the Flows section of `engage report`: every configured flow by name
+    expect(readFileSync(page, 'utf8')).toContain('<section id="flows">');
+    expect(readFileSync(page, 'utf8')).toContain('Abandoned checkout');
     expect(await sys.runScheduled('weekly-report', MONDAY)).toMatchObject({ digest: 'already-sent' });
     const digests = await mailTo(marketer);
     expect(digests).toHaveLength(1);

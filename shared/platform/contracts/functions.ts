@@ -310,9 +310,10 @@ export const manifest = {
   'weekly-report': {
     summary: "Monday's report of the week that ended: HTML to the private report bucket, a KPI digest to the marketer",
     trigger: { kind: 'schedule' },
-    config: ['table', 'mail', 'shop', 'report'],
-    // The report reads only the KPI counters (a few Queries, shared/reports/counters-source.ts),
-    // never a write; it writes only to its bucket.
+    config: ['table', 'mail', 'shop', 'report', 'campaigns'],
+    // The report reads only the KPI counters (a few Queries, shared/reports/counters-source.ts)
+    // and the flows' counters (the flows are read from the bundled campaigns), never a write; it
+    // writes only to its bucket.
     grants: { table: { access: 'read', indexes: [], partitions: ['kpi'] }, send: true, reports: true },
     memoryMb: 2048,
     timeoutSeconds: 900,
