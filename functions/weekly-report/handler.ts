@@ -13,8 +13,9 @@ import { runWeeklyReport } from '../../shared/reports/weekly.js';
 
 export const { build, handler } = scheduledFunction('weekly-report', async (config) => {
   const shop = shopInfoFrom(config);
-  // The Flows section, as `engage report` and the console show it: every configured flow's counters.
-  const { flows } = await loadCampaignDir(config[EnvVar.campaignsDir]);
+  // The Flows section, as `engage report` and the console show it: every configured flow's counters
+  // (definitions only: the report renders no campaign template).
+  const { flows } = await loadCampaignDir(config[EnvVar.campaignsDir], { templates: false });
   const flowStore = new DynamoFlowStore(documentClient(), config[EnvVar.tableName]);
   const bucket = config[EnvVar.reportBucket];
   const deps = {

@@ -221,7 +221,7 @@ describe('functions', () => {
 
   describe('campaign bundles (bundled for real, then built in a Lambda-like process: only Node built-ins and the AWS SDK resolvable)', () => {
     const dir = path.join(outdir, 'bundle-probe');
-    const assets = {} as Record<'dispatch' | 'schedule', string>;
+    const assets = {} as Record<'dispatch' | 'schedule' | 'report', string>;
     const keyringFile = path.join(outdir, 'keyring.json');
     const envFor = (name: FunctionName, asset: string) =>
       functionEnv(name, localGroupValues({ tableName: 'engage-probe', eventBusName: 'engage-probe', campaignsDir: path.join(asset, 'campaigns'), loyaltyConfig: 'unused', linksUrl: 'https://links.example.com', keyringFile, reportDir: path.join(outdir, 'reports'), refitDir: path.join(outdir, 'refit'), webhookSecretsFile: 'unused' }));
@@ -232,6 +232,7 @@ describe('functions', () => {
       const fns = {
         dispatch: new EngageFunction(probe, 'CampaignDispatch', { name: FunctionName.CampaignDispatch }),
         schedule: new EngageFunction(probe, 'CampaignSchedule', { name: FunctionName.CampaignSchedule }),
+        report: new EngageFunction(probe, 'WeeklyReport', { name: FunctionName.WeeklyReport }),
       };
       app.synth();
       const resources = Template.fromStack(probe).toJSON().Resources as Json;
@@ -254,6 +255,11 @@ describe('functions', () => {
 
     it('campaign-dispatch builds its handler from the bundle alone (templates from the build-time output)', () => {
       expect(probeBundle(assets.dispatch, envFor(FunctionName.CampaignDispatch, assets.dispatch)).buildMs).toBeGreaterThan(0);
+    }, 60_000);
+
+    it('weekly-report reads the flows from its bundled campaigns (definitions only) and builds from the bundle alone', () => {
+      expect(existsSync(path.join(assets.report, 'campaigns', 'abandoned-checkout.yaml'))).toBe(true);
+      expect(probeBundle(assets.report, envFor(FunctionName.WeeklyReport, assets.report)).buildMs).toBeGreaterThan(0);
     }, 60_000);
 
     it('campaign-schedule loads campaigns without templates: no MJML output bundled, and none needed', () => {
