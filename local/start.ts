@@ -129,24 +129,32 @@ try {
   await step('refit', () => sys.runScheduled('model-refit', now));
   const modelInUse = describeModel(await sys.stores.scores.getStoreModel());
   say(`  refit: done in ${seconds.refit!.toFixed(1)} s; now the daily sweep (scores, risk levels, loyalty, the mails they start)`);
-  const sweepBar = bar('sweep');
-  sweepBar.start(1, 0);
-  const base = [...sys.bus.queues.values()].reduce((n, q) => n + q.delivered, 0);
-  await step('sweep', () => whileBusy(sys, sys.sweep(now), (done, waiting) => {
-    sweepBar.setTotal(Math.max(1, done - base + waiting));
-    sweepBar.update(done - base);
-  }));
-  sweepBar.stop();
+  // A bar over the bus's deliveries while a step runs (what it sets off arrives as it goes): at
+  // 100,000 customers the flows and the recipients' events take minutes each.
+  const busBar = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+    const b = bar(label);
+    b.start(1, 0);
+    const base = [...sys.bus.queues.values()].reduce((n, q) => n + q.delivered, 0);
+    try {
+      return await whileBusy(sys, work(), (done, waiting) => {
+        b.setTotal(Math.max(1, done - base + waiting));
+        b.update(done - base);
+      });
+    } finally {
+      b.stop();
+    }
+  };
+  await step('sweep', () => busBar('sweep', () => sys.sweep(now)));
   say(`  sweep: done in ${seconds.sweep!.toFixed(1)} s; now three days of flow waits, fast-forwarded through the due job`);
 
   // Flows wait (an hour after a checkout, two days into a welcome series): the next three days, fast.
-  await step('flows', () => fastForwardFlows(sys, now));
+  await step('flows', () => busBar('flows', () => fastForwardFlows(sys, now)));
   say(`  flows: done in ${seconds.flows!.toFixed(1)} s; now the recipients' opens and clicks`);
   runClockFrom(now);
   const flows = await flowSummaries(sys, (await loadCampaignDir(sys.settings.campaignsDir, { templates: false })).flows);
 
   // The SES emulator reports nothing back: stand in for the recipients over the next 8 hours.
-  const engaged = await step('engagement', () => simulateEngagement(sys, { seed: opts.seed, now: new Date(now.getTime() + 8 * 3_600_000) }));
+  const engaged = await step('engagement', () => busBar('opens', () => simulateEngagement(sys, { seed: opts.seed, now: new Date(now.getTime() + 8 * 3_600_000) })));
   say(`  recipients (simulated SES events): ${engaged.delivered} delivered, ${engaged.opened} opened, ${engaged.clicked} clicked, ${engaged.scanned} link scans of ${engaged.mails} mails`);
 
   const table = await reportTable(sys.dynamodb, sys.tableName);
