@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { paginateScan } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { DetailType, SES_SOURCE } from '../shared/platform/contracts/events.js';
 import { customerIdOfPk, keys } from '../shared/platform/table/keys.js';
 import { documentClient } from '../shared/platform/table/dynamodb.js';
@@ -93,24 +93,45 @@ export interface SimulatedEngagement {
   scanned: number;
 }
 
-export async function simulateEngagement(sys: LocalSystem, opts: { seed: number; now: Date; rates?: EngagementRates }): Promise<SimulatedEngagement> {
-  const rates = opts.rates ?? DEMO_RATES;
+const SENT = { FilterExpression: '#st = :sent', ExpressionAttributeNames: { '#st': 'status' } } as const;
+/** Customers' partitions read at once when the recipients are named. */
+const QUERY_CONCURRENCY = 8;
+
+/** The sent mails' send items: a Scan of the table, or (`customers`: who got mail) a Query of
+ * each one's sends — at 100,000 customers the Scan reads a million items for the 5 % it keeps. */
+async function* sentItems(sys: LocalSystem, customers?: readonly string[]): AsyncIterable<Record<string, unknown>> {
   const db = documentClient(sys.dynamodb);
+  if (!customers) {
+    for await (const page of paginateScan({ client: db }, { TableName: sys.tableName, FilterExpression: `begins_with(sk, :s) AND ${SENT.FilterExpression}`, ExpressionAttributeNames: SENT.ExpressionAttributeNames, ExpressionAttributeValues: { ':s': keys.sendPrefix, ':sent': 'sent' } })) yield* page.Items ?? [];
+    return;
+  }
+  let next = 0;
+  const found: Array<Record<string, unknown>[]> = customers.map(() => []);
+  await Promise.all(Array.from({ length: Math.min(QUERY_CONCURRENCY, customers.length) }, async () => {
+    while (next < customers.length) {
+      const i = next++;
+      const pk = keys.customer(customers[i]!).pk;
+      for await (const page of paginateQuery({ client: db }, { TableName: sys.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)', ...SENT, ExpressionAttributeValues: { ':pk': pk, ':s': keys.sendPrefix, ':sent': 'sent' } })) found[i]!.push(...(page.Items ?? []));
+    }
+  }));
+  for (const items of found) yield* items;
+}
+
+export async function simulateEngagement(sys: LocalSystem, opts: { seed: number; now: Date; rates?: EngagementRates; customers?: readonly string[] }): Promise<SimulatedEngagement> {
+  const rates = opts.rates ?? DEMO_RATES;
   const entries: Array<{ detailType: string; detail: unknown }> = [];
   const tally: SimulatedEngagement = { mails: 0, delivered: 0, opened: 0, clicked: 0, scanned: 0 };
-  for await (const page of paginateScan({ client: db }, { TableName: sys.tableName, FilterExpression: 'begins_with(sk, :s) AND #st = :sent', ExpressionAttributeNames: { '#st': 'status' }, ExpressionAttributeValues: { ':s': keys.sendPrefix, ':sent': 'sent' } })) {
-    for (const item of page.Items ?? []) {
-      const messageId = String(item.messageId ?? '');
-      if (!messageId) continue;
-      tally.mails++;
-      const sent = { messageId, sentAt: Date.parse(String(item.at)), campaignId: String(item.campaignId), customerId: customerIdOfPk(String(item.pk)), occurrence: String(item.occurrence) };
-      const { reaction: r, events } = feedbackFor(opts.seed, sent, opts.now, rates);
-      entries.push(...events);
-      if (r.delivered) tally.delivered++;
-      if (r.scanned) tally.scanned++;
-      if (r.opened) tally.opened++;
-      if (r.clicked) tally.clicked++;
-    }
+  for await (const item of sentItems(sys, opts.customers)) {
+    const messageId = String(item.messageId ?? '');
+    if (!messageId) continue;
+    tally.mails++;
+    const sent = { messageId, sentAt: Date.parse(String(item.at)), campaignId: String(item.campaignId), customerId: customerIdOfPk(String(item.pk)), occurrence: String(item.occurrence) };
+    const { reaction: r, events } = feedbackFor(opts.seed, sent, opts.now, rates);
+    entries.push(...events);
+    if (r.delivered) tally.delivered++;
+    if (r.scanned) tally.scanned++;
+    if (r.opened) tally.opened++;
+    if (r.clicked) tally.clicked++;
   }
   for (let i = 0; i < entries.length; i += 10) {
     await sys.eventBridge.send(

@@ -154,11 +154,15 @@ try {
   const flows = await flowSummaries(sys, (await loadCampaignDir(sys.settings.campaignsDir, { templates: false })).flows);
 
   // The SES emulator reports nothing back: stand in for the recipients over the next 8 hours.
-  const engaged = await step('engagement', () => busBar('opens', () => simulateEngagement(sys, { seed: opts.seed, now: new Date(now.getTime() + 8 * 3_600_000) })));
+  // The recipients are who the SES emulator holds mail for (their send items are read by customer).
+  const mailed = await fetchSentMail(emulators.sesEndpoint);
+  const addressed = new Set(mailed.emails.flatMap((m) => m.destination.to.map((a) => a.toLowerCase())));
+  const recipients = shop.customers.filter((c) => addressed.has(c.email.toLowerCase())).map((c) => c.customerId);
+  const engaged = await step('engagement', () => busBar('opens', () => simulateEngagement(sys, { seed: opts.seed, now: new Date(now.getTime() + 8 * 3_600_000), customers: recipients })));
   say(`  recipients (simulated SES events): ${engaged.delivered} delivered, ${engaged.opened} opened, ${engaged.clicked} clicked, ${engaged.scanned} link scans of ${engaged.mails} mails`);
 
   const table = await reportTable(sys.dynamodb, sys.tableName);
-  const store = await fetchSentMail(emulators.sesEndpoint);
+  const store = mailed;
   const version = (JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const summary = summaryOf({
     seed: opts.seed, version, now: now.toISOString(), startedAt, runSeconds: (performance.now() - started) / 1000,
