@@ -161,7 +161,7 @@ try {
   const engaged = await step('engagement', () => busBar('opens', () => simulateEngagement(sys, { seed: opts.seed, now: new Date(now.getTime() + 8 * 3_600_000), customers: recipients })));
   say(`  recipients (simulated SES events): ${engaged.delivered} delivered, ${engaged.opened} opened, ${engaged.clicked} clicked, ${engaged.scanned} link scans of ${engaged.mails} mails`);
 
-  const table = await reportTable(sys.dynamodb, sys.tableName);
+  const table = await reportTable(sys.dynamodb, sys.tableName, shop.customers.map((c) => c.customerId));
   const store = mailed;
   const version = (JSON.parse(readFileSync(resolve(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const summary = summaryOf({
