@@ -9,7 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { paginateScan } from '@aws-sdk/lib-dynamodb';
+import { customerPartitions } from './table.js';
 import { DetailType, SES_SOURCE } from '../shared/platform/contracts/events.js';
 import { customerIdOfPk, keys } from '../shared/platform/table/keys.js';
 import { documentClient } from '../shared/platform/table/dynamodb.js';
@@ -93,28 +94,14 @@ export interface SimulatedEngagement {
   scanned: number;
 }
 
-const SENT = { FilterExpression: '#st = :sent', ExpressionAttributeNames: { '#st': 'status' } } as const;
-/** Customers' partitions read at once when the recipients are named. */
-const QUERY_CONCURRENCY = 8;
+const SENT = { expression: '#st = :sent', names: { '#st': 'status' }, values: { ':sent': 'sent' } } as const;
 
 /** The sent mails' send items: a Scan of the table, or (`customers`: who got mail) a Query of
  * each one's sends — at 100,000 customers the Scan reads a million items for the 5 % it keeps. */
 async function* sentItems(sys: LocalSystem, customers?: readonly string[]): AsyncIterable<Record<string, unknown>> {
   const db = documentClient(sys.dynamodb);
-  if (!customers) {
-    for await (const page of paginateScan({ client: db }, { TableName: sys.tableName, FilterExpression: `begins_with(sk, :s) AND ${SENT.FilterExpression}`, ExpressionAttributeNames: SENT.ExpressionAttributeNames, ExpressionAttributeValues: { ':s': keys.sendPrefix, ':sent': 'sent' } })) yield* page.Items ?? [];
-    return;
-  }
-  let next = 0;
-  const found: Array<Record<string, unknown>[]> = customers.map(() => []);
-  await Promise.all(Array.from({ length: Math.min(QUERY_CONCURRENCY, customers.length) }, async () => {
-    while (next < customers.length) {
-      const i = next++;
-      const pk = keys.customer(customers[i]!).pk;
-      for await (const page of paginateQuery({ client: db }, { TableName: sys.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :s)', ...SENT, ExpressionAttributeValues: { ':pk': pk, ':s': keys.sendPrefix, ':sent': 'sent' } })) found[i]!.push(...(page.Items ?? []));
-    }
-  }));
-  for (const items of found) yield* items;
+  if (customers) return yield* customerPartitions(db, sys.tableName, customers, { skPrefix: keys.sendPrefix, filter: SENT });
+  for await (const page of paginateScan({ client: db }, { TableName: sys.tableName, FilterExpression: `begins_with(sk, :s) AND ${SENT.expression}`, ExpressionAttributeNames: SENT.names, ExpressionAttributeValues: { ':s': keys.sendPrefix, ...SENT.values } })) yield* page.Items ?? [];
 }
 
 export async function simulateEngagement(sys: LocalSystem, opts: { seed: number; now: Date; rates?: EngagementRates; customers?: readonly string[] }): Promise<SimulatedEngagement> {

@@ -1,6 +1,7 @@
 /** What the demo did, read back from the table: customers, orders, risk levels, sends, loyalty. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
+import { paginateScan } from '@aws-sdk/lib-dynamodb';
+import { customerPartitions } from './table.js';
 import { documentClient } from '../shared/platform/table/dynamodb.js';
 import type { OrderSummary } from '../shared/orders/decide.js';
 import type { LedgerEntry, LoyaltyState } from '../shared/loyalty/index.js';
@@ -23,27 +24,13 @@ export interface TableReport {
 
 const bump = (m: Record<string, number>, k: string) => void (m[k] = (m[k] ?? 0) + 1);
 
-/** Customers' partitions read at once when the customers are named. */
-const QUERY_CONCURRENCY = 8;
-
 /** Every item the report reads: a Scan of the table, or (`customers`) a Query of each customer's
  * partition, where all of them live — DynamoDB Local serves a Scan of a 100,000-customer table
  * page by page far slower than the Queries. */
 async function* itemsOf(client: DynamoDBClient, tableName: string, customers?: readonly string[]): AsyncIterable<Record<string, unknown>> {
   const db = documentClient(client);
-  if (!customers) {
-    for await (const page of paginateScan({ client: db }, { TableName: tableName })) yield* page.Items ?? [];
-    return;
-  }
-  let next = 0;
-  const found: Array<Record<string, unknown>[]> = customers.map(() => []);
-  await Promise.all(Array.from({ length: Math.min(QUERY_CONCURRENCY, customers.length) }, async () => {
-    while (next < customers.length) {
-      const i = next++;
-      for await (const page of paginateQuery({ client: db }, { TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.customer(customers[i]!).pk } })) found[i]!.push(...(page.Items ?? []));
-    }
-  }));
-  for (const items of found) yield* items;
+  if (customers) return yield* customerPartitions(db, tableName, customers);
+  for await (const page of paginateScan({ client: db }, { TableName: tableName })) yield* page.Items ?? [];
 }
 
 export async function reportTable(client: DynamoDBClient, tableName: string, customers?: readonly string[]): Promise<TableReport> {
