@@ -41,7 +41,7 @@ import { laneOf } from './lanes.js';
 import { matchesTrigger, occasionOf, type TriggeringEvent } from './triggers.js';
 
 export interface DispatchDeps {
-  customers: Pick<CustomerStore, 'readCustomer' | 'getCustomer'>;
+  customers: Pick<CustomerStore, 'readCustomer'>;
   suppression: Pick<AddressSuppressionList, 'getAddressSuppression'>;
   sends: SendStore;
   coupons: CouponStore;
