@@ -8,10 +8,13 @@
  * The import keeps the same orders by the same rule (shared/import/fold.ts), so an imported
  * member and one whose history came through the bus hold the same item.
  */
-import { ROUTE_DELIVERY } from '../platform/contracts/functions.js';
-import { DAY_MS, instantMs } from '../platform/time.js';
+import type { OpenCuts } from '../platform/open-window.js';
+import { instantMs } from '../platform/time.js';
 import { foldLedger, type LedgerEntry } from './ledger.js';
 import type { LoyaltyOrder } from './order.js';
+
+// The two cuts are shared with order ingest, which keeps its orders' state by the same rule.
+export { REDELIVERY_DAYS, openCuts, type OpenCuts } from '../platform/open-window.js';
 
 export interface OpenOrder {
   order: LoyaltyOrder;
@@ -34,18 +37,6 @@ export const MAX_OPEN_ORDERS = 10;
 
 /** Whether an order's view goes on the state item: it is there already, or there is room. */
 export const hasRoom = (open: OpenOrders, orderId: string): boolean => orderId in open || Object.keys(open).length < MAX_OPEN_ORDERS;
-
-/**
- * How long after an event changed an order a copy of it may still be delivered (a redrive from
- * the dead-letter queue included: ROUTE_DELIVERY). Until then the view stays, so the copy is
- * recognised as one — an old order sent through the bus (a backfill) would otherwise be folded at
- * once and its duplicate earn again.
- */
-export const REDELIVERY_DAYS = Math.ceil(ROUTE_DELIVERY.deadLetterRetentionDays + ROUTE_DELIVERY.maxEventAgeHours / 24);
-
-/** The instants before which an order no longer takes refunds (`refunds`) and no copy of an event can still arrive (`copies`). */
-export const openCuts = (now: Date, windowDays: number) => ({ refunds: now.getTime() - windowDays * DAY_MS, copies: now.getTime() - REDELIVERY_DAYS * DAY_MS });
-export type OpenCuts = ReturnType<typeof openCuts>;
 
 /**
  * Open while a refund may still come — placed inside the window, or not placed yet (a refund or
