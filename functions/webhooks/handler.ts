@@ -2,6 +2,8 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { loadLoyaltyConfig } from '../../shared/loyalty/config.js';
+import { EnvVar } from '../../shared/platform/config.js';
 import { systemClock } from '../../shared/platform/ports.js';
 import { publisherFrom, storesFrom } from '../../shared/platform/runtime/deps.js';
 import { defineFunction } from '../../shared/platform/runtime/function.js';
@@ -11,7 +13,7 @@ import { endpointConfigFrom, webhookSecretsFrom } from '../../shared/webhooks/se
 
 export const { build, handler } = defineFunction('webhooks', async (config) => {
   const { webhookDeliveries, orderOwners } = storesFrom(config);
-  const deps = { config: endpointConfigFrom(config, await webhookSecretsFrom(config)), dedupe: webhookDeliveries, orderOwners, publisher: publisherFrom(config), clock: systemClock };
+  const deps = { config: endpointConfigFrom(config, await webhookSecretsFrom(config), loadLoyaltyConfig(config[EnvVar.loyaltyConfig]).refundWindowDays), dedupe: webhookDeliveries, orderOwners, publisher: publisherFrom(config), clock: systemClock };
   return middy(async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     // The signature covers the bytes as sent: decode, never re-serialise.
     const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');

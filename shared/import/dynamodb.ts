@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
 import { mergeDeltas } from '../platform/table/counters.js';
 import { birthdayDueKey, loyaltyDue } from '../loyalty/due.js';
 import { DAYS_ATTR, storedDays } from '../orders/stored-days.js';
+import { MAX_OPEN_ORDERS, OPEN_ORDERS_ATTR, encodeOpenOrders } from '../orders/open-orders.js';
 
 const V = TableAttr.version;
 /** BatchWrite calls in flight per write(): DynamoDB Local is CPU-bound well before this. */
@@ -34,7 +35,8 @@ export function customerItems(folded: FoldedCustomer, ctx: FoldContext, source: 
   const id = folded.customerId;
   const kept = itemsToKeep(folded, ctx);
   const rest: Item[] = [
-    ...kept.orders.map(([orderId, state]) => ({ ...keys.order(id, orderId), state, [V]: 1 })),
+    // As order ingest places them: on the customer item while there is room, then items of their own.
+    ...kept.orders.slice(MAX_OPEN_ORDERS).map(([orderId, state]) => ({ ...keys.order(id, orderId), state, [V]: 1 })),
     ...kept.ledger.map((entry) => ({ ...keys.ledger(id, entry.key), customerId: id, entry })),
     // As the loyalty commit writes a view it has no room for on the state item: with its earn entry.
     ...kept.ownItems.map((o) => {
@@ -46,12 +48,14 @@ export function customerItems(folded: FoldedCustomer, ctx: FoldContext, source: 
   ];
   // The birthday in the loyalty due index, as the profile write puts it (access pattern 21).
   const bday = birthdayDueKey(folded.profile?.birthday);
+  const onItem = kept.orders.slice(0, MAX_OPEN_ORDERS);
   const customer: Item = {
     ...keys.customer(id),
     customerId: id,
     [TableAttr.gsi1pk]: id,
     [V]: 1,
     ...(folded.summary ? { summary: folded.summary, [DAYS_ATTR]: storedDays(folded.days) } : {}),
+    ...(onItem.length ? { [OPEN_ORDERS_ATTR]: encodeOpenOrders(Object.fromEntries(onItem.map(([orderId, state]) => [orderId, { state }]))) } : {}),
     ...(folded.profile ? { profile: folded.profile } : {}),
     // As putSuppressedProfile writes it: a listed address is stored suppressed with the profile.
     ...(suppression ? { suppressed: true, suppression, suppressionReasons: new Set([suppression.reason]) } : {}),

@@ -99,8 +99,8 @@ export function foldCustomer(customerId: string, history: readonly ShopEvent[], 
 }
 
 /**
- * The per-order state worth writing (see the file comment): the order items of orders placed
- * inside the refund window, the loyalty views open by the live rule (loyalty/open-orders.ts) with
+ * The per-order state worth writing (see the file comment): the state of orders placed inside
+ * the refund window (on the customer item, as order ingest keeps it), the loyalty views open by the live rule (loyalty/open-orders.ts) with
  * their entries, the rest of the ledger from before the window folded into one history entry.
  */
 export function itemsToKeep(f: FoldedCustomer, ctx: FoldContext): { orders: Array<[string, OrderState]>; open: OpenOrders; ownItems: OpenOrder[]; ledger: LedgerEntry[]; history?: LedgerEntry } {

@@ -4,6 +4,7 @@ import type { OrderState, OrderSummary, PurchaseDays } from './decide.js';
 import type { RiskState } from '../customers/record.js';
 import type { KpiDelta, Touch } from '../platform/table/counters.js';
 import type { KpiMarks } from './kpi.js';
+import type { OpenOrders } from './open-orders.js';
 
 export interface OrderContext {
   /** The customer was erased: nothing may be written for them again. */
@@ -11,7 +12,11 @@ export interface OrderContext {
   /** The summary and the purchase days share the customer item and its version. */
   summary: Versioned<OrderSummary>;
   days: PurchaseDays;
-  order: Versioned<OrderState>;
+  /** The order's state: on the customer item (`openOrders`), or on an ORDER# item of its own
+   * (`onOwnItem`: an overflow beyond the customer item's room, or written before orders moved there). */
+  order: Versioned<OrderState> & { onOwnItem: boolean };
+  /** The customer item's open orders (orders/open-orders.ts), the event's own among them. */
+  open: OpenOrders;
   /** The sweep's risk level (a reactivation is an order after at-risk or churned). */
   risk?: RiskState;
   kpiMarks: KpiMarks;
@@ -23,7 +28,10 @@ export interface OrderContext {
 export interface OrderCommit {
   customerId: string;
   orderId: string;
-  order: Versioned<OrderState>;
+  /** Written to its ORDER# item when `onOwnItem` (guarded by its version); otherwise it is in `open`. */
+  order: Versioned<OrderState> & { onOwnItem: boolean };
+  /** The customer item's open orders after the event; absent: unchanged. */
+  open?: OpenOrders;
   summary: Versioned<OrderSummary>;
   /** The customer's purchase days after the decision; absent when they did not change. */
   days?: PurchaseDays;

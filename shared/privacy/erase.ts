@@ -24,7 +24,8 @@
  *  4. delete the customer's coupons (COUPON#<hash> items outside the partition), found by one Query
  *     of the COUPONREF# pointers in the partition: so this comes before the partition delete, and
  *     a crash in between leaves the pointers for the redelivery; the owner items the shop webhooks
- *     keep per order (ORDEROWNER#<orderId>, found through the partition's ORDER# items) go too,
+ *     keep per order (ORDEROWNER#<orderId>, found through the orders the customer item and its ORDER# items hold; the
+ *     owners of older orders have expired) go too,
  *     when the deployment has them;
  *  5. delete every item of the CUST#<id> partition (the pointers with it), pass after pass until
  *     none is left.

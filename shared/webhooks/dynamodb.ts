@@ -6,6 +6,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { cancellationAt, DynamoTable } from '../platform/table/dynamodb.js';
 import { TableAttr, keys } from '../platform/table/keys.js';
+import { OPEN_ORDERS_ATTR } from '../orders/open-orders.js';
 import { WEBHOOK_DEDUPE, type ClaimOutcome, type OrderOwners, type WebhookDedupe } from './receive.js';
 
 const epochSeconds = (at: Date, plusSeconds: number) => Math.floor(at.getTime() / 1000) + plusSeconds;
@@ -71,11 +72,11 @@ export class DynamoOrderOwners extends DynamoTable implements OrderOwners {
    * erased customer back: written only while no tombstone exists (an erased customer's late
    * delivery publishes events the handlers drop the same way).
    */
-  async remember(orderId: string, customerId: string, at: Date): Promise<void> {
+  async remember(orderId: string, customerId: string, at: Date, expiresAt: Date): Promise<void> {
     try {
       await this.db.send(
         new TransactWriteCommand({
-          TransactItems: [this.notErased(customerId), { Put: { TableName: this.tableName, Item: { ...keys.orderOwner(orderId), customerId, at: at.toISOString() } } }],
+          TransactItems: [this.notErased(customerId), { Put: { TableName: this.tableName, Item: { ...keys.orderOwner(orderId), customerId, at: at.toISOString(), [TableAttr.ttl]: Math.floor(expiresAt.getTime() / 1000) } } }],
         }),
       );
     } catch (e) {
@@ -85,14 +86,17 @@ export class DynamoOrderOwners extends DynamoTable implements OrderOwners {
 
   /**
    * Erasure's step for these items: they live outside the customer's partition, keyed by order,
-   * so they are found through the customer's ORDER# items — call this before those are deleted.
+   * so they are found through the orders the customer still holds (the open orders on the
+   * customer item and ORDER# items; older owners have expired: ownerExpiry in receive.ts) — call
+   * this before those are deleted.
    * Each delete is conditional on the owner, so an order id another customer holds stays.
    */
   async forgetCustomer(customerId: string): Promise<number> {
-    const orders = await this.queryPrefix(keys.customer(customerId).pk, keys.orderPrefix, { keysOnly: true });
+    const items = await this.queryPrefix(keys.customer(customerId).pk, keys.orderPrefix, { keysOnly: true });
+    const open = (await this.get(keys.customer(customerId)))?.[OPEN_ORDERS_ATTR] as Record<string, unknown> | undefined;
+    const orderIds = new Set([...Object.keys(open ?? {}), ...items.map((o) => (o.sk as string).slice(keys.orderPrefix.length))]);
     let deleted = 0;
-    for (const o of orders) {
-      const orderId = (o.sk as string).slice(keys.orderPrefix.length);
+    for (const orderId of orderIds) {
       const gone = await this.conditional(
         new DeleteCommand({
           TableName: this.tableName,

@@ -52,6 +52,8 @@ export interface EndpointConfig {
   shopify?: PlatformConfig<ShopSettings>;
   woocommerce?: PlatformConfig<WooSettings>;
   maxBodyBytes?: number;
+  /** The loyalty programme's refund window: how long an order's owner is kept (ownerExpiry in receive.ts). */
+  refundWindowDays: number;
 }
 
 // Shopify sends whole order resources (every line with its tax, discount and price sets): a

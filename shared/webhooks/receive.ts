@@ -9,6 +9,8 @@
  */
 import type { Clock, EventPublisher } from '../platform/ports.js';
 import { DetailType, type OrderPlaced, type OutgoingEvent } from '../platform/contracts/events.js';
+import { REDELIVERY_DAYS } from '../platform/open-window.js';
+import { DAY_MS, instantMs } from '../platform/time.js';
 import { handleWebhookRequest, type EndpointConfig, type LogRecord, type WebhookRequest, type WebhookResponse } from './endpoint.js';
 
 export type ClaimOutcome = 'claimed' | 'pending' | 'done';
@@ -26,9 +28,20 @@ export interface WebhookDedupe {
 /** Which customer placed an order: Shopify refunds name only the order. */
 export interface OrderOwners {
   ownerOf(orderId: string): Promise<string | null>;
-  /** Idempotent; written before the order is published, so a refund right after finds it. */
-  remember(orderId: string, customerId: string, at: Date): Promise<void>;
+  /** Idempotent; written before the order is published, so a refund right after finds it.
+   * Expires (TTL) at `expiresAt`. */
+  remember(orderId: string, customerId: string, at: Date, expiresAt: Date): Promise<void>;
 }
+
+/**
+ * The owner item is kept while Engage keeps the order's state on the customer item
+ * (orders/open-orders.ts: inside the refund window, or while a copy of its event may still be
+ * delivered), plus a day. Erasure deletes the owners of the orders the customer still holds; an
+ * older order's owner has expired by then, so no item outlives the customer by more than
+ * DynamoDB's TTL sweep, and a refund after the window finds no owner (as it would find no order).
+ */
+export const ownerExpiry = (placedAt: string, now: Date, refundWindowDays: number): Date =>
+  new Date(Math.max(instantMs(placedAt) + refundWindowDays * DAY_MS, now.getTime() + REDELIVERY_DAYS * DAY_MS) + DAY_MS);
 
 export const WEBHOOK_DEDUPE = {
   /** Longer than one attempt of the webhook function (its timeout): an older pending claim
@@ -78,7 +91,7 @@ export async function receiveWebhook(deps: WebhookDeps, request: WebhookRequest)
     return answer(retryLater('delivery in progress'), [{ ...log, level: 'warn', message: 'webhook: delivery already in progress' }]);
   }
   try {
-    for (const placed of events.filter(isOrderPlaced)) await deps.orderOwners.remember(placed.detail.orderId, placed.detail.customerId, now);
+    for (const placed of events.filter(isOrderPlaced)) await deps.orderOwners.remember(placed.detail.orderId, placed.detail.customerId, now, ownerExpiry(placed.detail.occurredAt, now, deps.config.refundWindowDays));
     await deps.publisher.publish(events);
   } catch (error) {
     const failed: LogRecord = { ...log, level: 'error', message: 'webhook: publishing failed', reason: String(error) };

@@ -31,10 +31,11 @@ export async function webhookSecretsFrom(config: z.infer<typeof WebhookConfig>):
   return parseWebhookSecrets(out.SecretString);
 }
 
-export function endpointConfigFrom(config: z.infer<typeof WebhookConfig> & z.infer<typeof ShopConfig>, secrets: WebhookSecrets): EndpointConfig {
+export function endpointConfigFrom(config: z.infer<typeof WebhookConfig> & z.infer<typeof ShopConfig>, secrets: WebhookSecrets, refundWindowDays: number): EndpointConfig {
   const shop = { timeZone: config[EnvVar.shopTimeZone], defaultLocale: config[EnvVar.webhookDefaultLocale] };
   return {
     maxBodyBytes: config[EnvVar.webhookMaxBodyBytes],
+    refundWindowDays,
     ...(secrets.shopify ? { shopify: { secrets: secrets.shopify, settings: shop } } : {}),
     ...(secrets.woocommerce
       ? {

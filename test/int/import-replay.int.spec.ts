@@ -13,6 +13,7 @@ import { importHistory } from '../../shared/import/run.js';
 import { foldLedger, loadLoyaltyConfig, type LedgerEntry } from '../../shared/loyalty/index.js';
 import { documentClient } from '../../shared/platform/table/dynamodb.js';
 import { keys } from '../../shared/platform/table/keys.js';
+import { OPEN_ORDERS_ATTR, decodeOpenOrders } from '../../shared/orders/open-orders.js';
 import { repoRoot } from '../../local/system.js';
 import { putRaw, systemForTest } from '../support/system.js';
 
@@ -79,7 +80,10 @@ async function stateOf(customerId: string) {
     if (s.startsWith('SEND#') || s.startsWith('SURVEY#') || s === 'CAP') continue;
     // The customer's latest campaign decisions (touch#<campaign>, for conversion KPIs) carry the sending time too.
     const kept = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('touch#')));
-    by.set(s, neutral(s === 'LOYALTY' ? { state: rest.state } : kept));
+    // The orders on the customer item, as the ORDER# items they were, without when a live event last touched them.
+    const { [OPEN_ORDERS_ATTR]: open, ...customer } = kept;
+    if (s === 'CUSTOMER') for (const [orderId, o] of Object.entries(decodeOpenOrders(open))) by.set(`${keys.orderPrefix}${orderId}`, neutral({ state: o.state }));
+    by.set(s, neutral(s === 'LOYALTY' ? { state: rest.state } : s === 'CUSTOMER' ? customer : kept));
     // The orders' loyalty views and entries on the state item, without when a live event last touched them.
     if (s === 'LOYALTY') for (const [orderId, o] of Object.entries((rest.open ?? {}) as Record<string, { order: unknown; entries: unknown }>)) by.set(`open:${orderId}`, neutral({ order: o.order, entries: o.entries }));
   }

@@ -2,7 +2,7 @@
  * Order ingest under real delivery, through the real handlers, DynamoDB Local and the routing the
  * CDK rules use: duplicates, reordering, re-publishing with new envelope ids, bad input.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DetailType, SHOP_SOURCE } from '../../shared/platform/contracts/events.js';
 import { routesFor } from '../../shared/platform/contracts/functions.js';
 import { putRaw, systemForTest } from '../support/system.js';
@@ -11,6 +11,8 @@ import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../shared/platform/table/dynamodb.js';
 import { TableAttr, keys } from '../../shared/platform/table/keys.js';
 import { DAY_MS } from '../../shared/platform/time.js';
+import { MAX_OPEN_ORDERS } from '../../shared/orders/open-orders.js';
+import { REDELIVERY_DAYS } from '../../shared/platform/open-window.js';
 
 let sys: Awaited<ReturnType<typeof systemForTest>>;
 let stores: LocalSystem['stores'];
@@ -94,6 +96,50 @@ describe('order events through the local bus', () => {
     expect(customer?.summary).toMatchObject({ orders: 1, purchaseDays: 1, spend: 50, firstDay: '2026-01-10', lastDay: '2026-01-10' });
     expect(customer?.days).toEqual({ '2026-01-10': [1, 50] });
     expect((await stores.scores.readPurchaseDays([id])).queries).toBe(1);
+  });
+
+  it('keeps each order on the customer item until no refund or copy can reach it, then lets it go at the next order', async () => {
+    const id = 'open-1';
+    const start = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+    try {
+      // Given an order from 200 days ago delivered now (a backfill through the bus)
+      const old = placed(id, 'o-old', new Date(start - 200 * DAY_MS).toISOString(), 100);
+      await putRaw(sys, [old]);
+      expect(Object.keys((await partition(id)).find((i) => i.sk === 'CUSTOMER')!.openOrders as object)).toEqual(['o-old']);
+      // When a copy of it comes 10 days later (a redrive): still recognised, counted once
+      vi.setSystemTime(start + 10 * DAY_MS);
+      await putRaw(sys, [old]);
+      expect((await stores.customers.getCustomer(id))?.summary).toMatchObject({ orders: 1, spend: 100 });
+      // When the next order comes once no copy can arrive any more
+      vi.setSystemTime(start + (REDELIVERY_DAYS + 1) * DAY_MS);
+      await putRaw(sys, [placed(id, 'o-new', new Date(Date.now() - 60_000).toISOString(), 40)]);
+      // Then the old order left the item (no item per order either), its effect on the summary stays
+      const items = await partition(id);
+      expect(Object.keys(items.find((i) => i.sk === 'CUSTOMER')!.openOrders as object)).toEqual(['o-new']);
+      expect(items.filter((i) => String(i.sk).startsWith(keys.orderPrefix))).toEqual([]);
+      expect((await stores.customers.getCustomer(id))?.summary).toMatchObject({ orders: 2, spend: 140 });
+      // and a refund of it now is one for an order Engage does not hold: nothing changes
+      await putRaw(sys, [refunded(id, 'o-old', 100)]);
+      expect((await stores.customers.getCustomer(id))?.summary).toMatchObject({ orders: 2, spend: 140 });
+      expect(await stores.orders.listOrders(id)).toEqual([expect.objectContaining({ net: 40 })]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('gives a buyer with more open orders than the item holds the further ones on items of their own, which refunds still reach', async () => {
+    const id = 'many-1';
+    const at = (i: number) => new Date(Date.now() - (30 - i) * DAY_MS).toISOString();
+    for (let i = 0; i <= MAX_OPEN_ORDERS; i++) await putRaw(sys, [placed(id, `o-${i}`, at(i), 10)]);
+    const items = await partition(id);
+    expect(Object.keys(items.find((i) => i.sk === 'CUSTOMER')!.openOrders as object)).toHaveLength(MAX_OPEN_ORDERS);
+    expect(items.filter((i) => String(i.sk).startsWith(keys.orderPrefix)).map((i) => i.sk)).toEqual([`${keys.orderPrefix}o-${MAX_OPEN_ORDERS}`]);
+    // When one on the item and the one on its own item are refunded (each delivered twice)
+    const refunds = [refunded(id, 'o-0', 10), refunded(id, `o-${MAX_OPEN_ORDERS}`, 4)];
+    await putRaw(sys, [...refunds, ...refunds]);
+    // Then both count once
+    expect((await stores.customers.getCustomer(id))?.summary).toMatchObject({ orders: MAX_OPEN_ORDERS, spend: MAX_OPEN_ORDERS * 10 + 6 - 10 });
   });
 
   it('dead-letters a malformed event with an error naming the field, without writes or blocking its batch', async () => {

@@ -65,6 +65,11 @@ describe('webhooks endpoint', () => {
     expect(await delivery('shopify:lotus-tea.myshopify.com:3f7c1a52-8e4b-4d0e-9a61-5b2c7d9e0f14')).toMatchObject({ state: 'done', expiresAt: expect.any(Number) });
     expect((await sys.stores.customers.getCustomer(CUSTOMER))?.summary).toMatchObject({ orders: 1, spend: 318 });
     expect(await sys.stores.orderOwners.ownerOf(ORDER)).toBe(CUSTOMER);
+    // The owner expires once Engage no longer holds the order (a copy can come for 15 days; the refund window is 90)
+    const owner = (await documentClient(sys.dynamodb).send(new GetCommand({ TableName: sys.tableName, Key: keys.orderOwner(ORDER) }))).Item!;
+    const days = (owner.expiresAt * 1000 - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(15);
+    expect(days).toBeLessThan(92);
   });
 
   it('finds the customer of a refund through the order it names', async () => {

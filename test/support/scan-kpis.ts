@@ -8,6 +8,7 @@ import { customerIdOfPk, keys } from '../../shared/platform/table/keys.js';
 import { daysOf } from '../../shared/orders/stored-days.js';
 import { toCustomer } from '../../shared/customers/dynamodb.js';
 import { orderContribution, type OrderState } from '../../shared/orders/decide.js';
+import { OPEN_ORDERS_ATTR, decodeOpenOrders } from '../../shared/orders/open-orders.js';
 import type { SendRecord } from '../../shared/campaigns/port.js';
 import type { SurveyState } from '../../shared/surveys/response.js';
 import type { LoyaltyState } from '../../shared/loyalty/index.js';
@@ -85,15 +86,20 @@ export class ScanKpiSource extends DynamoTable implements KpiSource {
       const days = daysOf(item) ?? {};
       const active = Object.keys(days).filter((d) => days[d]!.count > 0);
       if (active.length) s.purchaseDays.set(customerId, active);
+      // The orders kept on the customer item (orders/open-orders.ts), as the ORDER# items below.
+      for (const o of Object.values(decodeOpenOrders(item[OPEN_ORDERS_ATTR]))) this.pushOrder(s, customerId, o.state);
     } else if (sk.startsWith(keys.orderPrefix)) {
-      const o = item.state as OrderState | undefined;
-      const c = o ? orderContribution({ placed: !!o.placedAt, cancelled: !!o.cancelledAt, ...(o.total !== undefined ? { total: o.total } : {}), refunded: o.refunded }) : { orders: 0, spend: 0 };
-      if (o?.placedAt && c.orders) s.orders.push({ customerId, placedAt: o.placedAt, day: o.day ?? o.placedAt.slice(0, 10), net: c.spend });
+      if (item.state) this.pushOrder(s, customerId, item.state as OrderState);
     } else if (sk === keys.loyalty(customerId).sk) {
       const l = item.state as LoyaltyState;
       s.loyalty.push({ customerId, tier: l.tier, tierSince: l.tierSince });
     } else if (sk.startsWith(keys.sendPrefix)) s.sends.push({ ...(item as unknown as SendRecord), customerId });
     else if (sk.startsWith(keys.surveyPrefix)) s.surveys.push(item.survey as SurveyState);
+  }
+
+  private pushOrder(s: KpiSnapshot, customerId: string, o: OrderState): void {
+    const c = orderContribution({ placed: !!o.placedAt, cancelled: !!o.cancelledAt, ...(o.total !== undefined ? { total: o.total } : {}), refunded: o.refunded });
+    if (o.placedAt && c.orders) s.orders.push({ customerId, placedAt: o.placedAt, day: o.day ?? o.placedAt.slice(0, 10), net: c.spend });
   }
 
   private async scanSegment(segment: number, onItem: (i: Item) => void): Promise<void> {

@@ -113,7 +113,8 @@ export const manifest = {
   'order-events': {
     summary: 'Order events into the running customer summary; redeems Engage coupons',
     trigger: { kind: 'queue', routes: [{ id: 'OrderEvents', events: ORDER_EVENTS, batchSize: 10, maxReceiveCount: 5 }] },
-    config: ['table'],
+    // loyalty.yaml for its refund window (how long an order's state stays on the customer item).
+    config: ['table', 'loyalty'],
     // Orders and summaries in the customer's partition; redeemed coupons.
     grants: { table: readWrite(['customer', 'coupon', 'erased', 'kpi']) },
   },
@@ -183,7 +184,8 @@ export const manifest = {
   webhooks: {
     summary: 'Shopify and WooCommerce webhooks: signature, mapping to shop events, once per delivery, publish',
     trigger: { kind: 'url' },
-    config: ['table', 'bus', 'shop', 'webhooks'],
+    // loyalty.yaml for its refund window (how long an order's owner is kept).
+    config: ['table', 'bus', 'shop', 'webhooks', 'loyalty'],
     // Its delivery claims and the order owners (written only while no erasure tombstone exists);
     // nothing of the customers' partitions.
     grants: { table: readWrite(['webhookDelivery', 'orderOwner', 'erased']), publish: true, webhookSecrets: true },

@@ -4,7 +4,8 @@
  *
  * Access patterns
  *  1. Customer profile + running summary + risk      GetItem  pk=CUST#<cid>  sk=CUSTOMER
- *  2. One order's state (any event may come first)    GetItem  pk=CUST#<cid>  sk=ORDER#<oid>
+ *  2. One order's state (any event may come first)    on the customer item (`openOrders`, orders/open-orders.ts) while it is
+ *     open; beyond its room, and for orders written before:  GetItem  pk=CUST#<cid>  sk=ORDER#<oid>
  *     The customer item also holds the purchase days (`days`: yyyy-mm-dd → [active orders, net spend];
  *     same-day orders are one purchase), under the summary's version (shared/orders/stored-days.ts)
  *  3. Legacy purchase days (tables written before    Query    pk=CUST#<cid>  sk begins_with DAY#: read once for a customer
@@ -40,7 +41,7 @@
  * 21. Bulk import progress, per input              GetItem  pk=IMPORT#<sha256 of the input files>  sk=CHECKPOINT
  * 22. Webhook delivery claim (platform delivery id) PutItem  pk=WEBHOOK#<dedupe key>  sk=WEBHOOK, conditional; TTL expiresAt
  * 23. Owner of a shop order (Shopify refunds name  GetItem  pk=ORDEROWNER#<orderId>  sk=OWNER; outside CUST#, so erasure
- *     only the order)                                 deletes them by the customer's ORDER# ids
+ *     only the order)                                 deletes them by the orders the customer holds; TTL expiresAt (ownerExpiry)
  * 24. The send lanes' shared SES rate (one schedule)  GetItem / conditional UpdateItem pk=RATE#ses  sk=RATE (mail/dynamodb.ts)
  * 25. The due job's cursor (first hour not drained)  GetItem / PutItem pk=DUE#cursor  sk=CURSOR
  * 26. Loyalty members due today (review, expiry,   Query GSI `loyaltyDue` (keys only): ldShard=LDUE#<0..15>, ldOn <= today

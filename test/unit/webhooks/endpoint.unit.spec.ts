@@ -108,7 +108,7 @@ describe('other answers', () => {
   it('404 for other paths and unconfigured platforms, 405 for other methods', () => {
     const request = signedRequest('shopify', fixture('shopify', 'orders-create'));
     expect(responded(handle({ ...request, path: '/webhooks/magento' })).response.status).toBe(404);
-    expect(responded(handle(request, { woocommerce: config.woocommerce! })).response.status).toBe(404);
+    expect(responded(handle(request, { woocommerce: config.woocommerce!, refundWindowDays: 90 })).response.status).toBe(404);
     expect(responded(handle({ ...request, method: 'GET' })).response.status).toBe(405);
     expect(handle({ ...request, path: '/webhooks/shopify/?shop=lotus-tea' }).kind).toBe('publish');
   });

@@ -1,6 +1,7 @@
 /** receiveWebhook: claim the delivery, publish once, release on failure so the retry succeeds. */
 import { describe, expect, it } from 'vitest';
-import { receiveWebhook, WEBHOOK_DEDUPE, type WebhookDeps } from '../../../shared/webhooks/receive.js';
+import { ownerExpiry, receiveWebhook, WEBHOOK_DEDUPE, type WebhookDeps } from '../../../shared/webhooks/receive.js';
+import { REDELIVERY_DAYS } from '../../../shared/platform/open-window.js';
 import { memoryDedupe, memoryOwners, recordingPublisher } from './memory.js';
 import { config, fixture, NOW, signedRequest } from './support.js';
 
@@ -96,5 +97,15 @@ describe('receiveWebhook', () => {
     const second = await receiveWebhook(deps, signedRequest('woocommerce', refunded));
     expect(second.published).toBe(3);
     expect((await receiveWebhook(deps, signedRequest('woocommerce', refunded))).response.body.status).toBe('duplicate');
+  });
+});
+
+describe('ownerExpiry', () => {
+  const DAY = 86_400_000;
+  it('keeps the owner through the refund window, and at least the redelivery time after it was received, plus a day', () => {
+    const now = new Date('2026-11-18T06:00:00Z');
+    expect(ownerExpiry('2026-11-18T05:00:00+00:00', now, 90).getTime()).toBe(Date.parse('2026-11-18T05:00:00Z') + 91 * DAY);
+    // A backfilled order from last year: kept as long as a copy of its webhook can still come.
+    expect(ownerExpiry('2025-06-01T10:00:00+08:00', now, 90).getTime()).toBe(now.getTime() + (REDELIVERY_DAYS + 1) * DAY);
   });
 });

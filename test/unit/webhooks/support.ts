@@ -16,6 +16,7 @@ export const wooSettings: WooSettings = {
   timeZone: 'Europe/London', defaultLocale: 'en', consentMetaKey: 'engage_newsletter', localeMetaKey: 'preferred_language',
 };
 export const config: EndpointConfig = {
+  refundWindowDays: 90,
   shopify: { secrets: [SECRETS.current, SECRETS.previous], settings: shopSettings },
   woocommerce: { secrets: [SECRETS.current], settings: wooSettings },
 };
