@@ -23,7 +23,11 @@ class ConsumerUnits {
 
   add = (writes: PricedWrite[]) => {
     const sks = writes.map((w) => skOf(w.key));
-    const consumer = sks.some((s) => s.startsWith('ORDER#')) ? 'order-events' : sks.some((s) => s.startsWith('LOYALTY')) ? 'loyalty' : sks.some((s) => s.startsWith('SEND#')) ? 'campaigns' : 'other';
+    const has = (prefix: string) => sks.some((s) => s.startsWith(prefix));
+    // Order ingest's transaction: the customer item (summary, open orders), the KPI day item, an
+    // ORDER# item for an order the customer item has no room for, the tombstone check of a new customer.
+    const orderIngest = has('ORDER#') || (has('CUSTOMER') && has('DAY#') && sks.every((s) => /^(CUSTOMER$|ORDER#|DAY#|ERASED)/.test(s)));
+    const consumer = orderIngest ? 'order-events' : has('LOYALTY') ? 'loyalty' : has('SEND#') ? 'campaigns' : 'other';
     writes.forEach((w, i) => {
       this.units[consumer] = (this.units[consumer] ?? 0) + w.units;
       if (pkOf(w.key).startsWith('KPI#')) this.kpiUnits[consumer] = (this.kpiUnits[consumer] ?? 0) + w.units;
@@ -45,6 +49,8 @@ export const ingestCostBench: Bench = {
       runClockFrom(now);
       const shop = generateDemoShop({ customers: 400, seed: 5, now: new Date(now.getTime() - 86_400_000) });
       await importDemoHistory(sys, shop.events, now);
+      // Scored, as a live customer item is (risk level, P(alive), CLV): its size sets what a write of it costs.
+      await sys.sweep(now);
       // One new order for each of 200 customers with a history, as live traffic.
       const buyers = shop.customers.slice(0, 200).map((c) => c.customerId);
       const orders = buyers.map((customerId, i) => ({
@@ -63,7 +69,7 @@ export const ingestCostBench: Bench = {
       for (const [what, units] of Object.entries(counted.byWrite).sort(([a], [b]) => a.localeCompare(b))) console.error(`ingest-cost: ${what}: ${(units / orders.length).toFixed(3)} WCU per order`);
       const total = Object.values(counted.units).reduce((a, b) => a + b, 0) / orders.length;
       return [
-        { figure: 'order.placed: order-events (summary, order, day)', value: per('order-events'), unit: 'WCU' },
+        { figure: 'order.placed: order-events (summary with the open orders, day)', value: per('order-events'), unit: 'WCU' },
         { figure: 'order.placed: loyalty (state with the order view and entries, tier copy)', value: per('loyalty'), unit: 'WCU' },
         // The issue's "≤ 8 across its consumers": the consumers that record the order.
         { figure: 'order.placed: ingest (order-events + loyalty)', value: per('order-events') + per('loyalty'), unit: 'WCU', target: 8 },
